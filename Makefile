@@ -1,0 +1,55 @@
+# 探头 Tantou. `make run` serves the demo; `make test` runs every test. Both start from a fresh clone.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: run test build lint format bench system-deps clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+run: $(STAMP) build
+	$(BIN)/tantou migrate
+	$(BIN)/tantou demo --if-empty
+	@echo "Serving on http://127.0.0.1:8000  (rider app /, console /console/, API docs /docs)"
+	$(BIN)/tantou serve --host 127.0.0.1 --port 8000
+
+# The frontend is plain ES modules served as they are: there is nothing to build.
+build:
+	@echo "frontend: plain ES modules, served as they are (nothing to build)"
+
+# What the tests need from Debian: PostgreSQL server binaries, Chromium and CJK fonts.
+system-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "run as root or install:$$missing" >&2; exit 1; fi; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+test: $(STAMP) system-deps build
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check app tests bench migrations
+	$(BIN)/ruff format --check app tests bench migrations
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format app tests bench migrations
+	$(BIN)/ruff check --fix app tests bench migrations
+
+bench: $(STAMP)
+	$(BIN)/python bench/locate.py
+	$(BIN)/python bench/photo_pipeline.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

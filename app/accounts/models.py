@@ -1,0 +1,61 @@
+"""Accounts, the areas coordinators own, and failed logins."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.core.clock import utcnow
+from app.core.types import enum_field, time_field
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    UNIT = "unit"
+    RIDER = "rider"
+
+
+class AccountStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    REJECTED = "rejected"
+    DISABLED = "disabled"
+
+
+class Account(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    password_hash: str = Field(max_length=255)
+    role: Role = enum_field(Role)
+    status: AccountStatus = enum_field(AccountStatus, default=AccountStatus.ACTIVE)
+    display_name: str = Field(default="", max_length=64)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    created_at: datetime = time_field(default_factory=utcnow)
+
+
+class AccountArea(SQLModel, table=True):
+    """A grid, community or street (by code) that a coordinator owns, with all below it."""
+
+    __table_args__ = (UniqueConstraint("account_id", "area_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    area_code: str = Field(foreign_key="grid.code", max_length=32, index=True)
+
+
+class LoginFailure(SQLModel, table=True):
+    """One failed login; recent ones throttle further attempts."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, index=True)
+    client_address: str = Field(max_length=64, index=True)
+    created_at: datetime = time_field(default_factory=utcnow, index=True)
+
+
+class AccountPublic(SQLModel):
+    id: int
+    username: str
+    role: Role
+    status: AccountStatus

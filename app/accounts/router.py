@@ -1,0 +1,52 @@
+"""Login and the caller's own account."""
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel
+
+from app.accounts import service
+from app.accounts.models import AccountPublic
+from app.core.deps import CurrentAccount, SessionDep, SettingsDep
+from app.core.security import issue_token
+
+router = APIRouter(tags=["accounts"])
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+@router.post("/auth/token", response_model=TokenResponse)
+def login(
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    session: SessionDep,
+    settings: SettingsDep,
+) -> TokenResponse:
+    """OAuth2 password flow; riders use their phone number as the username."""
+    client_address = request.client.host if request.client else "-"
+    account = service.authenticate(
+        session,
+        settings,
+        username=form.username,
+        password=form.password,
+        client_address=client_address,
+    )
+    assert account.id is not None
+    token = issue_token(
+        account.id,
+        secret_key=settings.secret_key,
+        lifetime=timedelta(minutes=settings.access_token_minutes),
+    )
+    return TokenResponse(access_token=token.access_token, expires_in=token.expires_in)
+
+
+@router.get("/me", response_model=AccountPublic)
+def me(account: CurrentAccount) -> AccountPublic:
+    """Who am I."""
+    return AccountPublic.model_validate(account, from_attributes=True)

@@ -1,0 +1,41 @@
+"""What an account may see: the one place that turns a role into a data scope."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from app.accounts.models import Account, Role
+from app.accounts.service import area_codes_of
+from app.grids.service import paths_of
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The caller's reach. `area_paths` None means everywhere (admins)."""
+
+    account_id: int
+    role: Role
+    area_paths: tuple[str, ...] | None
+    unit_id: int | None
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.area_paths is None
+
+    def covers(self, path: str | None) -> bool:
+        """Whether an area path lies inside this scope."""
+        if self.area_paths is None:
+            return True
+        return path is not None and any(path.startswith(area) for area in self.area_paths)
+
+
+def scope_of(session: Session, account: Account) -> Scope:
+    """The scope of an account: admins everything, coordinators their areas, others none."""
+    assert account.id is not None
+    if account.role is Role.ADMIN:
+        paths: tuple[str, ...] | None = None
+    elif account.role is Role.COORDINATOR:
+        paths = tuple(paths_of(session, area_codes_of(session, account.id)))
+    else:
+        paths = ()
+    return Scope(account.id, account.role, paths, account.unit_id)

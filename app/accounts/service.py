@@ -1,0 +1,108 @@
+"""Accounts: creation, password login with throttling, owned areas."""
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from app.accounts.models import Account, AccountArea, AccountStatus, LoginFailure, Role
+from app.core.clock import utcnow
+from app.core.config import Settings
+from app.core.errors import Conflict, TooManyRequests, Unauthorized, Unprocessable
+from app.core.security import hash_password, needs_rehash, verify_password
+from app.grids.models import Grid
+from app.units.models import Unit
+
+log = logging.getLogger("tantou.accounts")
+MIN_PASSWORD_LENGTH = 8
+# An address may try a few usernames (a family sharing a phone), but not spray many.
+ADDRESS_FAILURE_FACTOR = 4
+
+
+def create_account(
+    session: Session,
+    *,
+    role: Role,
+    username: str,
+    password: str,
+    display_name: str = "",
+    status: AccountStatus = AccountStatus.ACTIVE,
+    area_codes: Iterable[str] = (),
+    unit_code: str | None = None,
+) -> Account:
+    """Add an account (flushes; the caller commits)."""
+    area_codes = list(dict.fromkeys(area_codes))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Unprocessable.for_field("password", f"at least {MIN_PASSWORD_LENGTH} characters")
+    if session.exec(select(Account.id).where(Account.username == username)).first() is not None:
+        raise Conflict(f"The username {username} is already taken.")
+    if role is Role.COORDINATOR and not area_codes:
+        raise Unprocessable.for_field("grid", "a coordinator owns at least one area code")
+    unit_id = None
+    if role is Role.UNIT:
+        unit = session.exec(select(Unit).where(Unit.code == unit_code)).first()
+        if unit is None:
+            raise Unprocessable.for_field("unit", f"no handling unit with code {unit_code!r}")
+        unit_id = unit.id
+    known = set(session.exec(select(Grid.code).where(Grid.code.in_(area_codes))).all())  # type: ignore[attr-defined]
+    if missing := [code for code in area_codes if code not in known]:
+        raise Unprocessable.for_field("grid", f"unknown area codes: {', '.join(missing)}")
+    account = Account(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        status=status,
+        display_name=display_name or username,
+        unit_id=unit_id,
+    )
+    session.add(account)
+    session.flush()
+    for code in area_codes:
+        session.add(AccountArea(account_id=account.id, area_code=code))
+    session.flush()
+    return account
+
+
+def authenticate(
+    session: Session, settings: Settings, *, username: str, password: str, client_address: str
+) -> Account:
+    """The account for these credentials; throttles bursts of failures (commits failures)."""
+    since = utcnow() - timedelta(minutes=settings.login_lockout_minutes)
+    by_username, by_address = session.exec(
+        select(
+            func.count().filter(LoginFailure.username == username),
+            func.count().filter(LoginFailure.client_address == client_address),
+        ).where(
+            LoginFailure.created_at >= since,
+            or_(LoginFailure.username == username, LoginFailure.client_address == client_address),
+        )
+    ).one()
+    if (
+        by_username >= settings.login_max_failures
+        or by_address >= settings.login_max_failures * ADDRESS_FAILURE_FACTOR
+    ):
+        log.warning("login throttled", extra={"username": username, "client": client_address})
+        raise TooManyRequests(
+            f"Too many failed logins. Try again in {settings.login_lockout_minutes} minutes."
+        )
+    account = session.exec(select(Account).where(Account.username == username)).first()
+    if not verify_password(account.password_hash if account else None, password) or not account:
+        session.add(LoginFailure(username=username, client_address=client_address))
+        session.commit()
+        log.warning("login failed", extra={"username": username, "client": client_address})
+        raise Unauthorized("Wrong username or password.")
+    if account.status in (AccountStatus.DISABLED, AccountStatus.REJECTED):
+        raise Unauthorized("This account is not active.")
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+        session.commit()
+    return account
+
+
+def area_codes_of(session: Session, account_id: int) -> list[str]:
+    """The area codes a coordinator owns."""
+    return list(
+        session.exec(select(AccountArea.area_code).where(AccountArea.account_id == account_id))
+    )

@@ -1,0 +1,41 @@
+"""Categories: public list, admin edits."""
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel
+
+from app.categories import service
+from app.categories.models import CategoryPublic, CategoryUpdate
+from app.core.deps import AdminAccount, SessionDep
+
+router = APIRouter(tags=["categories"])
+
+
+class CategoryList(BaseModel):
+    items: list[CategoryPublic]
+
+
+@router.get("/categories", response_model=CategoryList)
+def list_categories(session: SessionDep) -> CategoryList:
+    """The active categories (数字城管 events and local additions)."""
+    return CategoryList(
+        items=[CategoryPublic.model_validate(c, from_attributes=True)
+               for c in service.list_categories(session)]
+    )
+
+
+@router.post("/categories", response_model=CategoryPublic, status_code=status.HTTP_201_CREATED)
+def create_category(body: CategoryPublic, session: SessionDep, _admin: AdminAccount) -> CategoryPublic:
+    """Add a category."""
+    category = service.create_category(session, body)
+    session.commit()
+    return CategoryPublic.model_validate(category, from_attributes=True)
+
+
+@router.patch("/categories/{code}", response_model=CategoryPublic)
+def update_category(
+    code: str, body: CategoryUpdate, session: SessionDep, _admin: AdminAccount
+) -> CategoryPublic:
+    """Edit a category's names, time limit, default unit type or points."""
+    category = service.update_category(session, code, body)
+    session.commit()
+    return CategoryPublic.model_validate(category, from_attributes=True)

@@ -1,0 +1,111 @@
+"""The `tantou` command."""
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.accounts.models import Role
+from app.core.config import Settings
+from app.core.db import create_db_engine, session_scope
+from app.core.errors import AppError
+from app.core.migrations import upgrade_to_head
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `tantou` console script."""
+    parser = argparse.ArgumentParser(prog="tantou", description="探头 Tantou")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate, then serve the API and web apps")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    commands.add_parser("migrate", help="apply pending migrations")
+
+    user = commands.add_parser("create-user", help="create an active account")
+    user.add_argument("--role", required=True, choices=[r.value for r in Role])
+    user.add_argument("--username", required=True)
+    user.add_argument("--password", required=True)
+    user.add_argument("--grid", action="append", default=[], help="area code a coordinator owns")
+    user.add_argument("--unit", help="handling unit code of a unit account")
+
+    grids = commands.add_parser("import-grids", help="create or update grids from GeoJSON")
+    grids.add_argument("file", type=Path)
+
+    demo = commands.add_parser("demo", help="seed the Fengyang demo county")
+    demo.add_argument("--if-empty", action="store_true", help="only if there are no accounts")
+
+    args = parser.parse_args(argv)
+    settings = Settings()
+    try:
+        return _run(args, settings)
+    except AppError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        for error in exc.errors or []:
+            print(f"  {error['field']}: {error['message']}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "serve":
+        return _serve(settings, args.host, args.port)
+    upgrade_to_head(settings.resolved_database_url)
+    if args.command == "migrate":
+        print("database is at the newest migration")
+        return 0
+    engine = create_db_engine(settings.resolved_database_url)
+    with session_scope(engine) as session:
+        if args.command == "create-user":
+            from app.accounts.service import create_account
+
+            account = create_account(
+                session,
+                role=Role(args.role),
+                username=args.username,
+                password=args.password,
+                area_codes=args.grid,
+                unit_code=args.unit,
+            )
+            session.commit()
+            print(f"created {account.role} {account.username} (id {account.id})")
+        elif args.command == "import-grids":
+            from app.grids.service import import_feature_collection
+
+            try:
+                collection = json.loads(args.file.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                print(f"error: cannot read {args.file}: {exc}", file=sys.stderr)
+                return 1
+            result = import_feature_collection(session, collection)
+            session.commit()
+            print(f"imported grids: {result.created} created, {result.updated} updated")
+        elif args.command == "demo":
+            from app.demo.seed import is_empty, seed_demo
+
+            if args.if_empty and not is_empty(session):
+                print("database has accounts already; demo not seeded")
+                return 0
+            logins = seed_demo(session)
+            session.commit()
+            print("demo seeded: Fengyang County (凤阳县). Logins:")
+            for login in logins:
+                print(f"  {login.role:<12} {login.username:<14} {login.password}   {login.note}")
+    engine.dispose()
+    return 0
+
+
+def _serve(settings: Settings, host: str, port: int) -> int:
+    import uvicorn
+
+    from app.core.request_log import configure_logging
+
+    upgrade_to_head(settings.resolved_database_url)
+    configure_logging()
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, access_log=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""FastAPI dependencies: the runtime, a session per request, the calling account."""
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from sqlmodel import Session
+
+from app.accounts.models import Account, AccountStatus, Role
+from app.core.config import Settings
+from app.core.errors import Forbidden, Unauthorized
+from app.core.runtime import Runtime
+from app.core.security import read_token
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_settings(runtime: RuntimeDep) -> Settings:
+    return runtime.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_session(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
+    """One session per request; requests that may write take SQLite's write lock at BEGIN."""
+    bind = runtime.engine if request.method in READ_METHODS else runtime.writer
+    with Session(bind, expire_on_commit=False) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_current_account(
+    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Account:
+    """The account named by the bearer token; 401 without a valid one."""
+    if not token:
+        raise Unauthorized("Send Authorization: Bearer <token> (POST /api/v1/auth/token).")
+    account_id = read_token(token, secret_key=settings.secret_key)
+    account = session.get(Account, account_id) if account_id is not None else None
+    if account is None:
+        raise Unauthorized("The token is invalid or has expired; log in again.")
+    if account.status not in (AccountStatus.ACTIVE, AccountStatus.PENDING):
+        raise Unauthorized("This account is not active.")
+    return account
+
+
+CurrentAccount = Annotated[Account, Depends(get_current_account)]
+
+
+def require_roles(*roles: Role) -> Callable[[Account], Account]:
+    """A dependency that admits only accounts of the given roles (403 for the others)."""
+
+    def _check(account: CurrentAccount) -> Account:
+        if account.role not in roles:
+            raise Forbidden("Your role may not do this.")
+        return account
+
+    return _check
+
+
+AdminAccount = Annotated[Account, Depends(require_roles(Role.ADMIN))]
+StaffAccount = Annotated[Account, Depends(require_roles(Role.ADMIN, Role.COORDINATOR))]

@@ -1,0 +1,32 @@
+"""Liveness and readiness probes."""
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from app.core.deps import RuntimeDep
+from app.core.migrations import is_at_head
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+def healthz() -> dict[str, str]:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz", response_model=None)
+def readyz(runtime: RuntimeDep) -> dict[str, str] | JSONResponse:
+    """The database answers and its migrations are at head."""
+    try:
+        with runtime.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        at_head = is_at_head(runtime.engine, runtime.settings.resolved_database_url)
+    except Exception as exc:  # any failure to reach the database means "not ready"
+        return JSONResponse(
+            {"status": "unavailable", "detail": type(exc).__name__}, status_code=503
+        )
+    if not at_head:
+        return JSONResponse({"status": "unavailable", "detail": "migrations pending"}, 503)
+    return {"status": "ok"}

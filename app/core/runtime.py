@@ -1,0 +1,24 @@
+"""What one running app holds: settings, engines and the caches built from the database."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from app.core.config import Settings
+from app.core.db import create_db_engine, writer_engine
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    writer: Engine
+    # Per-process caches that domains attach by name (the grid index, the photo store, …).
+    caches: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Runtime":
+        """Open the database named by the settings."""
+        engine = create_db_engine(settings.resolved_database_url)
+        return cls(settings=settings, engine=engine, writer=writer_engine(engine))

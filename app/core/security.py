@@ -1,0 +1,56 @@
+"""Password hashing (argon2) and bearer tokens (HS256 JWT)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from app.core.clock import utcnow
+
+_hasher = PasswordHasher()
+# Verifying against this keeps a login for an unknown username as slow as a real one.
+_DUMMY_HASH = _hasher.hash("tantou-dummy-password")
+TOKEN_ALGORITHM = "HS256"
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of `password`."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether `password` matches; takes the same time when there is no account."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether the hash was made with weaker parameters than today's."""
+    return _hasher.check_needs_rehash(password_hash)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+
+
+def issue_token(account_id: int, *, secret_key: str, lifetime: timedelta) -> IssuedToken:
+    """A signed bearer token naming the account."""
+    now = utcnow()
+    claims = {"sub": str(account_id), "iat": now, "exp": now + lifetime}
+    token = jwt.encode(claims, secret_key, algorithm=TOKEN_ALGORITHM)
+    return IssuedToken(token, int(lifetime.total_seconds()))
+
+
+def read_token(token: str, *, secret_key: str) -> int | None:
+    """The account id in a valid, unexpired token, else None."""
+    try:
+        claims = jwt.decode(token, secret_key, algorithms=[TOKEN_ALGORITHM])
+        return int(claims["sub"])
+    except (jwt.PyJWTError, KeyError, ValueError):
+        return None

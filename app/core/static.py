@@ -1,0 +1,32 @@
+"""Serving the rider PWA at / and the console at /console/ from the same origin as the API."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+# Files the browser must revalidate on every load so that a new version is picked up.
+ALWAYS_REVALIDATE = {"sw.js", "index.html", "manifest.webmanifest", ""}
+
+
+class FrontendFiles(StaticFiles):
+    """Static files with caching suited to a service-worker app, and nosniff."""
+
+    async def get_response(self, path: str, scope: Scope):  # type: ignore[no-untyped-def]
+        response = await super().get_response(path, scope)
+        name = Path(path).name
+        if name in ALWAYS_REVALIDATE or path.endswith("/"):
+            response.headers["Cache-Control"] = "no-cache"
+        else:
+            response.headers["Cache-Control"] = "public, max-age=300"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        if name == "sw.js":
+            response.headers["Service-Worker-Allowed"] = "/"
+        return response
+
+
+def mount_frontend(app: FastAPI, frontend_dir: Path) -> None:
+    """Mount the console and the rider app (the rider app last: it owns `/`)."""
+    app.mount("/console", FrontendFiles(directory=frontend_dir / "console", html=True), "console")
+    app.mount("/", FrontendFiles(directory=frontend_dir / "rider", html=True), "rider")

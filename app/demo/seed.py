@@ -1,0 +1,102 @@
+"""`tantou demo`: seeds the Fengyang demo county with units, teams and one account per role."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from app.accounts.models import Account, AccountStatus, Role
+from app.accounts.service import create_account
+from app.demo.fengyang import TOWNS, demo_grids
+from app.grids.models import Grid, GridLevel
+from app.grids.service import import_feature_collection
+from app.riders.models import Platform, Team
+from app.riders.service import register_rider
+from app.units.models import UnitCreate, UnitType
+from app.units.service import create_unit
+
+DEMO_PASSWORD = "tantou-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: Role
+    username: str
+    password: str
+    note: str
+
+
+def is_empty(session: Session) -> bool:
+    """Whether the database has no accounts yet (a fresh install)."""
+    return session.exec(select(Account.id).limit(1)).first() is None
+
+
+def seed_demo(session: Session) -> list[DemoLogin]:
+    """Seed the demo (flushes; the caller commits) and return the logins to print."""
+    import_feature_collection(session, demo_grids())
+    communities = list(
+        session.exec(select(Grid).where(Grid.level == GridLevel.COMMUNITY).order_by(Grid.code))
+    )
+    _seed_units(session, communities)
+    teams = _seed_teams(session, communities)
+    first_town = "341126" + TOWNS[0][0]
+    first_community = communities[0].code
+    logins = [
+        DemoLogin(Role.ADMIN, "admin", DEMO_PASSWORD, "县级管理员 county admin"),
+        DemoLogin(Role.COORDINATOR, "coordinator", DEMO_PASSWORD, "府城镇网格员 town coordinator"),
+        DemoLogin(Role.UNIT, "unit", DEMO_PASSWORD, "东华社区物业 property company"),
+        DemoLogin(Role.RIDER, "13800000001", DEMO_PASSWORD, "骑手 rider (active)"),
+    ]
+    create_account(session, role=Role.ADMIN, username="admin", password=DEMO_PASSWORD,
+                   display_name="县级管理员")
+    create_account(session, role=Role.COORDINATOR, username="coordinator", password=DEMO_PASSWORD,
+                   display_name="府城镇网格员", area_codes=[first_town])
+    create_account(session, role=Role.UNIT, username="unit", password=DEMO_PASSWORD,
+                   display_name="东华社区物业", unit_code=f"{first_community}-property")
+    rider, _profile = register_rider(
+        session, phone="13800000001", name="张师傅", password=DEMO_PASSWORD,
+        platform=Platform.MEITUAN, party_member=True, community_code=first_community,
+        team_id=teams[0].id,
+    )
+    rider.status = AccountStatus.ACTIVE
+    session.add(rider)
+    session.flush()
+    return logins
+
+
+UNIT_NAMES = {
+    UnitType.PROPERTY: "物业服务中心",
+    UnitType.OWNERS_COMMITTEE: "业主委员会",
+    UnitType.PARTY_BRANCH: "小区党支部",
+    UnitType.LAW_ENFORCEMENT: "城管执法中队",
+    UnitType.STREET_OFFICE: "街道办",
+    UnitType.DEPARTMENT: "住建局",
+}
+
+
+def _seed_units(session: Session, communities: list[Grid]) -> None:
+    for community in communities:
+        for unit_type, name in UNIT_NAMES.items():
+            create_unit(
+                session,
+                UnitCreate(
+                    code=f"{community.code}-{unit_type.value.replace('_', '-')}",
+                    name=f"{community.name}{name}",
+                    type=unit_type,
+                    community_code=community.code,
+                ),
+            )
+
+
+def _seed_teams(session: Session, communities: list[Grid]) -> list[Team]:
+    teams = []
+    for number in range(10):
+        community = communities[number % len(communities)]
+        team = Team(
+            name=f"新就业群体党员志愿者第{number + 1}队",
+            community_code=community.code,
+            area_name=f"{community.name}片区",
+        )
+        session.add(team)
+        teams.append(team)
+    session.flush()
+    return teams

@@ -1,0 +1,199 @@
+"""Grids: GeoJSON import, listing, and which areas lie below which."""
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, func, or_
+from sqlmodel import Session, select
+
+from app.core.clock import utcnow
+from app.core.errors import Unprocessable
+from app.grids.geometry import GeometryError, parse_grid_geometry, to_geojson
+from app.grids.models import LEVEL_DEPTH, Grid, GridLevel
+
+CODE_MAX_LENGTH = 32
+NAME_MAX_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+@dataclass(frozen=True)
+class _ValidFeature:
+    code: str
+    name: str
+    level: GridLevel
+    parent_code: str | None
+    geometry_json: str
+
+
+def import_feature_collection(session: Session, collection: Any) -> ImportResult:
+    """Create or update grids by code; refuses the whole file if any feature is invalid."""
+    features = _validate_collection(session, collection)
+    existing = {
+        grid.code: grid
+        for grid in session.exec(
+            select(Grid).where(Grid.code.in_([f.code for f in features]))  # type: ignore[attr-defined]
+        )
+    }
+    paths = {code: path for code, path in session.exec(select(Grid.code, Grid.path))}
+    created = updated = 0
+    now = utcnow()
+    # Parents first, so that every child finds its parent's path.
+    for feature in sorted(features, key=lambda f: LEVEL_DEPTH[f.level]):
+        parent_path = paths[feature.parent_code] if feature.parent_code else "/"
+        path = f"{parent_path}{feature.code}/"
+        grid = existing.get(feature.code)
+        if grid is None:
+            grid = Grid(code=feature.code, path=path, name="", level=feature.level, geometry="")
+            created += 1
+        else:
+            updated += 1
+        grid.name, grid.level, grid.parent_code = feature.name, feature.level, feature.parent_code
+        grid.path, grid.geometry, grid.updated_at = path, feature.geometry_json, now
+        paths[feature.code] = path
+        session.add(grid)
+        session.flush()
+    return ImportResult(created=created, updated=updated)
+
+
+def _validate_collection(session: Session, collection: Any) -> list[_ValidFeature]:
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        raise Unprocessable.for_field("file", "expected a GeoJSON FeatureCollection")
+    raw_features = collection.get("features")
+    if not isinstance(raw_features, list) or not raw_features:
+        raise Unprocessable.for_field("features", "expected a non-empty list of features")
+    errors: list[dict[str, str]] = []
+    valid: list[_ValidFeature] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_features):
+        label = f"features[{index}]"
+        try:
+            feature = _validate_feature(raw)
+        except ValueError as exc:
+            errors.append({"field": label, "message": str(exc)})
+            continue
+        label = f"features[{index}] ({feature.code})"
+        if feature.code in seen:
+            errors.append({"field": label, "message": f"code {feature.code} appears twice"})
+        seen.add(feature.code)
+        valid.append(feature)
+    stored = session.exec(select(Grid.code, Grid.level).where(Grid.code.not_in(seen)))  # type: ignore[attr-defined]
+    known_levels = {code: level for code, level in stored} | {f.code: f.level for f in valid}
+    for feature in valid:
+        if message := _parent_problem(feature, known_levels):
+            errors.append({"field": f"feature {feature.code}", "message": message})
+    if errors:
+        raise Unprocessable(
+            f"{len(errors)} feature(s) refused; nothing was imported.", errors=errors
+        )
+    return valid
+
+
+def _validate_feature(raw: Any) -> _ValidFeature:
+    if not isinstance(raw, dict) or raw.get("type") != "Feature":
+        raise ValueError("not a GeoJSON Feature")
+    properties = raw.get("properties")
+    if not isinstance(properties, dict):
+        raise ValueError("missing properties")
+    code, name = properties.get("code"), properties.get("name")
+    if not isinstance(code, str) or not code.isascii() or not code.isalnum():
+        raise ValueError("property code must be letters and digits")
+    if len(code) > CODE_MAX_LENGTH:
+        raise ValueError(f"code longer than {CODE_MAX_LENGTH} characters")
+    if not isinstance(name, str) or not name.strip() or len(name) > NAME_MAX_LENGTH:
+        raise ValueError(f"property name must be 1-{NAME_MAX_LENGTH} characters")
+    try:
+        level = GridLevel(properties.get("level"))
+    except ValueError:
+        raise ValueError("property level must be county, street, community or grid") from None
+    parent_code = properties.get("parent_code") or None
+    if parent_code is not None and not isinstance(parent_code, str):
+        raise ValueError("property parent_code must be a string")
+    try:
+        geometry = parse_grid_geometry(raw.get("geometry"))
+    except GeometryError as exc:
+        raise ValueError(f"geometry: {exc}") from None
+    geometry_json = json.dumps(to_geojson(geometry), separators=(",", ":"))
+    return _ValidFeature(code, name.strip(), level, parent_code, geometry_json)
+
+
+def _parent_problem(feature: _ValidFeature, known_levels: dict[str, GridLevel]) -> str | None:
+    if feature.parent_code is None:
+        if feature.level is GridLevel.COUNTY:
+            return None
+        return f"a {feature.level} needs a parent_code"
+    parent_level = known_levels.get(feature.parent_code)
+    if parent_level is None:
+        return f"unknown parent_code {feature.parent_code}"
+    if LEVEL_DEPTH[parent_level] >= LEVEL_DEPTH[feature.level]:
+        return f"a {parent_level} cannot be the parent of a {feature.level}"
+    return None
+
+
+def feature_collection(session: Session, *, level: GridLevel | None = None) -> dict[str, Any]:
+    """All grids (or those of one level) as an RFC 7946 FeatureCollection."""
+    query = select(Grid).order_by(Grid.path)
+    if level is not None:
+        query = query.where(Grid.level == level)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": grid.code,
+                "geometry": json.loads(grid.geometry),
+                "properties": {
+                    "code": grid.code,
+                    "name": grid.name,
+                    "level": grid.level,
+                    "parent_code": grid.parent_code,
+                },
+            }
+            for grid in session.exec(query)
+        ],
+    }
+
+
+def grid_by_code(session: Session, code: str) -> Grid | None:
+    """One grid or area by its code."""
+    return session.exec(select(Grid).where(Grid.code == code)).first()
+
+
+def paths_of(session: Session, codes: Sequence[str]) -> list[str]:
+    """The paths of the areas named by `codes` (unknown codes are left out)."""
+    if not codes:
+        return []
+    return list(session.exec(select(Grid.path).where(Grid.code.in_(codes))))  # type: ignore[attr-defined]
+
+
+def under_any(path_column: Any, area_paths: Sequence[str]) -> ColumnElement[bool]:
+    """SQL: the row's path lies at or below one of `area_paths` (an indexable prefix match)."""
+    if not area_paths:
+        return false()
+    return or_(*(path_column.startswith(path, autoescape=True) for path in area_paths))
+
+
+def revision(session: Session) -> tuple[int, str]:
+    """A cheap fingerprint of the grid table that changes whenever grids change."""
+    count, latest = session.exec(select(func.count(), func.max(Grid.updated_at))).one()
+    return int(count), str(latest)
+
+
+def related_to_any(path_column: Any, area_paths: Sequence[str]) -> ColumnElement[bool]:
+    """SQL: the row's area lies below, at or above one of `area_paths` (e.g. a grid's community)."""
+    ancestors = {ancestor for path in area_paths for ancestor in ancestor_paths(path)}
+    if not ancestors:
+        return under_any(path_column, area_paths)
+    return or_(under_any(path_column, area_paths), path_column.in_(sorted(ancestors)))
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """'/a/b/c/' -> ['/a/', '/a/b/']: the paths of the areas above."""
+    codes = path.strip("/").split("/")
+    return ["/" + "/".join(codes[:depth]) + "/" for depth in range(1, len(codes))]

@@ -1,0 +1,63 @@
+"""The application: API routers, error handling, limits and the two web apps."""
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
+
+from app.accounts.router import router as accounts_router
+from app.categories.router import router as categories_router
+from app.core.config import Settings
+from app.core.errors import install_error_handlers
+from app.core.health import router as health_router
+from app.core.limits import BodySizeLimitMiddleware, RateLimitMiddleware
+from app.core.request_log import RequestLogMiddleware
+from app.core.runtime import Runtime
+from app.core.static import mount_frontend
+from app.grids.router import router as grids_router
+from app.riders.router import router as riders_router
+from app.units.router import router as units_router
+
+FRONTEND_DIR = Path(__file__).resolve().parents[1] / "frontend"
+
+
+def api_router() -> APIRouter:
+    """Every /api/v1 route."""
+    api = APIRouter(prefix="/api/v1")
+    for router in (
+        accounts_router,
+        grids_router,
+        categories_router,
+        units_router,
+        riders_router,
+    ):
+        api.include_router(router)
+    return api
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
+    """Build the app for these settings (or an already opened runtime)."""
+    runtime = runtime or Runtime.from_settings(settings or Settings())
+    settings = runtime.settings
+    app = FastAPI(
+        title="探头 Tantou",
+        version="0.1.0",
+        description="Delivery riders as roving probes for city grid governance.",
+    )
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    app.include_router(health_router)
+    app.include_router(api_router())
+    mount_frontend(app, FRONTEND_DIR)
+
+    # Added last runs first: request ids wrap everything, then limits, then compression.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    if settings.rate_limits:
+        app.add_middleware(
+            RateLimitMiddleware,
+            limit_per_minute=settings.rate_limit_per_minute,
+            secret_key=settings.secret_key,
+        )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(RequestLogMiddleware)
+    return app

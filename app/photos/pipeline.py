@@ -1,0 +1,229 @@
+"""Turn an uploaded photo into upright, metadata-free JPEG copies to serve."""
+
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+import pillow_heif
+from PIL import Image
+
+from app.photos.metadata import (
+    read_exif,
+    read_gps,
+    read_jpeg_segments,
+    read_orientation,
+    read_taken_at,
+    strip_jpeg_metadata,
+)
+
+pillow_heif.register_heif_opener()
+
+DISPLAY_LONG_EDGE_PX = 1600
+THUMBNAIL_LONG_EDGE_PX = 320
+JPEG_QUALITY = 80
+
+_HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx"})
+_HEIF_GENERIC_BRANDS = frozenset({b"mif1", b"msf1"})
+# The Pillow plugin that may open each format: the bytes decided the format, not a guess.
+_PILLOW_FORMAT = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "heif": "HEIF"}
+# How to turn stored pixels upright for each EXIF orientation (as ImageOps.exif_transpose).
+_UPRIGHT_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_SWAPS_AXES = frozenset({5, 6, 7, 8})
+
+
+class PhotoError(Exception):
+    """A photo we refuse; `message` is short English for the uploader."""
+
+    status: ClassVar[int] = 422
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UnsupportedPhoto(PhotoError):  # noqa: N818 - the domain name, like core errors
+    """The bytes are not a JPEG, PNG, WebP or HEIC/HEIF image."""
+
+    status: ClassVar[int] = 415
+
+
+class InvalidPhoto(PhotoError):  # noqa: N818 - the domain name, like core errors
+    """The bytes claim a supported format but are damaged, truncated or too large to decode."""
+
+    status: ClassVar[int] = 422
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedImage:
+    """An encoded JPEG copy made from an upload, with its size and content hash."""
+
+    data: bytes
+    width: int
+    height: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessedPhoto:
+    """What an upload yields: facts read from it and the copies that may be served."""
+
+    format: str
+    width: int
+    height: int
+    gps: tuple[float, float] | None
+    taken_at: datetime | None
+    display: DerivedImage
+    thumbnail: DerivedImage
+    original: bytes | None
+
+
+def sniff_format(data: bytes) -> str:
+    """Return "jpeg", "png", "webp" or "heif" from the file's magic bytes, else UnsupportedPhoto."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data[4:8] == b"ftyp" and _is_heif_brand(data):
+        return "heif"
+    raise UnsupportedPhoto("Only JPEG, PNG, WebP and HEIC photos are accepted.")
+
+
+def _is_heif_brand(data: bytes) -> bool:
+    box_end = min(int.from_bytes(data[:4], "big"), len(data))
+    major_brand = data[8:12]
+    compatible_brands = {data[i : i + 4] for i in range(16, box_end - 3, 4)}
+    # AVIF shares the HEIF container (and "mif1"); only HEVC-coded HEIF is accepted.
+    return major_brand in _HEIF_BRANDS or (
+        major_brand in _HEIF_GENERIC_BRANDS and bool(compatible_brands & _HEIF_BRANDS)
+    )
+
+
+def process_photo(data: bytes, *, max_pixels: int, keep_original: bool = False) -> ProcessedPhoto:
+    """Validate an upload, read its GPS and time, and make upright display and thumbnail JPEGs.
+
+    With keep_original, a JPEG upload also yields its lossless metadata-stripped bytes (other
+    formats yield None). Raises UnsupportedPhoto or InvalidPhoto; never writes anything.
+    """
+    photo_format = sniff_format(data)
+    if photo_format == "jpeg":
+        data = _jpeg_up_to_end_of_image(data)
+    image = _open(data, photo_format)
+    stored_width, stored_height = image.size
+    if stored_width * stored_height > max_pixels:
+        raise InvalidPhoto(
+            f"The photo has too many pixels ({stored_width}x{stored_height}); "
+            f"at most {max_pixels / 1_000_000:g} megapixels are accepted."
+        )
+    exif = read_exif(image)
+    orientation = read_orientation(exif)
+    display_pixels = _upright_display_pixels(image, orientation)
+    thumbnail_pixels = display_pixels.resize(
+        _fit_within(display_pixels.size, THUMBNAIL_LONG_EDGE_PX),
+        Image.Resampling.BICUBIC,
+        reducing_gap=2.0,  # as Image.thumbnail: a box reduce first, then a short bicubic step
+    )
+    if orientation in _SWAPS_AXES:
+        stored_width, stored_height = stored_height, stored_width
+    return ProcessedPhoto(
+        format=photo_format,
+        width=stored_width,
+        height=stored_height,
+        gps=read_gps(exif),
+        taken_at=read_taken_at(exif),
+        display=_encode_jpeg(display_pixels),
+        thumbnail=_encode_jpeg(thumbnail_pixels),
+        original=(
+            strip_jpeg_metadata(data, orientation=orientation)
+            if keep_original and photo_format == "jpeg"
+            else None
+        ),
+    )
+
+
+def _jpeg_up_to_end_of_image(data: bytes) -> bytes:
+    # Our own walk, not Pillow's tolerance, decides what a complete JPEG is: it must reach an EOI
+    # after its scans, and whatever follows that EOI is never decoded or kept.
+    try:
+        segments = read_jpeg_segments(data)
+    except ValueError as error:
+        raise InvalidPhoto("The photo is damaged or incomplete.") from error
+    return data[: segments[-1].end]
+
+
+def _open(data: bytes, photo_format: str) -> Image.Image:
+    try:
+        # Lazy: reads the header (size, mode, EXIF) but no pixel data.
+        return Image.open(io.BytesIO(data), formats=[_PILLOW_FORMAT[photo_format]])
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        # Pillow's own bomb guard fires at open for sizes beyond its limit, above any max_pixels
+        # we accept; when warnings are errors, its warning arrives here as an exception too.
+        raise InvalidPhoto("The photo has too many pixels.") from error
+    except Exception as error:
+        raise InvalidPhoto("The photo is damaged or cannot be read.") from error
+
+
+def _upright_display_pixels(image: Image.Image, orientation: int) -> Image.Image:
+    target_size = _fit_within(image.size, DISPLAY_LONG_EDGE_PX)
+    try:
+        # JPEG DCT scaling: decode at the smallest 1/8..1/1 scale still at least target_size.
+        # The box keeps the photo's aspect ratio, or a side would stop the scale at 1/1.
+        image.draft("RGB", target_size)
+        image.load()
+        pixels = _to_rgb(image)
+        if pixels.size != target_size:
+            # After DCT scaling the step left is under 2x. Bilinear is 30% cheaper than bicubic
+            # there, and both stay above 41 dB PSNR against Lanczos, beyond what q80 JPEG keeps.
+            pixels = pixels.resize(target_size, Image.Resampling.BILINEAR, reducing_gap=3.0)
+    # Decoders of untrusted bytes raise many types (OSError, SyntaxError, ValueError, struct
+    # errors, MemoryError...): all of them mean this upload cannot be shown.
+    except Exception as error:
+        raise InvalidPhoto("The photo is damaged or incomplete.") from error
+    transpose = _UPRIGHT_TRANSPOSE.get(orientation)
+    # Rotating the small copy is far cheaper than rotating the full-size decode.
+    return pixels if transpose is None else pixels.transpose(transpose)
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    if image.mode == "RGB":
+        return image
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):
+        # 16-bit grey: scale to 8 bits; a plain convert would clip everything above 255 to white.
+        return image.convert("I").point(lambda value: value / 256).convert("RGB")
+    if image.has_transparency_data:
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def _fit_within(size: tuple[int, int], long_edge_px: int) -> tuple[int, int]:
+    width, height = size
+    scale = long_edge_px / max(width, height)
+    if scale >= 1:
+        return size
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _encode_jpeg(pixels: Image.Image) -> DerivedImage:
+    buffer = io.BytesIO()
+    # No exif/icc_profile arguments: the copy carries no metadata (pixels are already upright).
+    pixels.save(buffer, "JPEG", quality=JPEG_QUALITY)
+    data = buffer.getvalue()
+    return DerivedImage(
+        data=data,
+        width=pixels.width,
+        height=pixels.height,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )

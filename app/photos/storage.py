@@ -1,0 +1,147 @@
+"""Content-addressed photo files: one file per distinct content, named by its SHA-256."""
+
+import hashlib
+import os
+import re
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+FILE_SUFFIX = ".jpg"
+_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def content_key(data: bytes) -> str:
+    """The storage key of some bytes: their SHA-256 as lowercase hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class PhotoStore:
+    """Files at root/ab/cd/<key>.jpg, written atomically and never overwritten."""
+
+    def __init__(self, root: Path, *, fsync: bool = True) -> None:
+        self.root = root
+        self.fsync = fsync
+
+    def path(self, key: str) -> Path:
+        """Where the file for `key` lives; ValueError unless key is a SHA-256 hex digest."""
+        if not _KEY.fullmatch(key):
+            raise ValueError(f"not a photo key: {key!r}")
+        return self.root / key[:2] / key[2:4] / f"{key}{FILE_SUFFIX}"
+
+    def put(self, data: bytes) -> str:
+        """Store `data` and return its key; storing the same bytes again changes nothing."""
+        key, _ = self._put(data)
+        return key
+
+    def exists(self, key: str) -> bool:
+        """Whether a file is stored under `key`."""
+        return self.path(key).is_file()
+
+    def read(self, key: str) -> bytes:
+        """The stored bytes; FileNotFoundError if there are none."""
+        return self.path(key).read_bytes()
+
+    def delete(self, key: str) -> None:
+        """Remove the file under `key`, if any."""
+        self.path(key).unlink(missing_ok=True)
+
+    @contextmanager
+    def staged(self) -> Iterator["StagedWrites"]:
+        """A unit of work: files it created are removed again if the block raises."""
+        writes = StagedWrites(self)
+        try:
+            yield writes
+        except BaseException:
+            writes.rollback()
+            raise
+
+    def _put(self, data: bytes) -> tuple[str, os.stat_result | None]:
+        """Store `data`; return its key and, if this call created the file, the file's stat."""
+        key = content_key(data)
+        path = self.path(key)
+        while not self._reuse_existing(path):
+            created = self._create(path, data)
+            if created is not None:
+                return key, created
+        return key, None
+
+    def _create(self, path: Path, data: bytes) -> os.stat_result | None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # A temporary file in the same directory, then a hard link: readers never see a partial
+        # file, and unlike os.replace a link never clobbers, so exactly one writer creates a key.
+        temporary = path.with_name(f".{path.stem}.{secrets.token_hex(8)}.tmp")
+        try:
+            with temporary.open("xb") as file:
+                file.write(data)
+                file.flush()
+                if self.fsync:
+                    os.fsync(file.fileno())
+                # Taken after the last write and before the link, so it is the identity of the
+                # file as created, and no reuse by another writer can slip into it.
+                created = os.fstat(file.fileno())
+            os.link(temporary, path)
+        except FileExistsError:
+            return None
+        finally:
+            temporary.unlink(missing_ok=True)
+        if self.fsync:
+            _fsync_directory(path.parent)
+        return created
+
+    @staticmethod
+    def _reuse_existing(path: Path) -> bool:
+        try:
+            stat = path.stat()
+            # Move the mtime forward: a concurrent StagedWrites that created this file and then
+            # rolls back sees it was reused since, and keeps it for the request now relying on it.
+            os.utime(path, ns=(stat.st_atime_ns, max(time.time_ns(), stat.st_mtime_ns + 1)))
+        except FileNotFoundError:
+            return False
+        return True
+
+
+class StagedWrites:
+    """The files put during one unit of work, so a failed commit can take back the new ones."""
+
+    def __init__(self, store: PhotoStore) -> None:
+        self._store = store
+        self._created: dict[str, tuple[int, int]] = {}
+
+    @property
+    def created_keys(self) -> list[str]:
+        """Keys whose files this unit of work created (not ones that were already stored)."""
+        return list(self._created)
+
+    def put(self, data: bytes) -> str:
+        """Store `data` like PhotoStore.put, remembering whether this unit created the file."""
+        key = content_key(data)
+        if key in self._created:
+            return key
+        key, created = self._store._put(data)
+        if created is not None:
+            self._created[key] = (created.st_ino, created.st_mtime_ns)
+        return key
+
+    def rollback(self) -> None:
+        """Delete the files this unit created, except any another writer has stored since."""
+        for key, identity in self._created.items():
+            path = self._store.path(key)
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            if (stat.st_ino, stat.st_mtime_ns) == identity:
+                path.unlink(missing_ok=True)
+        self._created.clear()
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the new directory entry itself durable, not only the file's bytes.
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

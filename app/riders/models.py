@@ -1,0 +1,42 @@
+"""Riders (新就业群体) and their volunteer teams (志愿者队伍)."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from app.core.clock import utcnow
+from app.core.types import enum_field, time_field
+
+
+class Platform(StrEnum):
+    MEITUAN = "meituan"
+    ELEME = "eleme"
+    SF = "sf"
+    JD = "jd"
+    SHANSONG = "shansong"
+    OTHER = "other"
+
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    community_code: str = Field(foreign_key="grid.code", max_length=32, index=True)
+    area_name: str = Field(default="", max_length=100)
+    leader_account_id: int | None = Field(default=None, foreign_key="account.id")
+    created_at: datetime = time_field(default_factory=utcnow)
+
+
+class RiderProfile(SQLModel, table=True):
+    """The 报到备案 record of a rider account; the phone number is also its username."""
+
+    account_id: int = Field(primary_key=True, foreign_key="account.id")
+    name: str = Field(max_length=50)
+    phone: str = Field(max_length=11, unique=True)
+    platform: Platform = enum_field(Platform)
+    party_member: bool = False
+    community_code: str = Field(foreign_key="grid.code", max_length=32, index=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    rejection_reason: str | None = Field(default=None, max_length=500)
+    registered_at: datetime = time_field(default_factory=utcnow)
+    reviewed_at: datetime | None = time_field(default=None, nullable=True)

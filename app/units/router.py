@@ -1,0 +1,36 @@
+"""Handling units (处置单位)."""
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel
+
+from app.accounts.scope import scope_of
+from app.core.deps import SessionDep, StaffAccount
+from app.core.errors import Forbidden
+from app.grids.service import grid_by_code
+from app.units import service
+from app.units.models import UnitCreate, UnitPublic
+
+router = APIRouter(tags=["units"])
+
+
+class UnitList(BaseModel):
+    items: list[UnitPublic]
+
+
+@router.post("/units", response_model=UnitPublic, status_code=status.HTTP_201_CREATED)
+def create_unit(body: UnitCreate, session: SessionDep, account: StaffAccount) -> UnitPublic:
+    """Register a handling unit in a community the caller administers."""
+    community = grid_by_code(session, body.community_code)
+    if community is not None and not scope_of(session, account).covers(community.path):
+        raise Forbidden("You do not administer this community.")
+    unit = service.create_unit(session, body)
+    session.commit()
+    return UnitPublic.model_validate(unit, from_attributes=True)
+
+
+@router.get("/units", response_model=UnitList)
+def list_units(session: SessionDep, account: StaffAccount) -> UnitList:
+    """Handling units in the caller's areas."""
+    scope = scope_of(session, account)
+    units = service.list_units(session, scope.area_paths)
+    return UnitList(items=[UnitPublic.model_validate(u, from_attributes=True) for u in units])
