@@ -5,6 +5,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 
+from app import handlers as _handlers  # noqa: F401  (wires the domain-event subscribers)
 from app.accounts.router import router as accounts_router
 from app.categories.router import router as categories_router
 from app.core.config import Settings

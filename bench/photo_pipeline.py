@@ -26,6 +26,9 @@ from bench.photo_fixtures import make_phone_jpeg
 
 MAX_PIXELS = 50_000_000
 _UPRIGHT_FROM_6 = Image.Transpose.ROTATE_270
+FLOOR = "floor (draft decode, resize, rotate, 2 encodes)"
+FULL = "process_photo"
+NAIVE = "naive (exif_transpose, thumbnail x2)"
 
 
 def floor_pipeline(data: bytes) -> tuple[bytes, bytes]:
@@ -55,15 +58,20 @@ def _jpeg(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def _median_ms(work: Callable[[bytes], object], photos: list[bytes], rounds: int) -> float:
-    work(photos[0])  # warm caches and lazy imports
-    timings = []
+def _median_ms(
+    pipelines: dict[str, Callable[[bytes], object]], photos: list[bytes], rounds: int
+) -> dict[str, float]:
+    # Interleaved, so the drift of a noisy machine falls on every pipeline alike.
+    timings: dict[str, list[float]] = {name: [] for name in pipelines}
+    for work in pipelines.values():
+        work(photos[0])  # warm caches and lazy imports
     for _ in range(rounds):
         for data in photos:
-            started = time.perf_counter()
-            work(data)
-            timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings)
+            for name, work in pipelines.items():
+                started = time.perf_counter()
+                work(data)
+                timings[name].append((time.perf_counter() - started) * 1000)
+    return {name: statistics.median(values) for name, values in timings.items()}
 
 
 def main() -> None:
@@ -88,32 +96,24 @@ def main() -> None:
         f"one core; malloc tuned: {'MALLOC_MMAP_THRESHOLD_' in os.environ}"
     )
 
-    timings = {
-        "floor (draft decode, resize, rotate, 2 encodes)": _median_ms(
-            floor_pipeline, photos, arguments.rounds
-        ),
-        "process_photo": _median_ms(
-            lambda data: process_photo(data, max_pixels=MAX_PIXELS), photos, arguments.rounds
-        ),
-        "process_photo, keep_original": _median_ms(
-            lambda data: process_photo(data, max_pixels=MAX_PIXELS, keep_original=True),
-            photos,
-            arguments.rounds,
-        ),
-        "naive (exif_transpose, thumbnail x2)": _median_ms(
-            naive_pipeline, photos, arguments.rounds
-        ),
-        "JPEG segment walk alone": _median_ms(read_jpeg_segments, photos, arguments.rounds),
-        "lossless strip alone": _median_ms(
-            lambda data: strip_jpeg_metadata(data, orientation=6), photos, arguments.rounds
-        ),
-    }
+    timings = _median_ms(
+        {
+            FLOOR: floor_pipeline,
+            FULL: lambda data: process_photo(data, max_pixels=MAX_PIXELS),
+            "process_photo, keep_original": lambda data: process_photo(
+                data, max_pixels=MAX_PIXELS, keep_original=True
+            ),
+            NAIVE: naive_pipeline,
+            "JPEG segment walk alone": read_jpeg_segments,
+            "lossless strip alone": lambda data: strip_jpeg_metadata(data, orientation=6),
+        },
+        photos,
+        arguments.rounds,
+    )
     for name, milliseconds in timings.items():
         print(f"  {name:<50} {milliseconds:8.1f} ms")
-    floor = timings["floor (draft decode, resize, rotate, 2 encodes)"]
-    full = timings["process_photo"]
-    print(f"  full / floor  {full / floor:.2f}")
-    print(f"  naive / full  {timings['naive (exif_transpose, thumbnail x2)'] / full:.2f}")
+    print(f"  full / floor  {timings[FULL] / timings[FLOOR]:.2f}")
+    print(f"  naive / full  {timings[NAIVE] / timings[FULL]:.2f}")
 
     display, thumbnail = processed.display, processed.thumbnail
     print(

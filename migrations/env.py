@@ -5,10 +5,9 @@ from typing import Any
 from alembic import context
 from sqlalchemy import Connection
 
-from app.core.types import StrEnumType, UTCDateTime
-
 import app.models  # noqa: F401  (registers every table)
 from app.core.db import create_db_engine, metadata
+from app.core.types import StrEnumType, UTCDateTime
 
 
 def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.accounts.models import Account, AccountArea, AccountStatus, LoginFailure, Role
 from app.core.clock import utcnow
@@ -60,7 +60,7 @@ def create_account(
     session.add(account)
     session.flush()
     for code in area_codes:
-        session.add(AccountArea(account_id=account.id, area_code=code))
+        session.add(AccountArea(account_id=account.id, area_code=code))  # type: ignore[arg-type]
     session.flush()
     return account
 
@@ -72,11 +72,14 @@ def authenticate(
     since = utcnow() - timedelta(minutes=settings.login_lockout_minutes)
     by_username, by_address = session.exec(
         select(
-            func.count().filter(LoginFailure.username == username),
-            func.count().filter(LoginFailure.client_address == client_address),
+            func.count().filter(col(LoginFailure.username) == username),
+            func.count().filter(col(LoginFailure.client_address) == client_address),
         ).where(
             LoginFailure.created_at >= since,
-            or_(LoginFailure.username == username, LoginFailure.client_address == client_address),
+            or_(
+                col(LoginFailure.username) == username,
+                col(LoginFailure.client_address) == client_address,
+            ),
         )
     ).one()
     if (

@@ -18,13 +18,17 @@ class CategoryList(BaseModel):
 def list_categories(session: SessionDep) -> CategoryList:
     """The active categories (数字城管 events and local additions)."""
     return CategoryList(
-        items=[CategoryPublic.model_validate(c, from_attributes=True)
-               for c in service.list_categories(session)]
+        items=[
+            CategoryPublic.model_validate(c, from_attributes=True)
+            for c in service.list_categories(session)
+        ]
     )
 
 
 @router.post("/categories", response_model=CategoryPublic, status_code=status.HTTP_201_CREATED)
-def create_category(body: CategoryPublic, session: SessionDep, _admin: AdminAccount) -> CategoryPublic:
+def create_category(
+    body: CategoryPublic, session: SessionDep, _admin: AdminAccount
+) -> CategoryPublic:
     """Add a category."""
     category = service.create_category(session, body)
     session.commit()

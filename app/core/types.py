@@ -54,6 +54,7 @@ class StrEnumType(TypeDecorator[E]):
     def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:
         return None if value is None else self.enum_class(value)
 
+
 def enum_field(enum_class: type[StrEnum], *, default: Any = ..., index: bool = False) -> Any:
     """A SQLModel field holding a StrEnum as its string value."""
     length = max(24, max(len(member.value) for member in enum_class))

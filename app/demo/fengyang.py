@@ -21,7 +21,9 @@ def _rectangle(west: float, south: float, east: float, north: float) -> dict[str
     return {"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]}
 
 
-def _feature(code: str, name: str, level: str, parent: str | None, geometry: dict[str, Any]) -> dict[str, Any]:
+def _feature(
+    code: str, name: str, level: str, parent: str | None, geometry: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "type": "Feature",
         "geometry": geometry,
@@ -38,15 +40,25 @@ def demo_grids() -> dict[str, Any]:
         town_code = COUNTY_CODE + suffix
         town_east = town_west + width * len(communities)
         features.append(
-            _feature(town_code, town_name, "street", COUNTY_CODE,
-                     _rectangle(town_west, town_south, town_east, town_south + height))
+            _feature(
+                town_code,
+                town_name,
+                "street",
+                COUNTY_CODE,
+                _rectangle(town_west, town_south, town_east, town_south + height),
+            )
         )
         for c_index, community_name in enumerate(communities):
             community_code = f"{town_code}{c_index + 1:03d}"
             west = town_west + c_index * width
             features.append(
-                _feature(community_code, community_name, "community", town_code,
-                         _rectangle(west, town_south, west + width, town_south + height))
+                _feature(
+                    community_code,
+                    community_name,
+                    "community",
+                    town_code,
+                    _rectangle(west, town_south, west + width, town_south + height),
+                )
             )
             cell_w, cell_h = width / GRID_COLUMNS, height / GRID_ROWS
             for g_index in range(GRID_COLUMNS * GRID_ROWS):
@@ -55,7 +67,12 @@ def demo_grids() -> dict[str, Any]:
                 name = next(compound_names, None)
                 grid_name = f"{name}小区网格" if name else f"{community_name}第{g_index + 1}网格"
                 features.append(
-                    _feature(f"{community_code}{g_index + 1:03d}", grid_name, "grid", community_code,
-                             _rectangle(grid_west, grid_south, grid_west + cell_w, grid_south + cell_h))
+                    _feature(
+                        f"{community_code}{g_index + 1:03d}",
+                        grid_name,
+                        "grid",
+                        community_code,
+                        _rectangle(grid_west, grid_south, grid_west + cell_w, grid_south + cell_h),
+                    )
                 )
     return {"type": "FeatureCollection", "features": features}

@@ -46,15 +46,37 @@ def seed_demo(session: Session) -> list[DemoLogin]:
         DemoLogin(Role.UNIT, "unit", DEMO_PASSWORD, "东华社区物业 property company"),
         DemoLogin(Role.RIDER, "13800000001", DEMO_PASSWORD, "骑手 rider (active)"),
     ]
-    create_account(session, role=Role.ADMIN, username="admin", password=DEMO_PASSWORD,
-                   display_name="县级管理员")
-    create_account(session, role=Role.COORDINATOR, username="coordinator", password=DEMO_PASSWORD,
-                   display_name="府城镇网格员", area_codes=[first_town])
-    create_account(session, role=Role.UNIT, username="unit", password=DEMO_PASSWORD,
-                   display_name="东华社区物业", unit_code=f"{first_community}-property")
+    create_account(
+        session,
+        role=Role.ADMIN,
+        username="admin",
+        password=DEMO_PASSWORD,
+        display_name="县级管理员",
+    )
+    create_account(
+        session,
+        role=Role.COORDINATOR,
+        username="coordinator",
+        password=DEMO_PASSWORD,
+        display_name="府城镇网格员",
+        area_codes=[first_town],
+    )
+    create_account(
+        session,
+        role=Role.UNIT,
+        username="unit",
+        password=DEMO_PASSWORD,
+        display_name="东华社区物业",
+        unit_code=f"{first_community}-property",
+    )
     rider, _profile = register_rider(
-        session, phone="13800000001", name="张师傅", password=DEMO_PASSWORD,
-        platform=Platform.MEITUAN, party_member=True, community_code=first_community,
+        session,
+        phone="13800000001",
+        name="张师傅",
+        password=DEMO_PASSWORD,
+        platform=Platform.MEITUAN,
+        party_member=True,
+        community_code=first_community,
         team_id=teams[0].id,
     )
     rider.status = AccountStatus.ACTIVE

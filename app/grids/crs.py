@@ -9,7 +9,8 @@ Every function takes and returns (lon, lat): GeoJSON order, longitude first.
 The GCJ-02 offset applies only inside a rough rectangle around mainland China (the published
 "out of China" check used by every open implementation); points outside it are returned unshifted,
 which is what the Chinese map providers do too. The rectangle also covers Taiwan, Hong Kong, Macau
-and parts of neighbouring countries: the same approximation the providers' SDKs make.
+and parts of neighbouring countries: the same approximation the providers' SDKs make. The BD-09
+step on top of GCJ-02 has no such check, as in the published formula.
 """
 
 import math
@@ -136,6 +137,7 @@ def to_wgs84(lon: float, lat: float, crs: CoordinateSystem) -> tuple[float, floa
             return gcj02_to_wgs84(lon, lat)
         case CoordinateSystem.BD09:
             return gcj02_to_wgs84(*bd09_to_gcj02(lon, lat))
+    raise ValueError(f"unknown coordinate system {crs!r}")
 
 
 def from_wgs84(lon: float, lat: float, crs: CoordinateSystem) -> tuple[float, float]:
@@ -147,6 +149,7 @@ def from_wgs84(lon: float, lat: float, crs: CoordinateSystem) -> tuple[float, fl
             return wgs84_to_gcj02(lon, lat)
         case CoordinateSystem.BD09:
             return gcj02_to_bd09(*wgs84_to_gcj02(lon, lat))
+    raise ValueError(f"unknown coordinate system {crs!r}")
 
 
 def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

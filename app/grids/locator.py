@@ -6,10 +6,12 @@ import time
 from dataclasses import dataclass
 
 from shapely.geometry import shape
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
 
 from app.core.runtime import Runtime
 from app.grids import service
+from app.grids.geometry import GridGeometry
 from app.grids.index import GridIndex
 from app.grids.models import Grid, GridLevel
 
@@ -58,16 +60,18 @@ class GridLocator:
 
 
 def _build_snapshot(session: Session) -> GridSnapshot:
-    rows = session.exec(
-        select(Grid.code, Grid.name, Grid.level, Grid.parent_code, Grid.path, Grid.geometry)
+    rows = session.execute(
+        sa_select(  # type: ignore[call-overload]
+            Grid.code, Grid.name, Grid.level, Grid.parent_code, Grid.path, Grid.geometry
+        )
     ).all()
-    by_level: dict[GridLevel, list[tuple[str, object]]] = {level: [] for level in GridLevel}
+    by_level: dict[GridLevel, list[tuple[str, GridGeometry]]] = {level: [] for level in GridLevel}
     for code, _name, level, _parent, _path, geometry in rows:
         if level in (GridLevel.GRID, GridLevel.COMMUNITY):
             by_level[level].append((code, shape(json.loads(geometry))))
     return GridSnapshot(
-        grids=GridIndex(by_level[GridLevel.GRID]),  # type: ignore[arg-type]
-        communities=GridIndex(by_level[GridLevel.COMMUNITY]),  # type: ignore[arg-type]
+        grids=GridIndex(by_level[GridLevel.GRID]),
+        communities=GridIndex(by_level[GridLevel.COMMUNITY]),
         names={row[0]: row[1] for row in rows},
         parents={row[0]: row[3] for row in rows},
         paths={row[0]: row[4] for row in rows},
@@ -88,9 +92,7 @@ def locate_point(snapshot: GridSnapshot, lon: float, lat: float, max_distance_m:
     grid_code = snapshot.grids.locate(lon, lat)
     if grid_code is not None:
         return Location(grid_code, snapshot.parents.get(grid_code), snapshot.paths[grid_code])
-    community = snapshot.communities.locate(lon, lat) or snapshot.communities.nearest(
-        lon, lat, max_distance_m
-    )
+    community = snapshot.communities.nearest(lon, lat, max_distance_m)
     return Location(None, community, snapshot.paths[community] if community else None)
 
 

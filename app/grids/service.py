@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.core.clock import utcnow
 from app.core.errors import Unprocessable
@@ -41,7 +41,7 @@ def import_feature_collection(session: Session, collection: Any) -> ImportResult
             select(Grid).where(Grid.code.in_([f.code for f in features]))  # type: ignore[attr-defined]
         )
     }
-    paths = {code: path for code, path in session.exec(select(Grid.code, Grid.path))}
+    paths: dict[str, str] = dict(session.exec(select(Grid.code, Grid.path)).all())
     created = updated = 0
     now = utcnow()
     # Parents first, so that every child finds its parent's path.
@@ -83,8 +83,9 @@ def _validate_collection(session: Session, collection: Any) -> list[_ValidFeatur
             errors.append({"field": label, "message": f"code {feature.code} appears twice"})
         seen.add(feature.code)
         valid.append(feature)
-    stored = session.exec(select(Grid.code, Grid.level).where(Grid.code.not_in(seen)))  # type: ignore[attr-defined]
-    known_levels = {code: level for code, level in stored} | {f.code: f.level for f in valid}
+    stored = session.exec(select(Grid.code, Grid.level).where(col(Grid.code).not_in(seen))).all()
+    known_levels = {code: GridLevel(level) for code, level in stored}
+    known_levels |= {f.code: f.level for f in valid}
     for feature in valid:
         if message := _parent_problem(feature, known_levels):
             errors.append({"field": f"feature {feature.code}", "message": message})
@@ -109,14 +110,14 @@ def _validate_feature(raw: Any) -> _ValidFeature:
     if not isinstance(name, str) or not name.strip() or len(name) > NAME_MAX_LENGTH:
         raise ValueError(f"property name must be 1-{NAME_MAX_LENGTH} characters")
     try:
-        level = GridLevel(properties.get("level"))
+        level = GridLevel(str(properties.get("level")))
     except ValueError:
         raise ValueError("property level must be county, street, community or grid") from None
     parent_code = properties.get("parent_code") or None
     if parent_code is not None and not isinstance(parent_code, str):
         raise ValueError("property parent_code must be a string")
     try:
-        geometry = parse_grid_geometry(raw.get("geometry"))
+        geometry = parse_grid_geometry(raw.get("geometry"))  # type: ignore[arg-type]
     except GeometryError as exc:
         raise ValueError(f"geometry: {exc}") from None
     geometry_json = json.dumps(to_geojson(geometry), separators=(",", ":"))

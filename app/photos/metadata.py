@@ -87,9 +87,11 @@ def _signed_degrees(value: object, ref: object, positive: str, negative: str) ->
     degrees = _dms_to_degrees(value)
     if degrees is None:
         return None
-    hemisphere = _ascii_text(ref)[:1]
     # A missing reference is read as north/east: some writers omit it, and our users are there.
-    if hemisphere in ("", positive):
+    if ref is None:
+        return degrees
+    hemisphere = _ascii_text(ref)[:1]
+    if hemisphere == positive:
         return degrees
     if hemisphere == negative:
         return -degrees

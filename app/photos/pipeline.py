@@ -51,13 +51,13 @@ class PhotoError(Exception):
         self.message = message
 
 
-class UnsupportedPhoto(PhotoError):  # noqa: N818 - the domain name, like core errors
+class UnsupportedPhoto(PhotoError):
     """The bytes are not a JPEG, PNG, WebP or HEIC/HEIF image."""
 
     status: ClassVar[int] = 415
 
 
-class InvalidPhoto(PhotoError):  # noqa: N818 - the domain name, like core errors
+class InvalidPhoto(PhotoError):
     """The bytes claim a supported format but are damaged, truncated or too large to decode."""
 
     status: ClassVar[int] = 422
@@ -116,6 +116,8 @@ def process_photo(data: bytes, *, max_pixels: int, keep_original: bool = False) 
     With keep_original, a JPEG upload also yields its lossless metadata-stripped bytes (other
     formats yield None). Raises UnsupportedPhoto or InvalidPhoto; never writes anything.
     """
+    if not data:
+        raise InvalidPhoto("The photo is empty.")
     photo_format = sniff_format(data)
     if photo_format == "jpeg":
         data = _jpeg_up_to_end_of_image(data)
@@ -192,7 +194,11 @@ def _upright_display_pixels(image: Image.Image, orientation: int) -> Image.Image
         raise InvalidPhoto("The photo is damaged or incomplete.") from error
     transpose = _UPRIGHT_TRANSPOSE.get(orientation)
     # Rotating the small copy is far cheaper than rotating the full-size decode.
-    return pixels if transpose is None else pixels.transpose(transpose)
+    upright = pixels if transpose is None else pixels.transpose(transpose)
+    # Pillow's JPEG writer falls back to image.info for some metadata (the comment, at least):
+    # nothing read from the upload may ride along into the copies.
+    upright.info = {}
+    return upright
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

@@ -2,7 +2,7 @@
 
 import re
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.accounts.models import Account, AccountStatus, Role
 from app.accounts.service import create_account
@@ -68,7 +68,7 @@ def register_rider(
 
 def list_teams(session: Session, community_code: str | None) -> list[Team]:
     """Volunteer teams, optionally of one community."""
-    query = select(Team).order_by(Team.community_code, Team.id)
+    query = select(Team).order_by(col(Team.community_code), col(Team.id))
     if community_code:
         query = query.where(Team.community_code == community_code)
     return list(session.exec(query))

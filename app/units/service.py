@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.core.errors import Conflict, Unprocessable
 from app.grids.models import Grid, GridLevel
@@ -29,7 +29,7 @@ def list_units(session: Session, area_paths: Sequence[str] | None) -> list[Unit]
     """Units of the communities related to `area_paths` (None: everything)."""
     query = select(Unit).order_by(Unit.community_code, Unit.code)
     if area_paths is not None:
-        query = query.join(Grid, Grid.code == Unit.community_code).where(
+        query = query.join(Grid, col(Grid.code) == col(Unit.community_code)).where(
             related_to_any(Grid.path, area_paths)
         )
     return list(session.exec(query))

@@ -26,7 +26,12 @@ def test_login_returns_bearer_token_and_me_names_the_account(
     assert body["expires_in"] > 0
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['access_token']}"})
     assert me.status_code == 200
-    assert me.json() == {"id": me.json()["id"], "username": "root", "role": "admin", "status": "active"}
+    assert me.json() == {
+        "id": me.json()["id"],
+        "username": "root",
+        "role": "admin",
+        "status": "active",
+    }
 
 
 def test_wrong_password_is_401_problem(client: TestClient, session: Session) -> None:
@@ -54,9 +59,12 @@ def test_burst_of_wrong_passwords_is_throttled_with_429_even_for_the_right_one(
 ) -> None:
     make_account(session, Role.ADMIN, "root")
     for _ in range(5):
-        assert client.post(
-            "/api/v1/auth/token", data={"username": "root", "password": "wrong-guess"}
-        ).status_code == 401
+        assert (
+            client.post(
+                "/api/v1/auth/token", data={"username": "root", "password": "wrong-guess"}
+            ).status_code
+            == 401
+        )
     response = client.post("/api/v1/auth/token", data={"username": "root", "password": PASSWORD})
     assert_problem(response, 429)
     assert response.headers["retry-after"]
@@ -64,7 +72,9 @@ def test_burst_of_wrong_passwords_is_throttled_with_429_even_for_the_right_one(
     assert len(failures) == 5
 
 
-def test_throttling_of_one_username_leaves_others_alone(client: TestClient, session: Session) -> None:
+def test_throttling_of_one_username_leaves_others_alone(
+    client: TestClient, session: Session
+) -> None:
     make_account(session, Role.ADMIN, "root")
     make_account(session, Role.ADMIN, "other")
     for _ in range(5):

@@ -151,3 +151,9 @@ def test_check_wgs84_range_accepts_the_edges(lon, lat):
 def test_check_wgs84_range_refuses_out_of_range_points(lon, lat, message):
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
         check_wgs84_range(lon, lat)
+
+
+@pytest.mark.parametrize("convert", [to_wgs84, from_wgs84])
+def test_unknown_coordinate_system_is_refused(convert):
+    with pytest.raises(ValueError, match="unknown coordinate system 'osgb36'"):
+        convert(*FENGYANG_WGS84, "osgb36")

@@ -6,6 +6,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 FIXTURE_PHOTOS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "photos"
+# Inside the demo county's grid 341126100001001 (tests.factories.GRID_POINT), WGS-84 (lon, lat).
+FENGYANG_LON_LAT = (117.5325, 32.854)
 TEST_CAMERA_MAKE = "TantouTestCam"
 TEST_CAMERA_MODEL = "Probe-7 Serial 0042"
 TEST_TAKEN_AT = "2026:05:04 08:30:15"

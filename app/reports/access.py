@@ -1,0 +1,51 @@
+"""Who may see which report: the one rule every report and task query follows."""
+
+from sqlalchemy import ColumnElement, exists, false, or_, true
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from app.accounts.models import Account, Role
+from app.accounts.scope import Scope, scope_of
+from app.cases.models import Task
+from app.core.errors import NotFound
+from app.grids.service import under_any
+from app.reports.models import Report
+
+
+def visible_reports(scope: Scope) -> ColumnElement[bool]:
+    """SQL condition on Report: the rows this scope may see.
+
+    Admins see all; coordinators the reports assigned to their areas (a report in no grid
+    carries its nearest community's path); units the reports they hold a task for; riders
+    their own reports and the cases their reports were merged into.
+    """
+    if scope.sees_everything:
+        return true()
+    if scope.role is Role.COORDINATOR:
+        return under_any(Report.area_path, scope.area_paths or ())
+    if scope.role is Role.UNIT:
+        if scope.unit_id is None:
+            return false()
+        return exists(
+            select(Task.id).where(Task.report_id == Report.id, Task.unit_id == scope.unit_id)
+        )
+    own = aliased(Report)
+    merged_into = select(own.duplicate_of_id).where(
+        own.reporter_id == scope.account_id,
+        own.duplicate_of_id.is_not(None),  # type: ignore[union-attr]
+    )
+    return or_(
+        col(Report.reporter_id) == scope.account_id,
+        col(Report.id).in_(merged_into.scalar_subquery()),
+    )
+
+
+def load_visible_report(session: Session, account: Account, report_id: int) -> Report:
+    """The report if the caller may see it; 404 otherwise (never reveal that it exists)."""
+    scope = scope_of(session, account)
+    report = session.exec(
+        select(Report).where(Report.id == report_id, visible_reports(scope))
+    ).first()
+    if report is None:
+        raise NotFound(f"No report {report_id}.")
+    return report

@@ -1,0 +1,104 @@
+"""Reports (随手拍), their photos and their timeline."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.core.clock import utcnow
+from app.core.types import enum_field, time_field
+from app.grids.crs import CoordinateSystem
+from app.reports.states import ReportStatus
+
+
+class Channel(StrEnum):
+    APP = "app"
+    PHONE = "phone"
+    WECHAT = "wechat"
+    MESSAGE = "message"
+    API = "api"
+
+
+# Channels a coordinator records on a caller's behalf: no photo needed, the caller is named.
+RECORDED_CHANNELS = frozenset({Channel.PHONE, Channel.WECHAT, Channel.MESSAGE})
+
+
+class Report(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("reporter_id", "client_id"),
+        Index("ix_report_area_status_created", "area_path", "status", "created_at", "id"),
+        Index("ix_report_reporter_created", "reporter_id", "created_at", "id"),
+        Index("ix_report_category_created", "category_code", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    reporter_id: int = Field(foreign_key="account.id")
+    client_id: str = Field(max_length=36)
+    # SHA-256 of the submitted fields and photos: a replay with other content is a 409.
+    fingerprint: str = Field(max_length=64)
+    category_code: str = Field(foreign_key="category.code", max_length=8)
+    description: str = Field(default="", sa_type=Text)
+    lat: float
+    lon: float
+    accuracy_m: float | None = None
+    submitted_crs: CoordinateSystem = enum_field(CoordinateSystem, default=CoordinateSystem.WGS84)
+    location_source: str = Field(default="client", max_length=16)  # client | exif
+    urgent: bool = Field(default=False)
+    channel: Channel = enum_field(Channel, default=Channel.APP)
+    caller_name: str | None = Field(default=None, max_length=50)
+    caller_phone: str | None = Field(default=None, max_length=20)
+    status: ReportStatus = enum_field(ReportStatus, default=ReportStatus.SUBMITTED, index=True)
+    # Where the report was assigned when it arrived; grids may be re-divided later.
+    grid_code: str | None = Field(default=None, foreign_key="grid.code", max_length=32, index=True)
+    community_code: str | None = Field(default=None, foreign_key="grid.code", max_length=32)
+    area_path: str | None = Field(default=None, max_length=200)
+    duplicate_of_id: int | None = Field(default=None, foreign_key="report.id", index=True)
+    rejection_reason: str | None = Field(default=None, max_length=500)
+    rework_count: int = Field(default=0)
+    created_at: datetime = time_field(default_factory=utcnow)
+    updated_at: datetime = time_field(default_factory=utcnow)
+    accepted_at: datetime | None = time_field(default=None, nullable=True)
+    dispatched_at: datetime | None = time_field(default=None, nullable=True)
+    resolved_at: datetime | None = time_field(default=None, nullable=True)
+    closed_at: datetime | None = time_field(default=None, nullable=True)
+
+
+class PhotoKind(StrEnum):
+    BEFORE = "before"  # sent with the report
+    AFTER = "after"  # sent by a handling unit with its result
+    CHECK = "check"  # taken by a rider on a verification task
+
+
+class ReportPhoto(SQLModel, table=True):
+    """One photo of a report; the files are content-addressed in the photo store."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    task_id: int | None = Field(default=None, index=True)
+    kind: PhotoKind = enum_field(PhotoKind, default=PhotoKind.BEFORE)
+    position: int = 0
+    display_key: str = Field(max_length=64, index=True)
+    thumbnail_key: str = Field(max_length=64, index=True)
+    width: int
+    height: int
+    thumbnail_width: int
+    thumbnail_height: int
+    uploaded_by_id: int = Field(foreign_key="account.id")
+    created_at: datetime = time_field(default_factory=utcnow)
+
+
+class ReportEvent(SQLModel, table=True):
+    """One entry of a report's timeline: a status change or another step, never edited."""
+
+    __table_args__ = (Index("ix_report_event_report_created", "report_id", "created_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id")
+    kind: str = Field(max_length=32)  # status_changed, task_dispatched, task_returned, …
+    from_status: ReportStatus | None = enum_field(ReportStatus, default=None)
+    to_status: ReportStatus | None = enum_field(ReportStatus, default=None)
+    actor_id: int | None = Field(default=None, foreign_key="account.id")
+    task_id: int | None = Field(default=None)
+    note: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = time_field(default_factory=utcnow)

@@ -1,0 +1,25 @@
+// Logging in and out; the role decides what the console offers.
+
+import { request } from './api.js';
+import { clearSession, saveSession } from './session.js';
+
+export const STAFF_ROLES = new Set(['admin', 'coordinator', 'unit']);
+
+/** Log in with the OAuth2 password form; resolves with the account or throws. */
+export async function logIn(username, password) {
+  const form = new URLSearchParams({ username, password });
+  const token = await request('POST', '/auth/token', { body: form, anonymous: true });
+  const account = await request('GET', '/me', { token: token.access_token });
+  if (!STAFF_ROLES.has(account.role)) {
+    const refusal = new Error('not-staff');
+    refusal.code = 'not-staff';
+    throw refusal;
+  }
+  saveSession(token.access_token, token.expires_in, account);
+  return account;
+}
+
+/** Log out of this browser. */
+export function logOut() {
+  clearSession();
+}
