@@ -24,9 +24,9 @@ _EXIF_DATETIME = re.compile(r"(\d{4})[:-](\d{2})[:-](\d{2})[ T](\d{2}):(\d{2}):(
 
 def read_exif(image: Image.Image) -> Image.Exif:
     """Return the image's EXIF, or an empty one if it cannot be parsed."""
+    # EXIF comes from the uploader: any failure to parse it means "no EXIF", never a refusal.
     try:
         return image.getexif()
-    # EXIF comes from the uploader: any failure to parse it means "no EXIF", never a refusal.
     except Exception:
         return Image.Exif()
 
@@ -43,7 +43,7 @@ def read_orientation(exif: Image.Exif) -> int:
 
 
 def read_gps(exif: Image.Exif) -> tuple[float, float] | None:
-    """Return the WGS-84 (lon, lat) in the EXIF GPS IFD, or None if absent or unusable."""
+    """Return (lon, lat) in degrees from the EXIF GPS IFD (WGS-84), or None if unusable."""
     try:
         gps = dict(exif.get_ifd(GPS_IFD))
     except Exception:
@@ -193,9 +193,10 @@ def _segment_end(data: bytes, start: int) -> int:
 def strip_jpeg_metadata(data: bytes, *, orientation: int) -> bytes:
     """Rebuild a JPEG from only what decoding needs, plus a bare Orientation tag if not 1.
 
-    Scan data is copied byte for byte, so pixels are identical. EXIF, XMP, IPTC, comments, MPF and
-    vendor segments are dropped, and so is everything after the image's EOI (phones append
-    secondary images there that carry their own metadata). Raises ValueError if malformed.
+    Scan data is copied byte for byte, so pixels are identical. Only the tables, frame, scans and
+    the ICC colour profile are kept: EXIF, XMP, IPTC, JFIF, comments, MPF and vendor segments are
+    dropped, and so is everything after the image's EOI (phones append secondary images there
+    that carry their own metadata). Raises ValueError if malformed.
     """
     parts = [
         data[segment.start : segment.end]

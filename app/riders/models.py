@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
@@ -16,6 +17,23 @@ class Platform(StrEnum):
     JD = "jd"
     SHANSONG = "shansong"
     OTHER = "other"
+
+
+class RiderRole(StrEnum):
+    """The four roles (四员) a rider may take on."""
+
+    SAFETY_PATROL = "safety_patrol"  # 平安巡查员
+    CIVILITY_GUIDE = "civility_guide"  # 文明引领员
+    OPINION_INFORMANT = "opinion_informant"  # 社情民意信息员
+    POLICY_PROMOTER = "policy_promoter"  # 政策宣讲员
+
+
+RIDER_ROLE_NAMES_ZH: dict[RiderRole, str] = {
+    RiderRole.SAFETY_PATROL: "平安巡查员",
+    RiderRole.CIVILITY_GUIDE: "文明引领员",
+    RiderRole.OPINION_INFORMANT: "社情民意信息员",
+    RiderRole.POLICY_PROMOTER: "政策宣讲员",
+}
 
 
 class Team(SQLModel, table=True):
@@ -37,6 +55,9 @@ class RiderProfile(SQLModel, table=True):
     party_member: bool = False
     community_code: str = Field(foreign_key="grid.code", max_length=32, index=True)
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    # RiderRole values; a list is replaced whole, never mutated in place.
+    roles: list[str] = Field(default_factory=list, sa_type=JSON)
     rejection_reason: str | None = Field(default=None, max_length=500)
     registered_at: datetime = time_field(default_factory=utcnow)
     reviewed_at: datetime | None = time_field(default=None, nullable=True)
+    reviewed_by_id: int | None = Field(default=None, foreign_key="account.id")

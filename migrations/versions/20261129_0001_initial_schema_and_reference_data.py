@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 15:10:45.217123
+Create Date: 2026-11-29 15:17:10.251423
 """
 
 from collections.abc import Sequence
@@ -138,6 +138,77 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_accountarea_area_code"), ["area_code"], unique=False)
 
     op.create_table(
+        "report",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("reporter_id", sa.Integer(), nullable=False),
+        sa.Column("client_id", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+        sa.Column("fingerprint", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("category_code", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("lat", sa.Float(), nullable=False),
+        sa.Column("lon", sa.Float(), nullable=False),
+        sa.Column("accuracy_m", sa.Float(), nullable=True),
+        sa.Column("submitted_crs", sa.String(length=24), nullable=False),
+        sa.Column("location_source", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("urgent", sa.Boolean(), nullable=False),
+        sa.Column("channel", sa.String(length=24), nullable=False),
+        sa.Column("caller_name", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=True),
+        sa.Column("caller_phone", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+        sa.Column("status", sa.String(length=24), nullable=False),
+        sa.Column("grid_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("community_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("area_path", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("duplicate_of_id", sa.Integer(), nullable=True),
+        sa.Column("rejection_reason", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("rework_count", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("dispatched_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["category_code"],
+            ["category.code"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_code"],
+            ["grid.code"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["duplicate_of_id"],
+            ["report.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["grid_code"],
+            ["grid.code"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["reporter_id"],
+            ["account.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("reporter_id", "client_id"),
+    )
+    with op.batch_alter_table("report", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_report_area_status_created",
+            ["area_path", "status", "created_at", "id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_report_category_created", ["category_code", "created_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_report_duplicate_of_id"), ["duplicate_of_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_report_grid_code"), ["grid_code"], unique=False)
+        batch_op.create_index(
+            "ix_report_reporter_created", ["reporter_id", "created_at", "id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_report_status"), ["status"], unique=False)
+
+    op.create_table(
         "team",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
@@ -161,6 +232,89 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "reportevent",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("from_status", sa.String(length=24), nullable=True),
+        sa.Column("to_status", sa.String(length=24), nullable=True),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("task_id", sa.Integer(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"],
+            ["account.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("reportevent", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_report_event_report_created", ["report_id", "created_at", "id"], unique=False
+        )
+
+    op.create_table(
+        "reportphoto",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=True),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("display_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("thumbnail_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("width", sa.Integer(), nullable=False),
+        sa.Column("height", sa.Integer(), nullable=False),
+        sa.Column("thumbnail_width", sa.Integer(), nullable=False),
+        sa.Column("thumbnail_height", sa.Integer(), nullable=False),
+        sa.Column("uploaded_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_id"],
+            ["account.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("reportphoto", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_reportphoto_display_key"), ["display_key"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_reportphoto_report_id"), ["report_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_reportphoto_task_id"), ["task_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_reportphoto_thumbnail_key"), ["thumbnail_key"], unique=False
+        )
+
+    op.create_table(
+        "reportrating",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("rater_id", sa.Integer(), nullable=False),
+        sa.Column("stars", sa.Integer(), nullable=False),
+        sa.Column("comment", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["rater_id"],
+            ["account.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("report_id", "rater_id"),
+    )
+    with op.batch_alter_table("reportrating", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_reportrating_report_id"), ["report_id"], unique=False)
+
+    op.create_table(
         "riderprofile",
         sa.Column("account_id", sa.Integer(), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
@@ -169,9 +323,11 @@ def upgrade() -> None:
         sa.Column("party_member", sa.Boolean(), nullable=False),
         sa.Column("community_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("team_id", sa.Integer(), nullable=True),
+        sa.Column("roles", sa.JSON(), nullable=False),
         sa.Column("rejection_reason", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
         sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reviewed_by_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["account_id"],
             ["account.id"],
@@ -179,6 +335,10 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["community_code"],
             ["grid.code"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["reviewed_by_id"],
+            ["account.id"],
         ),
         sa.ForeignKeyConstraint(
             ["team_id"],
@@ -193,21 +353,89 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_riderprofile_team_id"), ["team_id"], unique=False)
 
+    op.create_table(
+        "task",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=24), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("dispatched_by_id", sa.Integer(), nullable=False),
+        sa.Column("return_reason", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("result_note", sa.Text(), nullable=True),
+        sa.Column("rework_count", sa.Integer(), nullable=False),
+        sa.Column("overdue_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("returned_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dispatched_by_id"],
+            ["account.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"],
+            ["unit.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("task", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_task_report_id"), ["report_id"], unique=False)
+        batch_op.create_index("ix_task_status_due", ["status", "due_at"], unique=False)
+        batch_op.create_index("ix_task_unit_status", ["unit_id", "status"], unique=False)
+
     # ### end Alembic commands ###
     install_reference_data(op.get_bind())
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("task", schema=None) as batch_op:
+        batch_op.drop_index("ix_task_unit_status")
+        batch_op.drop_index("ix_task_status_due")
+        batch_op.drop_index(batch_op.f("ix_task_report_id"))
+
+    op.drop_table("task")
     with op.batch_alter_table("riderprofile", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_riderprofile_team_id"))
         batch_op.drop_index(batch_op.f("ix_riderprofile_community_code"))
 
     op.drop_table("riderprofile")
+    with op.batch_alter_table("reportrating", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_reportrating_report_id"))
+
+    op.drop_table("reportrating")
+    with op.batch_alter_table("reportphoto", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_reportphoto_thumbnail_key"))
+        batch_op.drop_index(batch_op.f("ix_reportphoto_task_id"))
+        batch_op.drop_index(batch_op.f("ix_reportphoto_report_id"))
+        batch_op.drop_index(batch_op.f("ix_reportphoto_display_key"))
+
+    op.drop_table("reportphoto")
+    with op.batch_alter_table("reportevent", schema=None) as batch_op:
+        batch_op.drop_index("ix_report_event_report_created")
+
+    op.drop_table("reportevent")
     with op.batch_alter_table("team", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_team_community_code"))
 
     op.drop_table("team")
+    with op.batch_alter_table("report", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_report_status"))
+        batch_op.drop_index("ix_report_reporter_created")
+        batch_op.drop_index(batch_op.f("ix_report_grid_code"))
+        batch_op.drop_index(batch_op.f("ix_report_duplicate_of_id"))
+        batch_op.drop_index("ix_report_category_created")
+        batch_op.drop_index("ix_report_area_status_created")
+
+    op.drop_table("report")
     with op.batch_alter_table("accountarea", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_accountarea_area_code"))
         batch_op.drop_index(batch_op.f("ix_accountarea_account_id"))

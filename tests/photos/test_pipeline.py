@@ -7,6 +7,7 @@ import time
 import warnings
 import zlib
 from collections.abc import Callable
+from typing import Literal
 
 import pytest
 from PIL import Image, ImageChops, ImageFile, ImageStat
@@ -478,7 +479,7 @@ def test_truncated_jpeg_is_refused_even_if_pillow_is_told_to_load_truncated_imag
 
 
 @pytest.mark.parametrize("warning_action", ["error", "ignore"])
-def test_pillow_bomb_warning_never_escapes(warning_action: str) -> None:
+def test_pillow_bomb_warning_never_escapes(warning_action: Literal["error", "ignore"]) -> None:
     # 100 MP lies between Pillow's own warning and error thresholds.
     with warnings.catch_warnings():
         warnings.simplefilter(warning_action, Image.DecompressionBombWarning)

@@ -1,0 +1,74 @@
+"""Triage (问题发现): a coordinator accepts a report as a case, rejects it, or merges it."""
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app.accounts.models import Account
+from app.accounts.scope import scope_of
+from app.cases.access import lock_reports, require_case_coordinator
+from app.core.errors import Conflict, Unprocessable
+from app.reports.access import load_visible_report, visible_reports
+from app.reports.models import Report
+from app.reports.states import MERGE_TARGET_STATUSES, ReportStatus
+from app.reports.workflow import change_status
+
+
+def accept_report(session: Session, account: Account, report_id: int, *, note: str | None) -> Report:
+    """The report becomes a case (`accepted`)."""
+    report = load_visible_report(session, account, report_id)
+    require_case_coordinator(session, account, report)
+    change_status(session, report, ReportStatus.ACCEPTED, actor_id=account.id, note=note)
+    return report
+
+
+def reject_report(session: Session, account: Account, report_id: int, *, reason: str) -> Report:
+    """The report is `rejected`; its reporter sees the reason."""
+    report = load_visible_report(session, account, report_id)
+    require_case_coordinator(session, account, report)
+    change_status(
+        session,
+        report,
+        ReportStatus.REJECTED,
+        actor_id=account.id,
+        note=reason,
+        rejection_reason=reason,
+    )
+    return report
+
+
+def merge_report(
+    session: Session, account: Account, report_id: int, *, into_id: int, note: str | None
+) -> Report:
+    """The report becomes a `duplicate` of an open case; its reporter follows that case.
+
+    Reports merged into this one before follow the case it joins now.
+    """
+    report = load_visible_report(session, account, report_id)
+    require_case_coordinator(session, account, report)
+    if into_id == report.id:
+        raise Unprocessable.for_field("into", "a report cannot be merged into itself")
+    target = session.exec(
+        select(Report).where(Report.id == into_id, visible_reports(scope_of(session, account)))
+    ).first()
+    if target is None:
+        raise Unprocessable.for_field("into", f"no case {into_id} in your areas")
+    lock_reports(session, report, target)
+    if target.status not in MERGE_TARGET_STATUSES:
+        raise Conflict(
+            f"Report {into_id} is {target.status.value}; only an open case takes duplicates."
+        )
+    change_status(
+        session,
+        report,
+        ReportStatus.DUPLICATE,
+        actor_id=account.id,
+        note=note,
+        duplicate_of_id=target.id,
+    )
+    session.execute(
+        update(Report)
+        .where(col(Report.duplicate_of_id) == report.id)
+        .values(duplicate_of_id=target.id)
+        .execution_options(synchronize_session=False)
+    )
+    return report

@@ -1,0 +1,86 @@
+"""The caller's inbox: what happened to their reports and tasks."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from app.core.deps import CurrentAccount, SessionDep
+from app.core.errors import Unprocessable
+from app.notifications import service
+
+router = APIRouter(tags=["notifications"])
+
+MAX_PAGE_SIZE = 100
+
+
+class NotificationPublic(BaseModel):
+    id: int
+    kind: str
+    title_zh: str
+    title_en: str
+    body: str
+    report_id: int | None
+    task_id: int | None
+    read_at: datetime | None
+    created_at: datetime
+
+
+class NotificationList(BaseModel):
+    items: list[NotificationPublic]
+    next_cursor: str | None
+    unread: int = Field(description="How many of the caller's notifications are unread.")
+
+
+class MarkRead(BaseModel):
+    ids: list[int] | None = Field(
+        default=None, max_length=500, description="Notifications to mark read; omit for all."
+    )
+
+
+class MarkedRead(BaseModel):
+    marked: int
+    unread: int
+
+
+@router.get("/me/notifications", response_model=NotificationList)
+def list_my_notifications(
+    session: SessionDep,
+    account: CurrentAccount,
+    unread: Annotated[bool, Query(description="Only unread ones.")] = False,
+    cursor: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+) -> NotificationList:
+    """My notifications, newest first, with the unread count."""
+    assert account.id is not None
+    before_id = _parse_cursor(cursor)
+    notifications = service.list_notifications(
+        session, account.id, unread_only=unread, before_id=before_id, limit=limit + 1
+    )
+    page = notifications[:limit]
+    has_more = len(notifications) > limit
+    return NotificationList(
+        items=[NotificationPublic.model_validate(n, from_attributes=True) for n in page],
+        next_cursor=str(page[-1].id) if has_more and page else None,
+        unread=service.unread_count(session, account.id),
+    )
+
+
+@router.post("/me/notifications/read", response_model=MarkedRead)
+def mark_my_notifications_read(
+    body: MarkRead, session: SessionDep, account: CurrentAccount
+) -> MarkedRead:
+    """Mark some (or all) of my notifications read."""
+    assert account.id is not None
+    marked = service.mark_read(session, account.id, body.ids)
+    session.commit()
+    return MarkedRead(marked=marked, unread=service.unread_count(session, account.id))
+
+
+def _parse_cursor(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    if not cursor.isdigit():
+        raise Unprocessable.for_field("cursor", "use the next_cursor of the previous page")
+    return int(cursor)

@@ -1,0 +1,104 @@
+"""Notifications: putting messages in inboxes exactly once, reading and marking them read."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from app.core.clock import utcnow
+from app.notifications.models import Notification
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a notification says, in Chinese first and English second."""
+
+    kind: str
+    title_zh: str
+    title_en: str
+    body: str = ""
+
+
+def notify(
+    session: Session,
+    account_ids: Iterable[int],
+    message: Message,
+    *,
+    dedupe_key: str,
+    report_id: int | None = None,
+    task_id: int | None = None,
+) -> int:
+    """Put the message in each account's inbox unless `dedupe_key` is there already.
+
+    Returns how many inboxes got it. Never fails on a duplicate, even one that a concurrent
+    transaction is inserting: the database skips it (INSERT … ON CONFLICT DO NOTHING).
+    """
+    now = utcnow()
+    rows = [
+        {
+            "account_id": account_id,
+            "kind": message.kind,
+            "title_zh": message.title_zh,
+            "title_en": message.title_en,
+            "body": message.body,
+            "report_id": report_id,
+            "task_id": task_id,
+            "dedupe_key": dedupe_key,
+            "created_at": now,
+        }
+        for account_id in sorted(set(account_ids))
+    ]
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(Notification)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["account_id", "dedupe_key"])
+    )
+    result = session.execute(statement)
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def list_notifications(
+    session: Session,
+    account_id: int,
+    *,
+    unread_only: bool = False,
+    before_id: int | None = None,
+    limit: int = 50,
+) -> list[Notification]:
+    """The account's notifications, newest first, older than `before_id` when given."""
+    query = select(Notification).where(Notification.account_id == account_id)
+    if unread_only:
+        query = query.where(col(Notification.read_at).is_(None))
+    if before_id is not None:
+        query = query.where(col(Notification.id) < before_id)
+    return list(session.exec(query.order_by(col(Notification.id).desc()).limit(limit)))
+
+
+def unread_count(session: Session, account_id: int) -> int:
+    """How many of the account's notifications are unread."""
+    query = select(func.count()).where(
+        Notification.account_id == account_id, col(Notification.read_at).is_(None)
+    )
+    return int(session.exec(query).one())
+
+
+def mark_read(
+    session: Session, account_id: int, ids: Iterable[int] | None, *, now: datetime | None = None
+) -> int:
+    """Mark the given notifications (all when `ids` is None) of the account read; returns how many."""
+    statement = (
+        update(Notification)
+        .where(col(Notification.account_id) == account_id, col(Notification.read_at).is_(None))
+        .values(read_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if ids is not None:
+        statement = statement.where(col(Notification.id).in_(list(ids)))
+    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,35 @@
+"""Local days and months (Asia/Shanghai) as UTC bounds, for daily caps, statements and boards."""
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+LOCAL_TIMEZONE = ZoneInfo("Asia/Shanghai")
+MONTH_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def local_day_start(moment: datetime) -> datetime:
+    """The UTC instant at which the local day holding `moment` began."""
+    local = moment.astimezone(LOCAL_TIMEZONE)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+
+
+def month_of(moment: datetime) -> str:
+    """The local month of `moment`, as "2026-11"."""
+    return moment.astimezone(LOCAL_TIMEZONE).strftime("%Y-%m")
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """UTC [start, end) of a local month given as "2026-11"; ValueError for anything else."""
+    match = MONTH_PATTERN.match(month)
+    if match is None:
+        raise ValueError("a month as YYYY-MM, e.g. 2026-11")
+    year, number = int(match[1]), int(match[2])
+    start = datetime(year, number, 1, tzinfo=LOCAL_TIMEZONE)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return start.astimezone(UTC), following.astimezone(UTC)
+
+
+def to_local(moment: datetime) -> datetime:
+    """`moment` on the local clock, for what people read (statements)."""
+    return moment.astimezone(LOCAL_TIMEZONE)

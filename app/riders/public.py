@@ -1,0 +1,47 @@
+"""The one way rider data leaves the API: phones masked for all but admins and the rider."""
+
+from pydantic import BaseModel
+
+from app.accounts.models import Account, AccountStatus, Role
+from app.riders.models import Platform, RiderProfile, RiderRole
+
+
+class RiderPublic(BaseModel):
+    id: int
+    name: str
+    phone: str
+    status: AccountStatus
+    platform: Platform
+    party_member: bool
+    community_code: str
+    team_id: int | None
+    roles: list[RiderRole]
+
+
+def mask_phone(phone: str) -> str:
+    """13800000001 -> 138****0001."""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else "****"
+
+
+def phone_for(viewer: Account | None, profile: RiderProfile) -> str:
+    """The full phone for an admin or the rider themself, masked for everyone else."""
+    if viewer is not None and (viewer.role is Role.ADMIN or viewer.id == profile.account_id):
+        return profile.phone
+    return mask_phone(profile.phone)
+
+
+def rider_public(
+    profile: RiderProfile, status: AccountStatus, *, viewer: Account | None
+) -> RiderPublic:
+    """A rider as `viewer` may see them; viewer None masks the phone for everyone."""
+    return RiderPublic(
+        id=profile.account_id,
+        name=profile.name,
+        phone=phone_for(viewer, profile),
+        status=status,
+        platform=profile.platform,
+        party_member=profile.party_member,
+        community_code=profile.community_code,
+        team_id=profile.team_id,
+        roles=[RiderRole(role) for role in profile.roles],
+    )

@@ -1,0 +1,70 @@
+// The urgent-report banner: a red, pulsing, sound-free alert above the page, one per report.
+
+import { h } from './dom.js';
+import { formatTime } from './format.js';
+import { t } from './i18n.js';
+import { categoryName, loadCategories } from './reference.js';
+
+const MAX_SHOWN = 3;
+const TITLE_MARK = '【!】';
+
+function markTitle(on) {
+  const marked = document.title.startsWith(TITLE_MARK);
+  if (on && !marked) document.title = TITLE_MARK + document.title;
+  if (!on && marked) document.title = document.title.slice(TITLE_MARK.length);
+}
+
+/** The alerts area; `show(report)` adds an alert for a newly arrived urgent report. */
+export function createUrgentBanner(onOpen) {
+  const region = h('section', { className: 'urgent-banner', 'aria-live': 'assertive', 'aria-label': t('urgent.region') });
+
+  function dismiss(alert) {
+    alert.remove();
+    if (!region.children.length) markTitle(false);
+  }
+
+  async function show(report) {
+    const categories = await loadCategories().catch(() => null);
+    if (region.querySelector(`[data-report-id="${CSS.escape(String(report.id))}"]`)) return;
+    const where = report.grid ? report.grid.name : t('report.unassigned');
+    const alert = h(
+      'div',
+      { className: 'urgent-alert', role: 'alert', dataset: { reportId: String(report.id) } },
+      h('strong', { className: 'urgent-alert-title' }, t('urgent.title', { id: report.id })),
+      h(
+        'span',
+        { className: 'urgent-alert-text' },
+        [categoryName(categories, report.category), where, formatTime(report.created_at)].filter(Boolean).join(' · '),
+      ),
+      report.description ? h('span', { className: 'urgent-alert-desc' }, report.description) : null,
+      h('span', { className: 'spacer' }),
+      h(
+        'button',
+        {
+          type: 'button',
+          className: 'btn btn-light',
+          onclick: () => {
+            dismiss(alert);
+            onOpen(report.id);
+          },
+        },
+        t('urgent.open'),
+      ),
+      h(
+        'button',
+        { type: 'button', className: 'btn-icon', 'aria-label': t('action.dismiss'), title: t('action.dismiss'), onclick: () => dismiss(alert) },
+        '×',
+      ),
+    );
+    region.prepend(alert);
+    while (region.children.length > MAX_SHOWN) region.lastElementChild.remove();
+    markTitle(true);
+  }
+
+  function clear() {
+    region.replaceChildren();
+    markTitle(false);
+  }
+
+  return { element: region, show, clear };
+}

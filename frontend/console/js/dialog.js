@@ -1,0 +1,143 @@
+// Modal forms: required fields are checked here, before anything is sent.
+
+import { h, field } from './dom.js';
+import { describeError, fieldErrors } from './errors.js';
+import { t } from './i18n.js';
+
+function control(spec) {
+  const common = { name: spec.name, required: spec.required || undefined };
+  switch (spec.type) {
+    case 'textarea':
+      return h('textarea', { ...common, rows: spec.rows || 4, maxlength: spec.maxLength, value: spec.value ?? '' });
+    case 'select':
+      return h(
+        'select',
+        common,
+        spec.placeholder ? h('option', { value: '' }, spec.placeholder) : null,
+        spec.options.map((o) => h('option', { value: o.value, selected: o.value === spec.value || undefined }, o.label)),
+      );
+    case 'checkbox':
+      return h('input', { ...common, type: 'checkbox', checked: Boolean(spec.value) });
+    case 'file':
+      return h('input', { ...common, type: 'file', accept: spec.accept, multiple: spec.multiple || undefined });
+    default:
+      return h('input', {
+        ...common,
+        type: spec.type || 'text',
+        value: spec.value ?? '',
+        maxlength: spec.maxLength,
+        min: spec.min,
+        max: spec.max,
+        step: spec.step,
+        autocomplete: 'off',
+      });
+  }
+}
+
+function readValue(spec, input) {
+  if (spec.type === 'checkbox') return input.checked;
+  if (spec.type === 'file') return Array.from(input.files || []);
+  if (spec.type === 'number') return input.value === '' ? null : Number(input.value);
+  return input.value.trim();
+}
+
+function isEmpty(value) {
+  return value === null || value === '' || (Array.isArray(value) && value.length === 0);
+}
+
+/**
+ * Open a modal form. `fields`: [{name, label, type, required, options, value, hint, …}].
+ * `onSubmit(values)` sends it; its result resolves the returned promise (null when cancelled).
+ */
+export function openForm({ title, intro = null, fields, submitLabel, danger = false, onSubmit, onChange }) {
+  return new Promise((resolve) => {
+    const inputs = new Map();
+    const wrappers = new Map();
+    for (const spec of fields) {
+      const input = control(spec);
+      inputs.set(spec.name, input);
+      wrappers.set(spec.name, field(spec.label, input, spec.hint));
+    }
+    const formError = h('div', { className: 'form-error', role: 'alert' });
+    const submit = h('button', { type: 'submit', className: danger ? 'btn btn-danger' : 'btn btn-primary' }, submitLabel);
+    const cancel = h('button', { type: 'button', className: 'btn' }, t('action.cancel'));
+    const form = h(
+      'form',
+      { method: 'dialog', novalidate: true, className: 'dialog-form' },
+      h('h2', {}, title),
+      intro,
+      [...wrappers.values()],
+      formError,
+      h('div', { className: 'dialog-actions' }, cancel, submit),
+    );
+    const dialog = h('dialog', { className: 'dialog', 'aria-label': title }, form);
+    document.body.append(dialog);
+
+    const values = () => Object.fromEntries(fields.map((s) => [s.name, readValue(s, inputs.get(s.name))]));
+    let settled = false;
+    const close = (result) => {
+      if (settled) return;
+      settled = true;
+      dialog.close();
+      dialog.remove();
+      resolve(result);
+    };
+    if (onChange) form.addEventListener('change', () => onChange(values(), inputs));
+    cancel.addEventListener('click', () => close(null));
+    dialog.addEventListener('cancel', (event) => {
+      event.preventDefault();
+      close(null);
+    });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      formError.textContent = '';
+      const current = values();
+      let valid = true;
+      for (const spec of fields) {
+        const missing = spec.required && isEmpty(current[spec.name]);
+        wrappers.get(spec.name).showError(missing ? t('form.required', { field: spec.label }) : '');
+        if (missing) valid = false;
+      }
+      if (!valid) {
+        const firstInvalid = form.querySelector('[aria-invalid]');
+        if (firstInvalid) firstInvalid.focus();
+        return;
+      }
+      submit.disabled = true;
+      try {
+        close(await onSubmit(current));
+      } catch (error) {
+        const byField = fieldErrors(error);
+        let shown = false;
+        for (const [name, message] of Object.entries(byField)) {
+          if (wrappers.has(name)) {
+            wrappers.get(name).showError(message);
+            shown = true;
+          }
+        }
+        if (!shown) formError.textContent = describeError(error);
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    dialog.showModal();
+    const first = form.querySelector('input, textarea, select');
+    if (first) first.focus();
+  });
+}
+
+/** Ask a yes/no question; resolves true when confirmed. */
+export async function confirmAction({ title, message, confirmLabel, danger = false, onConfirm }) {
+  const result = await openForm({
+    title,
+    intro: h('p', {}, message),
+    fields: [],
+    submitLabel: confirmLabel,
+    danger,
+    onSubmit: async () => {
+      await onConfirm();
+      return true;
+    },
+  });
+  return result === true;
+}

@@ -1,0 +1,101 @@
+// Page building blocks shared by the views: headings, tables, states, filters.
+
+import { h } from './dom.js';
+import { describeError } from './errors.js';
+import { t } from './i18n.js';
+
+/** A page heading with optional actions on the right. */
+export function pageHeader(title, ...actions) {
+  return h('div', { className: 'page-header' }, h('h1', {}, title), h('div', { className: 'page-actions' }, actions));
+}
+
+/** A titled panel. */
+export function panel(title, ...children) {
+  return h('section', { className: 'panel' }, title ? h('h2', { className: 'panel-title' }, title) : null, children);
+}
+
+/**
+ * A dense table. `columns`: [{title, cell(row) -> node|string, className}]; `rowProps(row)` adds
+ * attributes to each <tr>. Returns {element, tbody, addRows(rows, {prepend}), rowFor(row)}.
+ */
+export function dataTable(columns, { rowProps = () => ({}), emptyText = t('table.empty'), caption = null } = {}) {
+  const tbody = h('tbody');
+  const empty = h('tr', { className: 'empty-row' }, h('td', { colspan: columns.length }, emptyText));
+  tbody.append(empty);
+  const rowFor = (row) =>
+    h(
+      'tr',
+      rowProps(row),
+      columns.map((column) => h('td', { className: column.className || '' }, column.cell(row))),
+    );
+  const element = h(
+    'div',
+    { className: 'table-wrap' },
+    h(
+      'table',
+      { className: 'data-table' },
+      caption ? h('caption', { className: 'sr-only' }, caption) : null,
+      h('thead', {}, h('tr', {}, columns.map((column) => h('th', { scope: 'col', className: column.className || '' }, column.title)))),
+      tbody,
+    ),
+  );
+  return {
+    element,
+    tbody,
+    rowFor,
+    addRows(rows, { prepend = false } = {}) {
+      const nodes = rows.map(rowFor);
+      if (prepend) tbody.prepend(...nodes);
+      else tbody.append(...nodes);
+      empty.remove();
+      return nodes;
+    },
+    clear() {
+      tbody.replaceChildren(empty);
+    },
+  };
+}
+
+/** A "loading…" placeholder. */
+export function loading() {
+  return h('div', { className: 'loading', role: 'status' }, t('state.loading'));
+}
+
+/** An error box with a retry button. */
+export function errorBox(error, retry = null) {
+  return h(
+    'div',
+    { className: 'error-box', role: 'alert' },
+    h('span', {}, describeError(error)),
+    retry ? h('button', { type: 'button', className: 'btn', onclick: retry }, t('action.retry')) : null,
+  );
+}
+
+/** A labelled <select> for a filter bar. */
+export function filterSelect(labelText, name, options, value, onChange) {
+  const select = h(
+    'select',
+    { name, onchange: (event) => onChange(event.target.value) },
+    options.map((o) => h('option', { value: o.value, selected: o.value === (value ?? '') || undefined }, o.label)),
+  );
+  return h('label', { className: 'filter' }, h('span', {}, labelText), select);
+}
+
+/** Definition list rows: [[term, value], …] with value a node or text. */
+export function facts(pairs) {
+  return h(
+    'dl',
+    { className: 'facts' },
+    pairs.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
+  );
+}
+
+/** Run `work()` with the button disabled; the result of work is returned. */
+export async function busy(button, work) {
+  button.disabled = true;
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+  }
+}

@@ -1,0 +1,80 @@
+// Live urgent reports over Server-Sent Events (event `urgent_report`), reconnecting on failure.
+
+import { API_BASE } from './api.js';
+import { accessToken } from './session.js';
+
+const RETRY_MAX_MS = 30000;
+const listeners = { report: new Set(), state: new Set() };
+let source = null;
+let retryTimer = null;
+let retryMs = 1000;
+let state = 'closed';
+
+function setState(next) {
+  state = next;
+  listeners.state.forEach((fn) => fn(next));
+}
+
+function connect() {
+  const token = accessToken();
+  if (!token) return;
+  const url = `${API_BASE}/reports/stream?access_token=${encodeURIComponent(token)}`;
+  source = new EventSource(url);
+  setState('connecting');
+  source.addEventListener('open', () => {
+    retryMs = 1000;
+    setState('open');
+  });
+  source.addEventListener('urgent_report', (event) => {
+    let report;
+    try {
+      report = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    listeners.report.forEach((fn) => fn(report));
+  });
+  source.addEventListener('error', () => {
+    // CONNECTING: the browser retries by itself. CLOSED: it gave up (e.g. an expired token).
+    if (source.readyState === EventSource.CLOSED) {
+      source = null;
+      setState('closed');
+      retryTimer = setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+    } else {
+      setState('connecting');
+    }
+  });
+}
+
+/** Open the stream for the logged-in account. */
+export function startUrgentStream() {
+  stopUrgentStream();
+  retryMs = 1000;
+  connect();
+}
+
+/** Close it (logout). */
+export function stopUrgentStream() {
+  clearTimeout(retryTimer);
+  if (source) source.close();
+  source = null;
+  setState('closed');
+}
+
+/** The stream's state: 'open', 'connecting' or 'closed'. */
+export function streamState() {
+  return state;
+}
+
+/** Call `fn(report)` for each urgent report; returns an unsubscribe function. */
+export function onUrgentReport(fn) {
+  listeners.report.add(fn);
+  return () => listeners.report.delete(fn);
+}
+
+/** Call `fn(state)` when the stream opens or drops; returns an unsubscribe function. */
+export function onStreamState(fn) {
+  listeners.state.add(fn);
+  return () => listeners.state.delete(fn);
+}

@@ -1,0 +1,48 @@
+"""The migrations build exactly the models' schema, with the reference data, and undo cleanly."""
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+import app.models  # noqa: F401  (registers every table)
+from app.categories.standard import STANDARD_CATEGORIES
+from app.core.db import create_db_engine, metadata
+from app.core.migrations import alembic_config, is_at_head, upgrade_to_head
+from app.reference_data import standard_category_rows
+
+
+def test_upgrade_from_empty_matches_the_models_and_installs_categories(
+    empty_database_url: str,
+) -> None:
+    upgrade_to_head(empty_database_url)
+    engine = create_db_engine(empty_database_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+            codes = set(connection.execute(text("SELECT code FROM category")).scalars())
+        assert codes == {c.code for c in STANDARD_CATEGORIES}
+        assert is_at_head(engine, empty_database_url)
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_twice_is_a_no_op(empty_database_url: str) -> None:
+    upgrade_to_head(empty_database_url)
+    upgrade_to_head(empty_database_url)
+    engine = create_db_engine(empty_database_url)
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM category")).scalar_one()
+    engine.dispose()
+    assert count == len(standard_category_rows())
+
+
+def test_downgrade_to_base_removes_every_table(empty_database_url: str) -> None:
+    upgrade_to_head(empty_database_url)
+    command.downgrade(alembic_config(empty_database_url), "base")
+    engine = create_db_engine(empty_database_url)
+    tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
+    assert not is_at_head(engine, empty_database_url)
+    engine.dispose()
+    assert tables == set()
