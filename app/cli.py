@@ -82,15 +82,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             session.commit()
             print(f"imported grids: {result.created} created, {result.updated} updated")
         elif args.command == "demo":
-            from app.demo.seed import is_empty, seed_demo
+            from app.demo.seed import DEMO_LOGINS, is_empty, seed_demo
 
             if args.if_empty and not is_empty(session):
-                print("database has accounts already; demo not seeded")
-                return 0
-            logins = seed_demo(session)
-            session.commit()
-            print("demo seeded: Fengyang County (凤阳县). Logins:")
-            for login in logins:
+                print("database has accounts already; demo not seeded. Demo logins, if kept:")
+            else:
+                seed_demo(session)
+                session.commit()
+                print("demo seeded: Fengyang County (凤阳县). Logins:")
+            for login in DEMO_LOGINS:
                 print(f"  {login.role:<12} {login.username:<14} {login.password}   {login.note}")
     engine.dispose()
     return 0

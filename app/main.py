@@ -1,5 +1,8 @@
 """The application: API routers, error handling, limits and the two web apps."""
 
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
@@ -7,6 +10,8 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from app import handlers as _handlers  # noqa: F401  (wires the domain-event subscribers)
 from app.accounts.router import router as accounts_router
+from app.cases.overdue import check_overdue_periodically
+from app.cases.router import router as cases_router
 from app.categories.router import router as categories_router
 from app.core.config import Settings
 from app.core.errors import install_error_handlers
@@ -16,8 +21,15 @@ from app.core.request_log import RequestLogMiddleware
 from app.core.runtime import Runtime
 from app.core.static import mount_frontend
 from app.grids.router import router as grids_router
+from app.notices.router import router as notices_router
+from app.notifications.router import router as notifications_router
+from app.photos.router import router as photos_router
+from app.points.router import router as points_router
+from app.reports.router import router as reports_router
+from app.rewards.router import router as rewards_router
 from app.riders.router import router as riders_router
 from app.units.router import router as units_router
+from app.verifications.router import router as verifications_router
 
 FRONTEND_DIR = Path(__file__).resolve().parents[1] / "frontend"
 
@@ -31,9 +43,35 @@ def api_router() -> APIRouter:
         categories_router,
         units_router,
         riders_router,
+        reports_router,
+        photos_router,
+        cases_router,
+        notifications_router,
+        points_router,
+        rewards_router,
+        notices_router,
+        verifications_router,
     ):
         api.include_router(router)
     return api
+
+
+def background_jobs(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: periodic jobs run while it serves and are cancelled at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        overdue_checks = asyncio.create_task(
+            check_overdue_periodically(runtime.engine, runtime.settings)
+        )
+        try:
+            yield
+        finally:
+            overdue_checks.cancel()
+            with suppress(asyncio.CancelledError):
+                await overdue_checks
+
+    return lifespan
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
@@ -44,6 +82,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         title="探头 Tantou",
         version="0.1.0",
         description="Delivery riders as roving probes for city grid governance.",
+        lifespan=background_jobs(runtime),
     )
     app.state.runtime = runtime
     install_error_handlers(app)

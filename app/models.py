@@ -4,8 +4,26 @@ from app.accounts import models as accounts
 from app.cases import models as cases
 from app.categories import models as categories
 from app.grids import models as grids
+from app.notices import models as notices
+from app.notifications import models as notifications
+from app.points import models as points
 from app.reports import models as reports
+from app.rewards import models as rewards
 from app.riders import models as riders
 from app.units import models as units
+from app.verifications import models as verifications
 
-__all__ = ["accounts", "cases", "categories", "grids", "reports", "riders", "units"]
+__all__ = [
+    "accounts",
+    "cases",
+    "categories",
+    "grids",
+    "notices",
+    "notifications",
+    "points",
+    "reports",
+    "rewards",
+    "riders",
+    "units",
+    "verifications",
+]

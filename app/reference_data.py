@@ -1,4 +1,5 @@
-"""Reference data that a migrated empty database needs to take reports: the categories."""
+"""Reference data that a migrated empty database needs to take reports: the categories and the
+default points rules."""
 
 from typing import Any
 
@@ -6,6 +7,9 @@ from sqlalchemy import Connection, insert, select
 
 from app.categories.models import Category
 from app.categories.standard import STANDARD_CATEGORIES, STANDARD_GROUPS
+from app.core.clock import utcnow
+from app.points.models import PointsRule
+from app.points.rules import DEFAULT_RULES
 
 
 def standard_category_rows() -> list[dict[str, Any]]:
@@ -32,10 +36,30 @@ def standard_category_rows() -> list[dict[str, Any]]:
     ]
 
 
+def default_points_rule_rows() -> list[dict[str, Any]]:
+    """The default points rules (志愿服务积分兑换细则) as rows of the points_rule table."""
+    now = utcnow()
+    return [
+        {
+            "code": rule.code,
+            "points": rule.points,
+            "name_zh": rule.name_zh,
+            "name_en": rule.name_en,
+            "updated_at": now,
+        }
+        for rule in DEFAULT_RULES
+    ]
+
+
 def install_reference_data(connection: Connection) -> None:
-    """Insert the standard categories that are not there yet."""
-    table = Category.__table__  # type: ignore[attr-defined]
+    """Insert the standard categories and points rules that are not there yet (admins' edits
+    of those present are kept)."""
+    _insert_missing(connection, Category.__table__, standard_category_rows())  # type: ignore[attr-defined]
+    _insert_missing(connection, PointsRule.__table__, default_points_rule_rows())  # type: ignore[attr-defined]
+
+
+def _insert_missing(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
     present = set(connection.execute(select(table.c.code)).scalars())
-    rows = [row for row in standard_category_rows() if row["code"] not in present]
-    if rows:
-        connection.execute(insert(table), rows)
+    missing = [row for row in rows if row["code"] not in present]
+    if missing:
+        connection.execute(insert(table), missing)

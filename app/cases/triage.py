@@ -13,10 +13,15 @@ from app.reports.states import MERGE_TARGET_STATUSES, ReportStatus
 from app.reports.workflow import change_status
 
 
-def accept_report(session: Session, account: Account, report_id: int, *, note: str | None) -> Report:
+def accept_report(
+    session: Session, account: Account, report_id: int, *, note: str | None
+) -> Report:
     """The report becomes a case (`accepted`)."""
     report = load_visible_report(session, account, report_id)
     require_case_coordinator(session, account, report)
+    # Checked here, not only by the state machine: returned cases move to accepted too.
+    if report.status is not ReportStatus.SUBMITTED:
+        raise Conflict(f"Only a submitted report can be accepted; this one is {report.status}.")
     change_status(session, report, ReportStatus.ACCEPTED, actor_id=account.id, note=note)
     return report
 

@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     max_photos_per_report: int = Field(default=6, ge=1)
     max_photo_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     max_request_bytes: int = Field(default=130 * 1024 * 1024, ge=1024)
-    max_photo_pixels: int = Field(default=120_000_000, ge=1_000_000)
+    max_photo_pixels: int = Field(default=50_000_000, ge=1_000_000)
 
     nearby_radius_m: float = Field(default=100.0, gt=0)
     nearby_days: int = Field(default=7, ge=1)

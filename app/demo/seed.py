@@ -25,6 +25,14 @@ class DemoLogin:
     note: str
 
 
+DEMO_LOGINS = (
+    DemoLogin(Role.ADMIN, "admin", DEMO_PASSWORD, "县级管理员 county admin"),
+    DemoLogin(Role.COORDINATOR, "coordinator", DEMO_PASSWORD, "府城镇网格员 town coordinator"),
+    DemoLogin(Role.UNIT, "unit", DEMO_PASSWORD, "东华社区物业 property company"),
+    DemoLogin(Role.RIDER, "13800000001", DEMO_PASSWORD, "骑手 rider (active)"),
+)
+
+
 def is_empty(session: Session) -> bool:
     """Whether the database has no accounts yet (a fresh install)."""
     return session.exec(select(Account.id).limit(1)).first() is None
@@ -40,12 +48,6 @@ def seed_demo(session: Session) -> list[DemoLogin]:
     teams = _seed_teams(session, communities)
     first_town = "341126" + TOWNS[0][0]
     first_community = communities[0].code
-    logins = [
-        DemoLogin(Role.ADMIN, "admin", DEMO_PASSWORD, "县级管理员 county admin"),
-        DemoLogin(Role.COORDINATOR, "coordinator", DEMO_PASSWORD, "府城镇网格员 town coordinator"),
-        DemoLogin(Role.UNIT, "unit", DEMO_PASSWORD, "东华社区物业 property company"),
-        DemoLogin(Role.RIDER, "13800000001", DEMO_PASSWORD, "骑手 rider (active)"),
-    ]
     create_account(
         session,
         role=Role.ADMIN,
@@ -82,7 +84,7 @@ def seed_demo(session: Session) -> list[DemoLogin]:
     rider.status = AccountStatus.ACTIVE
     session.add(rider)
     session.flush()
-    return logins
+    return list(DEMO_LOGINS)
 
 
 UNIT_NAMES = {

@@ -1,7 +1,6 @@
 """Notifications: putting messages in inboxes exactly once, reading and marking them read."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, update
@@ -9,17 +8,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from app.core.clock import utcnow
+from app.notifications.messages import Message
 from app.notifications.models import Notification
-
-
-@dataclass(frozen=True)
-class Message:
-    """What a notification says, in Chinese first and English second."""
-
-    kind: str
-    title_zh: str
-    title_en: str
-    body: str = ""
 
 
 def notify(
@@ -92,7 +82,7 @@ def unread_count(session: Session, account_id: int) -> int:
 def mark_read(
     session: Session, account_id: int, ids: Iterable[int] | None, *, now: datetime | None = None
 ) -> int:
-    """Mark the given notifications (all when `ids` is None) of the account read; returns how many."""
+    """Mark the account's notifications `ids` (None: all) read; returns how many."""
     statement = (
         update(Notification)
         .where(col(Notification.account_id) == account_id, col(Notification.read_at).is_(None))

@@ -25,7 +25,10 @@ class RuleDefault:
 DEFAULT_RULES: tuple[RuleDefault, ...] = (
     RuleDefault(PointsRuleCode.CASE_FIXED_BONUS, 5, "问题办结奖励", "Bonus when the case closes"),
     RuleDefault(
-        PointsRuleCode.URGENT_CONFIRMED_BONUS, 10, "紧急上报属实奖励", "Bonus for a real urgent report"
+        PointsRuleCode.URGENT_CONFIRMED_BONUS,
+        10,
+        "紧急上报属实奖励",
+        "Bonus for a real urgent report",
     ),
     RuleDefault(PointsRuleCode.VERIFICATION_DONE, 3, "核查任务完成", "A verification task done"),
     RuleDefault(PointsRuleCode.NOTICE_SHARED, 2, "政策宣讲转发", "A policy notice passed on"),

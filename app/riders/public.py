@@ -18,6 +18,15 @@ class RiderPublic(BaseModel):
     roles: list[RiderRole]
 
 
+class RiderBrief(BaseModel):
+    """A rider as named in lists others read: leaderboards, team pages, redemptions."""
+
+    id: int
+    name: str
+    phone: str
+    team_id: int | None
+
+
 def mask_phone(phone: str) -> str:
     """13800000001 -> 138****0001."""
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else "****"
@@ -44,4 +53,14 @@ def rider_public(
         community_code=profile.community_code,
         team_id=profile.team_id,
         roles=[RiderRole(role) for role in profile.roles],
+    )
+
+
+def rider_brief(profile: RiderProfile, *, viewer: Account | None) -> RiderBrief:
+    """A rider's name and phone as `viewer` may see them; viewer None masks for everyone."""
+    return RiderBrief(
+        id=profile.account_id,
+        name=profile.name,
+        phone=phone_for(viewer, profile),
+        team_id=profile.team_id,
     )

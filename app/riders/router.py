@@ -1,16 +1,28 @@
-"""Rider self-registration and the public list of teams."""
+"""Rider registration (报到备案) and its review, rider profiles, and volunteer teams."""
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field, field_validator
 
-from app.accounts.models import AccountStatus
-from app.core.deps import SessionDep
+from app.accounts.models import Account, AccountStatus
+from app.accounts.scope import scope_of
+from app.core.deps import CurrentAccount, SessionDep, StaffAccount
 from app.riders import service
-from app.riders.models import Platform
+from app.riders.deps import RiderAccount
+from app.riders.models import Platform, RiderProfile, RiderRole
+from app.riders.public import RiderPublic, rider_public
+from app.riders.team_page import TeamPage, build_team_page
 
 router = APIRouter(tags=["riders"])
+
+
+def _stripped_name(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("name must not be blank")
+    return value
 
 
 class RiderRegistration(BaseModel):
@@ -21,14 +33,12 @@ class RiderRegistration(BaseModel):
     party_member: bool = False
     community_code: str = Field(min_length=1, max_length=32)
     team_id: int | None = None
+    roles: list[RiderRole] = Field(default_factory=list, max_length=4)
 
     @field_validator("name")
     @classmethod
     def _strip_name(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("name must not be blank")
-        return value
+        return _stripped_name(value)
 
 
 class RiderRegistered(BaseModel):
@@ -40,6 +50,42 @@ class RiderRegistered(BaseModel):
     party_member: bool
     community_code: str
     team_id: int | None
+    roles: list[RiderRole]
+
+
+class RiderDetail(RiderPublic):
+    registered_at: datetime
+    reviewed_at: datetime | None
+    rejection_reason: str | None
+
+
+class RiderList(BaseModel):
+    items: list[RiderPublic]
+    next_cursor: str | None
+
+
+class ProfileChanges(BaseModel):
+    """What a rider may change about themself (the community needs a new registration)."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=50)
+    platform: Platform | None = None
+    party_member: bool | None = None
+    team_id: int | None = None
+    roles: list[RiderRole] | None = Field(default=None, max_length=4)
+
+    @field_validator("name")
+    @classmethod
+    def _strip_name(cls, value: str | None) -> str | None:
+        return None if value is None else _stripped_name(value)
+
+
+class StaffRiderChanges(BaseModel):
+    team_id: int | None = None
+    roles: list[RiderRole] | None = Field(default=None, max_length=4)
+
+
+class Rejection(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
 
 
 class TeamPublic(BaseModel):
@@ -50,6 +96,27 @@ class TeamPublic(BaseModel):
 
 class TeamList(BaseModel):
     items: list[TeamPublic]
+
+
+class TeamCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    community_code: str = Field(min_length=1, max_length=32)
+    area_name: str = Field(default="", max_length=100)
+
+
+class TeamChanges(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    area_name: str | None = Field(default=None, max_length=100)
+    leader_account_id: int | None = None
+
+
+def _detail(profile: RiderProfile, account: Account, viewer: Account) -> RiderDetail:
+    return RiderDetail(
+        **rider_public(profile, account.status, viewer=viewer).model_dump(),
+        registered_at=profile.registered_at,
+        reviewed_at=profile.reviewed_at,
+        rejection_reason=profile.rejection_reason,
+    )
 
 
 @router.post("/riders", response_model=RiderRegistered, status_code=status.HTTP_201_CREATED)
@@ -67,7 +134,96 @@ def register(body: RiderRegistration, session: SessionDep) -> RiderRegistered:
         party_member=profile.party_member,
         community_code=profile.community_code,
         team_id=profile.team_id,
+        roles=[RiderRole(role) for role in profile.roles],
     )
+
+
+@router.get("/riders", response_model=RiderList)
+def list_riders(
+    session: SessionDep,
+    staff: StaffAccount,
+    status: AccountStatus | None = None,
+    community_code: Annotated[str | None, Query(max_length=32)] = None,
+    team_id: int | None = None,
+    cursor: Annotated[str | None, Query(pattern=r"^\d+$")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> RiderList:
+    """Riders of the caller's communities, e.g. status=pending for 报到备案 review."""
+    rows = service.list_riders(
+        session,
+        scope_of(session, staff),
+        status=status,
+        community_code=community_code,
+        team_id=team_id,
+        after_id=int(cursor) if cursor else None,
+        limit=limit,
+    )
+    items = [rider_public(profile, account.status, viewer=staff) for profile, account in rows]
+    return RiderList(items=items, next_cursor=str(items[-1].id) if len(items) == limit else None)
+
+
+@router.get("/riders/{rider_id}", response_model=RiderDetail)
+def get_rider(rider_id: int, session: SessionDep, staff: StaffAccount) -> RiderDetail:
+    """One rider of the caller's communities."""
+    profile, account = service.rider_for_staff(session, scope_of(session, staff), rider_id)
+    return _detail(profile, account, staff)
+
+
+@router.patch("/riders/{rider_id}", response_model=RiderDetail)
+def update_rider(
+    rider_id: int, body: StaffRiderChanges, session: SessionDep, staff: StaffAccount
+) -> RiderDetail:
+    """Move a rider to another team of their community, or set their roles (四员)."""
+    profile, account = service.rider_for_staff(session, scope_of(session, staff), rider_id)
+    service.update_profile(session, profile, body.model_dump(exclude_unset=True))
+    session.commit()
+    return _detail(profile, account, staff)
+
+
+@router.post("/riders/{rider_id}/approve", response_model=RiderDetail)
+def approve_rider(rider_id: int, session: SessionDep, staff: StaffAccount) -> RiderDetail:
+    """报到备案 approved: the rider becomes active (earns points, takes checks, redeems)."""
+    assert staff.id is not None
+    profile, account = service.approve_rider(
+        session, scope_of(session, staff), rider_id, actor_id=staff.id
+    )
+    session.commit()
+    return _detail(profile, account, staff)
+
+
+@router.post("/riders/{rider_id}/reject", response_model=RiderDetail)
+def reject_rider(
+    rider_id: int, body: Rejection, session: SessionDep, staff: StaffAccount
+) -> RiderDetail:
+    """报到备案 refused, with the reason."""
+    assert staff.id is not None
+    profile, account = service.reject_rider(
+        session, scope_of(session, staff), rider_id, actor_id=staff.id, reason=body.reason.strip()
+    )
+    session.commit()
+    return _detail(profile, account, staff)
+
+
+@router.get("/me/profile", response_model=RiderDetail)
+def my_profile(session: SessionDep, rider: RiderAccount) -> RiderDetail:
+    """My rider profile, full phone included."""
+    profile, account = service.own_profile(session, rider)
+    return _detail(profile, account, rider)
+
+
+@router.patch("/me/profile", response_model=RiderDetail)
+def update_my_profile(
+    body: ProfileChanges, session: SessionDep, rider: RiderAccount
+) -> RiderDetail:
+    """Change my name, platform, party membership, team (in my community) or roles."""
+    profile, account = service.own_profile(session, rider)
+    changes = body.model_dump(exclude_unset=True)
+    service.update_profile(session, profile, changes)
+    if changes.get("name"):
+        account.display_name = profile.name
+        session.add(account)
+    session.commit()
+    return _detail(profile, account, rider)
 
 
 @router.get("/teams", response_model=TeamList)
@@ -83,3 +239,34 @@ def list_teams(
             if t.id is not None
         ]
     )
+
+
+@router.post("/teams", response_model=TeamPage, status_code=status.HTTP_201_CREATED)
+def create_team(body: TeamCreate, session: SessionDep, staff: StaffAccount) -> TeamPage:
+    """A new volunteer team in one of the caller's communities."""
+    team = service.create_team(
+        session,
+        scope_of(session, staff),
+        name=body.name.strip() or body.name,
+        community_code=body.community_code,
+        area_name=body.area_name,
+    )
+    session.commit()
+    return build_team_page(session, team, staff)
+
+
+@router.patch("/teams/{team_id}", response_model=TeamPage)
+def update_team(
+    team_id: int, body: TeamChanges, session: SessionDep, staff: StaffAccount
+) -> TeamPage:
+    """Rename a team or set its leader (an active member; null clears it)."""
+    changes = body.model_dump(exclude_unset=True)
+    team = service.update_team(session, scope_of(session, staff), team_id, changes)
+    session.commit()
+    return build_team_page(session, team, staff)
+
+
+@router.get("/teams/{team_id}", response_model=TeamPage)
+def team_page(team_id: int, session: SessionDep, account: CurrentAccount) -> TeamPage:
+    """A team's page: leader, members, this month's activity and points."""
+    return build_team_page(session, service.get_team(session, team_id), account)

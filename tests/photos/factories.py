@@ -48,8 +48,8 @@ def _fixture_photos_dir() -> Path:
     return FIXTURE_PHOTOS_DIR
 
 
-def upright_test_picture(width: int, height: int) -> Image.Image:
-    """A picture whose way up is obvious: a red top-left block on a top-to-bottom gradient."""
+def _upright_test_picture(width: int, height: int) -> Image.Image:
+    # A picture whose way up is obvious: a red top-left block on a top-to-bottom gradient.
     picture = Image.linear_gradient("L").resize((width, height)).convert("RGB")
     draw = ImageDraw.Draw(picture)
     draw.rectangle((0, 0, width // 3, height // 3), fill=(200, 20, 20))
@@ -69,7 +69,7 @@ def make_jpeg(
     For orientation 5..8 the stored pixels are height x width, as a phone held sideways stores them.
     The EXIF holds Make/Model (TEST_CAMERA_MAKE, TEST_CAMERA_MODEL) and DateTimeOriginal.
     """
-    stored = upright_test_picture(width, height)
+    stored = _upright_test_picture(width, height)
     if orientation != 1:
         stored = stored.transpose(_STORE_FOR_ORIENTATION[orientation])
     exif = Image.Exif()

@@ -82,15 +82,3 @@ export const api = {
   patch: (path, body, options = {}) => request('PATCH', path, { ...options, body }),
   delete: (path, options = {}) => request('DELETE', path, options),
 };
-
-/** Fetch a protected file (a photo) as an object URL; the caller revokes it. */
-export async function fetchObjectUrl(url, { signal } = {}) {
-  const token = accessToken();
-  const response = await fetch(url, {
-    headers: token ? { Authorization: `Bearer ${token}` } : {},
-    signal,
-    credentials: 'same-origin',
-  });
-  if (!response.ok) throw new ApiError(response.status, { title: response.statusText });
-  return URL.createObjectURL(await response.blob());
-}

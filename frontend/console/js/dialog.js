@@ -34,6 +34,23 @@ function control(spec) {
   }
 }
 
+/** Thumbnails of the images picked in a file input (local files, shown before sending). */
+function filePreview(input, urls) {
+  const strip = h('div', { className: 'file-preview' });
+  input.addEventListener('change', () => {
+    strip.replaceChildren(
+      ...Array.from(input.files || [])
+        .filter((file) => file.type.startsWith('image/'))
+        .map((file) => {
+          const url = URL.createObjectURL(file);
+          urls.push(url);
+          return h('img', { src: url, alt: file.name, title: file.name });
+        }),
+    );
+  });
+  return strip;
+}
+
 function readValue(spec, input) {
   if (spec.type === 'checkbox') return input.checked;
   if (spec.type === 'file') return Array.from(input.files || []);
@@ -53,10 +70,12 @@ export function openForm({ title, intro = null, fields, submitLabel, danger = fa
   return new Promise((resolve) => {
     const inputs = new Map();
     const wrappers = new Map();
+    const previewUrls = [];
     for (const spec of fields) {
       const input = control(spec);
       inputs.set(spec.name, input);
       wrappers.set(spec.name, field(spec.label, input, spec.hint));
+      if (spec.type === 'file') input.after(filePreview(input, previewUrls));
     }
     const formError = h('div', { className: 'form-error', role: 'alert' });
     const submit = h('button', { type: 'submit', className: danger ? 'btn btn-danger' : 'btn btn-primary' }, submitLabel);
@@ -80,6 +99,7 @@ export function openForm({ title, intro = null, fields, submitLabel, danger = fa
       settled = true;
       dialog.close();
       dialog.remove();
+      previewUrls.forEach((url) => URL.revokeObjectURL(url));
       resolve(result);
     };
     if (onChange) form.addEventListener('change', () => onChange(values(), inputs));

@@ -1,73 +1,34 @@
-// Photos: thumbnails that open the display copy; fetched with the bearer token, since photo
-// URLs may be protected and <img src> cannot send it.
+// Photos: thumbnails that open the display copy. Photo URLs are signed by the API, so a plain
+// <img src> may load them and the browser may cache them.
 
-import { fetchObjectUrl } from './api.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
 
-/** Object URLs made for one view; `revokeAll()` when the view goes away. */
-export class PhotoUrls {
-  constructor() {
-    this.urls = [];
-    this.controller = new AbortController();
-  }
-
-  /** Load `url` into `img` (sets src when ready, marks it failed otherwise). */
-  async load(img, url) {
-    try {
-      const objectUrl = await fetchObjectUrl(url, { signal: this.controller.signal });
-      this.urls.push(objectUrl);
-      img.src = objectUrl;
-    } catch (error) {
-      if (error.name !== 'AbortError') img.classList.add('failed');
-    }
-  }
-
-  revokeAll() {
-    this.controller.abort();
-    this.urls.forEach((url) => URL.revokeObjectURL(url));
-    this.urls = [];
-  }
-}
-
 /** A strip of thumbnails; a click shows the display copy. */
-export function photoStrip(photos, urls, caption) {
+export function photoStrip(photos, caption) {
   if (!photos || photos.length === 0) return h('p', { className: 'muted' }, t('photo.none'));
   return h(
     'div',
     { className: 'photo-strip' },
     photos.map((photo, index) => {
-      const img = h('img', {
-        alt: t('photo.alt', { n: index + 1, caption }),
-        width: 160,
-        height: 120,
-        loading: 'lazy',
-        className: 'thumb',
-      });
-      urls.load(img, photo.thumbnail_url || photo.url);
+      const alt = t('photo.alt', { n: index + 1, caption });
       return h(
         'button',
-        {
-          type: 'button',
-          className: 'thumb-button',
-          title: t('photo.open'),
-          onclick: () => openLightbox(photo, urls, img.alt),
-        },
-        img,
+        { type: 'button', className: 'thumb-button', title: t('photo.open'), onclick: () => openLightbox(photo, alt) },
+        h('img', { src: photo.thumbnail_url || photo.url, alt, loading: 'lazy', className: 'thumb' }),
       );
     }),
   );
 }
 
 /** Show one photo's display copy over the page. */
-export function openLightbox(photo, urls, alt) {
-  const img = h('img', { alt, className: 'lightbox-image' });
+export function openLightbox(photo, alt) {
   const size = photo.width && photo.height ? `${photo.width} × ${photo.height}` : '';
   const close = h('button', { type: 'button', className: 'btn', onclick: () => dialog.close() }, t('action.close'));
   const dialog = h(
     'dialog',
     { className: 'lightbox', 'aria-label': alt },
-    img,
+    h('img', { src: photo.url, alt, className: 'lightbox-image', width: photo.width, height: photo.height }),
     h('div', { className: 'lightbox-bar' }, h('span', { className: 'muted' }, size), close),
   );
   dialog.addEventListener('close', () => dialog.remove());
@@ -76,5 +37,4 @@ export function openLightbox(photo, urls, alt) {
   });
   document.body.append(dialog);
   dialog.showModal();
-  urls.load(img, photo.url);
 }

@@ -1,5 +1,6 @@
 // The frame around every page once logged in: top bar, role menu, urgent banner, view area.
 
+import { api } from './api.js';
 import { createUrgentBanner } from './banner.js';
 import { h } from './dom.js';
 import { label, language, setLanguage, t } from './i18n.js';
@@ -37,8 +38,13 @@ export function createShell(account, { onLogout, onOpenReport, live }) {
     menuFor(account.role).map((item) =>
       h(
         'a',
-        { href: `#${item.path}`, className: item.group ? `nav-link nav-${item.group}` : 'nav-link', dataset: { path: item.path } },
-        t(item.key),
+        {
+          href: `#${item.path}`,
+          className: item.group ? `nav-link nav-${item.group}` : 'nav-link',
+          dataset: { path: item.path },
+          hidden: Boolean(item.probe),
+        },
+        h('span', { className: 'nav-label' }, t(item.key)),
         item.path === '/notifications' ? h('span', { className: 'nav-count', hidden: true }) : null,
       ),
     ),
@@ -74,6 +80,15 @@ export function createShell(account, { onLogout, onOpenReport, live }) {
     ),
     h('div', { className: 'frame' }, nav, h('div', { className: 'content' }, banner.element, view)),
   );
+
+  for (const item of menuFor(account.role).filter((entry) => entry.probe)) {
+    api
+      .get(item.probe)
+      .then(() => {
+        nav.querySelector(`[data-path="${item.path}"]`).hidden = false;
+      })
+      .catch(() => {});
+  }
 
   const unsubscribers = [];
   if (liveIndicator) {

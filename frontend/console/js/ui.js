@@ -44,6 +44,7 @@ export function dataTable(columns, { rowProps = () => ({}), emptyText = t('table
     tbody,
     rowFor,
     addRows(rows, { prepend = false } = {}) {
+      if (!rows.length) return [];
       const nodes = rows.map(rowFor);
       if (prepend) tbody.prepend(...nodes);
       else tbody.append(...nodes);
@@ -71,13 +72,28 @@ export function errorBox(error, retry = null) {
   );
 }
 
+/** <option>s for [{value, label, group?}], options with a `group` gathered under <optgroup>s. */
+export function selectOptions(options, value) {
+  const groups = new Map();
+  const nodes = [];
+  for (const o of options) {
+    const option = h('option', { value: o.value, selected: o.value === (value ?? '') || undefined }, o.label);
+    if (!o.group) {
+      nodes.push(option);
+      continue;
+    }
+    if (!groups.has(o.group)) {
+      groups.set(o.group, h('optgroup', { label: o.group }));
+      nodes.push(groups.get(o.group));
+    }
+    groups.get(o.group).append(option);
+  }
+  return nodes;
+}
+
 /** A labelled <select> for a filter bar. */
 export function filterSelect(labelText, name, options, value, onChange) {
-  const select = h(
-    'select',
-    { name, onchange: (event) => onChange(event.target.value) },
-    options.map((o) => h('option', { value: o.value, selected: o.value === (value ?? '') || undefined }, o.label)),
-  );
+  const select = h('select', { name, onchange: (event) => onChange(event.target.value) }, selectOptions(options, value));
   return h('label', { className: 'filter' }, h('span', {}, labelText), select);
 }
 

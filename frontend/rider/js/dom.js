@@ -25,6 +25,12 @@ export function h(tag, props = {}, ...children) {
   return node;
 }
 
+/** Append `children` to `node`: arrays are flattened, null/undefined/false left out. */
+export function add(node, ...children) {
+  append(node, children);
+  return node;
+}
+
 function append(node, children) {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;

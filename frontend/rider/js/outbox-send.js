@@ -1,15 +1,13 @@
 // Sending the outbox, oldest first: shared by the page (XHR, with upload progress) and the
 // service worker (fetch, for Background Sync). The server's client_id makes every replay safe.
 
+import { NetworkError } from "./errors.js";
 import { REFUSED, SENDING, WAITING, listRecords, removeRecord, updateRecord } from "./outbox-store.js";
 
 export const REPORTS_URL = "/api/v1/reports";
 const LOCK_NAME = "tantou-outbox";
 const FIRST_RETRY_MS = 5_000;
 const MAX_RETRY_MS = 5 * 60_000;
-
-/** Thrown by a transport when no HTTP answer came back (offline, dropped, timed out). */
-export class NetworkError extends Error {}
 
 /** What to do with a record after an HTTP answer of this status. */
 export function outcomeOf(status) {
@@ -62,24 +60,25 @@ export async function fetchTransport({ url, headers, body }) {
 }
 
 /**
- * Send every waiting record once, oldest first, unless another tab or the service worker is
- * already doing it. Stops at the first network failure (the rest would fail too) and keeps order.
+ * Send every waiting record of this account once, oldest first, unless another tab or the
+ * service worker is already doing it. Stops at the first network failure (the rest would fail too) and keeps order.
  * `notify(event)` hears {type: "state"|"progress"|"sent"|"refused"|"login"|"retry", ...}.
  * Resolves with "done", "busy", "login" (no valid token) or "retry" (try again later).
  */
-export async function flushOutbox({ token, transport, notify = () => {}, force = false }) {
+export async function flushOutbox({ token, accountId, transport, notify = () => {}, force = false }) {
   if (!token) return "login";
+  const options = { token, accountId, transport, notify, force };
   const locks = globalThis.navigator?.locks;
-  if (!locks) return sendAll({ token, transport, notify, force });
-  const result = await locks.request(LOCK_NAME, { ifAvailable: true }, (lock) =>
-    lock ? sendAll({ token, transport, notify, force }) : "busy");
-  return result;
+  if (!locks) return sendAll(options);
+  return locks.request(LOCK_NAME, { ifAvailable: true }, (lock) => (lock ? sendAll(options) : "busy"));
 }
 
-async function sendAll({ token, transport, notify, force }) {
+async function sendAll({ token, accountId, transport, notify, force }) {
   for (const record of await listRecords()) {
     // A record still marked "sending" was cut off (tab closed, worker stopped): it goes again.
     if (record.state === REFUSED) continue;
+    // Reports queued by another rider on this phone wait for that rider's token.
+    if (accountId && record.account_id && record.account_id !== accountId) continue;
     if (!force && record.next_attempt_at > Date.now()) {
       notify({ type: "retry", at: record.next_attempt_at });
       return "retry";

@@ -1,6 +1,6 @@
 // The page's transport for the outbox: XMLHttpRequest, because fetch cannot report upload progress.
 
-import { NetworkError } from "./outbox-send.js";
+import { NetworkError } from "./errors.js";
 
 const TIMEOUT_MS = 120_000;
 

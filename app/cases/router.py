@@ -1,0 +1,346 @@
+"""The case workflow: triage, dispatch, handling by units, verification, feedback and figures."""
+
+import time
+from datetime import datetime
+from functools import partial
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, File, Form, Query, UploadFile, status
+from sqlmodel import Session
+
+from app.accounts.models import Account
+from app.accounts.scope import scope_of
+from app.cases import feedback, service, stats, triage
+from app.cases.access import load_visible_task
+from app.cases.models import Task
+from app.cases.schemas import (
+    AcceptBody,
+    AreaSummary,
+    CaseStats,
+    DispatchBody,
+    MergeBody,
+    RatingBody,
+    RatingPublic,
+    RejectBody,
+    ReopenBody,
+    ReturnBody,
+    TaskPage,
+    TaskPublic,
+    VerifyBody,
+    case_stats,
+    task_public,
+)
+from app.core import clock
+from app.core.config import Settings
+from app.core.deps import CurrentAccount, RuntimeDep, SessionDep, SettingsDep, StaffAccount
+from app.core.errors import Forbidden, Unprocessable
+from app.grids.service import grid_by_code
+from app.photos.urls import photo_url
+from app.reports import ingest
+from app.reports import service as reports_service
+from app.reports.models import Report
+from app.reports.schemas import ReportPublic
+from app.reports.states import TaskStatus
+
+router = APIRouter(tags=["cases"])
+
+PAGE_MAX_ITEMS = 100
+PAGE_DEFAULT_ITEMS = 20
+RESULT_NOTE_MAX_CHARS = 2_000
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "the report or task is no longer in a state that allows this"}
+}
+
+
+@router.post("/reports/{report_id}/accept", response_model=ReportPublic, responses=CONFLICT)
+def accept_report(
+    report_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    account: CurrentAccount,
+    body: Annotated[AcceptBody | None, Body()] = None,
+) -> ReportPublic:
+    """The grid's coordinator accepts the report: it becomes a case (`accepted`)."""
+    report = triage.accept_report(session, account, report_id, note=body.note if body else None)
+    session.commit()
+    return _report(session, settings, report, account)
+
+
+@router.post("/reports/{report_id}/reject", response_model=ReportPublic, responses=CONFLICT)
+def reject_report(
+    report_id: int,
+    body: RejectBody,
+    session: SessionDep,
+    settings: SettingsDep,
+    account: CurrentAccount,
+) -> ReportPublic:
+    """The grid's coordinator rejects the report with a reason its reporter will read."""
+    report = triage.reject_report(session, account, report_id, reason=body.reason)
+    session.commit()
+    return _report(session, settings, report, account)
+
+
+@router.post("/reports/{report_id}/merge", response_model=ReportPublic, responses=CONFLICT)
+def merge_report(
+    report_id: int,
+    body: MergeBody,
+    session: SessionDep,
+    settings: SettingsDep,
+    account: CurrentAccount,
+) -> ReportPublic:
+    """The report duplicates an open case: it becomes `duplicate` and its reporter follows the
+    case it joined (and hears its outcome)."""
+    report = triage.merge_report(session, account, report_id, into_id=body.into, note=body.note)
+    session.commit()
+    return _report(session, settings, report, account)
+
+
+@router.post(
+    "/reports/{report_id}/tasks",
+    response_model=TaskPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT,
+)
+def dispatch_task(
+    report_id: int,
+    body: DispatchBody,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    account: CurrentAccount,
+) -> TaskPublic:
+    """分办: send the case to a handling unit; the first task makes it `dispatched`. A case may
+    have tasks for several units at once."""
+    task = service.dispatch_task(
+        session,
+        account,
+        report_id,
+        unit_code=body.unit_code,
+        note=body.note,
+        due_at=body.due_at,
+        calendar=service.work_calendar_of(runtime),
+    )
+    session.commit()
+    return _task(session, task)
+
+
+@router.post("/reports/{report_id}/verify", response_model=ReportPublic, responses=CONFLICT)
+def verify_case(
+    report_id: int,
+    body: VerifyBody,
+    session: SessionDep,
+    settings: SettingsDep,
+    account: CurrentAccount,
+) -> ReportPublic:
+    """The grid's coordinator checks the result: approved closes the case; otherwise rework
+    (返工) reopens the task(s) and the case is `dispatched` again."""
+    report = service.verify_case(
+        session, account, report_id, approved=body.approved, note=body.note, task_id=body.task_id
+    )
+    session.commit()
+    return _report(session, settings, report, account)
+
+
+@router.post(
+    "/reports/{report_id}/rating",
+    response_model=RatingPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "not closed, or rated already"}},
+)
+def rate_case(
+    report_id: int, body: RatingBody, session: SessionDep, account: CurrentAccount
+) -> RatingPublic:
+    """The reporter rates a closed case, once: 1-5 stars and a comment."""
+    rating = feedback.rate_case(session, account, report_id, stars=body.stars, comment=body.comment)
+    session.commit()
+    return RatingPublic.model_validate(rating, from_attributes=True)
+
+
+@router.post(
+    "/reports/{report_id}/reopen",
+    response_model=ReportPublic,
+    responses={409: {"description": "not closed, or closed more than 7 days ago"}},
+)
+def reopen_case(
+    report_id: int,
+    body: ReopenBody,
+    session: SessionDep,
+    settings: SettingsDep,
+    account: CurrentAccount,
+) -> ReportPublic:
+    """ "It is not fixed": within 7 days of closing, the reporter sends the case back to
+    `accepted`, to be dispatched again."""
+    report = feedback.reopen_case(session, account, report_id, reason=body.reason)
+    session.commit()
+    return _report(session, settings, report, account)
+
+
+@router.get("/tasks", response_model=TaskPage)
+def list_tasks(
+    session: SessionDep,
+    account: CurrentAccount,
+    status: TaskStatus | None = None,
+    report_id: Annotated[int | None, Query(description="only this case's tasks")] = None,
+    cursor: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=PAGE_MAX_ITEMS)] = PAGE_DEFAULT_ITEMS,
+) -> TaskPage:
+    """A unit's own tasks, or the tasks of a coordinator's areas, newest first. Pass
+    `next_cursor` back as `cursor` for the next page."""
+    if account.role not in service.TASK_LIST_ROLES:
+        raise Forbidden("Tasks are for handling units and coordinators.")
+    rows = service.list_tasks(
+        session,
+        account,
+        status=status,
+        report_id=report_id,
+        before_id=_parse_cursor(cursor),
+        limit=limit + 1,
+    )
+    page = rows[:limit]
+    now = clock.utcnow()
+    next_cursor = str(page[-1][0].id) if len(rows) > limit else None
+    return TaskPage(
+        items=[task_public(task, unit, report, now=now) for task, unit, report in page],
+        next_cursor=next_cursor,
+    )
+
+
+@router.get("/tasks/{task_id}", response_model=TaskPublic)
+def get_task(task_id: int, session: SessionDep, account: CurrentAccount) -> TaskPublic:
+    """One task: its unit and the coordinators of its case's area may see it."""
+    task, report = load_visible_task(session, account, task_id)
+    return task_public(task, service.unit_of(session, task), report, now=clock.utcnow())
+
+
+@router.post("/tasks/{task_id}/accept", response_model=TaskPublic, responses=CONFLICT)
+def accept_task(task_id: int, session: SessionDep, account: CurrentAccount) -> TaskPublic:
+    """The task's unit takes it on (`in_progress`)."""
+    task = service.accept_task(session, account, task_id)
+    session.commit()
+    return _task(session, task)
+
+
+@router.post("/tasks/{task_id}/return", response_model=TaskPublic, responses=CONFLICT)
+def return_task(
+    task_id: int, body: ReturnBody, session: SessionDep, account: CurrentAccount
+) -> TaskPublic:
+    """The task's unit hands it back with a reason; the coordinator dispatches it anew."""
+    task = service.return_task(session, account, task_id, reason=body.reason)
+    session.commit()
+    return _task(session, task)
+
+
+@router.post(
+    "/tasks/{task_id}/complete",
+    response_model=TaskPublic,
+    responses={
+        **CONFLICT,
+        413: {"description": "a photo is over its byte limit"},
+        415: {"description": "a photo is not a JPEG, PNG, WebP or HEIC/HEIF image"},
+    },
+)
+def complete_task(
+    task_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    account: CurrentAccount,
+    note: Annotated[str | None, Form(max_length=RESULT_NOTE_MAX_CHARS)] = None,
+    photo: Annotated[
+        list[UploadFile] | None,
+        File(description='one or more "after" photos (JPEG, PNG, WebP or HEIC); repeat the field'),
+    ] = None,
+) -> TaskPublic:
+    """The task's unit reports its result with "after" photos; when no other task of the case
+    is still open or in progress, the case is `resolved` and awaits verification."""
+    task, _report = service.load_task_for_unit(session, account, task_id)
+    service.check_can_complete(task)
+    uploads = photo or []
+    if not uploads:
+        raise Unprocessable.for_field("photo", 'send at least one "after" photo')
+    ingest.check_upload_sizes(
+        [_size_bytes(upload) for upload in uploads],
+        max_photos=settings.max_photos_per_report,
+        max_photo_bytes=settings.max_photo_bytes,
+    )
+    # End the transaction (nothing written yet) so that no lock is held during the image work.
+    session.commit()
+    processed = ingest.process_uploads(
+        [upload.file.read() for upload in uploads], max_pixels=settings.max_photo_pixels
+    )
+    # Files first, then rows; if anything fails before the commit, the new files go too.
+    with ingest.photo_store(settings).staged() as writes:
+        stored = ingest.store_photos(writes, processed)
+        task, report = service.load_task_for_unit(session, account, task_id)
+        service.complete_task(
+            session, account, task, report, note=(note or "").strip() or None, photos=stored
+        )
+        session.commit()
+    return _task(session, task)
+
+
+@router.get("/stats", response_model=CaseStats)
+def get_stats(
+    session: SessionDep,
+    runtime: RuntimeDep,
+    account: StaffAccount,
+    area: Annotated[
+        str | None, Query(max_length=32, description="a grid, community or street code")
+    ] = None,
+    since: Annotated[
+        datetime | None,
+        Query(
+            alias="from",
+            description="received from (inclusive); a date or a time without offset is in the "
+            "work calendar's time zone",
+        ),
+    ] = None,
+    until: Annotated[
+        datetime | None, Query(alias="to", description="received before (exclusive)")
+    ] = None,
+) -> CaseStats:
+    """Figures of an area's cases (default: all the caller's areas): counts by status and
+    category, 结案率, 按期结案率, 返工率, median time to close and tasks overdue now."""
+    scope = scope_of(session, account)
+    summary: AreaSummary | None = None
+    area_paths = scope.area_paths
+    if area is not None:
+        grid = grid_by_code(session, area)
+        if grid is None:
+            raise Unprocessable.for_field("area", f"no grid or area {area!r}")
+        if not scope.covers(grid.path):
+            raise Forbidden("This area is outside yours.")
+        summary = AreaSummary(code=grid.code, name=grid.name, level=grid.level.value)
+        area_paths = (grid.path,)
+    zone = service.work_calendar_of(runtime).tz
+    since = since if since is None or since.tzinfo else since.replace(tzinfo=zone)
+    until = until if until is None or until.tzinfo else until.replace(tzinfo=zone)
+    figures = stats.case_figures(session, area_paths, since=since, until=until, now=clock.utcnow())
+    return case_stats(figures, summary, since=since, until=until)
+
+
+def _report(session: Session, settings: Settings, report: Report, viewer: Account) -> ReportPublic:
+    urls = partial(photo_url, secret_key=settings.secret_key, now_s=time.time())
+    return reports_service.present_reports(
+        session, [report], photo_url=urls, for_staff=reports_service.is_staff(viewer)
+    )[0]
+
+
+def _task(session: Session, task: Task) -> TaskPublic:
+    report = session.get_one(Report, task.report_id)
+    return task_public(task, service.unit_of(session, task), report, now=clock.utcnow())
+
+
+def _parse_cursor(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    if not cursor.isdigit():
+        raise Unprocessable.for_field("cursor", "use the next_cursor of the previous page")
+    return int(cursor)
+
+
+def _size_bytes(upload: UploadFile) -> int:
+    if upload.size is not None:
+        return upload.size
+    upload.file.seek(0, 2)
+    size = upload.file.tell()
+    upload.file.seek(0)
+    return size

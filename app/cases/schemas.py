@@ -1,0 +1,223 @@
+"""The JSON shapes of the case workflow: triage, tasks, verification, feedback and figures."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+from app.cases.models import Task
+from app.cases.stats import CaseFigures
+from app.reports.models import Report
+from app.reports.states import ACTIVE_TASK_STATUSES, ReportStatus, TaskStatus
+from app.units.models import Unit
+
+DESCRIPTION_PREVIEW_CHARS = 120
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value or None
+
+
+# A reason the other side reads (a rejection, a return, "it is not fixed"): never blank.
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+# An optional remark; blank counts as none.
+Note = Annotated[
+    Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None,
+    AfterValidator(_blank_to_none),
+]
+
+
+class AcceptBody(BaseModel):
+    note: Note = None
+
+
+class RejectBody(BaseModel):
+    reason: Reason = Field(description="shown to the reporter")
+
+
+class MergeBody(BaseModel):
+    into: int = Field(description="the open case this report duplicates")
+    note: Note = None
+
+
+class DispatchBody(BaseModel):
+    unit_code: str = Field(min_length=1, max_length=32)
+    note: Note = None
+    due_at: AwareDatetime | None = Field(
+        default=None,
+        description="the deadline; by default the category's time limit from now, in working "
+        "hours of the work calendar (wall-clock hours for emergencies)",
+    )
+
+
+class ReturnBody(BaseModel):
+    reason: Reason
+
+
+class VerifyBody(BaseModel):
+    approved: bool
+    note: Note = Field(default=None, description="required for rework (返工): what to redo")
+    task_id: int | None = Field(
+        default=None, description="rework only this completed task (default: every one)"
+    )
+
+
+class RatingBody(BaseModel):
+    stars: int = Field(ge=1, le=5)
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
+class ReopenBody(BaseModel):
+    reason: Reason = Field(description="why it is not fixed")
+
+
+class TaskCase(BaseModel):
+    """The case a task belongs to, in brief."""
+
+    status: ReportStatus
+    category: str = Field(description="category code")
+    description: str = Field(description=f"the first {DESCRIPTION_PREVIEW_CHARS} characters")
+    urgent: bool
+    grid_code: str | None
+    community_code: str | None
+
+
+class TaskPublic(BaseModel):
+    id: int
+    report_id: int
+    unit_code: str
+    unit_name: str
+    status: TaskStatus
+    due_at: datetime
+    overdue: bool = Field(description="still open or in progress after due_at")
+    escalated: bool = Field(description="overdue beyond the grace; the street was alerted")
+    note: str | None
+    return_reason: str | None
+    result_note: str | None
+    rework_count: int
+    created_at: datetime
+    accepted_at: datetime | None
+    completed_at: datetime | None
+    returned_at: datetime | None
+    report: TaskCase
+
+
+class TaskPage(BaseModel):
+    items: list[TaskPublic]
+    next_cursor: str | None
+
+
+class RatingPublic(BaseModel):
+    report_id: int
+    stars: int
+    comment: str
+    created_at: datetime
+
+
+class AreaSummary(BaseModel):
+    code: str
+    name: str
+    level: str
+
+
+class CategoryFigure(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    count: int
+
+
+class CaseStats(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    area: AreaSummary | None = Field(description="null: every area the caller covers")
+    from_: datetime | None = Field(alias="from")
+    to: datetime | None
+    as_of: datetime = Field(description="deadlines count as passed up to this moment")
+    received: int = Field(description="reports received in the period")
+    by_status: dict[ReportStatus, int]
+    by_category: list[CategoryFigure]
+    cases: int = Field(description="of those, reports that became cases")
+    due_to_close: int = Field(description="应结案: cases closed or past their deadline")
+    closed: int = Field(description="结案")
+    closed_on_time: int = Field(description="按期结案: resolved by the deadline, then closed")
+    closure_rate: float | None = Field(description="结案率: closed / due_to_close")
+    on_time_closure_rate: float | None = Field(
+        description="按期结案率: closed_on_time / due_to_close"
+    )
+    reworked: int = Field(description="cases sent back for rework at least once")
+    rework_rate: float | None = Field(
+        description="返工率: reworked / cases whose work was resolved at least once"
+    )
+    median_hours_to_close: float | None = Field(description="from receipt to closing")
+    overdue_now: int = Field(
+        description="the area's tasks overdue now, whenever their case was received"
+    )
+
+
+def task_public(task: Task, unit: Unit, report: Report, *, now: datetime) -> TaskPublic:
+    """A task as its unit and the case's coordinators see it."""
+    assert task.id is not None
+    return TaskPublic(
+        id=task.id,
+        report_id=task.report_id,
+        unit_code=unit.code,
+        unit_name=unit.name,
+        status=task.status,
+        due_at=task.due_at,
+        overdue=task.status in ACTIVE_TASK_STATUSES
+        and (task.overdue_at is not None or task.due_at <= now),
+        escalated=task.escalated_at is not None and task.status in ACTIVE_TASK_STATUSES,
+        note=task.note,
+        return_reason=task.return_reason,
+        result_note=task.result_note,
+        rework_count=task.rework_count,
+        created_at=task.created_at,
+        accepted_at=task.accepted_at,
+        completed_at=task.completed_at,
+        returned_at=task.returned_at,
+        report=TaskCase(
+            status=report.status,
+            category=report.category_code,
+            description=report.description[:DESCRIPTION_PREVIEW_CHARS],
+            urgent=report.urgent,
+            grid_code=report.grid_code,
+            community_code=report.community_code,
+        ),
+    )
+
+
+def case_stats(
+    figures: CaseFigures,
+    area: AreaSummary | None,
+    *,
+    since: datetime | None,
+    until: datetime | None,
+) -> CaseStats:
+    """The figures as the API shows them."""
+    return CaseStats(
+        area=area,
+        from_=since,
+        to=until,
+        as_of=figures.as_of,
+        received=figures.received,
+        by_status=figures.by_status,
+        by_category=[CategoryFigure(**vars(item)) for item in figures.by_category],
+        cases=figures.cases,
+        due_to_close=figures.due_to_close,
+        closed=figures.closed,
+        closed_on_time=figures.closed_on_time,
+        closure_rate=figures.closure_rate,
+        on_time_closure_rate=figures.on_time_closure_rate,
+        reworked=figures.reworked,
+        rework_rate=figures.rework_rate,
+        median_hours_to_close=figures.median_hours_to_close,
+        overdue_now=figures.overdue_now,
+    )

@@ -1,0 +1,390 @@
+"""Dispatch (任务分办), coordinated handling (协同处置) and verification of a case's tasks.
+
+A case can have several tasks, one per unit that must act. Its status follows them: the first
+task dispatches it, the first unit to accept puts it in progress, the last active task to be
+completed resolves it, and when every task was handed back it returns to the coordinator
+(`accepted`) to be dispatched again.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select
+
+from app.accounts.models import Account, Role
+from app.accounts.scope import scope_of
+from app.cases.access import (
+    load_visible_task,
+    lock_reports,
+    reload_task,
+    require_case_coordinator,
+    require_task_unit,
+    visible_tasks,
+)
+from app.cases.calendar import WorkCalendar
+from app.cases.events import TaskStatusChanged
+from app.cases.models import Task
+from app.categories.service import get_category
+from app.core import clock
+from app.core.errors import Conflict, Unprocessable
+from app.core.events import publish
+from app.core.runtime import Runtime
+from app.grids.models import Grid
+from app.grids.service import related_to_any
+from app.reports.access import load_visible_report
+from app.reports.ingest import StoredPhoto
+from app.reports.models import PhotoKind, Report, ReportEvent, ReportPhoto
+from app.reports.states import (
+    ACTIVE_TASK_STATUSES,
+    IllegalTransition,
+    ReportStatus,
+    TaskStatus,
+    check_task_transition,
+)
+from app.reports.workflow import change_status, record_event
+from app.units.models import Unit
+
+CALENDAR_CACHE_KEY = "work_calendar"
+# Who has a task list: units their own, coordinators their areas', admins all.
+TASK_LIST_ROLES = frozenset({Role.UNIT, Role.COORDINATOR, Role.ADMIN})
+# A case takes new tasks while it is being worked on; a resolved one is verified first.
+DISPATCHABLE_STATUSES = frozenset(
+    {ReportStatus.ACCEPTED, ReportStatus.DISPATCHED, ReportStatus.IN_PROGRESS}
+)
+# The timestamp column each task status sets when a task enters it.
+TASK_TIMESTAMPS: dict[TaskStatus, str] = {
+    TaskStatus.IN_PROGRESS: "accepted_at",
+    TaskStatus.COMPLETED: "completed_at",
+    TaskStatus.RETURNED: "returned_at",
+}
+# The timeline entry each task status writes.
+TASK_EVENT_KINDS: dict[TaskStatus, str] = {
+    TaskStatus.IN_PROGRESS: "task_accepted",
+    TaskStatus.RETURNED: "task_returned",
+    TaskStatus.COMPLETED: "task_completed",
+    TaskStatus.OPEN: "task_reopened",
+}
+
+
+def change_task_status(
+    session: Session,
+    task: Task,
+    report: Report,
+    target: TaskStatus,
+    *,
+    actor_id: int | None,
+    note: str | None = None,
+    **changes: object,
+) -> ReportEvent:
+    """Move `task` to `target` like workflow.change_status moves a report: check the edge,
+    update only if nobody moved it first (else 409), stamp the time, append the event to the
+    case's timeline and announce it. Flushes; the caller commits.
+    """
+    current = task.status
+    try:
+        check_task_transition(current, target)
+    except IllegalTransition as exc:
+        raise Conflict(str(exc)) from None
+    now = clock.utcnow()
+    values: dict[str, object] = {"status": target, "updated_at": now, **changes}
+    if column := TASK_TIMESTAMPS.get(target):
+        values[column] = now
+    result = session.execute(
+        update(Task)
+        .where(col(Task.id) == task.id, col(Task.status) == current)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("Someone else changed this task first; reload it.")
+    for name, value in values.items():
+        set_committed_value(task, name, value)
+    event = record_event(
+        session, report, TASK_EVENT_KINDS[target], actor_id=actor_id, note=note, task_id=task.id
+    )
+    publish(session, TaskStatusChanged(task, report, current, target, actor_id))
+    return event
+
+
+def dispatch_task(
+    session: Session,
+    account: Account,
+    report_id: int,
+    *,
+    unit_code: str,
+    note: str | None,
+    due_at: datetime | None,
+    calendar: WorkCalendar,
+) -> Task:
+    """Send the case to a handling unit; `due_at` defaults from the category's time limit."""
+    report = load_visible_report(session, account, report_id)
+    require_case_coordinator(session, account, report)
+    lock_reports(session, report)
+    if report.status not in DISPATCHABLE_STATUSES:
+        raise Conflict(
+            f"A report that is {report.status.value} cannot get a task; "
+            + _dispatch_hint(report.status)
+        )
+    unit = _unit_for_dispatch(session, account, unit_code)
+    if _active_task_of_unit(session, report, unit) is not None:
+        raise Conflict(f"Unit {unit_code} already has an unfinished task on this case.")
+    now = clock.utcnow()
+    if due_at is None:
+        category = get_category(session, report.category_code)
+        due_at = calendar.due_at(now, category.time_limit_hours, wall_clock=category.wall_clock)
+    elif due_at <= now:
+        raise Unprocessable.for_field("due_at", "must be in the future")
+    assert account.id is not None
+    assert unit.id is not None
+    task = Task(
+        report_id=report_id,
+        unit_id=unit.id,
+        note=note,
+        due_at=due_at,
+        dispatched_by_id=account.id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(task)
+    session.flush()
+    record_event(
+        session, report, "task_dispatched", actor_id=account.id, note=note, task_id=task.id
+    )
+    if report.status is ReportStatus.ACCEPTED:
+        change_status(session, report, ReportStatus.DISPATCHED, actor_id=account.id)
+    publish(session, TaskStatusChanged(task, report, None, TaskStatus.OPEN, account.id))
+    return task
+
+
+def accept_task(session: Session, account: Account, task_id: int) -> Task:
+    """The unit takes the task on (`in_progress`); the case is in progress from then on."""
+    task, report = load_task_for_unit(session, account, task_id)
+    change_task_status(session, task, report, TaskStatus.IN_PROGRESS, actor_id=account.id)
+    if report.status is ReportStatus.DISPATCHED:
+        change_status(session, report, ReportStatus.IN_PROGRESS, actor_id=account.id)
+    return task
+
+
+def return_task(session: Session, account: Account, task_id: int, *, reason: str) -> Task:
+    """The unit hands the task back with a reason; with no other task active, the case goes
+    back to the coordinator (`accepted`) to be dispatched again."""
+    task, report = load_task_for_unit(session, account, task_id)
+    change_task_status(
+        session,
+        task,
+        report,
+        TaskStatus.RETURNED,
+        actor_id=account.id,
+        note=reason,
+        return_reason=reason,
+    )
+    if not _has_active_tasks(session, report):
+        change_status(session, report, ReportStatus.ACCEPTED, actor_id=account.id, note=reason)
+    return task
+
+
+def check_can_complete(task: Task) -> None:
+    """409 unless the task may be completed now (before any photo work is done for it)."""
+    try:
+        check_task_transition(task.status, TaskStatus.COMPLETED)
+    except IllegalTransition as exc:
+        raise Conflict(str(exc)) from None
+
+
+def complete_task(
+    session: Session,
+    account: Account,
+    task: Task,
+    report: Report,
+    *,
+    note: str | None,
+    photos: Sequence[StoredPhoto],
+) -> Task:
+    """The unit's result with its "after" photos; completing the last active task resolves
+    the case. The caller loaded the task with `load_task_for_unit` and stored the photos."""
+    assert account.id is not None
+    change_task_status(
+        session,
+        task,
+        report,
+        TaskStatus.COMPLETED,
+        actor_id=account.id,
+        note=note,
+        result_note=note,
+    )
+    _attach_after_photos(session, task, photos, uploaded_by_id=account.id)
+    if not _has_active_tasks(session, report):
+        change_status(session, report, ReportStatus.RESOLVED, actor_id=account.id, note=note)
+    return task
+
+
+def verify_case(
+    session: Session,
+    account: Account,
+    report_id: int,
+    *,
+    approved: bool,
+    note: str | None,
+    task_id: int | None,
+) -> Report:
+    """Approve a resolved case (`closed`) or send it back for rework (返工).
+
+    Rework reopens the named task, or every completed task of the case, and counts one more
+    rework on each and on the case; the case is `dispatched` until a unit accepts again.
+    """
+    report = load_visible_report(session, account, report_id)
+    require_case_coordinator(session, account, report)
+    lock_reports(session, report)
+    # Checked here, not only by the state machine: accepted -> dispatched is an edge too.
+    if report.status is not ReportStatus.RESOLVED:
+        raise Conflict(f"Only a resolved case can be verified; this one is {report.status}.")
+    if approved:
+        change_status(session, report, ReportStatus.CLOSED, actor_id=account.id, note=note)
+        return report
+    if not note:
+        raise Unprocessable.for_field("note", "say what must be redone (返工)")
+    tasks = _tasks_to_rework(session, report, task_id)
+    change_status(
+        session,
+        report,
+        ReportStatus.DISPATCHED,
+        actor_id=account.id,
+        note=note,
+        rework_count=report.rework_count + 1,
+    )
+    for task in tasks:
+        change_task_status(
+            session,
+            task,
+            report,
+            TaskStatus.OPEN,
+            actor_id=account.id,
+            note=note,
+            rework_count=task.rework_count + 1,
+        )
+    return report
+
+
+def load_task_for_unit(session: Session, account: Account, task_id: int) -> tuple[Task, Report]:
+    """The task and its case, locked for a change by the task's unit (404, then 403)."""
+    task, report = load_visible_task(session, account, task_id)
+    require_task_unit(account, task)
+    lock_reports(session, report)
+    reload_task(session, task)
+    return task, report
+
+
+def _has_active_tasks(session: Session, report: Report) -> bool:
+    query = select(Task.id).where(
+        Task.report_id == report.id, col(Task.status).in_(ACTIVE_TASK_STATUSES)
+    )
+    return session.exec(query).first() is not None
+
+
+def _active_task_of_unit(session: Session, report: Report, unit: Unit) -> int | None:
+    return session.exec(
+        select(Task.id).where(
+            Task.report_id == report.id,
+            Task.unit_id == unit.id,
+            col(Task.status).in_(ACTIVE_TASK_STATUSES),
+        )
+    ).first()
+
+
+def _unit_for_dispatch(session: Session, account: Account, unit_code: str) -> Unit:
+    """A unit of a community related to the coordinator's areas (422 for any other)."""
+    scope = scope_of(session, account)
+    query = (
+        select(Unit)
+        .join(Grid, col(Grid.code) == Unit.community_code)
+        .where(Unit.code == unit_code, related_to_any(Grid.path, scope.area_paths or ()))
+    )
+    unit = session.exec(query).first()
+    if unit is None:
+        raise Unprocessable.for_field("unit_code", f"no handling unit {unit_code!r} in your areas")
+    return unit
+
+
+def _tasks_to_rework(session: Session, report: Report, task_id: int | None) -> list[Task]:
+    query = select(Task).where(Task.report_id == report.id, Task.status == TaskStatus.COMPLETED)
+    if task_id is not None:
+        query = query.where(Task.id == task_id)
+    tasks = list(session.exec(query.order_by(col(Task.id))))
+    if not tasks:
+        raise Unprocessable.for_field("task_id", f"no completed task {task_id} on this case")
+    return tasks
+
+
+def _dispatch_hint(status: ReportStatus) -> str:
+    if status is ReportStatus.SUBMITTED:
+        return "accept it first."
+    if status is ReportStatus.RESOLVED:
+        return "verify it first (approve, or send it back for rework)."
+    return "it is no longer open."
+
+
+def list_tasks(
+    session: Session,
+    account: Account,
+    *,
+    status: TaskStatus | None,
+    report_id: int | None,
+    before_id: int | None,
+    limit: int,
+) -> list[tuple[Task, Unit, Report]]:
+    """The tasks the caller may see, newest first, with their unit and case."""
+    query = (
+        select(Task, Unit, Report)
+        .join(Unit, col(Unit.id) == Task.unit_id)
+        .join(Report, col(Report.id) == Task.report_id)
+        .where(visible_tasks(scope_of(session, account)))
+    )
+    if status is not None:
+        query = query.where(Task.status == status)
+    if report_id is not None:
+        query = query.where(Task.report_id == report_id)
+    if before_id is not None:
+        query = query.where(col(Task.id) < before_id)
+    return list(session.exec(query.order_by(col(Task.id).desc()).limit(limit)))
+
+
+def unit_of(session: Session, task: Task) -> Unit:
+    """The unit a task was sent to."""
+    return session.get_one(Unit, task.unit_id)
+
+
+def _attach_after_photos(
+    session: Session, task: Task, photos: Sequence[StoredPhoto], *, uploaded_by_id: int
+) -> None:
+    assert task.id is not None
+    now = clock.utcnow()
+    for position, photo in enumerate(photos):
+        session.add(
+            ReportPhoto(
+                report_id=task.report_id,
+                task_id=task.id,
+                kind=PhotoKind.AFTER,
+                position=position,
+                display_key=photo.display_key,
+                thumbnail_key=photo.thumbnail_key,
+                width=photo.width,
+                height=photo.height,
+                thumbnail_width=photo.thumbnail_width,
+                thumbnail_height=photo.thumbnail_height,
+                uploaded_by_id=uploaded_by_id,
+                created_at=now,
+            )
+        )
+    session.flush()
+
+
+def work_calendar_of(runtime: Runtime) -> WorkCalendar:
+    """The work calendar of the settings, parsed once per process."""
+    calendar = runtime.caches.get(CALENDAR_CACHE_KEY)
+    if calendar is None:
+        calendar = WorkCalendar.from_setting(runtime.settings.work_calendar)
+        runtime.caches[CALENDAR_CACHE_KEY] = calendar
+    assert isinstance(calendar, WorkCalendar)
+    return calendar

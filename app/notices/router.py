@@ -1,0 +1,164 @@
+"""Policy notices (政策宣讲): coordinators publish, riders read and pass on, staff see reach."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, Field
+
+from app.accounts.models import Role
+from app.accounts.scope import scope_of
+from app.core.deps import CurrentAccount, SessionDep, StaffAccount
+from app.core.errors import Forbidden
+from app.notices import service
+from app.notices.models import Notice, NoticeReceipt
+from app.points.rules import EntryKind
+from app.points.service import entry_for_source
+from app.riders.deps import RiderAccount
+from app.riders.service import own_profile
+
+router = APIRouter(tags=["notices"])
+LINK_PATTERN = r"^https?://\S+$"
+
+
+class NoticeCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=100)
+    body: str = Field(min_length=1, max_length=20_000)
+    links: list[Annotated[str, Field(max_length=500, pattern=LINK_PATTERN)]] = Field(
+        default_factory=list, max_length=10
+    )
+    area_code: str | None = Field(default=None, max_length=32)
+    team_id: int | None = None
+
+
+class ReachPublic(BaseModel):
+    audience: int
+    read: int
+    shared: int
+
+
+class NoticePublic(BaseModel):
+    id: int
+    title: str
+    body: str
+    links: list[str]
+    area_code: str | None
+    team_id: int | None
+    published_at: datetime
+    read_at: datetime | None = None  # the calling rider's receipt
+    shared_at: datetime | None = None
+    reach: ReachPublic | None = None  # for staff
+
+
+class NoticeList(BaseModel):
+    items: list[NoticePublic]
+    next_cursor: str | None = None
+
+
+class ReceiptPublic(BaseModel):
+    notice_id: int
+    read_at: datetime | None
+    shared_at: datetime | None
+    points_earned: int  # what passing this notice on paid (0 before, or for pending riders)
+
+
+def _notice(
+    notice: Notice, receipt: NoticeReceipt | None = None, reach: service.Reach | None = None
+) -> NoticePublic:
+    assert notice.id is not None
+    return NoticePublic(
+        id=notice.id,
+        title=notice.title,
+        body=notice.body,
+        links=notice.links,
+        area_code=notice.audience_area_code,
+        team_id=notice.audience_team_id,
+        published_at=notice.published_at,
+        read_at=receipt.read_at if receipt else None,
+        shared_at=receipt.shared_at if receipt else None,
+        reach=ReachPublic(**reach.__dict__) if reach else None,
+    )
+
+
+@router.post("/notices", response_model=NoticePublic, status_code=status.HTTP_201_CREATED)
+def publish_notice(body: NoticeCreate, session: SessionDep, staff: StaffAccount) -> NoticePublic:
+    """Publish a notice to the riders of an area (area_code) or of a team (team_id)."""
+    assert staff.id is not None
+    notice = service.publish_notice(
+        session,
+        scope_of(session, staff),
+        author_id=staff.id,
+        title=body.title.strip() or body.title,
+        body=body.body,
+        links=body.links,
+        area_code=body.area_code,
+        team_id=body.team_id,
+    )
+    session.commit()
+    return _notice(notice, reach=service.reach_of(session, notice))
+
+
+@router.get("/notices", response_model=NoticeList)
+def list_notices(
+    session: SessionDep,
+    account: CurrentAccount,
+    cursor: Annotated[str | None, Query(pattern=r"^\d+$")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> NoticeList:
+    """Riders: notices for them, with their receipt; staff: notices of their areas, with reach."""
+    before_id = int(cursor) if cursor else None
+    if account.role is Role.RIDER:
+        profile, _rider = own_profile(session, account)
+        rows = service.notices_for_rider(session, profile, before_id=before_id, limit=limit)
+        items = [_notice(notice, receipt) for notice, receipt in rows]
+    elif account.role in (Role.ADMIN, Role.COORDINATOR):
+        notices = service.notices_for_staff(
+            session, scope_of(session, account), before_id=before_id, limit=limit
+        )
+        items = [_notice(notice, reach=service.reach_of(session, notice)) for notice in notices]
+    else:
+        raise Forbidden("Your role may not do this.")
+    return NoticeList(items=items, next_cursor=str(items[-1].id) if len(items) == limit else None)
+
+
+@router.get("/notices/{notice_id}", response_model=NoticePublic)
+def get_notice(notice_id: int, session: SessionDep, account: CurrentAccount) -> NoticePublic:
+    """A notice; staff also see its reach (audience, read and passed-on counts)."""
+    if account.role is Role.RIDER:
+        profile, _rider = own_profile(session, account)
+        notice = service.notice_for_rider(session, profile, notice_id)
+        return _notice(notice, service.receipt_of(session, notice_id, profile.account_id))
+    if account.role in (Role.ADMIN, Role.COORDINATOR):
+        notice = service.notice_for_staff(session, scope_of(session, account), notice_id)
+        return _notice(notice, reach=service.reach_of(session, notice))
+    raise Forbidden("Your role may not do this.")
+
+
+@router.post("/notices/{notice_id}/read", response_model=ReceiptPublic)
+def read_notice(notice_id: int, session: SessionDep, rider: RiderAccount) -> ReceiptPublic:
+    """I read this notice (repeating it changes nothing)."""
+    profile, _account = own_profile(session, rider)
+    receipt = service.mark_read(session, profile, notice_id)
+    session.commit()
+    return _receipt(session, receipt)
+
+
+@router.post("/notices/{notice_id}/share", response_model=ReceiptPublic)
+def share_notice(notice_id: int, session: SessionDep, rider: RiderAccount) -> ReceiptPublic:
+    """I passed this notice on; an approved rider earns points for it once."""
+    profile, _account = own_profile(session, rider)
+    receipt = service.mark_shared(session, profile, notice_id)
+    session.commit()
+    return _receipt(session, receipt)
+
+
+def _receipt(session: SessionDep, receipt: NoticeReceipt) -> ReceiptPublic:
+    entry = entry_for_source(
+        session, receipt.rider_id, EntryKind.NOTICE_SHARE, str(receipt.notice_id)
+    )
+    return ReceiptPublic(
+        notice_id=receipt.notice_id,
+        read_at=receipt.read_at,
+        shared_at=receipt.shared_at,
+        points_earned=entry.amount if entry else 0,
+    )

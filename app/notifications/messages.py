@@ -1,0 +1,130 @@
+"""What each notification says (zh-CN first, English second). Pure functions, no database."""
+
+from dataclasses import dataclass
+
+from app.reports.states import ReportStatus
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a notification says, in Chinese first and English second."""
+
+    kind: str
+    title_zh: str
+    title_en: str
+    body: str = ""
+
+
+def report_status_message(
+    case_id: int,
+    from_status: ReportStatus,
+    to_status: ReportStatus,
+    note: str | None,
+    *,
+    merged_into: int | None = None,
+) -> Message | None:
+    """What a report's followers hear of a status change; None when it does not concern them."""
+    body = note or ""
+    if to_status is ReportStatus.ACCEPTED and from_status is ReportStatus.SUBMITTED:
+        return Message(
+            "report_accepted", f"问题已受理 #{case_id}", f"Report #{case_id} accepted", body
+        )
+    if to_status is ReportStatus.REJECTED:
+        return Message(
+            "report_rejected", f"上报未予受理 #{case_id}", f"Report #{case_id} not accepted", body
+        )
+    if to_status is ReportStatus.DUPLICATE:
+        return Message(
+            "report_merged",
+            f"上报已并入案件 #{merged_into}",
+            f"Report #{case_id} merged into case #{merged_into}",
+            body,
+        )
+    if to_status is ReportStatus.DISPATCHED and from_status is ReportStatus.RESOLVED:
+        return Message(
+            "report_rework",
+            f"处置未通过核查，已返工 #{case_id}",
+            f"Case #{case_id} sent back for rework",
+            body,
+        )
+    if to_status is ReportStatus.DISPATCHED:
+        return Message(
+            "report_dispatched",
+            f"已派发处置单位 #{case_id}",
+            f"Case #{case_id} sent to a handling unit",
+            body,
+        )
+    if to_status is ReportStatus.RESOLVED:
+        return Message(
+            "report_resolved",
+            f"已处置，待核查 #{case_id}",
+            f"Case #{case_id} handled, awaiting verification",
+            body,
+        )
+    if to_status is ReportStatus.CLOSED:
+        return Message(
+            "report_closed",
+            f"已办结，请评价 #{case_id}",
+            f"Case #{case_id} closed: please rate it",
+            body,
+        )
+    return None
+
+
+def case_reopened_message(case_id: int, reason: str | None) -> Message:
+    """What coordinators hear when a reporter says a closed case is not fixed."""
+    return Message(
+        "report_reopened",
+        f"群众反映问题未解决 #{case_id}",
+        f"Reporter says case #{case_id} is not fixed",
+        reason or "",
+    )
+
+
+def task_assigned_message(
+    case_id: int, category_zh: str, category_en: str, note: str | None
+) -> Message:
+    """What a unit hears of a new task."""
+    return Message(
+        "task_assigned",
+        f"新任务：{category_zh} #{case_id}",
+        f"New task: {category_en} (case #{case_id})",
+        note or "",
+    )
+
+
+def task_reopened_message(
+    case_id: int, category_zh: str, category_en: str, note: str | None
+) -> Message:
+    """What a unit hears when its completed task is sent back for rework."""
+    return Message(
+        "task_reopened",
+        f"任务返工：{category_zh} #{case_id}",
+        f"Task sent back for rework: {category_en} (case #{case_id})",
+        note or "",
+    )
+
+
+def task_returned_message(case_id: int, unit_name: str, reason: str | None) -> Message:
+    """What coordinators hear when a unit hands a task back."""
+    return Message(
+        "task_returned",
+        f"任务被退回：{unit_name} #{case_id}",
+        f"Task returned by {unit_name} (case #{case_id})",
+        reason or "",
+    )
+
+
+def task_overdue_message(case_id: int, unit_name: str, *, escalated: bool) -> Message:
+    """What coordinators (or, escalated, the street's coordinators) hear of an overdue task."""
+    if escalated:
+        return Message(
+            "task_escalated",
+            f"超期升级：{unit_name} #{case_id}",
+            f"Overdue task escalated: {unit_name} (case #{case_id})",
+        )
+    return Message(
+        "task_overdue",
+        f"任务超期：{unit_name} #{case_id}",
+        f"Task overdue: {unit_name} (case #{case_id})",
+    )

@@ -1,0 +1,60 @@
+"""Serving stored photos through signed URLs (see app.photos.urls)."""
+
+import re
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+from fastapi.responses import FileResponse
+
+from app.core.deps import SettingsDep
+from app.core.errors import Forbidden, NotFound
+from app.photos.storage import PhotoStore
+from app.photos.urls import is_valid_photo_signature
+
+router = APIRouter(tags=["photos"])
+
+_KEY = re.compile(r"[0-9a-f]{64}")
+JPEG_MEDIA_TYPE = "image/jpeg"
+
+
+@router.get(
+    "/photos/{key}.jpg",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {JPEG_MEDIA_TYPE: {}}, "description": "the photo"},
+        304: {"description": "the cached copy is current"},
+    },
+)
+def serve_photo(
+    key: str,
+    settings: SettingsDep,
+    exp: Annotated[int, Query(description="expiry, Unix seconds")],
+    sig: Annotated[str, Query(max_length=64, description="signature from the report")],
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """A photo or thumbnail of a report, by a URL taken from a report the caller may see."""
+    now_s = time.time()
+    if not _KEY.fullmatch(key) or not is_valid_photo_signature(
+        key, exp, sig, secret_key=settings.secret_key, now_s=now_s
+    ):
+        raise Forbidden("This photo link is invalid or has expired; reload the report.")
+    # The content never changes under its key, so it may be cached for the link's whole life.
+    headers = {
+        "ETag": f'"{key}"',
+        "Cache-Control": f"private, max-age={int(exp - now_s)}, immutable",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if _matches(if_none_match, key):
+        return Response(status_code=304, headers=headers)
+    path = PhotoStore(settings.photo_dir).path(key)
+    if not path.is_file():
+        raise NotFound("This photo is no longer stored.")
+    return FileResponse(path, media_type=JPEG_MEDIA_TYPE, headers=headers)
+
+
+def _matches(if_none_match: str | None, key: str) -> bool:
+    if if_none_match is None:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or f'"{key}"' in tags

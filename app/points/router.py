@@ -1,0 +1,252 @@
+"""Points: a rider's balance, entries and monthly statement; adjustments, rules, leaderboards."""
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+from pydantic import BaseModel, Field
+
+from app.accounts.scope import scope_of
+from app.core.clock import utcnow
+from app.core.deps import AdminAccount, CurrentAccount, SessionDep, StaffAccount
+from app.core.errors import Unprocessable
+from app.grids.service import grid_by_code
+from app.points import leaderboards, service
+from app.points.models import PointsEntry, PointsRule
+from app.points.periods import month_bounds, month_of
+from app.points.rules import EntryKind, PointsRuleCode
+from app.points.statement import statement_csv
+from app.riders.deps import RiderAccount
+from app.riders.public import RiderBrief, rider_brief
+from app.riders.service import own_profile, rider_for_staff
+
+router = APIRouter(tags=["points"])
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+UUID_PATTERN = re.compile(r"^[0-9a-fA-F-]{32,36}$")
+
+
+class EntryPublic(BaseModel):
+    id: int
+    amount: int
+    kind: EntryKind
+    reason: str
+    report_id: int | None
+    source_id: str
+    rule_points: int | None
+    created_at: datetime
+
+
+class PointsSummary(BaseModel):
+    balance: int
+    entries: list[EntryPublic]
+
+
+class AdjustmentRequest(BaseModel):
+    rider_id: int
+    amount: int = Field(ge=-100_000, le=100_000)
+    reason: str = Field(min_length=1, max_length=200)
+    client_id: str | None = Field(default=None, pattern=UUID_PATTERN.pattern)
+
+
+class RulePublic(BaseModel):
+    code: PointsRuleCode
+    points: int
+    name_zh: str
+    name_en: str
+    updated_at: datetime
+
+
+class RuleList(BaseModel):
+    items: list[RulePublic]
+
+
+class RuleUpdate(BaseModel):
+    points: int = Field(ge=0, le=10_000)
+
+
+class BoardKind(StrEnum):
+    RIDERS = "riders"
+    TEAMS = "teams"
+
+
+class BoardPeriod(StrEnum):
+    MONTH = "month"
+    ALL = "all"
+
+
+class RiderStandingPublic(BaseModel):
+    rank: int
+    points: int
+    rider: RiderBrief
+
+
+class TeamStandingPublic(BaseModel):
+    rank: int
+    points: int
+    team_id: int
+    name: str
+    community_code: str
+    member_count: int
+
+
+class Leaderboard(BaseModel):
+    kind: BoardKind
+    period: BoardPeriod
+    area: str | None
+    month: str | None
+    items: list[RiderStandingPublic] | list[TeamStandingPublic]
+
+
+EntryLimit = Annotated[int, Query(ge=1, le=1000)]
+MonthQuery = Annotated[str | None, Query(description="YYYY-MM, Asia/Shanghai; default now")]
+
+
+def _entry(entry: PointsEntry) -> EntryPublic:
+    return EntryPublic.model_validate(entry, from_attributes=True)
+
+
+def _summary(session: SessionDep, rider_id: int, limit: int) -> PointsSummary:
+    entries = service.recent_entries(session, rider_id, limit=limit)
+    return PointsSummary(
+        balance=service.balance_of(session, rider_id), entries=[_entry(e) for e in entries]
+    )
+
+
+def _statement(session: SessionDep, rider_id: int, month: str | None) -> Response:
+    month = month or month_of(utcnow())
+    try:
+        opening, entries = service.month_entries(session, rider_id, month)
+    except ValueError as exc:
+        raise Unprocessable.for_field("month", str(exc)) from None
+    return Response(
+        statement_csv(month, opening, entries),
+        media_type=CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="points-{rider_id}-{month}.csv"'},
+    )
+
+
+@router.get("/me/points", response_model=PointsSummary)
+def my_points(session: SessionDep, rider: RiderAccount, limit: EntryLimit = 100) -> PointsSummary:
+    """My balance and latest entries, newest first."""
+    profile, _account = own_profile(session, rider)
+    return _summary(session, profile.account_id, limit)
+
+
+@router.get("/me/points/statement", response_class=Response)
+def my_statement(session: SessionDep, rider: RiderAccount, month: MonthQuery = None) -> Response:
+    """月度积分明细: my entries of a month as CSV (UTF-8 with BOM, opens in Excel)."""
+    profile, _account = own_profile(session, rider)
+    return _statement(session, profile.account_id, month)
+
+
+@router.get("/riders/{rider_id}/points", response_model=PointsSummary)
+def rider_points(
+    rider_id: int, session: SessionDep, staff: StaffAccount, limit: EntryLimit = 100
+) -> PointsSummary:
+    """A rider's balance and latest entries, for staff covering the rider's community."""
+    rider_for_staff(session, scope_of(session, staff), rider_id)
+    return _summary(session, rider_id, limit)
+
+
+@router.get("/riders/{rider_id}/points/statement", response_class=Response)
+def rider_statement(
+    rider_id: int, session: SessionDep, staff: StaffAccount, month: MonthQuery = None
+) -> Response:
+    """A rider's monthly statement as CSV, for staff covering the rider's community."""
+    rider_for_staff(session, scope_of(session, staff), rider_id)
+    return _statement(session, rider_id, month)
+
+
+@router.post("/points/adjustments", response_model=EntryPublic, status_code=201)
+def adjust_points(
+    body: AdjustmentRequest, session: SessionDep, staff: StaffAccount, response: Response
+) -> EntryPublic:
+    """A manual entry with a reason, recorded with who made it; a retried client_id answers
+    200 with the entry already made."""
+    assert staff.id is not None
+    entry, created = service.adjust(
+        session,
+        scope_of(session, staff),
+        rider_id=body.rider_id,
+        amount=body.amount,
+        reason=body.reason.strip() or body.reason,
+        actor_id=staff.id,
+        client_id=body.client_id.lower() if body.client_id else None,
+    )
+    session.commit()
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return _entry(entry)
+
+
+@router.get("/points/rules", response_model=RuleList)
+def list_rules(session: SessionDep, _account: CurrentAccount) -> RuleList:
+    """The points rules (志愿服务积分兑换细则); a report's own points are its category's."""
+    return RuleList(items=[_rule(rule) for rule in service.list_rules(session)])
+
+
+@router.patch("/points/rules/{code}", response_model=RulePublic)
+def update_rule(
+    code: PointsRuleCode, body: RuleUpdate, session: SessionDep, admin: AdminAccount
+) -> RulePublic:
+    """Change a rule from now on; entries already made keep their amounts."""
+    assert admin.id is not None
+    rule = service.update_rule(session, code, points=body.points, actor_id=admin.id)
+    session.commit()
+    return _rule(rule)
+
+
+def _rule(rule: PointsRule) -> RulePublic:
+    return RulePublic.model_validate(rule, from_attributes=True)
+
+
+@router.get("/leaderboards", response_model=Leaderboard)
+def leaderboard(
+    session: SessionDep,
+    _account: CurrentAccount,
+    kind: BoardKind = BoardKind.RIDERS,
+    period: BoardPeriod = BoardPeriod.MONTH,
+    area: Annotated[
+        str | None, Query(max_length=32, description="street or community code")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> Leaderboard:
+    """Riders or teams by points earned through service (redemptions do not lower a rank)."""
+    area_path = None
+    if area:
+        grid = grid_by_code(session, area)
+        if grid is None:
+            raise Unprocessable.for_field("area", f"no area {area!r}")
+        area_path = grid.path
+    month = month_of(utcnow()) if period is BoardPeriod.MONTH else None
+    since = month_bounds(month)[0] if month else None
+    items: list[RiderStandingPublic] | list[TeamStandingPublic]
+    if kind is BoardKind.RIDERS:
+        items = [
+            RiderStandingPublic(
+                rank=standing.rank,
+                points=standing.points,
+                # Every rider sees leaderboards: phones are masked whoever asks.
+                rider=rider_brief(standing.profile, viewer=None),
+            )
+            for standing in leaderboards.rider_board(
+                session, area_path=area_path, since=since, limit=limit
+            )
+        ]
+    else:
+        items = [
+            TeamStandingPublic(
+                rank=standing.rank,
+                points=standing.points,
+                team_id=standing.team.id or 0,
+                name=standing.team.name,
+                community_code=standing.team.community_code,
+                member_count=standing.member_count,
+            )
+            for standing in leaderboards.team_board(
+                session, area_path=area_path, since=since, limit=limit
+            )
+        ]
+    return Leaderboard(kind=kind, period=period, area=area, month=month, items=items)

@@ -1,0 +1,296 @@
+"""Reports: snap and report, the same-problem check, reading reports and the urgent stream."""
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app.accounts.models import Account
+from app.accounts.scope import scope_of
+from app.core.config import Settings
+from app.core.db import session_scope
+from app.core.deps import CurrentAccount, RuntimeDep, SessionDep, SettingsDep
+from app.core.runtime import Runtime
+from app.grids.crs import CoordinateSystem, to_wgs84
+from app.grids.locator import locator_of
+from app.photos.urls import photo_url
+from app.reports import ingest, service
+from app.reports.access import load_visible_report
+from app.reports.models import RECORDED_CHANNELS, Channel, Report
+from app.reports.schemas import (
+    NearbyList,
+    PhotoUrl,
+    ReportEventList,
+    ReportPage,
+    ReportPublic,
+    SubmittedReport,
+)
+from app.reports.states import ReportStatus
+from app.reports.stream import StreamViewer, UrgentReportFeed, stream_viewer, urgent_report_events
+
+router = APIRouter(tags=["reports"])
+
+DESCRIPTION_MAX_CHARS = 2_000
+PAGE_MAX_ITEMS = 100
+PAGE_DEFAULT_ITEMS = 20
+
+
+@router.post(
+    "/reports",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SubmittedReport,
+    responses={
+        200: {"model": SubmittedReport, "description": "a replay: the report already made"},
+        409: {"description": "the client_id was used for a report with other content"},
+        413: {"description": "a photo or the request is over its byte limit"},
+        415: {"description": "a photo is not a JPEG, PNG, WebP or HEIC/HEIF image"},
+    },
+)
+def submit_report(
+    response: Response,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    account: CurrentAccount,
+    category: Annotated[str, Form(min_length=1, max_length=8, description="category code")],
+    client_id: Annotated[uuid.UUID, Form(description="chosen by the client; replays are safe")],
+    description: Annotated[str, Form(max_length=DESCRIPTION_MAX_CHARS)] = "",
+    lat: Annotated[float | None, Form(ge=-90, le=90)] = None,
+    lon: Annotated[float | None, Form(ge=-180, le=180)] = None,
+    crs: Annotated[CoordinateSystem, Form()] = CoordinateSystem.WGS84,
+    accuracy_m: Annotated[float | None, Form(ge=0, le=1_000_000)] = None,
+    urgent: Annotated[bool, Form()] = False,
+    channel: Annotated[Channel, Form()] = Channel.APP,
+    caller_name: Annotated[str | None, Form(max_length=50, description="recorded channels")] = None,
+    caller_phone: Annotated[str | None, Form(max_length=20, description="recorded channels")] = None,
+    photo: Annotated[
+        list[UploadFile] | None, File(description="JPEG, PNG, WebP or HEIC/HEIF; repeat the field")
+    ] = None,
+) -> SubmittedReport:
+    """随手拍: a report with photos and a point (else the first photo's GPS); 201 with it and the
+    open reports of its category nearby, or 200 with the same report for a replayed client_id.
+    Coordinators may record phone, WeChat and message reports for their areas, without photos."""
+    settings = runtime.settings
+    uploads = photo or []
+    service.check_submitter(account, channel)
+    ingest.check_upload_sizes(
+        [_size_bytes(upload) for upload in uploads],
+        max_photos=settings.max_photos_per_report,
+        max_photo_bytes=settings.max_photo_bytes,
+    )
+    draft = service.ReportDraft(
+        client_id=str(client_id),
+        category_code=category,
+        description=description.strip(),
+        point=service.submitted_point(lat, lon, crs),
+        accuracy_m=accuracy_m,
+        urgent=urgent,
+        channel=channel,
+        caller_name=_text_or_none(caller_name),
+        caller_phone=_text_or_none(caller_phone),
+        photos=tuple(upload.file.read() for upload in uploads),
+    )
+    service.check_draft(draft)
+    assert account.id is not None
+    # Before any image work, so that a retry over a weak connection costs next to nothing.
+    report = service.find_replay(session, account.id, draft)
+    created = report is None
+    if report is None:
+        report, created = _save_new_report(session, runtime, account, draft)
+    else:
+        _end_transaction(session)
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    with session_scope(runtime.engine, write=False) as reader:
+        return _submitted(reader, settings, report, account)
+
+
+def _save_new_report(
+    session: Session, runtime: Runtime, account: Account, draft: service.ReportDraft
+) -> tuple[Report, bool]:
+    """Check, convert and store the photos, then insert in one short transaction.
+
+    Returns the report and True, or the concurrent twin with the same client_id and False.
+    """
+    settings = runtime.settings
+    assert account.id is not None
+    reporter_id = account.id
+    category = service.submittable_category(session, draft.category_code)
+    snapshot = locator_of(runtime).snapshot(session)
+    recorded = draft.channel in RECORDED_CHANNELS
+    scope = scope_of(session, account) if recorded else None
+    _end_transaction(session)
+    processed = ingest.process_uploads(draft.photos, max_pixels=settings.max_photo_pixels)
+    place = service.place_report(
+        draft, processed, snapshot, unassigned_max_distance_m=settings.unassigned_max_distance_m
+    )
+    if scope is not None:
+        service.check_recording_scope(scope, place)
+    try:
+        # Files first, then rows; if anything fails before the commit, the new files go too.
+        with ingest.photo_store(settings).staged() as writes:
+            stored = ingest.store_photos(writes, processed)
+            report = service.create_report(
+                session,
+                reporter_id=reporter_id,
+                draft=draft,
+                urgent=service.is_urgent(draft, category),
+                place=place,
+                photos=stored,
+            )
+            session.commit()
+    except IntegrityError:
+        # The same client_id raced us and won (unique on reporter_id, client_id).
+        session.rollback()
+        twin = service.find_replay(session, reporter_id, draft)
+        if twin is None:
+            raise
+        _end_transaction(session)
+        return twin, False
+    return report, True
+
+
+def _end_transaction(session: Session) -> None:
+    # A writing request's transaction holds SQLite's write lock from its first statement (the
+    # login lookup). Nothing is written yet, so committing only ends it; objects stay loaded.
+    session.commit()
+
+
+def _submitted(
+    session: Session, settings: Settings, report: Report, viewer: Account
+) -> SubmittedReport:
+    urls = _photo_urls(settings)
+    public = service.present_reports(
+        session, [report], photo_url=urls, for_staff=service.is_staff(viewer)
+    )[0]
+    nearby = service.nearby_reports(
+        session,
+        lon=report.lon,
+        lat=report.lat,
+        category_code=report.category_code,
+        radius_m=settings.nearby_radius_m,
+        days=settings.nearby_days,
+        photo_url=urls,
+        exclude_id=report.id,
+    )
+    return SubmittedReport(**public.model_dump(), nearby=nearby)
+
+
+@router.get("/reports/nearby", response_model=NearbyList)
+def list_nearby(
+    session: SessionDep,
+    settings: SettingsDep,
+    _account: CurrentAccount,
+    lat: Annotated[float, Query(ge=-90, le=90)],
+    lon: Annotated[float, Query(ge=-180, le=180)],
+    category: Annotated[str, Query(min_length=1, max_length=8)],
+    crs: CoordinateSystem = CoordinateSystem.WGS84,
+) -> NearbyList:
+    """"Is it this one?": open reports of the category near the point, nearest first."""
+    service.submittable_category(session, category)
+    lon84, lat84 = to_wgs84(lon, lat, crs)
+    items = service.nearby_reports(
+        session,
+        lon=lon84,
+        lat=lat84,
+        category_code=category,
+        radius_m=settings.nearby_radius_m,
+        days=settings.nearby_days,
+        photo_url=_photo_urls(settings),
+    )
+    return NearbyList(items=items)
+
+
+@router.get(
+    "/reports/stream",
+    response_class=EventSourceResponse,
+    responses={200: {"description": "`urgent_report` events, each a report as JSON"}},
+)
+async def stream_urgent_reports(
+    viewer: Annotated[StreamViewer, Depends(stream_viewer)], runtime: RuntimeDep
+) -> AsyncIterator[ServerSentEvent]:
+    """Urgent reports in the caller's areas, pushed within a second of being saved.
+
+    Coordinators and admins. A `: connected` comment says the stream is live; reports saved
+    before it are not repeated (load the list on every (re)connect)."""
+    photo_urls = _photo_urls(runtime.settings)
+
+    def present(session: Session, reports: Sequence[Report]) -> list[ReportPublic]:
+        return service.present_reports(session, reports, photo_url=photo_urls, for_staff=True)
+
+    feed = UrgentReportFeed(runtime.engine, viewer.scope, present)
+    async for event in urgent_report_events(feed):
+        yield event
+
+
+@router.get("/reports/{report_id}", response_model=ReportPublic)
+def get_report(
+    report_id: int, session: SessionDep, settings: SettingsDep, account: CurrentAccount
+) -> ReportPublic:
+    """One report: its reporter, coordinators of its area and admins may see it."""
+    report = load_visible_report(session, account, report_id)
+    return service.present_reports(
+        session, [report], photo_url=_photo_urls(settings), for_staff=service.is_staff(account)
+    )[0]
+
+
+@router.get("/reports", response_model=ReportPage)
+def list_reports(
+    session: SessionDep,
+    settings: SettingsDep,
+    account: CurrentAccount,
+    status: ReportStatus | None = None,
+    grid: Annotated[
+        str | None, Query(max_length=32, description="a grid, or an area for all below it")
+    ] = None,
+    category: Annotated[str | None, Query(max_length=8)] = None,
+    urgent: bool | None = None,
+    unassigned: Annotated[
+        bool | None, Query(description="true: only reports in no grid (the unassigned queue)")
+    ] = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=PAGE_MAX_ITEMS)] = PAGE_DEFAULT_ITEMS,
+) -> ReportPage:
+    """The reports the caller may see, newest first; coordinators and admins get urgent ones
+    first. Pass `next_cursor` back as `cursor` for the next page."""
+    scope = scope_of(session, account)
+    filters = service.ReportFilter(
+        status=status, area_code=grid, category_code=category, urgent=urgent, unassigned=unassigned
+    )
+    reports, next_cursor = service.list_reports(
+        session, scope, filters, cursor=cursor, limit=limit
+    )
+    items = service.present_reports(
+        session, reports, photo_url=_photo_urls(settings), for_staff=service.is_staff(account)
+    )
+    return ReportPage(items=items, next_cursor=next_cursor)
+
+
+@router.get("/reports/{report_id}/events", response_model=ReportEventList)
+def list_report_events(
+    report_id: int, session: SessionDep, account: CurrentAccount
+) -> ReportEventList:
+    """The report's timeline: every step with who, when and the note."""
+    report = load_visible_report(session, account, report_id)
+    return ReportEventList(items=service.report_timeline(session, report, viewer=account))
+
+
+def _photo_urls(settings: Settings) -> PhotoUrl:
+    return partial(photo_url, secret_key=settings.secret_key, now_s=time.time())
+
+
+def _size_bytes(upload: UploadFile) -> int:
+    if upload.size is not None:
+        return upload.size
+    upload.file.seek(0, 2)
+    size = upload.file.tell()
+    upload.file.seek(0)
+    return size
+
+
+def _text_or_none(value: str | None) -> str | None:
+    return (value or "").strip() or None

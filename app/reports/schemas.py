@@ -1,0 +1,170 @@
+"""The JSON shapes of reports, their photos, neighbours and timeline, and how rows become them."""
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from app.accounts.models import Account, Role
+from app.reports.models import Channel, PhotoKind, Report, ReportEvent, ReportPhoto
+from app.reports.states import ReportStatus
+
+# Turns a stored file's key into the signed URL that serves it.
+PhotoUrl = Callable[[str], str]
+
+
+class AreaRef(BaseModel):
+    code: str
+    name: str
+
+
+class PhotoPublic(BaseModel):
+    url: str = Field(description="the upright display copy (at most 1600 px), signed")
+    thumbnail_url: str = Field(description="the thumbnail (at most 320 px), signed")
+    width: int = Field(description="of the display copy, px")
+    height: int = Field(description="of the display copy, px")
+    kind: PhotoKind
+
+
+class ReportPublic(BaseModel):
+    id: int
+    status: ReportStatus
+    category: str = Field(description="category code")
+    description: str
+    lat: float = Field(description="WGS-84")
+    lon: float = Field(description="WGS-84")
+    accuracy_m: float | None
+    location_source: str = Field(description="client (the point sent) or exif (the photo's GPS)")
+    grid: AreaRef | None = Field(description="the grid the point fell in when it arrived")
+    community: AreaRef | None = Field(
+        description="the grid's community, or for a point in no grid the nearest community "
+        "within the configured distance (its unassigned queue); null when none is near"
+    )
+    urgent: bool
+    channel: Channel
+    caller_name: str | None = Field(description="recorded channels; shown to staff only")
+    caller_phone: str | None = Field(description="recorded channels; shown to staff only")
+    duplicate_of: int | None
+    rejection_reason: str | None
+    photos: list[PhotoPublic]
+    created_at: datetime
+    updated_at: datetime
+
+
+class NearbyReport(BaseModel):
+    id: int
+    category: str
+    status: ReportStatus
+    lat: float
+    lon: float
+    distance_m: float
+    created_at: datetime
+    thumbnail_url: str | None
+
+
+class SubmittedReport(ReportPublic):
+    nearby: list[NearbyReport] = Field(
+        description="open reports of the same category close by, other than this one"
+    )
+
+
+class ReportPage(BaseModel):
+    items: list[ReportPublic]
+    next_cursor: str | None
+
+
+class NearbyList(BaseModel):
+    items: list[NearbyReport]
+
+
+class ActorRef(BaseModel):
+    id: int | None = Field(description="null when the caller may not know who it was")
+    role: Role
+    name: str | None
+
+
+class ReportEventPublic(BaseModel):
+    id: int
+    kind: str
+    from_status: ReportStatus | None
+    to_status: ReportStatus | None
+    actor: ActorRef | None
+    task_id: int | None
+    note: str | None
+    created_at: datetime
+
+
+class ReportEventList(BaseModel):
+    items: list[ReportEventPublic]
+
+
+def report_public(
+    report: Report,
+    photos: Sequence[ReportPhoto],
+    area_names: Mapping[str, str],
+    *,
+    photo_url: PhotoUrl,
+    for_staff: bool,
+) -> ReportPublic:
+    """The report as the caller sees it; caller details only for staff."""
+    assert report.id is not None
+    return ReportPublic(
+        id=report.id,
+        status=report.status,
+        category=report.category_code,
+        description=report.description,
+        lat=report.lat,
+        lon=report.lon,
+        accuracy_m=report.accuracy_m,
+        location_source=report.location_source,
+        grid=_area(report.grid_code, area_names),
+        community=_area(report.community_code, area_names),
+        urgent=report.urgent,
+        channel=report.channel,
+        caller_name=report.caller_name if for_staff else None,
+        caller_phone=report.caller_phone if for_staff else None,
+        duplicate_of=report.duplicate_of_id,
+        rejection_reason=report.rejection_reason,
+        photos=[
+            PhotoPublic(
+                url=photo_url(photo.display_key),
+                thumbnail_url=photo_url(photo.thumbnail_key),
+                width=photo.width,
+                height=photo.height,
+                kind=photo.kind,
+            )
+            for photo in photos
+        ],
+        created_at=report.created_at,
+        updated_at=report.updated_at,
+    )
+
+
+def event_public(
+    event: ReportEvent, actor: Account | None, *, viewer: Account
+) -> ReportEventPublic:
+    """A timeline entry; riders see other riders' steps without their names."""
+    assert event.id is not None
+    return ReportEventPublic(
+        id=event.id,
+        kind=event.kind,
+        from_status=event.from_status,
+        to_status=event.to_status,
+        actor=_actor(actor, viewer) if actor is not None else None,
+        task_id=event.task_id,
+        note=event.note,
+        created_at=event.created_at,
+    )
+
+
+def _actor(actor: Account, viewer: Account) -> ActorRef:
+    # Staff see everyone; anyone else sees staff and units by name but another rider anonymously
+    # (a rider whose report was merged into someone else's case reads that case's timeline).
+    named = viewer.role in (Role.ADMIN, Role.COORDINATOR) or actor.role is not Role.RIDER
+    if named or actor.id == viewer.id:
+        return ActorRef(id=actor.id, role=actor.role, name=actor.display_name)
+    return ActorRef(id=None, role=actor.role, name=None)
+
+
+def _area(code: str | None, names: Mapping[str, str]) -> AreaRef | None:
+    return AreaRef(code=code, name=names.get(code, code)) if code else None

@@ -1,0 +1,220 @@
+"""The rewards catalogue and redemptions (兑换)."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, Field, field_validator
+
+from app.accounts.models import Role
+from app.accounts.scope import scope_of
+from app.core.deps import AdminAccount, CurrentAccount, SessionDep, StaffAccount
+from app.core.errors import Forbidden, Unprocessable
+from app.rewards import service
+from app.rewards.models import Redemption, RedemptionStatus, Reward
+from app.riders.deps import ActiveRider, RiderAccount
+from app.riders.public import RiderBrief, rider_brief
+from app.riders.service import own_profile
+
+router = APIRouter(tags=["rewards"])
+PICTURE_URL_PATTERN = r"^(https?://|/)\S+$"
+
+
+class RewardCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    cost: int = Field(gt=0, le=1_000_000)
+    stock: int = Field(ge=0, le=1_000_000)
+    description: str = Field(default="", max_length=500)
+    picture_url: str | None = Field(default=None, max_length=500, pattern=PICTURE_URL_PATTERN)
+    monthly_limit_per_rider: int | None = Field(default=None, ge=1, le=1000)
+    community_code: str | None = Field(default=None, max_length=32)
+
+    @field_validator("name")
+    @classmethod
+    def _strip_name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("name must not be blank")
+        return value.strip()
+
+
+class RewardUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    cost: int | None = Field(default=None, gt=0, le=1_000_000)
+    description: str | None = Field(default=None, max_length=500)
+    picture_url: str | None = Field(default=None, max_length=500, pattern=PICTURE_URL_PATTERN)
+    monthly_limit_per_rider: int | None = Field(default=None, ge=1, le=1000)
+    active: bool | None = None
+    add_stock: int = Field(
+        default=0, ge=-1_000_000, le=1_000_000, description="restock (+) or write off (-)"
+    )
+
+
+class RewardPublic(BaseModel):
+    id: int
+    name: str
+    cost: int
+    stock: int
+    community_code: str | None
+    description: str
+    picture_url: str | None
+    monthly_limit_per_rider: int | None
+    active: bool
+
+
+class RewardList(BaseModel):
+    items: list[RewardPublic]
+    next_cursor: str | None = None
+
+
+class RedemptionRequest(BaseModel):
+    reward_id: int
+
+
+class CancelRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class RedemptionPublic(BaseModel):
+    id: int
+    reward_id: int
+    reward_name: str
+    cost: int
+    status: RedemptionStatus
+    created_at: datetime
+    issued_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+    rider: RiderBrief | None = None
+
+
+class RedemptionList(BaseModel):
+    items: list[RedemptionPublic]
+    next_cursor: str | None = None
+
+
+def _reward(reward: Reward) -> RewardPublic:
+    return RewardPublic.model_validate(reward, from_attributes=True)
+
+
+def _redemption(
+    redemption: Redemption, reward: Reward, rider: RiderBrief | None = None
+) -> RedemptionPublic:
+    assert redemption.id is not None
+    return RedemptionPublic(
+        id=redemption.id,
+        reward_id=redemption.reward_id,
+        reward_name=reward.name,
+        cost=redemption.cost,
+        status=redemption.status,
+        created_at=redemption.created_at,
+        issued_at=redemption.issued_at,
+        cancelled_at=redemption.cancelled_at,
+        cancel_reason=redemption.cancel_reason,
+        rider=rider,
+    )
+
+
+@router.post("/rewards", response_model=RewardPublic, status_code=status.HTTP_201_CREATED)
+def create_reward(body: RewardCreate, session: SessionDep, admin: AdminAccount) -> RewardPublic:
+    """Add a reward to a street's or community's catalogue (or everyone's, without one)."""
+    reward = service.create_reward(
+        session, service.RewardFields(**body.model_dump()), actor_id=admin.id
+    )
+    session.commit()
+    return _reward(reward)
+
+
+@router.patch("/rewards/{reward_id}", response_model=RewardPublic)
+def update_reward(
+    reward_id: int, body: RewardUpdate, session: SessionDep, _admin: AdminAccount
+) -> RewardPublic:
+    """Edit a reward, restock it (add_stock), or take it off the catalogue (active false)."""
+    changes = body.model_dump(exclude_unset=True, exclude={"add_stock"})
+    for field in ("name", "cost", "active", "description"):
+        if field in changes and changes[field] is None:
+            raise Unprocessable.for_field(field, "must not be null")
+    reward = service.update_reward(session, reward_id, changes, add_stock=body.add_stock)
+    session.commit()
+    return _reward(reward)
+
+
+@router.get("/rewards", response_model=RewardList)
+def list_rewards(session: SessionDep, account: CurrentAccount) -> RewardList:
+    """Riders: what they can redeem; admins and coordinators: the catalogues of their areas."""
+    if account.role is Role.RIDER:
+        profile, _rider = own_profile(session, account)
+        rewards = service.rewards_for_rider(session, profile)
+    elif account.role in (Role.ADMIN, Role.COORDINATOR):
+        rewards = service.rewards_for_staff(session, scope_of(session, account))
+    else:
+        raise Forbidden("Your role may not do this.")
+    return RewardList(items=[_reward(reward) for reward in rewards])
+
+
+@router.post("/redemptions", response_model=RedemptionPublic, status_code=status.HTTP_201_CREATED)
+def redeem(body: RedemptionRequest, session: SessionDep, rider: ActiveRider) -> RedemptionPublic:
+    """Redeem a reward: points and one item taken at once; 409 says why when refused."""
+    redemption = service.redeem(session, rider, body.reward_id)
+    reward = service.get_reward(session, redemption.reward_id)
+    session.commit()
+    return _redemption(redemption, reward)
+
+
+@router.get("/me/redemptions", response_model=RedemptionList)
+def my_redemptions(session: SessionDep, rider: RiderAccount) -> RedemptionList:
+    """My redemptions, newest first."""
+    profile, _account = own_profile(session, rider)
+    rows = service.redemptions_of_rider(session, profile.account_id)
+    return RedemptionList(items=[_redemption(redemption, reward) for redemption, reward in rows])
+
+
+@router.get("/redemptions", response_model=RedemptionList)
+def list_redemptions(
+    session: SessionDep,
+    staff: StaffAccount,
+    status: RedemptionStatus | None = None,
+    cursor: Annotated[str | None, Query(pattern=r"^\d+$")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> RedemptionList:
+    """Redemptions by riders in the caller's areas (e.g. pending ones to hand out)."""
+    rows = service.redemptions_for_staff(
+        session,
+        scope_of(session, staff),
+        status=status,
+        before_id=int(cursor) if cursor else None,
+        limit=limit,
+    )
+    items = [
+        _redemption(redemption, reward, rider_brief(profile, viewer=staff))
+        for redemption, reward, profile in rows
+    ]
+    next_cursor = str(items[-1].id) if len(items) == limit else None
+    return RedemptionList(items=items, next_cursor=next_cursor)
+
+
+@router.post("/redemptions/{redemption_id}/issue", response_model=RedemptionPublic)
+def issue_redemption(
+    redemption_id: int, session: SessionDep, staff: StaffAccount
+) -> RedemptionPublic:
+    """The item was handed to the rider."""
+    assert staff.id is not None
+    scope = scope_of(session, staff)
+    redemption = service.issue(session, scope, redemption_id, actor_id=staff.id)
+    reward = service.get_reward(session, redemption.reward_id)
+    session.commit()
+    return _redemption(redemption, reward)
+
+
+@router.post("/redemptions/{redemption_id}/cancel", response_model=RedemptionPublic)
+def cancel_redemption(
+    redemption_id: int, body: CancelRequest, session: SessionDep, staff: StaffAccount
+) -> RedemptionPublic:
+    """Cancel a pending redemption: the item goes back to stock and the points to the rider."""
+    assert staff.id is not None
+    scope = scope_of(session, staff)
+    redemption = service.cancel(
+        session, scope, redemption_id, actor_id=staff.id, reason=body.reason.strip() or body.reason
+    )
+    reward = service.get_reward(session, redemption.reward_id)
+    session.commit()
+    return _redemption(redemption, reward)

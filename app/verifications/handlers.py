@@ -1,0 +1,58 @@
+"""Offer a verification task when a unit completes one; withdraw it once the coordinator decided."""
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app.cases.events import TaskStatusChanged
+from app.core.clock import utcnow
+from app.core.events import subscribe
+from app.reports.events import ReportStatusChanged
+from app.reports.states import ReportStatus, TaskStatus
+from app.riders.models import Team
+from app.verifications.models import VerificationStatus, VerificationTask
+
+
+@subscribe(TaskStatusChanged)
+def offer_verification(session: Session, event: TaskStatusChanged) -> None:
+    """A completed task in a community that has a volunteer team becomes an open check."""
+    report, task = event.report, event.task
+    if event.to_status is not TaskStatus.COMPLETED or report.community_code is None:
+        return
+    assert report.id is not None
+    assert task.id is not None
+    has_team = session.exec(
+        select(Team.id).where(Team.community_code == report.community_code).limit(1)
+    ).first()
+    offered = session.exec(
+        select(VerificationTask.id).where(
+            VerificationTask.task_id == task.id, VerificationTask.round == task.rework_count
+        )
+    ).first()
+    if has_team is None or offered is not None:
+        return
+    session.add(
+        VerificationTask(
+            report_id=report.id,
+            task_id=task.id,
+            round=task.rework_count,
+            community_code=report.community_code,
+            area_path=report.area_path,
+        )
+    )
+    session.flush()
+
+
+@subscribe(ReportStatusChanged)
+def withdraw_verifications(session: Session, event: ReportStatusChanged) -> None:
+    """Closed or sent back for rework: open checks of the report are no longer needed."""
+    if event.from_status is not ReportStatus.RESOLVED:
+        return
+    session.execute(
+        update(VerificationTask)
+        .where(
+            col(VerificationTask.report_id) == event.report.id,
+            col(VerificationTask.status) == VerificationStatus.OPEN,
+        )
+        .values(status=VerificationStatus.EXPIRED, expired_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,117 @@
+"""Verification tasks ("is it fixed?"): riders near a completed task check it with photos."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from pydantic import BaseModel
+
+from app.accounts.models import Account, Role
+from app.accounts.scope import scope_of
+from app.core.deps import CurrentAccount, RuntimeDep, SessionDep
+from app.core.errors import Forbidden
+from app.reports import ingest
+from app.reports.models import Report
+from app.riders.deps import ActiveRider, get_active_rider
+from app.riders.public import RiderBrief, rider_brief
+from app.riders.service import rider_of
+from app.verifications import service
+from app.verifications.models import VerificationStatus, VerificationTask
+
+router = APIRouter(tags=["verifications"])
+
+
+class VerificationPublic(BaseModel):
+    id: int
+    report_id: int
+    status: VerificationStatus
+    category: str
+    description: str
+    lat: float
+    lon: float
+    grid_code: str | None
+    community_code: str
+    created_at: datetime
+    submitted_at: datetime | None
+    note: str | None
+    submitted_by: RiderBrief | None = None  # for staff
+
+
+class VerificationList(BaseModel):
+    items: list[VerificationPublic]
+    next_cursor: str | None = None
+
+
+def _verification(
+    session: SessionDep, task: VerificationTask, report: Report, viewer: Account | None
+) -> VerificationPublic:
+    assert task.id is not None
+    submitted_by = None
+    if viewer is not None and task.submitted_by_id is not None:
+        row = rider_of(session, task.submitted_by_id)
+        submitted_by = rider_brief(row[0], viewer=viewer) if row else None
+    return VerificationPublic(
+        id=task.id,
+        report_id=task.report_id,
+        status=task.status,
+        category=report.category_code,
+        description=report.description,
+        lat=report.lat,
+        lon=report.lon,
+        grid_code=report.grid_code,
+        community_code=task.community_code,
+        created_at=task.created_at,
+        submitted_at=task.submitted_at,
+        note=task.note,
+        submitted_by=submitted_by,
+    )
+
+
+@router.get("/verifications", response_model=VerificationList)
+def list_verifications(
+    session: SessionDep,
+    account: CurrentAccount,
+    status: VerificationStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> VerificationList:
+    """Riders (approved, in a team): checks in their team's community; staff: their areas'."""
+    if account.role is Role.RIDER:
+        profile = get_active_rider(session, account)
+        rows = service.for_rider(session, profile, status=status, limit=limit)
+        return VerificationList(items=[_verification(session, t, r, None) for t, r in rows])
+    if account.role in (Role.ADMIN, Role.COORDINATOR):
+        rows = service.for_staff(session, scope_of(session, account), status=status, limit=limit)
+        return VerificationList(items=[_verification(session, t, r, account) for t, r in rows])
+    raise Forbidden("Your role may not do this.")
+
+
+@router.post("/verifications/{verification_id}/submit", response_model=VerificationPublic)
+def submit_verification(
+    verification_id: int,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    rider: ActiveRider,
+    photo: Annotated[list[UploadFile], File(description="the place as it is now")],
+    note: Annotated[str | None, Form(max_length=500)] = None,
+) -> VerificationPublic:
+    """Check a completed task with photos; the first valid check wins, later ones get 409."""
+    settings = runtime.settings
+    ingest.check_upload_sizes(
+        [upload.size or 0 for upload in photo],
+        max_photos=settings.max_photos_per_report,
+        max_photo_bytes=settings.max_photo_bytes,
+    )
+    service.open_for_rider(session, rider, verification_id)  # 404/409 before the photo work
+    # End the transaction (nothing written yet) so that SQLite's write lock is not held while
+    # the photos are converted.
+    session.commit()
+    processed = ingest.process_uploads(
+        [upload.file.read() for upload in photo], max_pixels=settings.max_photo_pixels
+    )
+    with ingest.photo_store(settings).staged() as writes:
+        stored = ingest.store_photos(writes, processed)
+        task = service.submit(session, rider, verification_id, stored, note=note)
+        session.commit()
+    report = session.get(Report, task.report_id)
+    assert report is not None
+    return _verification(session, task, report, None)

@@ -1,0 +1,141 @@
+"""Verification tasks: who may see and take them, and the first valid check winning."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app.accounts.scope import Scope
+from app.core.clock import utcnow
+from app.core.errors import Conflict, NotFound
+from app.core.events import publish
+from app.grids.service import under_any
+from app.reports.ingest import StoredPhoto
+from app.reports.models import PhotoKind, Report, ReportPhoto
+from app.reports.workflow import record_event
+from app.riders.models import RiderProfile, Team
+from app.verifications.events import VerificationSubmitted
+from app.verifications.models import VerificationStatus, VerificationTask
+
+ALREADY_TAKEN = "已有骑手完成核查。Already taken: another rider checked this first."
+VerificationRow = tuple[VerificationTask, Report]
+
+
+def _team_community(session: Session, profile: RiderProfile) -> str | None:
+    if profile.team_id is None:
+        return None
+    team = session.get(Team, profile.team_id)
+    return team.community_code if team else None
+
+
+def for_rider(
+    session: Session, profile: RiderProfile, *, status: VerificationStatus | None, limit: int
+) -> list[VerificationRow]:
+    """Checks in the community of the rider's team (none for a rider without a team)."""
+    community_code = _team_community(session, profile)
+    if community_code is None:
+        return []
+    query = (
+        select(VerificationTask, Report)
+        .join(Report, col(Report.id) == col(VerificationTask.report_id))
+        .where(VerificationTask.community_code == community_code)
+        .order_by(col(VerificationTask.id).desc())
+        .limit(limit)
+    )
+    if status is not None:
+        query = query.where(VerificationTask.status == status)
+    return [(task, report) for task, report in session.exec(query)]
+
+
+def for_staff(
+    session: Session, scope: Scope, *, status: VerificationStatus | None, limit: int
+) -> list[VerificationRow]:
+    """Checks of reports in the staff member's areas, newest first."""
+    query = (
+        select(VerificationTask, Report)
+        .join(Report, col(Report.id) == col(VerificationTask.report_id))
+        .order_by(col(VerificationTask.id).desc())
+        .limit(limit)
+    )
+    if scope.area_paths is not None:
+        query = query.where(under_any(VerificationTask.area_path, scope.area_paths))
+    if status is not None:
+        query = query.where(VerificationTask.status == status)
+    return [(task, report) for task, report in session.exec(query)]
+
+
+def open_for_rider(
+    session: Session, profile: RiderProfile, verification_id: int
+) -> VerificationTask:
+    """A check the rider may take: 404 outside their team's community, 409 once taken."""
+    verification = session.get(VerificationTask, verification_id)
+    community_code = _team_community(session, profile)
+    if verification is None or verification.community_code != community_code:
+        raise NotFound(f"No verification task {verification_id}.")
+    if verification.status is not VerificationStatus.OPEN:
+        raise Conflict(
+            ALREADY_TAKEN
+            if verification.status is VerificationStatus.SUBMITTED
+            else "这个核查任务已结束。This check is no longer needed."
+        )
+    return verification
+
+
+def submit(
+    session: Session,
+    profile: RiderProfile,
+    verification_id: int,
+    photos: Sequence[StoredPhoto],
+    *,
+    note: str | None,
+) -> VerificationTask:
+    """The rider's check: the first valid one takes the task, is attached to the case as
+    "check" photos with a timeline entry, and earns the points; later ones get 409. Flushes."""
+    rider_id = profile.account_id
+    verification = open_for_rider(session, profile, verification_id)
+    now = utcnow()
+    # Conditional on open: of riders racing for the same check, exactly one takes it.
+    taken = session.execute(
+        update(VerificationTask)
+        .where(
+            col(VerificationTask.id) == verification_id,
+            col(VerificationTask.status) == VerificationStatus.OPEN,
+        )
+        .values(
+            status=VerificationStatus.SUBMITTED,
+            submitted_by_id=rider_id,
+            submitted_at=now,
+            note=note,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(ALREADY_TAKEN)
+    session.refresh(verification)
+    report = session.get(Report, verification.report_id)
+    assert report is not None
+    assert report.id is not None
+    for position, photo in enumerate(photos):
+        session.add(
+            ReportPhoto(
+                report_id=report.id,
+                kind=PhotoKind.CHECK,
+                position=position,
+                display_key=photo.display_key,
+                thumbnail_key=photo.thumbnail_key,
+                width=photo.width,
+                height=photo.height,
+                thumbnail_width=photo.thumbnail_width,
+                thumbnail_height=photo.thumbnail_height,
+                uploaded_by_id=rider_id,
+            )
+        )
+    record_event(
+        session,
+        report,
+        "verification_submitted",
+        actor_id=rider_id,
+        note=note or "骑手已现场核查并拍照",
+    )
+    publish(session, VerificationSubmitted(verification_id, report.id, rider_id))
+    return verification

@@ -1,0 +1,33 @@
+// Route name → view. A view renders into its root and may return a cleanup function.
+
+import { renderCategories } from './categories.js';
+import { renderIntegrations } from './integrations.js';
+import { renderMyTask, renderMyTasks } from './my-tasks.js';
+import { renderNotices } from './notices.js';
+import { renderNotifications } from './notifications.js';
+import { renderQueue } from './queue.js';
+import { renderRedemptions } from './redemptions.js';
+import { renderReport } from './report.js';
+import { renderRewards } from './rewards.js';
+import { renderRiders } from './riders.js';
+import { renderStats } from './stats.js';
+import { renderTasks } from './tasks.js';
+import { renderUnits } from './units.js';
+
+export const VIEWS = {
+  queue: (root, ctx) => renderQueue(root, ctx),
+  unassigned: (root, ctx) => renderQueue(root, ctx, { unassignedOnly: true }),
+  report: renderReport,
+  tasks: renderTasks,
+  myTasks: renderMyTasks,
+  myTask: renderMyTask,
+  riders: renderRiders,
+  stats: renderStats,
+  notices: renderNotices,
+  redemptions: renderRedemptions,
+  notifications: renderNotifications,
+  units: renderUnits,
+  categories: renderCategories,
+  rewards: renderRewards,
+  integrations: renderIntegrations,
+};

@@ -1,0 +1,83 @@
+// Policy notices (政策宣讲): publish to riders of an area, and see how far each one reached.
+
+import { api } from '../api.js';
+import { h } from '../dom.js';
+import { openForm } from '../dialog.js';
+import { formatCount, formatTime } from '../format.js';
+import { t } from '../i18n.js';
+import { loadCommunities } from '../reference.js';
+import { navigate } from '../router.js';
+import { toast } from '../toast.js';
+import { busy, dataTable, errorBox, pageHeader } from '../ui.js';
+
+function areaChoices(communities) {
+  const streets = new Map();
+  communities.forEach((c) => c.street_code && streets.set(c.street_code, c.street_name || c.street_code));
+  return [
+    ...[...streets].map(([code, name]) => ({ value: code, label: name, group: t('area.streets') })),
+    ...communities.map((c) => ({ value: c.code, label: c.name, group: t('area.communities') })),
+  ];
+}
+
+function publishNotice(communities) {
+  return openForm({
+    title: t('notices.publish_title'),
+    fields: [
+      { name: 'title', label: t('notices.title'), required: true, maxLength: 100 },
+      { name: 'body', label: t('notices.body'), type: 'textarea', rows: 8, required: true },
+      { name: 'area_code', label: t('notices.area'), type: 'select', placeholder: t('notices.all_my_areas'), options: areaChoices(communities) },
+    ],
+    submitLabel: t('notices.publish'),
+    onSubmit: (v) => api.post('/notices', { title: v.title, body: v.body, area_code: v.area_code || null }),
+  });
+}
+
+/** Render the notices list with their reach. */
+export async function renderNotices(root, { signal }) {
+  const communities = await loadCommunities().catch(() => []);
+  if (signal.aborted) return;
+  const areaName = new Map(areaChoices(communities).map((c) => [c.value, c.label]));
+  const add = h(
+    'button',
+    {
+      type: 'button',
+      className: 'btn btn-primary',
+      onclick: async () => {
+        const notice = await publishNotice(communities);
+        if (notice) {
+          toast(t('done.notice_published'));
+          navigate('/notices', {}, { replace: true });
+        }
+      },
+    },
+    t('notices.publish'),
+  );
+  const reach = (n) => n.reach || {};
+  const table = dataTable(
+    [
+      { title: t('notices.title'), cell: (n) => [h('div', { className: 'strong' }, n.title), h('div', { className: 'muted clamp' }, n.body)] },
+      { title: t('notices.area'), cell: (n) => (n.area_code ? areaName.get(n.area_code) || n.area_code : t('notices.all_my_areas')) },
+      { title: t('notices.published_at'), className: 'col-time', cell: (n) => formatTime(n.published_at) },
+      { title: t('notices.audience'), cell: (n) => formatCount(reach(n).audience) },
+      { title: t('notices.read'), cell: (n) => formatCount(reach(n).read) },
+      { title: t('notices.shared'), cell: (n) => formatCount(reach(n).shared) },
+    ],
+    { emptyText: t('notices.empty') },
+  );
+  const more = h('button', { type: 'button', className: 'btn', hidden: true }, t('queue.load_more'));
+  const message = h('div');
+  let cursor = null;
+  async function loadPage() {
+    try {
+      const page = await api.get('/notices', { cursor }, { signal });
+      table.addRows(page.items);
+      cursor = page.next_cursor;
+      more.hidden = !cursor;
+    } catch (error) {
+      if (error.name !== 'AbortError') message.replaceChildren(errorBox(error, loadPage));
+    }
+  }
+  more.addEventListener('click', () => busy(more, loadPage));
+  root.append(pageHeader(t('nav.notices'), add), message, table.element, h('div', { className: 'table-foot' }, more));
+  loadPage();
+}

@@ -1,0 +1,99 @@
+// Redemptions (积分兑换) waiting to be handed over: issue, or cancel with a reason (refunds).
+
+import { api } from '../api.js';
+import { plainBadge } from '../badges.js';
+import { h } from '../dom.js';
+import { openForm } from '../dialog.js';
+import { formatCount, formatTime } from '../format.js';
+import { label, t } from '../i18n.js';
+import { navigate } from '../router.js';
+import { toast } from '../toast.js';
+import { busy, dataTable, errorBox, filterSelect, pageHeader } from '../ui.js';
+
+const STATUSES = ['pending', 'issued', 'cancelled'];
+
+function actions(redemption, reload) {
+  if (redemption.status !== 'pending') return '';
+  const issue = h('button', { type: 'button', className: 'btn btn-primary btn-small', dataset: { command: 'issue' } }, t('redemptions.issue'));
+  issue.addEventListener('click', () =>
+    busy(issue, async () => {
+      try {
+        await api.post(`/redemptions/${redemption.id}/issue`, {});
+        toast(t('done.redemption_issued'));
+        reload();
+      } catch (error) {
+        toast(error.detail || error.message, 'error');
+      }
+    }),
+  );
+  const cancel = h(
+    'button',
+    {
+      type: 'button',
+      className: 'btn btn-danger btn-small',
+      dataset: { command: 'cancel' },
+      onclick: async () => {
+        const done = await openForm({
+          title: t('redemptions.cancel_title'),
+          intro: h('p', { className: 'muted' }, t('redemptions.cancel_intro')),
+          fields: [{ name: 'reason', label: t('redemptions.cancel_reason'), type: 'textarea', rows: 2, required: true, maxLength: 200 }],
+          submitLabel: t('redemptions.cancel'),
+          danger: true,
+          onSubmit: (v) => api.post(`/redemptions/${redemption.id}/cancel`, { reason: v.reason }),
+        });
+        if (done) {
+          toast(t('done.redemption_cancelled'));
+          reload();
+        }
+      },
+    },
+    t('redemptions.cancel'),
+  );
+  return h('div', { className: 'row-actions' }, issue, cancel);
+}
+
+/** Render the redemptions in one status (pending by default). */
+export function renderRedemptions(root, { query, signal }) {
+  const status = query.status ?? 'pending';
+  const reload = () => navigate('/redemptions', { status }, { replace: true });
+  const table = dataTable(
+    [
+      { title: t('redemptions.id'), className: 'col-id', cell: (r) => `#${r.id}` },
+      { title: t('redemptions.reward'), cell: (r) => r.reward_name },
+      { title: t('redemptions.rider'), cell: (r) => (r.rider ? `${r.rider.name} · ${r.rider.phone}` : '') },
+      { title: t('redemptions.cost'), cell: (r) => formatCount(r.cost) },
+      { title: t('redemptions.status'), cell: (r) => plainBadge(label('redemption_status', r.status), r.status) },
+      { title: t('redemptions.created_at'), className: 'col-time', cell: (r) => formatTime(r.created_at) },
+      { title: '', cell: (r) => actions(r, reload) },
+    ],
+    { emptyText: t('redemptions.empty'), rowProps: (r) => ({ dataset: { redemptionId: String(r.id) } }) },
+  );
+  const more = h('button', { type: 'button', className: 'btn', hidden: true }, t('queue.load_more'));
+  const message = h('div');
+  let cursor = null;
+  async function loadPage() {
+    try {
+      const page = await api.get('/redemptions', { status, cursor }, { signal });
+      table.addRows(page.items);
+      cursor = page.next_cursor;
+      more.hidden = !cursor;
+    } catch (error) {
+      if (error.name !== 'AbortError') message.replaceChildren(errorBox(error, reload));
+    }
+  }
+  more.addEventListener('click', () => busy(more, loadPage));
+  root.append(
+    pageHeader(t('nav.redemptions')),
+    h(
+      'div',
+      { className: 'filters' },
+      filterSelect(t('redemptions.status'), 'status', STATUSES.map((s) => ({ value: s, label: label('redemption_status', s) })), status, (v) =>
+        navigate('/redemptions', { status: v }, { replace: true }),
+      ),
+    ),
+    message,
+    table.element,
+    h('div', { className: 'table-foot' }, more),
+  );
+  loadPage();
+}

@@ -1,0 +1,81 @@
+// The rewards catalogue (积分奖品): what riders can redeem, and adding items (admins).
+
+import { api } from '../api.js';
+import { h } from '../dom.js';
+import { openForm } from '../dialog.js';
+import { formatCount } from '../format.js';
+import { t } from '../i18n.js';
+import { loadCommunities } from '../reference.js';
+import { navigate } from '../router.js';
+import { toast } from '../toast.js';
+import { dataTable, errorBox, pageHeader } from '../ui.js';
+
+function areaChoices(communities) {
+  const streets = new Map();
+  communities.forEach((c) => c.street_code && streets.set(c.street_code, c.street_name || c.street_code));
+  return [
+    ...[...streets].map(([code, name]) => ({ value: code, label: name, group: t('area.streets') })),
+    ...communities.map((c) => ({ value: c.code, label: c.name, group: t('area.communities') })),
+  ];
+}
+
+function createReward(communities) {
+  return openForm({
+    title: t('rewards.create_title'),
+    fields: [
+      { name: 'name', label: t('rewards.name'), required: true, maxLength: 100 },
+      { name: 'description', label: t('rewards.description'), type: 'textarea', rows: 2, maxLength: 500 },
+      { name: 'cost', label: t('rewards.cost'), type: 'number', required: true, min: 1, step: 1 },
+      { name: 'stock', label: t('rewards.stock'), type: 'number', required: true, min: 0, step: 1 },
+      { name: 'monthly_limit_per_rider', label: t('rewards.monthly_limit'), type: 'number', min: 1, step: 1, hint: t('rewards.monthly_limit_hint') },
+      { name: 'community_code', label: t('rewards.area'), type: 'select', placeholder: t('rewards.everywhere'), options: areaChoices(communities) },
+    ],
+    submitLabel: t('action.create'),
+    onSubmit: (v) =>
+      api.post(
+        '/rewards',
+        Object.fromEntries(Object.entries(v).filter(([, value]) => value !== null && value !== '')),
+      ),
+  });
+}
+
+/** Render the catalogue. */
+export async function renderRewards(root, { account, signal }) {
+  const communities = await loadCommunities().catch(() => []);
+  if (signal.aborted) return;
+  const areaName = new Map(areaChoices(communities).map((c) => [c.value, c.label]));
+  const add =
+    account.role === 'admin'
+      ? h(
+          'button',
+          {
+            type: 'button',
+            className: 'btn btn-primary',
+            onclick: async () => {
+              const reward = await createReward(communities);
+              if (reward) {
+                toast(t('done.reward_created', { name: reward.name }));
+                navigate('/rewards', {}, { replace: true });
+              }
+            },
+          },
+          t('rewards.create'),
+        )
+      : null;
+  const table = dataTable(
+    [
+      { title: t('rewards.name'), cell: (r) => [h('div', {}, r.name), r.description ? h('div', { className: 'muted' }, r.description) : null] },
+      { title: t('rewards.cost'), cell: (r) => formatCount(r.cost) },
+      { title: t('rewards.stock'), cell: (r) => h('span', { className: r.stock === 0 ? 'text-danger' : '' }, formatCount(r.stock)) },
+      { title: t('rewards.area'), cell: (r) => (r.community_code ? areaName.get(r.community_code) || r.community_code : t('rewards.everywhere')) },
+    ],
+    { emptyText: t('rewards.empty') },
+  );
+  root.append(pageHeader(t('nav.rewards'), add), table.element);
+  try {
+    const page = await api.get('/rewards', {}, { signal });
+    table.addRows(page.items);
+  } catch (error) {
+    if (error.name !== 'AbortError') root.append(errorBox(error));
+  }
+}

@@ -1,0 +1,87 @@
+// Tasks overview (任务督办) for coordinators: every task in their areas, overdue ones flagged.
+
+import { api } from '../api.js';
+import { overdueBadge, taskStatusBadge, urgentBadge } from '../badges.js';
+import { h } from '../dom.js';
+import { formatTime } from '../format.js';
+import { label, t } from '../i18n.js';
+import { categoryName, loadCategories } from '../reference.js';
+import { navigate } from '../router.js';
+import { busy, dataTable, errorBox, filterSelect, pageHeader } from '../ui.js';
+
+export const TASK_STATUSES = ['open', 'in_progress', 'returned', 'completed'];
+const PAGE_SIZE = 50;
+
+/** A keyset-paged task list in a table; shared by the coordinator and unit views. */
+export function taskList(root, { query, signal, columns, rowProps, emptyText }) {
+  const table = dataTable(columns, { rowProps, emptyText });
+  const more = h('button', { type: 'button', className: 'btn', hidden: true }, t('queue.load_more'));
+  const message = h('div');
+  let cursor = null;
+  async function loadPage() {
+    message.replaceChildren();
+    try {
+      const page = await api.get('/tasks', { ...query, cursor, limit: PAGE_SIZE }, { signal });
+      table.addRows(page.items);
+      cursor = page.next_cursor;
+      more.hidden = !cursor;
+    } catch (error) {
+      if (error.name !== 'AbortError') message.replaceChildren(errorBox(error, loadPage));
+    }
+  }
+  more.addEventListener('click', () => busy(more, loadPage));
+  root.append(message, table.element, h('div', { className: 'table-foot' }, more));
+  return loadPage();
+}
+
+/** Columns describing a task's case (the list carries a summary of it). */
+export function caseColumns(categories) {
+  return [
+    { title: '', className: 'col-flag', cell: (task) => (task.report?.urgent ? urgentBadge() : '') },
+    { title: t('report.category'), cell: (task) => categoryName(categories, task.report?.category) },
+    { title: t('report.description'), className: 'col-desc', cell: (task) => task.report?.description || '' },
+  ];
+}
+
+/** The status filter for task lists. */
+export function taskStatusFilter(path, status) {
+  return filterSelect(
+    t('task.status'),
+    'status',
+    [{ value: '', label: t('filter.all') }].concat(TASK_STATUSES.map((s) => ({ value: s, label: label('task_status', s) }))),
+    status,
+    (value) => navigate(path, { status: value }, { replace: true }),
+  );
+}
+
+/** Render the coordinator's task overview. */
+export async function renderTasks(root, { query, signal }) {
+  const status = query.status ?? '';
+  root.append(
+    pageHeader(t('nav.tasks')),
+    h('p', { className: 'page-intro' }, t('tasks.intro')),
+    h('div', { className: 'filters' }, taskStatusFilter('/tasks', status)),
+  );
+  const categories = await loadCategories().catch(() => null);
+  if (signal.aborted) return;
+  taskList(root, {
+    query: { status },
+    signal,
+    emptyText: t('task.none'),
+    rowProps: (task) => ({
+      className: task.overdue ? 'row-link row-overdue' : 'row-link',
+      dataset: { taskId: String(task.id) },
+      onclick: (event) => {
+        if (!event.target.closest('a')) navigate(`/reports/${task.report_id}`);
+      },
+    }),
+    columns: [
+      { title: t('task.id'), className: 'col-id', cell: (task) => `#${task.id}` },
+      { title: t('task.report'), className: 'col-id', cell: (task) => h('a', { href: `#/reports/${task.report_id}` }, `#${task.report_id}`) },
+      ...caseColumns(categories),
+      { title: t('task.unit'), cell: (task) => task.unit_name || task.unit_code },
+      { title: t('task.status'), cell: (task) => taskStatusBadge(task.status) },
+      { title: t('task.due_at'), className: 'col-time', cell: (task) => [formatTime(task.due_at), task.overdue ? overdueBadge() : null] },
+    ],
+  });
+}

@@ -1,0 +1,43 @@
+// Logging in and out, and who the rider is (kept for starting offline).
+
+import { api } from "./api.js";
+import { setMeta } from "./outbox-store.js";
+import { getToken, setToken } from "./token.js";
+
+const ME_KEY = "tantou.me";
+
+/** Log in with phone and password; resolves with the account (GET /me). */
+export async function logIn(username, password) {
+  const form = new URLSearchParams({ username, password });
+  const data = await api("/auth/token", { method: "POST", form, auth: false });
+  await setToken(data.access_token);
+  return refreshMe();
+}
+
+/** The account as the server sees it now; remembered for starting without a network. */
+export async function refreshMe() {
+  const me = await api("/me");
+  localStorage.setItem(ME_KEY, JSON.stringify(me));
+  await setMeta("account_id", me.id);
+  return me;
+}
+
+/** The account last seen, or null. */
+export function cachedMe() {
+  try {
+    return JSON.parse(localStorage.getItem(ME_KEY));
+  } catch {
+    return null;
+  }
+}
+
+export function isLoggedIn() {
+  return Boolean(getToken());
+}
+
+/** Forget the token and the account; queued reports stay for when this rider logs in again. */
+export async function logOut() {
+  localStorage.removeItem(ME_KEY);
+  await setMeta("account_id", null);
+  await setToken(null);
+}

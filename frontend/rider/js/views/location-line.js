@@ -1,0 +1,48 @@
+// One line saying where the report will be placed: accuracy of the fix and the grid's name.
+
+import { h, icon } from "../dom.js";
+import { currentFix, geoState, locateFix, onGeoChange, startGeo } from "../geo.js";
+import { t } from "../i18n.js";
+import { ICONS } from "../icons.js";
+
+/** A live location line; returns {node, stop}. */
+export function locationLine() {
+  const text = h("span", { class: "location-text" });
+  const grid = h("span", { class: "location-grid" });
+  const node = h("p", { class: "location-line", role: "status", "aria-live": "polite" },
+    icon(ICONS.pin, 18), h("span", {}, text, grid));
+  let lookedUp = null;
+
+  const draw = () => {
+    const fix = currentFix();
+    const state = geoState();
+    node.dataset.state = fix ? "ok" : state;
+    if (fix) {
+      text.textContent = t("geo.accuracy", { m: fix.accuracy_m });
+      lookUp(fix);
+    } else {
+      text.textContent = t(`geo.${state}`);
+      grid.textContent = "";
+    }
+  };
+
+  async function lookUp(fix) {
+    if (lookedUp === fix) return;
+    lookedUp = fix;
+    if (!navigator.onLine) {
+      grid.textContent = ` · ${t("geo.grid_later")}`;
+      return;
+    }
+    try {
+      const where = await locateFix(fix);
+      grid.textContent = ` · ${where.grid?.name || where.community?.name || t("geo.no_grid")}`;
+    } catch {
+      grid.textContent = ` · ${t("geo.grid_later")}`;
+    }
+  }
+
+  const stop = onGeoChange(draw);
+  startGeo();
+  draw();
+  return { node, stop };
+}

@@ -1,0 +1,39 @@
+// Waiting for the community to approve the registration.
+
+import { logOut, refreshMe } from "../auth.js";
+import { h, icon, toast } from "../dom.js";
+import { t } from "../i18n.js";
+import { ICONS } from "../icons.js";
+import { navigate } from "../router.js";
+import { errorText } from "../ui.js";
+
+export function pendingView({ root, me }) {
+  const check = h("button", { class: "button primary block", type: "button", onclick: recheck },
+    t("pending.check"));
+  root.append(h("div", { class: "card pending" },
+    h("div", { class: "pending-icon" }, icon(ICONS.tasks, 40)),
+    h("h1", {}, t("pending.title")),
+    h("p", { class: "status-line", role: "status" }, t("pending.status")),
+    h("p", { class: "lead" }, t("pending.explain", { phone: me?.username || "" })),
+    check,
+    h("button", { class: "button link", type: "button",
+      onclick: async () => { await logOut(); navigate("/login", { replace: true }); } },
+    t("me.logout"))));
+
+  async function recheck() {
+    check.disabled = true;
+    try {
+      const fresh = await refreshMe();
+      if (fresh.status === "active") {
+        toast(t("pending.approved"), "ok");
+        navigate("/", { replace: true });
+      } else {
+        toast(t("pending.still"));
+      }
+    } catch (error) {
+      toast(errorText(error), "error");
+    } finally {
+      check.disabled = false;
+    }
+  }
+}

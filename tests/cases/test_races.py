@@ -1,0 +1,116 @@
+"""Several people acting on one case at the same moment: exactly one wins each race."""
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+from sqlmodel import Session, func, select
+
+from app.notifications.models import Notification
+from app.reports.models import ReportEvent
+from tests.cases.factories import People, Steps, make_report
+
+RACERS = 10
+
+
+def _race(call: Callable[[], httpx.Response], racers: int = RACERS) -> list[httpx.Response]:
+    """Start `racers` threads on `call` at the same instant; their responses."""
+    barrier = threading.Barrier(racers)
+
+    def run() -> httpx.Response:
+        barrier.wait()
+        return call()
+
+    with ThreadPoolExecutor(max_workers=racers) as pool:
+        futures = [pool.submit(run) for _ in range(racers)]
+        return [future.result(timeout=60) for future in futures]
+
+
+def _status_counts(responses: list[httpx.Response]) -> Counter[int]:
+    return Counter(response.status_code for response in responses)
+
+
+def test_ten_simultaneous_accepts_give_one_success_and_nine_conflicts(
+    session: Session, people: People, steps: Steps
+) -> None:
+    report = make_report(session, people.rider)
+    coordinator = people.coordinator
+
+    responses = _race(
+        lambda: steps.post(f"/reports/{report.id}/accept", coordinator, json={"note": "受理"})
+    )
+
+    assert _status_counts(responses) == {200: 1, 409: RACERS - 1}
+    assert all(
+        r.headers["content-type"].startswith("application/problem+json")
+        for r in responses
+        if r.status_code == 409
+    )
+    accepted_events = session.exec(
+        select(func.count()).where(
+            ReportEvent.report_id == report.id, ReportEvent.to_status == "accepted"
+        )
+    ).one()
+    assert accepted_events == 1
+    told = session.exec(
+        select(func.count()).where(
+            Notification.account_id == people.rider.id, Notification.kind == "report_accepted"
+        )
+    ).one()
+    assert told == 1
+
+
+def test_ten_simultaneous_takes_of_one_task_give_one_success(
+    session: Session, people: People, steps: Steps
+) -> None:
+    report = make_report(session, people.rider)
+    steps.accept(report.id)
+    task_id = steps.dispatch(report.id, people.property_unit)["id"]
+
+    responses = _race(lambda: steps.post(f"/tasks/{task_id}/accept", people.property_unit))
+
+    assert _status_counts(responses) == {200: 1, 409: RACERS - 1}
+    assert steps.report(report.id)["status"] == "in_progress"
+
+
+def test_two_units_taking_their_own_tasks_at_once_both_succeed(
+    session: Session, people: People, steps: Steps
+) -> None:
+    report = make_report(session, people.rider)
+    steps.accept(report.id)
+    units = [people.property_unit, people.law_unit]
+    task_ids = [steps.dispatch(report.id, unit)["id"] for unit in units]
+    turns = iter(zip(task_ids, units, strict=True))
+    lock = threading.Lock()
+
+    def take_next() -> httpx.Response:
+        with lock:
+            task_id, unit = next(turns)
+        return steps.post(f"/tasks/{task_id}/accept", unit)
+
+    responses = _race(take_next, racers=2)
+
+    assert _status_counts(responses) == {200: 2}
+    assert steps.report(report.id)["status"] == "in_progress"
+
+
+def test_approve_and_rework_at_once_exactly_one_applies(
+    session: Session, people: People, steps: Steps
+) -> None:
+    report = make_report(session, people.rider)
+    steps.to_resolved(report.id, people.property_unit)
+    bodies = iter([{"approved": True}, {"approved": False, "note": "未清理干净"}])
+    lock = threading.Lock()
+
+    def verify() -> httpx.Response:
+        with lock:
+            body = next(bodies)
+        return steps.post(f"/reports/{report.id}/verify", people.coordinator, json=body)
+
+    responses = _race(verify, racers=2)
+
+    assert _status_counts(responses) == {200: 1, 409: 1}
+    winner = next(r for r in responses if r.status_code == 200).json()
+    assert steps.report(report.id)["status"] == winner["status"]

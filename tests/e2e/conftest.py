@@ -1,0 +1,127 @@
+"""Browser-test fixtures: one live server per session, Debian's Chromium driven by Playwright,
+a fresh browser context (storage, service worker) per test, sized like a 360 px phone."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from tests.e2e.api_client import RIDER_PASSWORD, ApiClient, Rider
+from tests.e2e.server import LiveServer, live_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE_VIEWPORT = {"width": 360, "height": 740}
+# Inside grid 341126100001001 (凤凰熙岸小区网格) of the demo county, WGS-84.
+GRID_POINT = {"latitude": 32.854, "longitude": 117.5325, "accuracy": 12}
+GRID_NAME = "凤凰熙岸小区网格"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+UI_TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with live_server(tmp_path_factory.mktemp("e2e-server")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def api(server: LiveServer) -> ApiClient:
+    return ApiClient(server.url)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+ContextFactory = Callable[..., BrowserContext]
+
+
+@pytest.fixture
+def new_context(browser: Browser, server: LiveServer) -> Iterator[ContextFactory]:
+    """Open phone-sized contexts on the live server; `located=True` grants a fix in the demo grid."""
+    opened: list[BrowserContext] = []
+
+    def open_context(*, located: bool = True, locale: str = "zh-CN") -> BrowserContext:
+        options: dict[str, object] = {
+            "base_url": server.url,
+            "viewport": PHONE_VIEWPORT,
+            "device_scale_factor": 2,
+            "is_mobile": True,
+            "has_touch": True,
+            "locale": locale,
+            "service_workers": "allow",
+        }
+        if located:
+            options |= {"geolocation": GRID_POINT, "permissions": ["geolocation"]}
+        context = browser.new_context(**options)  # type: ignore[arg-type]
+        context.set_default_timeout(UI_TIMEOUT_MS)
+        opened.append(context)
+        return context
+
+    yield open_context
+    for context in opened:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: ContextFactory) -> Iterator[Page]:
+    """A page in a located phone context; fails the test on any uncaught script error."""
+    context = new_context()
+    yield from _watched_page(context)
+
+
+def _watched_page(context: BrowserContext) -> Iterator[Page]:
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert not errors, f"uncaught script errors: {errors}"
+
+
+@pytest.fixture
+def rider(api: ApiClient) -> Rider:
+    """A new approved rider."""
+    return api.active_rider()
+
+
+@pytest.fixture
+def rider_page(page: Page, rider: Rider) -> Page:
+    """A page logged in as `rider`, on the home screen."""
+    log_in(page, rider.phone)
+    return page
+
+
+def log_in(page: Page, phone: str, password: str = RIDER_PASSWORD) -> None:
+    """Log in through the login screen and wait for the home screen."""
+    page.goto("/#/login")
+    page.get_by_label("手机号").fill(phone)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.locator("#camera-input").wait_for(state="attached")
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save what the phone shows as test-artifacts/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path

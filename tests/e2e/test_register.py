@@ -1,0 +1,52 @@
+"""报到备案: a rider registers in the app, waits for review, and is let in once approved."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.api_client import COORDINATOR, ApiClient, new_phone
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+def test_rider_registers_waits_for_review_and_gets_in_once_approved(
+    page: Page, api: ApiClient
+) -> None:
+    phone = new_phone()
+    page.goto("/")
+    expect(page.get_by_role("heading", name="骑手登录")).to_be_visible()
+    page.get_by_role("link", name="报到备案").click()
+    page.get_by_label("手机号（登录账号）").fill(phone)
+    page.get_by_label("姓名").fill("王师傅")
+    page.get_by_label("设置密码").fill("wang-password-1")
+    page.get_by_label("所属平台").select_option("meituan")
+    page.get_by_label("我是党员").check()
+    community = page.get_by_label("报到社区")
+    expect(community.locator("option", has_text="东华社区")).to_have_count(1)
+    community.select_option(label="东华社区")
+    team = page.get_by_label("志愿者队伍（可选）")
+    expect(team.locator("option")).not_to_have_count(1)
+    team.select_option(index=1)
+    screenshot(page, "10-register")
+    page.get_by_role("button", name="提交报到").click()
+
+    expect(page.locator(".status-line")).to_have_text("等待审核")
+    screenshot(page, "11-pending-review")
+    pending = api.call("GET", "/riders", as_user=COORDINATOR, params={"status": "pending"})
+    [mine] = [r for r in pending["items"] if r["name"] == "王师傅"]
+    assert mine["phone"].startswith(phone[:3]) and "****" in mine["phone"]
+    assert mine["party_member"] is True
+    api.approve_rider(mine["id"])
+
+    page.get_by_role("button", name="刷新审核状态").click()
+    expect(page.locator("#camera-input")).to_be_attached()
+    expect(page.get_by_role("link", name="随手拍")).to_have_attribute("aria-current", "page")
+
+
+def test_wrong_password_says_so(page: Page, api: ApiClient) -> None:
+    rider = api.active_rider()
+    page.goto("/#/login")
+    page.get_by_label("手机号").fill(rider.phone)
+    page.get_by_label("密码").fill("not-the-password")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator(".form-error")).to_have_text("手机号或密码错误")

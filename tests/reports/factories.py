@@ -1,0 +1,309 @@
+"""Plain factories for report tests: form posts, reports inserted directly, a live server."""
+
+import json
+import queue
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session, SQLModel, func, select
+
+from app.accounts.models import AccountStatus, Role
+from app.core.config import Settings
+from app.core.security import issue_token
+from app.grids.service import grid_by_code
+from app.reports.models import Channel, Report, ReportPhoto
+from app.reports.states import ReportStatus
+from tests.factories import COMMUNITY, GRID, GRID_POINT, OTHER_COMMUNITY, make_account, make_unit
+from tests.photos.factories import make_jpeg
+
+GARBAGE = "0102"  # 暴露垃圾, an ordinary category
+DIRTY_ROAD = "0104"  # 道路不洁, another ordinary category
+ROAD_COLLAPSE = "0401"  # 路面塌陷, an emergency: urgent whatever the rider says
+PhotoPart = tuple[str, tuple[str, bytes, str]]
+
+
+@dataclass(frozen=True)
+class Person:
+    """An account and the headers that authenticate as it."""
+
+    id: int
+    headers: dict[str, str]
+
+    @property
+    def token(self) -> str:
+        return self.headers["Authorization"].removeprefix("Bearer ")
+
+
+class Cast:
+    """The people of a report test, each created on first use (password hashing is slow)."""
+
+    def __init__(self, session: Session, settings: Settings) -> None:
+        self._session = session
+        self._settings = settings
+
+    @cached_property
+    def rider(self) -> Person:
+        return self.person(Role.RIDER, "13800000001")
+
+    @cached_property
+    def other_rider(self) -> Person:
+        return self.person(Role.RIDER, "13800000002")
+
+    @cached_property
+    def pending_rider(self) -> Person:
+        return self.person(Role.RIDER, "13800000003", status=AccountStatus.PENDING)
+
+    @cached_property
+    def coordinator(self) -> Person:
+        """Owns COMMUNITY, where GRID lies."""
+        return self.person(Role.COORDINATOR, "coordinator", areas=(COMMUNITY,))
+
+    @cached_property
+    def other_coordinator(self) -> Person:
+        """Owns OTHER_COMMUNITY, in the other town."""
+        return self.person(Role.COORDINATOR, "other-coordinator", areas=(OTHER_COMMUNITY,))
+
+    @cached_property
+    def admin(self) -> Person:
+        return self.person(Role.ADMIN, "admin")
+
+    @cached_property
+    def unit(self) -> Person:
+        make_unit(self._session, "U-PROP-1")
+        return self.person(Role.UNIT, "unit", unit_code="U-PROP-1")
+
+    def person(self, role: Role, username: str, **options: Any) -> Person:
+        """A new account (make_account options) with its headers."""
+        account = make_account(self._session, role, username, **options)
+        assert account.id is not None
+        token = issue_token(
+            account.id, secret_key=self._settings.secret_key, lifetime=timedelta(hours=1)
+        )
+        return Person(account.id, {"Authorization": f"Bearer {token.access_token}"})
+
+
+def report_fields(**overrides: object) -> dict[str, str]:
+    """The form fields of a rider's report at GRID_POINT; an override of None drops a field."""
+    lon, lat = GRID_POINT
+    fields: dict[str, object] = {
+        "category": GARBAGE,
+        "client_id": str(uuid.uuid4()),
+        "description": "小区门口垃圾堆放",
+        "lat": lat,
+        "lon": lon,
+    }
+    fields.update(overrides)
+    return {name: _form_value(value) for name, value in fields.items() if value is not None}
+
+
+def photo_parts(*photos: bytes) -> list[PhotoPart]:
+    """Multipart parts named `photo`, with a meaningless name and type (the bytes decide)."""
+    return [("photo", (f"upload{i}.bin", data, "application/octet-stream")) for i, data in
+            enumerate(photos)]
+
+
+def small_jpeg(**kwargs: Any) -> bytes:
+    """A small test-camera JPEG (EXIF Make/Model, and GPS if given as gps=(lon, lat))."""
+    return make_jpeg(320, 240, **kwargs)
+
+
+def post_report(
+    client: TestClient | httpx.Client,
+    headers: dict[str, str],
+    photos: tuple[bytes, ...] | None = None,
+    **fields: object,
+) -> httpx.Response:
+    """POST /api/v1/reports with report_fields(**fields) and the photos (one small JPEG if None)."""
+    parts = photo_parts(*(photos if photos is not None else (small_jpeg(),)))
+    return client.post(
+        "/api/v1/reports", data=report_fields(**fields), files=parts or None, headers=headers
+    )
+
+
+def make_report(
+    session: Session,
+    reporter_id: int,
+    *,
+    category: str = GARBAGE,
+    point: tuple[float, float] = GRID_POINT,
+    grid: str | None = GRID,
+    urgent: bool = False,
+    status: ReportStatus = ReportStatus.SUBMITTED,
+    created_at: datetime | None = None,
+    photo_keys: tuple[str, str] | None = None,
+) -> Report:
+    """A report inserted directly (no photo work), placed in `grid` or in no grid."""
+    area = grid_by_code(session, grid) if grid else None
+    lon, lat = point
+    report = Report(
+        reporter_id=reporter_id,
+        client_id=str(uuid.uuid4()),
+        fingerprint="0" * 64,
+        category_code=category,
+        lat=lat,
+        lon=lon,
+        urgent=urgent,
+        channel=Channel.APP,
+        status=status,
+        grid_code=area.code if area else None,
+        community_code=area.parent_code if area else None,
+        area_path=area.path if area else None,
+    )
+    if created_at is not None:
+        report.created_at = report.updated_at = created_at
+    session.add(report)
+    session.flush()
+    if photo_keys is not None:
+        assert report.id is not None
+        display_key, thumbnail_key = photo_keys
+        session.add(
+            ReportPhoto(
+                report_id=report.id,
+                display_key=display_key,
+                thumbnail_key=thumbnail_key,
+                width=320,
+                height=240,
+                thumbnail_width=320,
+                thumbnail_height=240,
+                uploaded_by_id=reporter_id,
+            )
+        )
+    session.commit()
+    return report
+
+
+def count_rows(session: Session, table: type[SQLModel]) -> int:
+    """Rows of a table as committed now.
+
+    Commits around the count: the test's session writes, and on SQLite an open writing
+    transaction would hold the write lock that the app under test needs.
+    """
+    session.commit()
+    count = session.exec(select(func.count()).select_from(table)).one()
+    session.commit()
+    return int(count)
+
+
+def stored_files(photo_dir: Path) -> list[Path]:
+    """Every file under the photo store, temporary files included."""
+    if not photo_dir.exists():
+        return []
+    return sorted(path for path in photo_dir.rglob("*") if path.is_file())
+
+
+@contextmanager
+def live_server(app: FastAPI) -> Iterator[str]:
+    """Serve `app` with uvicorn on a free local port in a thread; yields its base URL.
+
+    The socket listens before the thread starts, so clients may connect at once: connections
+    wait in the backlog until the server accepts them.
+    """
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    port = listener.getsockname()[1]
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=5
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        listener.close()
+
+
+def _form_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class StreamMessage:
+    """One server-sent event or comment, stamped with time.monotonic() on arrival."""
+
+    received_at: float
+    event: str | None
+    data: Any
+    comment: str | None
+
+
+class EventStreamListener:
+    """Reads a server-sent event stream in a thread; messages arrive on `messages`.
+
+    A raw HTTP/1.0 socket rather than an HTTP library: closing it from the test's thread
+    (shutdown) reliably ends a read that is blocked waiting for the next event.
+    """
+
+    def __init__(self, base_url: str, path: str) -> None:
+        host, port = base_url.removeprefix("http://").split(":")
+        self.messages: queue.Queue[StreamMessage] = queue.Queue()
+        self.status_line = ""
+        self._socket = socket.create_connection((host, int(port)), timeout=30)
+        request = f"GET {path} HTTP/1.0\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
+        self._socket.sendall(request.encode())
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def next_message(self, timeout_s: float) -> StreamMessage:
+        """The next message; queue.Empty if none arrives within timeout_s."""
+        return self.messages.get(timeout=timeout_s)
+
+    def next_event(self, timeout_s: float) -> StreamMessage:
+        """The next message that is an event (comments skipped)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            message = self.messages.get(timeout=max(0.0, deadline - time.monotonic()))
+            if message.event is not None:
+                return message
+
+    def close(self) -> None:
+        try:
+            self._socket.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # the server closed it first
+        self._thread.join(timeout=10)
+        self._socket.close()
+
+    def _read(self) -> None:
+        lines = self._socket.makefile("rb")
+        try:
+            self.status_line = lines.readline().decode().strip()
+            while lines.readline().strip():  # response headers
+                pass
+            self._read_events(lines)
+        except OSError:
+            pass  # closed by close()
+
+    def _read_events(self, lines: Any) -> None:
+        event: str | None = None
+        data: list[str] = []
+        for raw in lines:
+            line = raw.decode().rstrip("\r\n")
+            if line.startswith(":"):
+                self.messages.put(StreamMessage(time.monotonic(), None, None, line[1:].strip()))
+            elif line.startswith("event:"):
+                event = line.removeprefix("event:").strip()
+            elif line.startswith("data:"):
+                data.append(line.removeprefix("data:").strip())
+            elif not line and (event or data):
+                payload = json.loads("\n".join(data)) if data else None
+                self.messages.put(StreamMessage(time.monotonic(), event or "message", payload, None))
+                event, data = None, []
