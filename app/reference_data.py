@@ -3,7 +3,7 @@ default points rules."""
 
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, inspect, select
 
 from app.categories.models import Category
 from app.categories.standard import STANDARD_CATEGORIES, STANDARD_GROUPS
@@ -59,6 +59,10 @@ def install_reference_data(connection: Connection) -> None:
 
 
 def _insert_missing(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    # A migration written before a table existed calls this too; the migration that creates
+    # the table installs its rows.
+    if not inspect(connection).has_table(table.name):
+        return
     present = set(connection.execute(select(table.c.code)).scalars())
     missing = [row for row in rows if row["code"] not in present]
     if missing:

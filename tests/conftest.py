@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session
@@ -14,6 +16,7 @@ import app.models  # noqa: F401  (registers every table)
 from app.core.config import Settings
 from app.core.db import create_db_engine, metadata, writer_engine
 from app.core.runtime import Runtime
+from app.core.security import use_password_hasher
 from app.main import create_app
 from app.reference_data import install_reference_data
 from tests.postgres import Cluster, start_cluster
@@ -21,6 +24,12 @@ from tests.postgres import Cluster, start_cluster
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
 _database_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> None:
+    """Real argon2id, with the cheapest parameters: hashing is not what these tests test."""
+    use_password_hasher(PasswordHasher.from_parameters(CHEAPEST))
 
 
 def _build_schema(engine: Engine) -> None:

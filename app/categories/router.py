@@ -25,6 +25,17 @@ def list_categories(session: SessionDep) -> CategoryList:
     )
 
 
+@router.get("/categories/all", response_model=CategoryList)
+def list_all_categories(session: SessionDep, _admin: AdminAccount) -> CategoryList:
+    """Every category, the deactivated ones too (admins)."""
+    return CategoryList(
+        items=[
+            CategoryPublic.model_validate(c, from_attributes=True)
+            for c in service.list_categories(session, include_inactive=True)
+        ]
+    )
+
+
 @router.post("/categories", response_model=CategoryPublic, status_code=status.HTTP_201_CREATED)
 def create_category(
     body: CategoryPublic, session: SessionDep, _admin: AdminAccount

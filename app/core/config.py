@@ -4,7 +4,7 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-change-me-0000"
@@ -44,6 +44,15 @@ class Settings(BaseSettings):
     work_calendar: str = "{}"
     overdue_check_seconds: int = Field(default=60, ge=1)
     escalation_grace_hours: float = Field(default=24.0, ge=0)
+
+    @field_validator("work_calendar")
+    @classmethod
+    def _parse_work_calendar(cls, value: str) -> str:
+        # Refuse a bad calendar at start-up rather than at the first dispatch.
+        from app.cases.calendar import WorkCalendar
+
+        WorkCalendar.from_setting(value)
+        return value
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> "Settings":

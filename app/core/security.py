@@ -15,6 +15,13 @@ _DUMMY_HASH = _hasher.hash("tantou-dummy-password")
 TOKEN_ALGORITHM = "HS256"
 
 
+def use_password_hasher(hasher: PasswordHasher) -> None:
+    """Replace the hashing parameters (the test suite uses argon2's cheapest profile)."""
+    global _hasher, _DUMMY_HASH
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash("tantou-dummy-password")
+
+
 def hash_password(password: str) -> str:
     """An argon2id hash of `password`."""
     return _hasher.hash(password)

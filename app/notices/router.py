@@ -4,7 +4,8 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
+from sqlmodel import Session
 
 from app.accounts.models import Role
 from app.accounts.scope import scope_of
@@ -22,8 +23,8 @@ LINK_PATTERN = r"^https?://\S+$"
 
 
 class NoticeCreate(BaseModel):
-    title: str = Field(min_length=1, max_length=100)
-    body: str = Field(min_length=1, max_length=20_000)
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
     links: list[Annotated[str, Field(max_length=500, pattern=LINK_PATTERN)]] = Field(
         default_factory=list, max_length=10
     )
@@ -88,7 +89,7 @@ def publish_notice(body: NoticeCreate, session: SessionDep, staff: StaffAccount)
         session,
         scope_of(session, staff),
         author_id=staff.id,
-        title=body.title.strip() or body.title,
+        title=body.title,
         body=body.body,
         links=body.links,
         area_code=body.area_code,
@@ -152,7 +153,7 @@ def share_notice(notice_id: int, session: SessionDep, rider: RiderAccount) -> Re
     return _receipt(session, receipt)
 
 
-def _receipt(session: SessionDep, receipt: NoticeReceipt) -> ReceiptPublic:
+def _receipt(session: Session, receipt: NoticeReceipt) -> ReceiptPublic:
     entry = entry_for_source(
         session, receipt.rider_id, EntryKind.NOTICE_SHARE, str(receipt.notice_id)
     )

@@ -85,10 +85,11 @@ def on_task_overdue(session: Session, event: TaskOverdue) -> None:
     """Tell the grid's coordinators of an overdue task, or the street's when it is escalated."""
     task, report = event.task, event.report
     assert task.id is not None
+    assert report.id is not None
     unit = session.get_one(Unit, task.unit_id)
-    message = messages.task_overdue_message(report.id or 0, unit.name, escalated=event.escalated)
+    message = messages.task_overdue_message(report.id, unit.name, escalated=event.escalated)
     recipients = _coordinators_over(session, report.area_path, escalated=event.escalated)
-    # Keyed by the deadline: a task given a new one can be overdue again.
+    # Keyed by the task and its deadline, not by the run: every worker derives the same key.
     key = f"task:{task.id}:{message.kind}:{task.due_at.isoformat()}"
     _notify_others(session, recipients, None, message, key, report, task)
 

@@ -49,9 +49,9 @@ def notify(
         insert(Notification)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["account_id", "dedupe_key"])
+        .returning(col(Notification.id))
     )
-    result = session.execute(statement)
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return len(session.execute(statement).all())
 
 
 def list_notifications(

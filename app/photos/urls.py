@@ -7,6 +7,7 @@ Whoever holds a URL can fetch that file until it expires: URLs are only handed t
 see the report, and the files carry no location or device metadata.
 """
 
+import functools
 import hashlib
 import hmac
 from urllib.parse import urlencode
@@ -25,9 +26,14 @@ def photo_url_expiry(now_s: float) -> int:
 
 def photo_signature(key: str, expires_s: int, *, secret_key: str) -> str:
     """The hex HMAC that lets a URL fetch file `key` until `expires_s`."""
-    signing_key = hmac.new(secret_key.encode(), _SIGNING_CONTEXT, hashlib.sha256).digest()
     message = f"{key}.{expires_s}".encode()
-    return hmac.new(signing_key, message, hashlib.sha256).hexdigest()[:_SIGNATURE_HEX_CHARS]
+    digest = hmac.new(_signing_key(secret_key), message, hashlib.sha256).hexdigest()
+    return digest[:_SIGNATURE_HEX_CHARS]
+
+
+@functools.lru_cache(maxsize=4)
+def _signing_key(secret_key: str) -> bytes:
+    return hmac.new(secret_key.encode(), _SIGNING_CONTEXT, hashlib.sha256).digest()
 
 
 def photo_url(key: str, *, secret_key: str, now_s: float) -> str:

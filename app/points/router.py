@@ -1,12 +1,13 @@
 """Points: a rider's balance, entries and monthly statement; adjustments, rules, leaderboards."""
 
-import re
+import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints, field_validator
+from sqlmodel import Session
 
 from app.accounts.scope import scope_of
 from app.core.clock import utcnow
@@ -24,7 +25,10 @@ from app.riders.service import own_profile, rider_for_staff
 
 router = APIRouter(tags=["points"])
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
-UUID_PATTERN = re.compile(r"^[0-9a-fA-F-]{32,36}$")
+# OpenAPI: the statements answer CSV, not JSON.
+STATEMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}}, "description": "月度积分明细, UTF-8 CSV with BOM"}
+}
 
 
 class EntryPublic(BaseModel):
@@ -45,9 +49,16 @@ class PointsSummary(BaseModel):
 
 class AdjustmentRequest(BaseModel):
     rider_id: int
-    amount: int = Field(ge=-100_000, le=100_000)
-    reason: str = Field(min_length=1, max_length=200)
-    client_id: str | None = Field(default=None, pattern=UUID_PATTERN.pattern)
+    amount: int = Field(ge=-100_000, le=100_000, description="points to add (+) or deduct (-)")
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    client_id: uuid.UUID | None = Field(default=None, description="retry-safe key")
+
+    @field_validator("amount")
+    @classmethod
+    def _not_zero(cls, value: int) -> int:
+        if value == 0:
+            raise ValueError("an adjustment of 0 changes nothing")
+        return value
 
 
 class RulePublic(BaseModel):
@@ -107,14 +118,14 @@ def _entry(entry: PointsEntry) -> EntryPublic:
     return EntryPublic.model_validate(entry, from_attributes=True)
 
 
-def _summary(session: SessionDep, rider_id: int, limit: int) -> PointsSummary:
+def _summary(session: Session, rider_id: int, limit: int) -> PointsSummary:
     entries = service.recent_entries(session, rider_id, limit=limit)
     return PointsSummary(
         balance=service.balance_of(session, rider_id), entries=[_entry(e) for e in entries]
     )
 
 
-def _statement(session: SessionDep, rider_id: int, month: str | None) -> Response:
+def _statement(session: Session, rider_id: int, month: str | None) -> Response:
     month = month or month_of(utcnow())
     try:
         opening, entries = service.month_entries(session, rider_id, month)
@@ -134,7 +145,7 @@ def my_points(session: SessionDep, rider: RiderAccount, limit: EntryLimit = 100)
     return _summary(session, profile.account_id, limit)
 
 
-@router.get("/me/points/statement", response_class=Response)
+@router.get("/me/points/statement", response_class=Response, responses=STATEMENT_RESPONSES)
 def my_statement(session: SessionDep, rider: RiderAccount, month: MonthQuery = None) -> Response:
     """月度积分明细: my entries of a month as CSV (UTF-8 with BOM, opens in Excel)."""
     profile, _account = own_profile(session, rider)
@@ -150,7 +161,11 @@ def rider_points(
     return _summary(session, rider_id, limit)
 
 
-@router.get("/riders/{rider_id}/points/statement", response_class=Response)
+@router.get(
+    "/riders/{rider_id}/points/statement",
+    response_class=Response,
+    responses=STATEMENT_RESPONSES,
+)
 def rider_statement(
     rider_id: int, session: SessionDep, staff: StaffAccount, month: MonthQuery = None
 ) -> Response:
@@ -171,9 +186,9 @@ def adjust_points(
         scope_of(session, staff),
         rider_id=body.rider_id,
         amount=body.amount,
-        reason=body.reason.strip() or body.reason,
+        reason=body.reason,
         actor_id=staff.id,
-        client_id=body.client_id.lower() if body.client_id else None,
+        client_id=str(body.client_id) if body.client_id else None,
     )
     session.commit()
     if not created:

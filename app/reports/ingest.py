@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.core.config import Settings
-from app.core.errors import AppError, PayloadTooLarge, UnsupportedMediaType, Unprocessable
+from app.core.errors import AppError, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from app.photos.pipeline import PhotoError, ProcessedPhoto, UnsupportedPhoto, process_photo
 from app.photos.storage import PhotoStore, StagedWrites
 

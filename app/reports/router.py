@@ -67,7 +67,9 @@ def submit_report(
     urgent: Annotated[bool, Form()] = False,
     channel: Annotated[Channel, Form()] = Channel.APP,
     caller_name: Annotated[str | None, Form(max_length=50, description="recorded channels")] = None,
-    caller_phone: Annotated[str | None, Form(max_length=20, description="recorded channels")] = None,
+    caller_phone: Annotated[
+        str | None, Form(max_length=20, description="recorded channels")
+    ] = None,
     photo: Annotated[
         list[UploadFile] | None, File(description="JPEG, PNG, WebP or HEIC/HEIF; repeat the field")
     ] = None,
@@ -99,10 +101,10 @@ def submit_report(
     assert account.id is not None
     # Before any image work, so that a retry over a weak connection costs next to nothing.
     report = service.find_replay(session, account.id, draft)
-    created = report is None
     if report is None:
         report, created = _save_new_report(session, runtime, account, draft)
     else:
+        created = False
         _end_transaction(session)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     with session_scope(runtime.engine, write=False) as reader:
@@ -190,7 +192,7 @@ def list_nearby(
     category: Annotated[str, Query(min_length=1, max_length=8)],
     crs: CoordinateSystem = CoordinateSystem.WGS84,
 ) -> NearbyList:
-    """"Is it this one?": open reports of the category near the point, nearest first."""
+    """Open reports of the category near the point, nearest first: "is it this one?"."""
     service.submittable_category(session, category)
     lon84, lat84 = to_wgs84(lon, lat, crs)
     items = service.nearby_reports(
@@ -261,9 +263,7 @@ def list_reports(
     filters = service.ReportFilter(
         status=status, area_code=grid, category_code=category, urgent=urgent, unassigned=unassigned
     )
-    reports, next_cursor = service.list_reports(
-        session, scope, filters, cursor=cursor, limit=limit
-    )
+    reports, next_cursor = service.list_reports(session, scope, filters, cursor=cursor, limit=limit)
     items = service.present_reports(
         session, reports, photo_url=_photo_urls(settings), for_staff=service.is_staff(account)
     )

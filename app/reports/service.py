@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, UnaryExpression, and_, or_
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Account, Role
@@ -81,10 +82,11 @@ class ReportDraft:
     @cached_property
     def fingerprint(self) -> str:
         """SHA-256 over the fields and the photos' SHA-256s: a replay must match it exactly."""
+        point = None if self.point is None else [self.point.lat, self.point.lon, self.point.crs]
         fields = {
             "category": self.category_code,
             "description": self.description,
-            "point": None if self.point is None else [self.point.lat, self.point.lon, self.point.crs],
+            "point": point,
             "accuracy_m": self.accuracy_m,
             "urgent": self.urgent,
             "channel": self.channel,
@@ -380,7 +382,7 @@ def list_reports(
     query = select(Report).where(visible_reports(scope), *_filter_conditions(session, filters))
     if cursor is not None:
         query = query.where(_after(decode_cursor(cursor, by_urgency=by_urgency)))
-    order = [col(Report.created_at).desc(), col(Report.id).desc()]
+    order: list[UnaryExpression[Any]] = [col(Report.created_at).desc(), col(Report.id).desc()]
     if by_urgency:
         order.insert(0, col(Report.urgent).desc())
     rows = list(session.exec(query.order_by(*order).limit(limit + 1)))
@@ -444,7 +446,9 @@ def decode_cursor(cursor: str, *, by_urgency: bool) -> _Cursor:
 
 def _after(cursor: _Cursor) -> ColumnElement[bool]:
     created_at, report_id, urgent = col(Report.created_at), col(Report.id), col(Report.urgent)
-    older = or_(created_at < cursor.created_at, and_(created_at == cursor.created_at, report_id < cursor.id))
+    older = or_(
+        created_at < cursor.created_at, and_(created_at == cursor.created_at, report_id < cursor.id)
+    )
     if cursor.urgent is None:
         return older
     if cursor.urgent:
@@ -463,14 +467,15 @@ def report_timeline(
             .order_by(col(ReportEvent.created_at), col(ReportEvent.id))
         )
     )
-    actor_ids = sorted({e.actor_id for e in events if e.actor_id is not None})
-    actors = {
-        account.id: account
-        for account in session.exec(select(Account).where(col(Account.id).in_(actor_ids)))
-    } if actor_ids else {}
+    actors = _accounts_by_id(session, {e.actor_id for e in events if e.actor_id is not None})
     return [
-        event_public(
-            event, actors.get(event.actor_id) if event.actor_id else None, viewer=viewer
-        )
+        event_public(event, actors.get(event.actor_id) if event.actor_id else None, viewer=viewer)
         for event in events
     ]
+
+
+def _accounts_by_id(session: Session, account_ids: set[int]) -> dict[int | None, Account]:
+    if not account_ids:
+        return {}
+    accounts = session.exec(select(Account).where(col(Account.id).in_(sorted(account_ids))))
+    return {account.id: account for account in accounts}

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StringConstraints
 
 from app.accounts.models import Role
 from app.accounts.scope import scope_of
@@ -21,7 +21,7 @@ PICTURE_URL_PATTERN = r"^(https?://|/)\S+$"
 
 
 class RewardCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     cost: int = Field(gt=0, le=1_000_000)
     stock: int = Field(ge=0, le=1_000_000)
     description: str = Field(default="", max_length=500)
@@ -29,16 +29,12 @@ class RewardCreate(BaseModel):
     monthly_limit_per_rider: int | None = Field(default=None, ge=1, le=1000)
     community_code: str | None = Field(default=None, max_length=32)
 
-    @field_validator("name")
-    @classmethod
-    def _strip_name(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("name must not be blank")
-        return value.strip()
-
 
 class RewardUpdate(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+        | None
+    ) = None
     cost: int | None = Field(default=None, gt=0, le=1_000_000)
     description: str | None = Field(default=None, max_length=500)
     picture_url: str | None = Field(default=None, max_length=500, pattern=PICTURE_URL_PATTERN)
@@ -71,7 +67,7 @@ class RedemptionRequest(BaseModel):
 
 
 class CancelRequest(BaseModel):
-    reason: str = Field(min_length=1, max_length=200)
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class RedemptionPublic(BaseModel):
@@ -213,7 +209,7 @@ def cancel_redemption(
     assert staff.id is not None
     scope = scope_of(session, staff)
     redemption = service.cancel(
-        session, scope, redemption_id, actor_id=staff.id, reason=body.reason.strip() or body.reason
+        session, scope, redemption_id, actor_id=staff.id, reason=body.reason
     )
     reward = service.get_reward(session, redemption.reward_id)
     session.commit()

@@ -4,7 +4,7 @@ cancellation gives both back exactly once."""
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import ColumnElement, func, or_, update
 from sqlmodel import Session, col, select
 
 from app.accounts.scope import Scope
@@ -91,7 +91,7 @@ def get_reward(session: Session, reward_id: int) -> Reward:
     return reward
 
 
-def _catalogue_of(session: Session, profile: RiderProfile) -> Any:
+def _catalogue_of(session: Session, profile: RiderProfile) -> ColumnElement[bool]:
     community = community_of(session, profile.community_code)
     paths = [*ancestor_paths(community.path), community.path] if community else []
     return or_(col(Reward.area_path).is_(None), col(Reward.area_path).in_(paths))

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from app.accounts.models import Account, AccountStatus
 from app.accounts.scope import scope_of
@@ -85,7 +85,7 @@ class StaffRiderChanges(BaseModel):
 
 
 class Rejection(BaseModel):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
 class TeamPublic(BaseModel):
@@ -99,13 +99,16 @@ class TeamList(BaseModel):
 
 
 class TeamCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     community_code: str = Field(min_length=1, max_length=32)
     area_name: str = Field(default="", max_length=100)
 
 
 class TeamChanges(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=100)
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+        | None
+    ) = None
     area_name: str | None = Field(default=None, max_length=100)
     leader_account_id: int | None = None
 
@@ -198,7 +201,7 @@ def reject_rider(
     """报到备案 refused, with the reason."""
     assert staff.id is not None
     profile, account = service.reject_rider(
-        session, scope_of(session, staff), rider_id, actor_id=staff.id, reason=body.reason.strip()
+        session, scope_of(session, staff), rider_id, actor_id=staff.id, reason=body.reason
     )
     session.commit()
     return _detail(profile, account, staff)
@@ -247,7 +250,7 @@ def create_team(body: TeamCreate, session: SessionDep, staff: StaffAccount) -> T
     team = service.create_team(
         session,
         scope_of(session, staff),
-        name=body.name.strip() or body.name,
+        name=body.name,
         community_code=body.community_code,
         area_name=body.area_name,
     )

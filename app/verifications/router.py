@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from pydantic import BaseModel
+from sqlmodel import Session
 
 from app.accounts.models import Account, Role
 from app.accounts.scope import scope_of
@@ -43,7 +44,7 @@ class VerificationList(BaseModel):
 
 
 def _verification(
-    session: SessionDep, task: VerificationTask, report: Report, viewer: Account | None
+    session: Session, task: VerificationTask, report: Report, viewer: Account | None
 ) -> VerificationPublic:
     assert task.id is not None
     submitted_by = None

@@ -7,7 +7,7 @@ import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-3f1c2a9e";
+const VERSION = "shell-45584603";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",
@@ -98,6 +98,7 @@ async function navigation(request) {
   const network = fetch(request);
   const cached = await caches.match("/");
   if (!cached) return network;
+  network.catch(() => {}); // a late failure after the cached shell was served is not an error
   const timeout = new Promise((resolve) => { setTimeout(() => resolve(cached), NAVIGATION_TIMEOUT_MS); });
   try {
     const response = await Promise.race([network, timeout]);
@@ -119,6 +120,6 @@ async function replayOutbox() {
 }
 
 async function tellPages(event) {
-  const pages = await self.clients.matchAll({ type: "window" });
+  const pages = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   for (const page of pages) page.postMessage({ type: "outbox", event });
 }

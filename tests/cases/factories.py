@@ -238,9 +238,10 @@ class Steps:
         items: list[JSON] = self._ok(self.get("/me/notifications", person))["items"]
         return items
 
-    def to_resolved(self, report_id: int, unit: Person) -> int:
-        """Accept, dispatch to `unit`, take and complete; returns the task id."""
-        self.accept(report_id)
+    def to_resolved(self, report_id: int, unit: Person, *, accepted: bool = False) -> int:
+        """Accept (unless `accepted`), dispatch to `unit`, take and complete; the task id."""
+        if not accepted:
+            self.accept(report_id)
         task_id: int = self.dispatch(report_id, unit)["id"]
         self.take(task_id, unit)
         self.complete(task_id, unit)

@@ -135,3 +135,8 @@ def test_development_allows_the_default_secret_and_defaults_to_sqlite_in_data_di
     settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
     assert settings.resolved_database_url == f"sqlite:///{(tmp_path / 'tantou.db').resolve()}"
     assert settings.rate_limits is True
+
+
+def test_a_bad_work_calendar_is_refused_at_start_up() -> None:
+    with pytest.raises(ValueError, match="calendar|periods|JSON"):
+        Settings(work_calendar='{"periods": ["25:00-26:00"]}', _env_file=None)  # type: ignore[call-arg]

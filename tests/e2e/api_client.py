@@ -1,6 +1,7 @@
-"""The test's own HTTP client: acting as the coordinator or admin, and checking what the server holds."""
+"""The tests' own HTTP client: acting as coordinator, unit or admin, and reading the server."""
 
 import itertools
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,9 @@ COORDINATOR = "coordinator"
 ADMIN = "admin"
 DEMO_RIDER = "13800000001"
 TOWN_COMMUNITY = "341126100001"  # 东华社区, in the coordinator's town
+UNIT = "unit"  # the demo's property company of 东华社区
+UNIT_CODE = f"{TOWN_COMMUNITY}-property"
+GRID_LON_LAT = (117.5325, 32.854)  # inside grid 341126100001001 (凤凰熙岸小区网格)
 RIDER_PASSWORD = "rider-password-2026"
 _phone_numbers = itertools.count(1)
 
@@ -48,7 +52,9 @@ class ApiClient:
         response = httpx.request(
             method, f"{self.base_url}/api/v1{path}", headers=headers, timeout=30, **kwargs
         )
-        assert response.status_code < 400, f"{method} {path}: {response.status_code} {response.text}"
+        assert response.status_code < 400, (
+            f"{method} {path}: {response.status_code} {response.text}"
+        )
         return response.json()
 
     def register_rider(self, phone: str, name: str = "李骑手", team_id: int | None = None) -> int:
@@ -83,6 +89,26 @@ class ApiClient:
     def as_rider(self, rider: "Rider", method: str, path: str, **kwargs: Any) -> Any:
         """Call /api/v1 as a test rider."""
         return self.call(method, path, as_user=rider.phone, password=RIDER_PASSWORD, **kwargs)
+
+    def report_as(self, rider: "Rider", photo: bytes, category: str = "0102") -> dict[str, Any]:
+        """A report made straight through the API at the demo grid point (not through the app)."""
+        lon, lat = GRID_LON_LAT
+        return dict(
+            self.as_rider(
+                rider,
+                "POST",
+                "/reports",
+                data={"category": category, "lat": lat, "lon": lon, "client_id": str(uuid.uuid4())},
+                files=[("photo", ("photo.jpg", photo, "image/jpeg"))],
+            )
+        )
+
+    def first_team_id(self) -> int:
+        """A volunteer team of the coordinator's community."""
+        response = httpx.get(
+            f"{self.base_url}/api/v1/teams", params={"community_code": TOWN_COMMUNITY}, timeout=10
+        )
+        return int(response.json()["items"][0]["id"])
 
     def reports_of(self, rider: "Rider") -> list[dict[str, Any]]:
         """Every report the rider can see, newest first."""

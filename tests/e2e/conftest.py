@@ -57,7 +57,7 @@ ContextFactory = Callable[..., BrowserContext]
 
 @pytest.fixture
 def new_context(browser: Browser, server: LiveServer) -> Iterator[ContextFactory]:
-    """Open phone-sized contexts on the live server; `located=True` grants a fix in the demo grid."""
+    """Open phone-sized contexts on the live server; `located` grants a fix in the demo grid."""
     opened: list[BrowserContext] = []
 
     def open_context(*, located: bool = True, locale: str = "zh-CN") -> BrowserContext:

@@ -12,7 +12,7 @@ SENT_TIMEOUT_MS = 30_000
 
 @dataclass
 class Taps:
-    """Counts the rider's taps: choosing photos in the camera counts as one, like a shutter press."""
+    """Counts the rider's taps; choosing photos in the camera is one, like a shutter press."""
 
     page: Page
     count: int = 0
@@ -56,9 +56,23 @@ def wait_until_sent(page: Page, count: int) -> None:
     )
 
 
-def queued_photos(page: Page) -> list[list[bytes]]:
-    """The photos of every report waiting in the outbox (IndexedDB), exactly as they will be sent."""
-    encoded = page.evaluate(
+@dataclass(frozen=True)
+class QueuedPhoto:
+    content: bytes
+    type: str
+    name: str
+
+
+@dataclass(frozen=True)
+class QueuedReport:
+    client_id: str
+    fields: dict[str, str]
+    photos: list[QueuedPhoto]
+
+
+def queued_reports(page: Page) -> list[QueuedReport]:
+    """The reports waiting in the outbox (IndexedDB), exactly as they will be sent."""
+    records = page.evaluate(
         """async () => {
           const db = await new Promise((resolve, reject) => {
             const request = indexedDB.open("tantou");
@@ -66,7 +80,8 @@ def queued_photos(page: Page) -> list[list[bytes]]:
             request.onerror = () => reject(request.error);
           });
           const records = await new Promise((resolve, reject) => {
-            const request = db.transaction("outbox").objectStore("outbox").getAll();
+            const store = db.transaction("outbox").objectStore("outbox");
+            const request = store.index("queued_at").getAll();
             request.onsuccess = () => resolve(request.result);
             request.onerror = () => reject(request.error);
           });
@@ -75,7 +90,22 @@ def queued_photos(page: Page) -> list[list[bytes]]:
             reader.onload = () => resolve(reader.result.split(",")[1]);
             reader.readAsDataURL(new Blob([buffer]));
           });
-          return Promise.all(records.map((r) => Promise.all(r.photos.map((p) => base64(p.buffer)))));
+          return Promise.all(records.map(async (r) => ({
+            client_id: r.client_id,
+            fields: r.fields,
+            photos: await Promise.all(r.photos.map(async (p) => (
+              { content: await base64(p.buffer), type: p.type, name: p.name }))),
+          })));
         }"""
     )
-    return [[base64.b64decode(photo) for photo in record] for record in encoded]
+    return [
+        QueuedReport(
+            client_id=record["client_id"],
+            fields={name: str(value) for name, value in record["fields"].items()},
+            photos=[
+                QueuedPhoto(base64.b64decode(p["content"]), p["type"], p["name"])
+                for p in record["photos"]
+            ],
+        )
+        for record in records
+    ]

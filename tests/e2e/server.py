@@ -55,7 +55,9 @@ def live_server(data_dir: Path) -> Iterator[LiveServer]:
     runtime = Runtime.from_settings(settings)
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1", port=port, log_level="warning")
+        uvicorn.Config(
+            create_app(runtime=runtime), host="127.0.0.1", port=port, log_level="warning"
+        )
     )
     thread = threading.Thread(target=server.run, name="tantou-live-server", daemon=True)
     thread.start()

@@ -1,16 +1,23 @@
 """The coordinator and unit console in Chromium: an urgent report arriving live, a case from
-triage to closing, refusals without a reason, server text shown as text, the role menus and the
-language switch. Runs on the live demo county of tests/e2e/conftest.py."""
+triage to closing, refusals without a reason, merges, rework, overdue tasks, rider review,
+figures, server text shown as text, the role menus, the tablet layout and the language switch.
+Runs on the live demo county of tests/e2e/conftest.py."""
 
 import re
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
+from sqlalchemy import update
+from sqlmodel import Session, col
 
+from app.cases.models import Task
+from app.core.clock import utcnow
+from app.core.db import writer_engine
 from app.demo.seed import DEMO_PASSWORD
 from tests.e2e.api_client import COORDINATOR, DEMO_RIDER, TOWN_COMMUNITY, ApiClient, new_phone
 from tests.e2e.conftest import GRID_POINT, SCREENSHOTS, UI_TIMEOUT_MS
@@ -18,7 +25,8 @@ from tests.e2e.server import LiveServer
 
 pytestmark = pytest.mark.e2e
 
-DESKTOP = {"width": 1366, "height": 860}
+DESKTOP: ViewportSize = {"width": 1366, "height": 860}
+TABLET: ViewportSize = {"width": 820, "height": 1180}  # an iPad Air in portrait
 PHOTO_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "photos"
 PHOTO = PHOTO_DIR / "jpg" / "mobile" / "jolla.jpg"
 UNIT_ACCOUNT = "unit"  # the demo's property company of 东华社区
@@ -40,7 +48,7 @@ def desk(browser: Browser, server: LiveServer) -> Iterator[OpenPage]:
     problems: list[str] = []
 
     def open_page() -> Page:
-        context = browser.new_context(base_url=server.url, viewport=DESKTOP, locale="zh-CN")  # type: ignore[arg-type]
+        context = browser.new_context(base_url=server.url, viewport=DESKTOP, locale="zh-CN")
         context.set_default_timeout(UI_TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
@@ -161,7 +169,10 @@ def test_urgent_report_arrives_live_and_its_case_runs_from_triage_to_closed(
 
     unit = desk()
     console_login(unit, UNIT_ACCOUNT)
-    unit.locator(f"tr[data-task-id='{task_id}']").click()
+    task_in_list = unit.locator(f"tr[data-task-id='{task_id}']")
+    expect(task_in_list).to_contain_text("待接单")
+    screenshot(unit, "console-unit-my-tasks")
+    task_in_list.click()
     expect(status_badge(unit)).to_have_text("待接单")
     expect(unit.get_by_text("请设置围挡并尽快修复")).to_be_visible()
     run_command(unit, "接单")
@@ -209,7 +220,8 @@ def test_rejection_is_refused_without_a_reason_and_sent_with_one(
     dialog.get_by_label("驳回理由").fill("照片与描述不符，请重新拍摄")
     dialog.get_by_role("button", name="驳回", exact=True).click()
     expect(status_badge(page)).to_have_text("已驳回")
-    expect(page.locator(".facts dd", has_text="照片与描述不符")).to_have_text("照片与描述不符，请重新拍摄")
+    reason = page.locator(".facts dd", has_text="照片与描述不符")
+    expect(reason).to_have_text("照片与描述不符，请重新拍摄")
     assert report_status(api, report["id"]) == "rejected"
 
 
@@ -227,7 +239,8 @@ def test_a_duplicate_is_merged_into_the_open_case_nearby(desk: OpenPage, api: Ap
     dialog.get_by_label("合并到案件").select_option(str(case["id"]))
     dialog.get_by_role("button", name="合并到已有案件", exact=True).click()
     expect(status_badge(page)).to_have_text("已合并")
-    expect(page.locator(".facts").get_by_role("link", name=f"#{case['id']}", exact=True)).to_be_visible()
+    merged_into = page.locator(".facts").get_by_role("link", name=f"#{case['id']}", exact=True)
+    expect(merged_into).to_be_visible()
 
 
 def test_server_text_with_markup_is_shown_as_text(desk: OpenPage, api: ApiClient) -> None:
@@ -246,10 +259,13 @@ def test_server_text_with_markup_is_shown_as_text(desk: OpenPage, api: ApiClient
     assert page.evaluate("window.__xss") is None
 
 
-def test_language_switch_changes_every_label_and_is_remembered(desk: OpenPage, api: ApiClient) -> None:
+def test_language_switch_changes_every_label_and_is_remembered(
+    desk: OpenPage, api: ApiClient
+) -> None:
     report = submit_report(api, category=GARBAGE, description="垃圾堆放")
     page = desk()
     page.goto("/console/")
+    screenshot(page, "console-login")
     page.get_by_role("button", name="EN", exact=True).click()
     expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
     page.get_by_label("Username").fill(COORDINATOR)
@@ -288,7 +304,9 @@ def test_each_role_gets_its_own_menu(desk: OpenPage) -> None:
     expect(coordinator.locator("nav.sidebar a").filter(has_text="事件分类")).to_have_count(0)
 
 
-def test_rider_registrations_are_reviewed_with_masked_phones(desk: OpenPage, api: ApiClient) -> None:
+def test_rider_registrations_are_reviewed_with_masked_phones(
+    desk: OpenPage, api: ApiClient
+) -> None:
     approved_phone, rejected_phone = new_phone(), new_phone()
     approved = api.register_rider(approved_phone, name="王骑手")
     rejected = api.register_rider(rejected_phone, name="赵骑手")
@@ -326,7 +344,101 @@ def test_figures_show_the_rates_of_the_area(desk: OpenPage) -> None:
     page = desk()
     console_login(page, COORDINATOR)
     page.goto("/console/#/stats")
-    for title in ("上报总数", "结案率", "按期结案率", "返工率", "结案用时（中位数）", "当前超期任务"):
+    titles = ("上报总数", "结案率", "按期结案率", "返工率", "结案用时（中位数）", "当前超期任务")
+    for title in titles:
         expect(page.locator(".kpi-title").get_by_text(title, exact=True)).to_be_visible()
     expect(page.locator(".bar-row", has_text="待受理")).to_be_visible()
     screenshot(page, "console-stats")
+
+
+def test_both_languages_name_every_text(desk: OpenPage) -> None:
+    page = desk()
+    page.goto("/console/")
+    missing = page.evaluate(
+        """async () => {
+            const zh = (await import('/console/js/i18n/zh-CN.js')).default;
+            const en = (await import('/console/js/i18n/en.js')).default;
+            return {
+                en: Object.keys(zh).filter((key) => !(key in en)),
+                zh: Object.keys(en).filter((key) => !(key in zh)),
+            };
+        }"""
+    )
+    assert missing == {"en": [], "zh": []}
+
+
+def test_report_page_fits_a_tablet_with_the_actions_first(desk: OpenPage, api: ApiClient) -> None:
+    report = submit_report(api, category=GARBAGE, description="单元楼下垃圾堆积")
+    page = desk()
+    page.set_viewport_size(TABLET)
+    console_login(page, COORDINATOR)
+    page.goto(f"/console/#/reports/{report['id']}")
+    commands = page.locator(".panel-commands")
+    expect(commands.get_by_role("button", name="受理", exact=True)).to_be_visible()
+    details = page.locator(".panel", has_text="基本信息")
+    assert commands.bounding_box()["y"] < details.bounding_box()["y"]  # type: ignore[index]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "console-report-tablet")
+
+
+def test_rework_needs_a_note_and_sends_the_task_back_to_the_unit(
+    desk: OpenPage, api: ApiClient
+) -> None:
+    report = submit_report(api, category=GARBAGE, description="垃圾清运后仍有残留")
+    report_id = report["id"]
+    api.call("POST", f"/reports/{report_id}/accept", as_user=COORDINATOR, json={})
+    task = api.call(
+        "POST", f"/reports/{report_id}/tasks", as_user=COORDINATOR, json={"unit_code": UNIT_CODE}
+    )
+    api.call("POST", f"/tasks/{task['id']}/accept", as_user=UNIT_ACCOUNT, json={})
+    with PHOTO.open("rb") as photo:
+        api.call(
+            "POST",
+            f"/tasks/{task['id']}/complete",
+            as_user=UNIT_ACCOUNT,
+            data={"note": "已清运"},
+            files={"photo": (PHOTO.name, photo, "image/jpeg")},
+        )
+    page = desk()
+    console_login(page, COORDINATOR)
+    page.goto(f"/console/#/reports/{report_id}")
+    expect(status_badge(page)).to_have_text("待核查")
+
+    page.get_by_role("button", name="退回返工", exact=True).click()
+    dialog = open_dialog(page)
+    dialog.get_by_role("button", name="退回返工", exact=True).click()
+    expect(dialog.locator(".field-error")).to_have_text("请填写返工要求")
+    assert report_status(api, report_id) == "resolved"
+
+    dialog.get_by_label("返工要求").fill("墙角仍有垃圾袋，请清理干净")
+    dialog.get_by_role("button", name="退回返工", exact=True).click()
+    expect(status_badge(page)).to_have_text("已派遣")
+    expect(page.locator(".detail-side table tbody tr").first).to_contain_text("待接单")
+    assert report_status(api, report_id) == "dispatched"
+
+
+def test_overdue_tasks_stand_out_in_the_task_overview(
+    desk: OpenPage, api: ApiClient, server: LiveServer
+) -> None:
+    report = submit_report(api, category=GARBAGE, description="垃圾房门口堆满垃圾袋")
+    api.call("POST", f"/reports/{report['id']}/accept", as_user=COORDINATOR, json={})
+    task = api.call(
+        "POST", f"/reports/{report['id']}/tasks", as_user=COORDINATOR, json={"unit_code": UNIT_CODE}
+    )
+    # The deadline passes: move it into the past rather than wait for it.
+    with Session(writer_engine(server.runtime.engine)) as session:
+        session.execute(
+            update(Task)
+            .where(col(Task.id) == task["id"])
+            .values(due_at=utcnow() - timedelta(hours=1))
+        )
+        session.commit()
+    page = desk()
+    console_login(page, COORDINATOR)
+    page.goto("/console/#/tasks?status=open")
+
+    row = page.locator(f"tr[data-task-id='{task['id']}']")
+    expect(row).to_have_class(re.compile(r"\brow-overdue\b"))
+    expect(row.locator(".badge.overdue")).to_have_text("超期")
+    expect(row).to_contain_text("东华社区物业服务中心")
+    screenshot(page, "console-tasks-overdue")

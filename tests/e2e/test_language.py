@@ -22,6 +22,7 @@ def test_app_starts_in_chinese_and_switches_to_english_and_back(rider_page: Page
     page.reload()
     expect(page.locator(".snap-label")).to_have_text("Snap")
     page.get_by_role("link", name="Me", exact=True).click()
+    screenshot(page, "13-me-english")
     page.get_by_role("button", name="中文", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     expect(page.get_by_role("heading", name="我的", exact=True)).to_be_visible()

@@ -1,11 +1,11 @@
 """The outbox: reports made offline survive a reload and reach the server exactly once."""
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from tests.e2e.api_client import ApiClient, Rider
-from tests.e2e.conftest import screenshot
-from tests.e2e.flows import outbox_items, report_in_three_taps, wait_until_sent
+from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.flows import outbox_items, queued_reports, report_in_three_taps, wait_until_sent
 from tests.photos.factories import FIXTURE_PHOTOS_DIR
 
 pytestmark = pytest.mark.e2e
@@ -50,23 +50,63 @@ def test_a_report_whose_answer_was_lost_is_replayed_without_a_duplicate(
     rider_page: Page, rider: Rider, api: ApiClient
 ) -> None:
     page = rider_page
-    answers_dropped = []
-
-    def drop_first_answer(route):  # the server gets the report; the phone never hears back
-        if not answers_dropped:
-            route.fetch()
-            answers_dropped.append(route.request.url)
-            route.abort("connectionreset")
-        else:
-            route.continue_()
-
-    page.route("**/api/v1/reports", drop_first_answer)
+    page.context.set_offline(True)
     report_in_three_taps(page, PHOTO, "暴露垃圾")
-    expect(outbox_items(page, "waiting")).to_have_count(1)
+    [queued] = queued_reports(page)
+    # The first attempt reached the server, but its answer never came back to the phone.
+    api.as_rider(
+        rider,
+        "POST",
+        "/reports",
+        data=queued.fields,
+        files=[("photo", (p.name, p.content, p.type)) for p in queued.photos],
+    )
     assert len(api.reports_of(rider)) == 1
 
-    # Coming back online sends it again at once; the server answers with the report it made.
+    page.context.set_offline(False)
+    wait_until_sent(page, 1)
+    [report] = api.reports_of(rider)
+    assert report["category"] == "0102"
+
+
+def test_a_server_fault_keeps_the_report_queued_until_the_server_recovers(
+    rider_page: Page, rider: Rider, api: ApiClient
+) -> None:
+    page = rider_page
+    faults: list[str] = []
+
+    def fail_once(route: Route) -> None:
+        if faults:
+            route.continue_()
+        else:
+            faults.append(route.request.url)
+            route.fulfill(status=503, content_type="application/problem+json", body="{}")
+
+    page.route("**/api/v1/reports", fail_once)
+    report_in_three_taps(page, PHOTO, "暴露垃圾")
+    expect(outbox_items(page, "waiting")).to_have_count(1)
+    assert api.reports_of(rider) == []
+
+    # The network "returns": the back-off is skipped and the report goes.
     page.evaluate("window.dispatchEvent(new Event('online'))")
     wait_until_sent(page, 1)
-    assert answers_dropped
+    assert faults
+    assert len(api.reports_of(rider)) == 1
+
+
+def test_a_report_queued_when_the_session_expired_goes_after_logging_in_again(
+    rider_page: Page, rider: Rider, api: ApiClient
+) -> None:
+    page = rider_page
+    page.context.set_offline(True)
+    report_in_three_taps(page, PHOTO, "暴露垃圾")
+    # The token expires where both the page and the service worker keep it.
+    page.evaluate("async () => (await import('/js/token.js')).setToken('expired-or-forged')")
+
+    page.context.set_offline(False)
+
+    expect(page.get_by_role("heading", name="骑手登录")).to_be_visible()
+    assert api.reports_of(rider) == []
+    log_in(page, rider.phone)
+    wait_until_sent(page, 1)
     assert len(api.reports_of(rider)) == 1

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.api_client import COORDINATOR, ApiClient, new_phone
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +34,7 @@ def test_rider_registers_waits_for_review_and_gets_in_once_approved(
     screenshot(page, "11-pending-review")
     pending = api.call("GET", "/riders", as_user=COORDINATOR, params={"status": "pending"})
     [mine] = [r for r in pending["items"] if r["name"] == "王师傅"]
-    assert mine["phone"].startswith(phone[:3]) and "****" in mine["phone"]
+    assert mine["phone"] == f"{phone[:3]}****{phone[-4:]}"
     assert mine["party_member"] is True
     api.approve_rider(mine["id"])
 
@@ -50,3 +50,14 @@ def test_wrong_password_says_so(page: Page, api: ApiClient) -> None:
     page.get_by_label("密码").fill("not-the-password")
     page.get_by_role("button", name="登录").click()
     expect(page.locator(".form-error")).to_have_text("手机号或密码错误")
+
+
+def test_an_expired_session_goes_back_to_the_login_screen(page: Page, api: ApiClient) -> None:
+    rider = api.active_rider()
+    log_in(page, rider.phone)
+    page.evaluate("localStorage.setItem('tantou.token', 'expired-or-forged')")
+
+    page.reload()
+
+    expect(page.get_by_role("heading", name="骑手登录")).to_be_visible()
+    expect(page.locator("#toast")).to_have_text("登录已过期，请重新登录")

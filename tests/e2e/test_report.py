@@ -1,6 +1,7 @@
 """Snap and report: three taps, photos shrunk on the phone, placed in the right grid."""
 
 import io
+import random
 from pathlib import Path
 
 import pytest
@@ -9,13 +10,14 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.api_client import ApiClient, Rider
 from tests.e2e.conftest import GRID_NAME, ContextFactory, log_in, screenshot
-from tests.e2e.flows import outbox_items, queued_photos, report_in_three_taps, wait_until_sent
+from tests.e2e.flows import outbox_items, queued_reports, report_in_three_taps, wait_until_sent
 from tests.photos.factories import FENGYANG_LON_LAT, FIXTURE_PHOTOS_DIR, make_jpeg
 
 pytestmark = pytest.mark.e2e
 
 GRID_CODE = "341126100001001"
 EXPOSED_GARBAGE = "0102"
+BLOCKED_FIRE_LANE = "0601"
 EXIF_ORIENTATION = 0x0112
 EXIF_GPS_IFD = 0x8825
 
@@ -27,7 +29,9 @@ def test_report_takes_three_taps_and_shows_in_my_reports_in_its_grid(
     expect(page.locator(".location-line")).to_contain_text(GRID_NAME)
     screenshot(page, "01-home")
 
-    taps = report_in_three_taps(page, FIXTURE_PHOTOS_DIR / "jpg/orientation/landscape_3.jpg", "暴露垃圾")
+    taps = report_in_three_taps(
+        page, FIXTURE_PHOTOS_DIR / "jpg/orientation/landscape_3.jpg", "暴露垃圾"
+    )
 
     assert taps.count == 3, taps.log
     wait_until_sent(page, 1)
@@ -48,7 +52,9 @@ def test_report_takes_three_taps_and_shows_in_my_reports_in_its_grid(
     screenshot(page, "06-report-detail")
 
 
-def test_category_and_review_screens_offer_big_buttons_and_an_urgent_switch(rider_page: Page) -> None:
+def test_category_and_review_screens_offer_big_buttons_and_an_urgent_switch(
+    rider_page: Page,
+) -> None:
     page = rider_page
     page.locator("#camera-input").set_input_files(
         str(FIXTURE_PHOTOS_DIR / "jpg/orientation/landscape_3.jpg")
@@ -76,7 +82,8 @@ def test_photo_is_shrunk_upright_and_keeps_its_gps_when_the_phone_has_no_fix(
     context.set_offline(True)
     report_in_three_taps(page, photo, "乱堆物堆料")
     expect(outbox_items(page, "waiting")).to_have_count(1)
-    [[upload]] = queued_photos(page)
+    [queued] = queued_reports(page)
+    [upload] = [photo.content for photo in queued.photos]
     context.set_offline(False)
     wait_until_sent(page, 1)
 
@@ -112,3 +119,52 @@ def test_server_refusal_shows_its_reason_and_can_be_dismissed(
     assert api.reports_of(rider) == []
     refused.get_by_role("button", name="知道了，删除").click()
     expect(refused).to_have_count(0)
+
+
+def test_same_problem_nearby_is_offered_and_taking_it_sends_nothing(
+    rider_page: Page, rider: Rider, api: ApiClient
+) -> None:
+    other = api.active_rider()
+    api.report_as(other, make_jpeg(800, 600), category=BLOCKED_FIRE_LANE)
+    page = rider_page
+    page.locator("#camera-input").set_input_files(
+        str(FIXTURE_PHOTOS_DIR / "jpg/orientation/landscape_3.jpg")
+    )
+    page.locator(".category-button", has_text="消防通道堵塞").click()
+
+    offer = page.locator(".nearby")
+    expect(offer).to_contain_text("是同一个问题吗？")
+    expect(offer.locator(".nearby-item").first).to_contain_text("消防通道堵塞")
+    screenshot(page, "09-same-problem-nearby")
+    offer.get_by_role("button", name="是这个").first.click()
+
+    expect(page.locator("#toast")).to_contain_text("已有人上报")
+    expect(page.locator(".outbox-item")).to_have_count(0)
+    assert api.reports_of(rider) == []
+
+
+def test_upload_progress_shows_while_a_slow_connection_sends(
+    rider_page: Page, rider: Rider, api: ApiClient, tmp_path: Path
+) -> None:
+    photo = tmp_path / "noisy.jpg"
+    noise = Image.frombytes("RGB", (1600, 1200), random.Random(7).randbytes(1600 * 1200 * 3))
+    noise.save(photo, "JPEG", quality=90)
+    page = rider_page
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 50, "downloadThroughput": -1, "uploadThroughput": 400_000},
+    )
+
+    report_in_three_taps(page, photo, "暴露垃圾")
+
+    page.wait_for_function(
+        """() => {
+          const bar = document.querySelector('.outbox-item[data-state="sending"] .upload-progress');
+          return bar && bar.value > 0.1 && bar.value < 0.9;
+        }"""
+    )
+    screenshot(page, "04-home-uploading")
+    wait_until_sent(page, 1)
+    assert len(api.reports_of(rider)) == 1

@@ -1,6 +1,9 @@
 """Plain factories for points tests: reports moved through the workflow, points given."""
 
+import threading
 import uuid
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from sqlmodel import Session, select
 
@@ -11,6 +14,8 @@ from app.reports.models import Report
 from app.reports.states import ReportStatus
 from app.reports.workflow import change_status
 from tests.factories import COMMUNITY, GRID, GRID_POINT
+
+T = TypeVar("T")
 
 # The path from submitted to closed, one status change at a time.
 TO_CLOSED = (
@@ -72,3 +77,29 @@ def give_points(session: Session, rider_id: int, amount: int) -> None:
         actor_id=None,
     )
     session.commit()
+
+
+def run_together(calls: Sequence[Callable[[], T]]) -> list[T]:
+    """Run the calls in threads released at the same instant; their results in order.
+
+    An exception in any call is raised here after all threads finished.
+    """
+    barrier = threading.Barrier(len(calls))
+    results: dict[int, T] = {}
+    errors: list[BaseException] = []
+
+    def run(index: int, call: Callable[[], T]) -> None:
+        barrier.wait()
+        try:
+            results[index] = call()
+        except BaseException as exc:  # handed to the test thread below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return [results[index] for index in range(len(calls))]

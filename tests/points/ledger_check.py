@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.core.runtime import Runtime
 from app.points.models import PointsAccount, PointsEntry
@@ -16,7 +16,7 @@ def assert_ledger_consistent(runtime: Runtime) -> None:
         sums = dict(
             session.exec(
                 select(PointsEntry.rider_id, func.sum(PointsEntry.amount)).group_by(
-                    PointsEntry.rider_id
+                    col(PointsEntry.rider_id)
                 )
             ).all()
         )

@@ -61,7 +61,7 @@ def test_a_coordinator_adjusts_with_a_reason_and_is_recorded_as_its_author(
     )
     entry = session.exec(select(PointsEntry)).one()
     assert entry.created_by_id == coordinator.id
-    session.rollback()
+    session.commit()
 
 
 def test_an_adjustment_retried_with_its_client_id_is_recorded_once(

@@ -1,7 +1,7 @@
 """Points for reports: only after review, never for rejected or merged reports, once per source
 under replay and race, within the daily cap, under the rule in force at the time."""
 
-import threading
+from functools import partial
 
 import pytest
 from sqlalchemy import update
@@ -18,21 +18,25 @@ from app.points.service import award, balance_of, update_rule
 from app.reports.events import ReportStatusChanged
 from app.reports.states import ReportStatus
 from tests.factories import COMMUNITY, make_account, seed_grids
-from tests.points.factories import TO_CLOSED, give_points, make_report, move_report
+from tests.points.factories import (
+    TO_CLOSED,
+    give_points,
+    make_report,
+    move_report,
+    run_together,
+)
 from tests.riders.factories import make_rider
 
 REJECTED_OR_MERGED = [(ReportStatus.REJECTED,), (ReportStatus.DUPLICATE,)]
 
 
 def entries_of(session: Session, rider_id: int) -> list[PointsEntry]:
-    session.expire_all()
-    return list(
-        session.exec(
-            select(PointsEntry)
-            .where(PointsEntry.rider_id == rider_id)
-            .order_by(col(PointsEntry.id))
-        )
+    query = (
+        select(PointsEntry).where(PointsEntry.rider_id == rider_id).order_by(col(PointsEntry.id))
     )
+    entries = list(session.exec(query.execution_options(populate_existing=True)))
+    session.commit()  # ends the read: a writer session holds SQLite's write lock
+    return entries
 
 
 @pytest.fixture
@@ -120,36 +124,49 @@ def test_awards_for_one_source_raced_from_many_transactions_pay_once(
     session: Session, runtime: Runtime, rider_id: int
 ) -> None:
     report = make_report(session, rider_id)
-    racers = 8
-    barrier = threading.Barrier(racers)
-    errors: list[BaseException] = []
 
-    def pay() -> None:
-        try:
-            with Session(writer_engine(runtime.engine)) as own:
-                barrier.wait()
-                award(
-                    own,
-                    rider_id=rider_id,
-                    kind=EntryKind.REPORT_ACCEPTED,
-                    source_id=str(report.id),
-                    rule_points=5,
-                    reason="并发测试",
-                    actor_id=None,
-                    report_id=report.id,
-                )
-                own.commit()
-        except BaseException as exc:  # collected for the assertion below
-            errors.append(exc)
+    def pay(points: int) -> None:
+        with Session(writer_engine(runtime.engine)) as own:
+            award(
+                own,
+                rider_id=rider_id,
+                kind=EntryKind.REPORT_ACCEPTED,
+                source_id=str(report.id),
+                rule_points=points,
+                reason="并发测试",
+                actor_id=None,
+                report_id=report.id,
+            )
+            own.commit()
 
-    threads = [threading.Thread(target=pay) for _ in range(racers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    run_together([partial(pay, 5) for _ in range(8)])
     assert [e.amount for e in entries_of(session, rider_id)] == [5]
     assert balance_of(session, rider_id) == 5
+
+
+def test_awards_for_many_sources_raced_never_pass_the_daily_cap(
+    session: Session, runtime: Runtime, rider_id: int
+) -> None:
+    update_rule(session, PointsRuleCode.DAILY_CAP, points=12, actor_id=_admin_id(session))
+    session.commit()
+
+    def pay(source: int) -> None:
+        with Session(writer_engine(runtime.engine)) as own:
+            award(
+                own,
+                rider_id=rider_id,
+                kind=EntryKind.NOTICE_SHARE,
+                source_id=str(source),
+                rule_points=5,
+                reason="并发测试",
+                actor_id=None,
+            )
+            own.commit()
+
+    run_together([partial(pay, source) for source in range(8)])
+    amounts = sorted(e.amount for e in entries_of(session, rider_id))
+    assert amounts == [0, 0, 0, 0, 0, 2, 5, 5]
+    assert balance_of(session, rider_id) == 12
 
 
 def test_the_database_refuses_a_second_entry_for_one_source(

@@ -1,5 +1,6 @@
 """Plain factories for report tests: form posts, reports inserted directly, a live server."""
 
+import contextlib
 import json
 import queue
 import socket
@@ -111,8 +112,10 @@ def report_fields(**overrides: object) -> dict[str, str]:
 
 def photo_parts(*photos: bytes) -> list[PhotoPart]:
     """Multipart parts named `photo`, with a meaningless name and type (the bytes decide)."""
-    return [("photo", (f"upload{i}.bin", data, "application/octet-stream")) for i, data in
-            enumerate(photos)]
+    return [
+        ("photo", (f"upload{i}.bin", data, "application/octet-stream"))
+        for i, data in enumerate(photos)
+    ]
 
 
 def small_jpeg(**kwargs: Any) -> bytes:
@@ -124,9 +127,11 @@ def post_report(
     client: TestClient | httpx.Client,
     headers: dict[str, str],
     photos: tuple[bytes, ...] | None = None,
+    /,
     **fields: object,
-) -> httpx.Response:
-    """POST /api/v1/reports with report_fields(**fields) and the photos (one small JPEG if None)."""
+) -> Any:
+    """POST /api/v1/reports with report_fields(**fields) and the photos (one small JPEG if None);
+    the response of the client given (TestClient's or httpx's)."""
     parts = photo_parts(*(photos if photos is not None else (small_jpeg(),)))
     return client.post(
         "/api/v1/reports", data=report_fields(**fields), files=parts or None, headers=headers
@@ -183,6 +188,28 @@ def make_report(
         )
     session.commit()
     return report
+
+
+@dataclass
+class Elapsed:
+    """CPU seconds of this process and wall seconds spent in a `timed()` block."""
+
+    cpu_s: float = 0.0
+    wall_s: float = 0.0
+
+
+@contextmanager
+def timed() -> Iterator[Elapsed]:
+    """Measure a block. The app under TestClient runs in this process, so process CPU time is
+    the work done for the request, whatever else loads a shared machine; wall time catches
+    a request that waits instead of working."""
+    elapsed = Elapsed()
+    cpu_started, wall_started = time.process_time(), time.perf_counter()
+    try:
+        yield elapsed
+    finally:
+        elapsed.cpu_s = time.process_time() - cpu_started
+        elapsed.wall_s = time.perf_counter() - wall_started
 
 
 def count_rows(session: Session, table: type[SQLModel]) -> int:
@@ -275,10 +302,8 @@ class EventStreamListener:
                 return message
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):  # the server may have closed it first
             self._socket.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass  # the server closed it first
         self._thread.join(timeout=10)
         self._socket.close()
 
@@ -305,5 +330,7 @@ class EventStreamListener:
                 data.append(line.removeprefix("data:").strip())
             elif not line and (event or data):
                 payload = json.loads("\n".join(data)) if data else None
-                self.messages.put(StreamMessage(time.monotonic(), event or "message", payload, None))
+                self.messages.put(
+                    StreamMessage(time.monotonic(), event or "message", payload, None)
+                )
                 event, data = None, []

@@ -1,8 +1,13 @@
 """Plain factories for riders and volunteer teams."""
 
+from datetime import timedelta
+from functools import cache
+
 from sqlmodel import Session
 
-from app.accounts.models import AccountStatus
+from app.accounts.models import Account, AccountStatus, Role
+from app.core.config import Settings
+from app.core.security import hash_password, issue_token
 from app.riders.models import Platform, RiderProfile, RiderRole, Team
 from app.riders.service import register_rider
 from tests.factories import COMMUNITY, PASSWORD
@@ -47,3 +52,44 @@ def make_rider(
 def rider_phone(number: int) -> str:
     """A distinct valid mainland mobile number per test rider: 13900000001, …"""
     return f"139{number:08d}"
+
+
+@cache
+def _shared_password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+def make_many_riders(
+    session: Session, count: int, *, community: str = COMMUNITY
+) -> list[RiderProfile]:
+    """`count` active riders at once, sharing one password hash (hashing is slow on purpose)."""
+    profiles = []
+    for number in range(1, count + 1):
+        phone = rider_phone(number)
+        account = Account(
+            username=phone,
+            password_hash=_shared_password_hash(),
+            role=Role.RIDER,
+            status=AccountStatus.ACTIVE,
+            display_name=f"骑手{number}",
+        )
+        session.add(account)
+        session.flush()
+        assert account.id is not None
+        profile = RiderProfile(
+            account_id=account.id,
+            name=f"骑手{number}",
+            phone=phone,
+            platform=Platform.ELEME,
+            community_code=community,
+        )
+        session.add(profile)
+        profiles.append(profile)
+    session.commit()
+    return profiles
+
+
+def token_headers(settings: Settings, account_id: int) -> dict[str, str]:
+    """Authorization headers for an account without a password login (which is slow)."""
+    token = issue_token(account_id, secret_key=settings.secret_key, lifetime=timedelta(hours=1))
+    return {"Authorization": f"Bearer {token.access_token}"}

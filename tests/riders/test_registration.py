@@ -1,6 +1,6 @@
 """报到备案: self-registration, review by the community's coordinator, the rider's profile."""
 
-import threading
+from functools import partial
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -16,6 +16,7 @@ from tests.factories import (
     make_account,
     seed_grids,
 )
+from tests.points.factories import run_together
 from tests.riders.factories import make_rider, make_team
 
 REGISTRATION = {
@@ -113,21 +114,10 @@ def test_two_coordinators_approving_at_once_decide_exactly_once(
     make_account(session, Role.COORDINATOR, "first", areas=(COMMUNITY,))
     make_account(session, Role.COORDINATOR, "second", areas=(TOWN,))
     rider = make_rider(session, "13800000001", active=False)
-    headers = [login(client, "first"), login(client, "second")]
-    barrier = threading.Barrier(len(headers))
-    statuses: list[int] = []
-
-    def approve(caller: dict[str, str]) -> None:
-        barrier.wait()
-        response = client.post(f"/api/v1/riders/{rider.account_id}/approve", headers=caller)
-        statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=approve, args=(h,)) for h in headers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(statuses) == [200, 409]
+    url = f"/api/v1/riders/{rider.account_id}/approve"
+    callers = [login(client, "first"), login(client, "second")]
+    responses = run_together([partial(client.post, url, headers=h) for h in callers])
+    assert sorted(r.status_code for r in responses) == [200, 409]
 
 
 def test_rider_sees_own_full_phone_and_changes_team_and_roles(

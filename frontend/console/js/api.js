@@ -16,7 +16,7 @@ export class ApiError extends Error {
 }
 
 /** `path` with the query parameters that have a value. */
-export function withQuery(path, query = {}) {
+function withQuery(path, query = {}) {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null || value === '') continue;

@@ -3,7 +3,7 @@
 import { request } from './api.js';
 import { clearSession, saveSession } from './session.js';
 
-export const STAFF_ROLES = new Set(['admin', 'coordinator', 'unit']);
+const STAFF_ROLES = new Set(['admin', 'coordinator', 'unit']);
 
 /** Log in with the OAuth2 password form; resolves with the account or throws. */
 export async function logIn(username, password) {

@@ -5,12 +5,20 @@ import { label, t } from './i18n.js';
 
 /** A report (case) status badge: 待受理, 已派遣, … */
 export function reportStatusBadge(status) {
-  return h('span', { className: `badge report-${status}`, dataset: { status } }, label('status', status));
+  return h(
+    'span',
+    { className: `badge report-${status}`, dataset: { status } },
+    label('status', status),
+  );
 }
 
 /** A task status badge: 待接单, 处置中, … */
 export function taskStatusBadge(status) {
-  return h('span', { className: `badge task-${status}`, dataset: { status } }, label('task_status', status));
+  return h(
+    'span',
+    { className: `badge task-${status}`, dataset: { status } },
+    label('task_status', status),
+  );
 }
 
 /** The red 紧急 flag. */

@@ -16,7 +16,11 @@ function markTitle(on) {
 
 /** The alerts area; `show(report)` adds an alert for a newly arrived urgent report. */
 export function createUrgentBanner(onOpen) {
-  const region = h('section', { className: 'urgent-banner', 'aria-live': 'assertive', 'aria-label': t('urgent.region') });
+  const region = h('section', {
+    className: 'urgent-banner',
+    'aria-live': 'assertive',
+    'aria-label': t('urgent.region'),
+  });
 
   function dismiss(alert) {
     alert.remove();
@@ -34,7 +38,9 @@ export function createUrgentBanner(onOpen) {
       h(
         'span',
         { className: 'urgent-alert-text' },
-        [categoryName(categories, report.category), where, formatTime(report.created_at)].filter(Boolean).join(' · '),
+        [categoryName(categories, report.category), where, formatTime(report.created_at)]
+          .filter(Boolean)
+          .join(' · '),
       ),
       report.description ? h('span', { className: 'urgent-alert-desc' }, report.description) : null,
       h('span', { className: 'spacer' }),
@@ -52,7 +58,13 @@ export function createUrgentBanner(onOpen) {
       ),
       h(
         'button',
-        { type: 'button', className: 'btn-icon', 'aria-label': t('action.dismiss'), title: t('action.dismiss'), onclick: () => dismiss(alert) },
+        {
+          type: 'button',
+          className: 'btn-icon',
+          'aria-label': t('action.dismiss'),
+          title: t('action.dismiss'),
+          onclick: () => dismiss(alert),
+        },
         '×',
       ),
     );

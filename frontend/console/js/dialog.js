@@ -8,18 +8,30 @@ function control(spec) {
   const common = { name: spec.name, required: spec.required || undefined };
   switch (spec.type) {
     case 'textarea':
-      return h('textarea', { ...common, rows: spec.rows || 4, maxlength: spec.maxLength, value: spec.value ?? '' });
+      return h('textarea', {
+        ...common,
+        rows: spec.rows || 4,
+        maxlength: spec.maxLength,
+        value: spec.value ?? '',
+      });
     case 'select':
       return h(
         'select',
         common,
         spec.placeholder ? h('option', { value: '' }, spec.placeholder) : null,
-        spec.options.map((o) => h('option', { value: o.value, selected: o.value === spec.value || undefined }, o.label)),
+        spec.options.map((o) =>
+          h('option', { value: o.value, selected: o.value === spec.value || undefined }, o.label),
+        ),
       );
     case 'checkbox':
       return h('input', { ...common, type: 'checkbox', checked: Boolean(spec.value) });
     case 'file':
-      return h('input', { ...common, type: 'file', accept: spec.accept, multiple: spec.multiple || undefined });
+      return h('input', {
+        ...common,
+        type: 'file',
+        accept: spec.accept,
+        multiple: spec.multiple || undefined,
+      });
     default:
       return h('input', {
         ...common,
@@ -66,7 +78,15 @@ function isEmpty(value) {
  * Open a modal form. `fields`: [{name, label, type, required, options, value, hint, …}].
  * `onSubmit(values)` sends it; its result resolves the returned promise (null when cancelled).
  */
-export function openForm({ title, intro = null, fields, submitLabel, danger = false, onSubmit, onChange }) {
+export function openForm({
+  title,
+  intro = null,
+  fields,
+  submitLabel,
+  danger = false,
+  onSubmit,
+  onChange,
+}) {
   return new Promise((resolve) => {
     const inputs = new Map();
     const wrappers = new Map();
@@ -78,7 +98,11 @@ export function openForm({ title, intro = null, fields, submitLabel, danger = fa
       if (spec.type === 'file') input.after(filePreview(input, previewUrls));
     }
     const formError = h('div', { className: 'form-error', role: 'alert' });
-    const submit = h('button', { type: 'submit', className: danger ? 'btn btn-danger' : 'btn btn-primary' }, submitLabel);
+    const submit = h(
+      'button',
+      { type: 'submit', className: danger ? 'btn btn-danger' : 'btn btn-primary' },
+      submitLabel,
+    );
     const cancel = h('button', { type: 'button', className: 'btn' }, t('action.cancel'));
     const form = h(
       'form',
@@ -92,7 +116,8 @@ export function openForm({ title, intro = null, fields, submitLabel, danger = fa
     const dialog = h('dialog', { className: 'dialog', 'aria-label': title }, form);
     document.body.append(dialog);
 
-    const values = () => Object.fromEntries(fields.map((s) => [s.name, readValue(s, inputs.get(s.name))]));
+    const values = () =>
+      Object.fromEntries(fields.map((s) => [s.name, readValue(s, inputs.get(s.name))]));
     let settled = false;
     const close = (result) => {
       if (settled) return;

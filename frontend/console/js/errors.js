@@ -21,7 +21,9 @@ export function fieldErrors(error) {
   const byField = {};
   if (error instanceof ApiError) {
     for (const { field, message } of error.errors) {
-      const name = String(field || '').split('.').pop();
+      const name = String(field || '')
+        .split('.')
+        .pop();
       if (name) byField[name] = message;
     }
   }

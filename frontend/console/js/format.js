@@ -47,15 +47,6 @@ export function formatPoint(lat, lon) {
   return `${Number(lat).toFixed(6)}, ${Number(lon).toFixed(6)}`;
 }
 
-/** A value for <input type="datetime-local"> from a Date (local time). */
-export function toLocalInputValue(date) {
-  const pad = (n) => String(n).padStart(2, '0');
-  return (
-    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
-    `T${pad(date.getHours())}:${pad(date.getMinutes())}`
-  );
-}
-
 /** ISO 8601 with offset from a datetime-local input value (local time); null when empty. */
 export function fromLocalInputValue(value) {
   if (!value) return null;

@@ -4,7 +4,7 @@ import en from './i18n/en.js';
 import zhCN from './i18n/zh-CN.js';
 
 const KEY = 'tantou.console.lang';
-export const LANGUAGES = { 'zh-CN': zhCN, en };
+const LANGUAGES = { 'zh-CN': zhCN, en };
 const listeners = new Set();
 
 let current = LANGUAGES[localStorage.getItem(KEY)] ? localStorage.getItem(KEY) : 'zh-CN';

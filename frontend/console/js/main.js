@@ -66,7 +66,8 @@ function showLogin() {
   renderLogin(root, () => {
     const { path } = currentLocation();
     const account = currentAccount();
-    if (path === '/' || !allows(account.role, path)) navigate(homeFor(account.role), {}, { replace: true });
+    if (path === '/' || !allows(account.role, path))
+      navigate(homeFor(account.role), {}, { replace: true });
     else render();
   });
 }

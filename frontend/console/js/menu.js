@@ -14,7 +14,13 @@ const ITEMS = [
   { path: '/categories', key: 'nav.categories', roles: ['admin'], group: 'admin' },
   { path: '/rewards', key: 'nav.rewards', roles: ['admin'], group: 'admin' },
   // Shown only when the server offers integrations (GET answers 200).
-  { path: '/integrations', key: 'nav.integrations', roles: ['admin'], group: 'admin', probe: '/api-keys' },
+  {
+    path: '/integrations',
+    key: 'nav.integrations',
+    roles: ['admin'],
+    group: 'admin',
+    probe: '/api-keys',
+  },
 ];
 
 /** The menu entries for a role, in order. */

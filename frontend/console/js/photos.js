@@ -14,21 +14,41 @@ export function photoStrip(photos, caption) {
       const alt = t('photo.alt', { n: index + 1, caption });
       return h(
         'button',
-        { type: 'button', className: 'thumb-button', title: t('photo.open'), onclick: () => openLightbox(photo, alt) },
-        h('img', { src: photo.thumbnail_url || photo.url, alt, loading: 'lazy', className: 'thumb' }),
+        {
+          type: 'button',
+          className: 'thumb-button',
+          title: t('photo.open'),
+          onclick: () => openLightbox(photo, alt),
+        },
+        h('img', {
+          src: photo.thumbnail_url || photo.url,
+          alt,
+          loading: 'lazy',
+          className: 'thumb',
+        }),
       );
     }),
   );
 }
 
 /** Show one photo's display copy over the page. */
-export function openLightbox(photo, alt) {
+function openLightbox(photo, alt) {
   const size = photo.width && photo.height ? `${photo.width} × ${photo.height}` : '';
-  const close = h('button', { type: 'button', className: 'btn', onclick: () => dialog.close() }, t('action.close'));
+  const close = h(
+    'button',
+    { type: 'button', className: 'btn', onclick: () => dialog.close() },
+    t('action.close'),
+  );
   const dialog = h(
     'dialog',
     { className: 'lightbox', 'aria-label': alt },
-    h('img', { src: photo.url, alt, className: 'lightbox-image', width: photo.width, height: photo.height }),
+    h('img', {
+      src: photo.url,
+      alt,
+      className: 'lightbox-image',
+      width: photo.width,
+      height: photo.height,
+    }),
     h('div', { className: 'lightbox-bar' }, h('span', { className: 'muted' }, size), close),
   );
   dialog.addEventListener('close', () => dialog.remove());

@@ -25,7 +25,9 @@ export function match(path) {
   for (const { name, keys, regex } of routes) {
     const found = regex.exec(path);
     if (found) {
-      const params = Object.fromEntries(keys.map((key, i) => [key, decodeURIComponent(found[i + 1])]));
+      const params = Object.fromEntries(
+        keys.map((key, i) => [key, decodeURIComponent(found[i + 1])]),
+      );
       return { name, params };
     }
   }
@@ -35,7 +37,9 @@ export function match(path) {
 /** Go to a path ('/queue', {status: 'accepted'}); `replace` keeps the history entry. */
 export function navigate(path, query = {}, { replace = false } = {}) {
   const search = new URLSearchParams(
-    Object.entries(query).filter(([, value]) => value !== undefined && value !== null && value !== ''),
+    Object.entries(query).filter(
+      ([, value]) => value !== undefined && value !== null && value !== '',
+    ),
   ).toString();
   const hash = `#${path}${search ? `?${search}` : ''}`;
   if (hash === location.hash) {

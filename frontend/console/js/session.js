@@ -13,11 +13,6 @@ function read() {
   return null;
 }
 
-/** The current session or null when logged out or expired. */
-export function currentSession() {
-  return read();
-}
-
 /** The bearer token, or null. */
 export function accessToken() {
   return read()?.token ?? null;

@@ -50,7 +50,11 @@ export function createShell(account, { onLogout, onOpenReport, live }) {
     ),
   );
   const liveIndicator = live
-    ? h('span', { className: 'live', dataset: { streamState: streamState() }, title: t('live.title') }, t('live.label'))
+    ? h(
+        'span',
+        { className: 'live', dataset: { streamState: streamState() }, title: t('live.title') },
+        t('live.label'),
+      )
     : null;
   const banner = createUrgentBanner(onOpenReport);
   const view = h('main', { id: 'view', className: 'view', tabindex: '-1' });
@@ -76,7 +80,11 @@ export function createShell(account, { onLogout, onOpenReport, live }) {
         h('span', { className: 'who-name' }, account.username),
         h('span', { className: 'who-role' }, label('role', account.role)),
       ),
-      h('button', { type: 'button', className: 'btn btn-ghost', onclick: onLogout }, t('action.logout')),
+      h(
+        'button',
+        { type: 'button', className: 'btn btn-ghost', onclick: onLogout },
+        t('action.logout'),
+      ),
     ),
     h('div', { className: 'frame' }, nav, h('div', { className: 'content' }, banner.element, view)),
   );

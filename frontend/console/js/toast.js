@@ -15,7 +15,11 @@ function region() {
 
 /** Show `message`; kind is 'ok' or 'error'. */
 export function toast(message, kind = 'ok') {
-  const item = h('div', { className: `toast toast-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, message);
+  const item = h(
+    'div',
+    { className: `toast toast-${kind}`, role: kind === 'error' ? 'alert' : 'status' },
+    message,
+  );
   region().append(item);
   setTimeout(() => item.remove(), SHOW_MS);
 }

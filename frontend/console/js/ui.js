@@ -6,21 +6,38 @@ import { t } from './i18n.js';
 
 /** A page heading with optional actions on the right. */
 export function pageHeader(title, ...actions) {
-  return h('div', { className: 'page-header' }, h('h1', {}, title), h('div', { className: 'page-actions' }, actions));
+  return h(
+    'div',
+    { className: 'page-header' },
+    h('h1', {}, title),
+    h('div', { className: 'page-actions' }, actions),
+  );
 }
 
 /** A titled panel. */
 export function panel(title, ...children) {
-  return h('section', { className: 'panel' }, title ? h('h2', { className: 'panel-title' }, title) : null, children);
+  return h(
+    'section',
+    { className: 'panel' },
+    title ? h('h2', { className: 'panel-title' }, title) : null,
+    children,
+  );
 }
 
 /**
  * A dense table. `columns`: [{title, cell(row) -> node|string, className}]; `rowProps(row)` adds
  * attributes to each <tr>. Returns {element, tbody, addRows(rows, {prepend}), rowFor(row)}.
  */
-export function dataTable(columns, { rowProps = () => ({}), emptyText = t('table.empty'), caption = null } = {}) {
+export function dataTable(
+  columns,
+  { rowProps = () => ({}), emptyText = t('table.empty'), caption = null } = {},
+) {
   const tbody = h('tbody');
-  const empty = h('tr', { className: 'empty-row' }, h('td', { colspan: columns.length }, emptyText));
+  const empty = h(
+    'tr',
+    { className: 'empty-row' },
+    h('td', { colspan: columns.length }, emptyText),
+  );
   tbody.append(empty);
   const rowFor = (row) =>
     h(
@@ -35,7 +52,17 @@ export function dataTable(columns, { rowProps = () => ({}), emptyText = t('table
       'table',
       { className: 'data-table' },
       caption ? h('caption', { className: 'sr-only' }, caption) : null,
-      h('thead', {}, h('tr', {}, columns.map((column) => h('th', { scope: 'col', className: column.className || '' }, column.title)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          columns.map((column) =>
+            h('th', { scope: 'col', className: column.className || '' }, column.title),
+          ),
+        ),
+      ),
       tbody,
     ),
   );
@@ -68,16 +95,22 @@ export function errorBox(error, retry = null) {
     'div',
     { className: 'error-box', role: 'alert' },
     h('span', {}, describeError(error)),
-    retry ? h('button', { type: 'button', className: 'btn', onclick: retry }, t('action.retry')) : null,
+    retry
+      ? h('button', { type: 'button', className: 'btn', onclick: retry }, t('action.retry'))
+      : null,
   );
 }
 
 /** <option>s for [{value, label, group?}], options with a `group` gathered under <optgroup>s. */
-export function selectOptions(options, value) {
+function selectOptions(options, value) {
   const groups = new Map();
   const nodes = [];
   for (const o of options) {
-    const option = h('option', { value: o.value, selected: o.value === (value ?? '') || undefined }, o.label);
+    const option = h(
+      'option',
+      { value: o.value, selected: o.value === (value ?? '') || undefined },
+      o.label,
+    );
     if (!o.group) {
       nodes.push(option);
       continue;
@@ -93,7 +126,11 @@ export function selectOptions(options, value) {
 
 /** A labelled <select> for a filter bar. */
 export function filterSelect(labelText, name, options, value, onChange) {
-  const select = h('select', { name, onchange: (event) => onChange(event.target.value) }, selectOptions(options, value));
+  const select = h(
+    'select',
+    { name, onchange: (event) => onChange(event.target.value) },
+    selectOptions(options, value),
+  );
   return h('label', { className: 'filter' }, h('span', {}, labelText), select);
 }
 

@@ -32,7 +32,7 @@ addRoute("/new/send", reviewView, { chrome: false });
 addRoute("/reports", reportsView, { tab: "reports" });
 addRoute("/reports/:id", reportView, { tab: "reports" });
 addRoute("/tasks", tasksView, { tab: "tasks" });
-addRoute("/verifications/:id", verificationView, { tab: "tasks" });
+addRoute("/verifications/:id", verificationView, { tab: "tasks", chrome: false });
 addRoute("/notices", noticesView, { tab: "tasks" });
 addRoute("/notices/:id", noticeView, { tab: "tasks" });
 addRoute("/points", pointsView, { tab: "points" });
@@ -49,6 +49,7 @@ const TABS = [
 
 const main = document.getElementById("main");
 let stopView = null;
+let firstView = true;
 
 function drawShell() {
   const other = getLang() === "zh-CN" ? "en" : "zh-CN";
@@ -93,6 +94,9 @@ function show(match) {
   }
   document.getElementById("bell").hidden = !isLoggedIn();
   window.scrollTo(0, 0);
+  // After a navigation, screen readers start reading the new screen rather than the old spot.
+  if (!firstView) main.focus({ preventScroll: true });
+  firstView = false;
   stopView = match.route.view({ root: view, params: match.params, query: match.query, me: cachedMe() });
   if (isLoggedIn() && match.route.chrome !== false) refreshUnread();
   return undefined;

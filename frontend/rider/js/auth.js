@@ -5,6 +5,7 @@ import { setMeta } from "./outbox-store.js";
 import { getToken, setToken } from "./token.js";
 
 const ME_KEY = "tantou.me";
+export const ACCOUNT_EVENT = "tantou:account";
 
 /** Log in with phone and password; resolves with the account (GET /me). */
 export async function logIn(username, password) {
@@ -14,11 +15,13 @@ export async function logIn(username, password) {
   return refreshMe();
 }
 
-/** The account as the server sees it now; remembered for starting without a network. */
+/** The account as the server sees it now; remembered for starting without a network, and
+ * announced (a fresh login may have reports waiting to go). */
 export async function refreshMe() {
   const me = await api("/me");
   localStorage.setItem(ME_KEY, JSON.stringify(me));
   await setMeta("account_id", me.id);
+  window.dispatchEvent(new Event(ACCOUNT_EVENT));
   return me;
 }
 

@@ -2,8 +2,8 @@
 
 import { exifSegment, withExifSegment } from "./exif.js";
 
-export const MAX_EDGE_PX = 2048;
-export const JPEG_QUALITY = 0.8;
+const MAX_EDGE_PX = 2048;
+const JPEG_QUALITY = 0.8;
 
 /**
  * A photo ready for the outbox: {buffer, type, name, exif}. `exif` is the original EXIF block

@@ -3,7 +3,7 @@
 import { api } from "./api.js";
 
 const KEY = "tantou.categories";
-export const EMERGENCY_GROUP = "04";
+const EMERGENCY_GROUP = "04";
 let byCode = null;
 
 /** The active categories from the server, else the last ones seen. */

@@ -1,4 +1,4 @@
-// Building DOM nodes without innerHTML: every string becomes a text node, so server text is inert.
+// Building DOM nodes from text and elements only (no markup is ever parsed), so server text is inert.
 
 /**
  * h("button", {class: "big", onclick: fn, "aria-label": "…"}, "text", childNode, [more]).

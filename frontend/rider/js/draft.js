@@ -3,6 +3,8 @@
 import { shrinkPhoto } from "./camera.js";
 
 let draft = null;
+// Photos shrink one at a time: a decoded 12 MP photo takes ~50 MB, too much to hold six at once.
+let shrinking = Promise.resolve();
 
 /** Start a new report from the camera's files. */
 export function startDraft(files) {
@@ -17,11 +19,13 @@ export function currentDraft() {
   return draft;
 }
 
-/** Add more photos; each starts shrinking at once so that sending does not wait for it. */
+/** Add more photos; they start shrinking at once so that sending need not wait for them. */
 export function addPhotos(files) {
   for (const file of files) {
     const index = draft.photos.length;
-    draft.photos.push({ url: URL.createObjectURL(file), ready: shrinkPhoto(file, index) });
+    const ready = shrinking.catch(() => {}).then(() => shrinkPhoto(file, index));
+    shrinking = ready;
+    draft.photos.push({ url: URL.createObjectURL(file), ready });
   }
 }
 

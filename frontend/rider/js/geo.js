@@ -79,7 +79,7 @@ export async function locateFix(here) {
 }
 
 /** Metres between two {lat, lon} points (equirectangular: fine at street scale). */
-export function distanceM(a, b) {
+function distanceM(a, b) {
   const rad = Math.PI / 180;
   const x = (b.lon - a.lon) * rad * Math.cos(((a.lat + b.lat) / 2) * rad);
   const y = (b.lat - a.lat) * rad;

@@ -8,7 +8,7 @@ export const META = "meta";
 let opening = null;
 
 /** The app's database, created on first use. */
-export function openDb() {
+function openDb() {
   opening ??= new Promise((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, DB_VERSION);
     request.onupgradeneeded = () => {

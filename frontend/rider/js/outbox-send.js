@@ -4,7 +4,7 @@
 import { NetworkError } from "./errors.js";
 import { REFUSED, SENDING, WAITING, listRecords, removeRecord, updateRecord } from "./outbox-store.js";
 
-export const REPORTS_URL = "/api/v1/reports";
+const REPORTS_URL = "/api/v1/reports";
 const LOCK_NAME = "tantou-outbox";
 const FIRST_RETRY_MS = 5_000;
 const MAX_RETRY_MS = 5 * 60_000;
@@ -35,7 +35,7 @@ export function refusalOf(status, body) {
 }
 
 /** The multipart body of a stored report. */
-export function formDataOf(record) {
+function formDataOf(record) {
   const form = new FormData();
   for (const [name, value] of Object.entries(record.fields)) {
     if (value !== null && value !== undefined && value !== "") form.append(name, String(value));

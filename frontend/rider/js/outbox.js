@@ -2,13 +2,14 @@
 // online, visible again, a retry timer, Background Sync), and tell the screens what happened.
 
 import { UNAUTHORIZED_EVENT } from "./api.js";
-import { cachedMe } from "./auth.js";
+import { ACCOUNT_EVENT, cachedMe } from "./auth.js";
 import { flushOutbox } from "./outbox-send.js";
 import { REFUSED, addRecord, listRecords, removeRecord } from "./outbox-store.js";
 import { getToken } from "./token.js";
 import { xhrTransport } from "./upload.js";
 
 const SYNC_TAG = "outbox";
+const BUSY_RECHECK_MS = 3000;
 const listeners = new Set();
 const progressByClientId = new Map();
 const sentThisSession = [];
@@ -43,7 +44,7 @@ export async function queueReport(fields, photos) {
 }
 
 /** Send what is waiting; `force` ignores the back-off (the network just came back). */
-export function flush({ force = false } = {}) {
+function flush({ force = false } = {}) {
   if (running) {
     runAgain = true;
     return running;
@@ -56,6 +57,9 @@ export function flush({ force = false } = {}) {
         token: getToken(), accountId: cachedMe()?.id, transport: xhrTransport, notify: hear, force,
       });
     } while (runAgain && result === "done");
+    // Another tab or the service worker is sending: look again shortly, in case its news is lost.
+    if (result === "busy") scheduleRetry(Date.now() + BUSY_RECHECK_MS);
+    announce({ type: "flushed", result });
     return result;
   })().finally(() => { running = null; });
   return running;
@@ -93,9 +97,11 @@ export async function dismissRefused(record) {
   announce({ type: "dismissed", clientId: record.client_id });
 }
 
-/** Start sending on load, when the network returns, when the app is shown, and on SW news. */
+/** Start sending on load, when the network returns, when the app is shown, after a login, and
+ * on news from the service worker. */
 export function startOutbox() {
   window.addEventListener("online", () => flush({ force: true }));
+  window.addEventListener(ACCOUNT_EVENT, () => flush());
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") flush();
   });

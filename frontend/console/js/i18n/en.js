@@ -67,9 +67,8 @@ export default {
   'event.task_completed': 'Unit completed the task',
   'event.task_reopened': 'Task reopened',
   'event.task_overdue': 'Task overdue',
-  'event.rated': 'Reporter rated it',
-  'event.reopened': 'Reporter says it is not fixed',
-  'event.merged_in': 'A duplicate was merged in',
+  'event.task_escalated': 'Overdue task escalated to the street',
+  'event.verification_submitted': 'Rider checked on site',
 
   'unit_type.property': 'Property management',
   'unit_type.owners_committee': "Owners' committee",
@@ -119,7 +118,7 @@ export default {
   'action.logout': 'Sign out',
   'action.refresh': 'Refresh',
   'action.retry': 'Retry',
-  'action.back_to_queue': 'Back to the queue',
+  'action.back': 'Back',
   'action.back_to_tasks': 'Back to my tasks',
 
   'done.accept': 'Accepted: it is now a case',
@@ -171,7 +170,8 @@ export default {
 
   'queue.empty': 'No reports match',
   'queue.unassigned_empty': 'No unassigned reports',
-  'queue.unassigned_intro': 'Reports whose point lies in no grid, filed under the nearest community. Check the location before acting.',
+  'queue.unassigned_intro':
+    'Reports whose point lies in no grid, filed under the nearest community. Check the location before acting.',
   'queue.load_more': 'Load more',
   'queue.shown': '{n} shown',
 
@@ -196,6 +196,7 @@ export default {
   'report.details': 'Details',
   'report.photos': 'Photos',
   'report.after_photos': 'After photos',
+  'report.check_photos': 'Check photos',
   'report.location': 'Location',
   'report.point': 'Point (lat, lon)',
   'report.accuracy': 'Accuracy',
@@ -261,7 +262,8 @@ export default {
   'my_tasks.return_title': 'Return task #{id}',
   'my_tasks.return_reason': 'Reason',
 
-  'riders.intro': 'Riders register in the Tantou app; the coordinator of their community reviews them. Phones are masked.',
+  'riders.intro':
+    'Riders register in the Tantou app; the coordinator of their community reviews them. Phones are masked.',
   'riders.status': 'Review status',
   'riders.name': 'Name',
   'riders.phone': 'Phone',

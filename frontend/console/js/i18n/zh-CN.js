@@ -67,9 +67,8 @@ export default {
   'event.task_completed': '单位办结',
   'event.task_reopened': '任务重新打开',
   'event.task_overdue': '任务超期',
-  'event.rated': '上报人评价',
-  'event.reopened': '上报人反映未解决',
-  'event.merged_in': '合并了重复上报',
+  'event.task_escalated': '任务超期已上报街道',
+  'event.verification_submitted': '骑手现场核查',
 
   'unit_type.property': '物业服务企业',
   'unit_type.owners_committee': '业主委员会',
@@ -119,7 +118,7 @@ export default {
   'action.logout': '退出登录',
   'action.refresh': '刷新',
   'action.retry': '重试',
-  'action.back_to_queue': '返回队列',
+  'action.back': '返回',
   'action.back_to_tasks': '返回任务列表',
 
   'done.accept': '已受理，已转为案件',
@@ -196,6 +195,7 @@ export default {
   'report.details': '基本信息',
   'report.photos': '现场照片',
   'report.after_photos': '处置后照片',
+  'report.check_photos': '核查照片',
   'report.location': '位置',
   'report.point': '坐标（纬度, 经度）',
   'report.accuracy': '定位精度',

@@ -45,17 +45,36 @@ async function createKey() {
     title: t('integrations.key_create_title'),
     fields: [
       { name: 'name', label: t('integrations.key_name'), required: true, maxLength: 100 },
-      { name: 'scopes', label: t('integrations.key_scopes'), required: true, hint: t('integrations.key_scopes_hint') },
-      { name: 'community_code', label: t('integrations.key_area'), hint: t('integrations.key_area_hint') },
+      {
+        name: 'scopes',
+        label: t('integrations.key_scopes'),
+        required: true,
+        hint: t('integrations.key_scopes_hint'),
+      },
+      {
+        name: 'community_code',
+        label: t('integrations.key_area'),
+        hint: t('integrations.key_area_hint'),
+      },
     ],
     submitLabel: t('action.create'),
-    onSubmit: (v) => api.post('/api-keys', { name: v.name, scopes: listOf(v.scopes), community_code: v.community_code || null }),
+    onSubmit: (v) =>
+      api.post('/api-keys', {
+        name: v.name,
+        scopes: listOf(v.scopes),
+        community_code: v.community_code || null,
+      }),
   });
   if (!created) return;
   // The key is shown once: it must be copied now.
   await openForm({
     title: t('integrations.key_created'),
-    intro: h('div', {}, h('p', {}, t('integrations.key_once')), h('code', { className: 'secret' }, created.key || '')),
+    intro: h(
+      'div',
+      {},
+      h('p', {}, t('integrations.key_once')),
+      h('code', { className: 'secret' }, created.key || ''),
+    ),
     fields: [],
     submitLabel: t('action.close'),
     onSubmit: async () => true,
@@ -68,11 +87,23 @@ async function createWebhook() {
     title: t('integrations.hook_create_title'),
     fields: [
       { name: 'url', label: t('integrations.hook_url'), type: 'url', required: true },
-      { name: 'events', label: t('integrations.hook_events'), required: true, value: WEBHOOK_EVENTS.join(', '), hint: t('integrations.hook_events_hint') },
-      { name: 'secret', label: t('integrations.hook_secret'), required: true, hint: t('integrations.hook_secret_hint') },
+      {
+        name: 'events',
+        label: t('integrations.hook_events'),
+        required: true,
+        value: WEBHOOK_EVENTS.join(', '),
+        hint: t('integrations.hook_events_hint'),
+      },
+      {
+        name: 'secret',
+        label: t('integrations.hook_secret'),
+        required: true,
+        hint: t('integrations.hook_secret_hint'),
+      },
     ],
     submitLabel: t('action.create'),
-    onSubmit: (v) => api.post('/webhooks', { url: v.url, events: listOf(v.events), secret: v.secret }),
+    onSubmit: (v) =>
+      api.post('/webhooks', { url: v.url, events: listOf(v.events), secret: v.secret }),
   });
   if (created) {
     toast(t('done.webhook_created'));
@@ -85,9 +116,17 @@ export async function renderIntegrations(root, { signal }) {
   const keys = dataTable(
     [
       { title: t('integrations.key_name'), cell: (k) => k.name },
-      { title: t('integrations.key_scopes'), className: 'mono', cell: (k) => (k.scopes || []).join(', ') },
+      {
+        title: t('integrations.key_scopes'),
+        className: 'mono',
+        cell: (k) => (k.scopes || []).join(', '),
+      },
       { title: t('integrations.key_area'), cell: (k) => k.community_code || '' },
-      { title: t('integrations.created_at'), className: 'col-time', cell: (k) => formatTime(k.created_at) },
+      {
+        title: t('integrations.created_at'),
+        className: 'col-time',
+        cell: (k) => formatTime(k.created_at),
+      },
       { title: '', cell: (k) => deleteButton(`/api-keys/${k.id}`, k.name) },
     ],
     { emptyText: t('integrations.no_keys') },
@@ -95,18 +134,53 @@ export async function renderIntegrations(root, { signal }) {
   const hooks = dataTable(
     [
       { title: t('integrations.hook_url'), className: 'mono', cell: (w) => w.url },
-      { title: t('integrations.hook_events'), className: 'mono', cell: (w) => (w.events || []).join(', ') },
-      { title: t('integrations.created_at'), className: 'col-time', cell: (w) => formatTime(w.created_at) },
+      {
+        title: t('integrations.hook_events'),
+        className: 'mono',
+        cell: (w) => (w.events || []).join(', '),
+      },
+      {
+        title: t('integrations.created_at'),
+        className: 'col-time',
+        cell: (w) => formatTime(w.created_at),
+      },
       { title: '', cell: (w) => deleteButton(`/webhooks/${w.id}`, w.url) },
     ],
     { emptyText: t('integrations.no_hooks') },
   );
   root.append(
     pageHeader(t('nav.integrations')),
-    panel(t('integrations.keys'), h('div', { className: 'panel-actions' }, h('button', { type: 'button', className: 'btn btn-primary', onclick: createKey }, t('integrations.key_create'))), keys.element),
-    panel(t('integrations.hooks'), h('div', { className: 'panel-actions' }, h('button', { type: 'button', className: 'btn btn-primary', onclick: createWebhook }, t('integrations.hook_create'))), hooks.element),
+    panel(
+      t('integrations.keys'),
+      h(
+        'div',
+        { className: 'panel-actions' },
+        h(
+          'button',
+          { type: 'button', className: 'btn btn-primary', onclick: createKey },
+          t('integrations.key_create'),
+        ),
+      ),
+      keys.element,
+    ),
+    panel(
+      t('integrations.hooks'),
+      h(
+        'div',
+        { className: 'panel-actions' },
+        h(
+          'button',
+          { type: 'button', className: 'btn btn-primary', onclick: createWebhook },
+          t('integrations.hook_create'),
+        ),
+      ),
+      hooks.element,
+    ),
   );
-  const [keyPage, hookPage] = await Promise.allSettled([api.get('/api-keys', {}, { signal }), api.get('/webhooks', {}, { signal })]);
+  const [keyPage, hookPage] = await Promise.allSettled([
+    api.get('/api-keys', {}, { signal }),
+    api.get('/webhooks', {}, { signal }),
+  ]);
   if (signal.aborted) return;
   if (keyPage.status === 'fulfilled') keys.addRows(keyPage.value.items);
   else root.append(errorBox(keyPage.reason));

@@ -36,10 +36,18 @@ export async function renderMyTasks(root, { query, signal }) {
       },
     }),
     columns: [
-      { title: t('task.id'), className: 'col-id', cell: (task) => h('a', { href: `#/my-tasks/${task.id}` }, `#${task.id}`) },
+      {
+        title: t('task.id'),
+        className: 'col-id',
+        cell: (task) => h('a', { href: `#/my-tasks/${task.id}` }, `#${task.id}`),
+      },
       ...caseColumns(categories),
       { title: t('task.status'), cell: (task) => taskStatusBadge(task.status) },
-      { title: t('task.due_at'), className: 'col-time', cell: (task) => [formatTime(task.due_at), task.overdue ? overdueBadge() : null] },
+      {
+        title: t('task.due_at'),
+        className: 'col-time',
+        cell: (task) => [formatTime(task.due_at), task.overdue ? overdueBadge() : null],
+      },
     ],
   });
 }
@@ -72,7 +80,15 @@ function unitCommands(task) {
           title: t('my_tasks.complete_title', { id: task.id }),
           fields: [
             { name: 'note', label: t('my_tasks.result_note'), type: 'textarea', rows: 3 },
-            { name: 'photo', label: t('my_tasks.after_photos'), type: 'file', accept: PHOTO_TYPES, multiple: true, required: true, hint: t('my_tasks.after_hint') },
+            {
+              name: 'photo',
+              label: t('my_tasks.after_photos'),
+              type: 'file',
+              accept: PHOTO_TYPES,
+              multiple: true,
+              required: true,
+              hint: t('my_tasks.after_hint'),
+            },
           ],
           submitLabel: t('action.complete'),
           onSubmit: (v) => {
@@ -92,7 +108,16 @@ function unitCommands(task) {
       run: () =>
         openForm({
           title: t('my_tasks.return_title', { id: task.id }),
-          fields: [{ name: 'reason', label: t('my_tasks.return_reason'), type: 'textarea', rows: 3, required: true, maxLength: 500 }],
+          fields: [
+            {
+              name: 'reason',
+              label: t('my_tasks.return_reason'),
+              type: 'textarea',
+              rows: 3,
+              required: true,
+              maxLength: 500,
+            },
+          ],
           submitLabel: t('action.return_task'),
           danger: true,
           onSubmit: (v) => api.post(`/tasks/${task.id}/return`, { reason: v.reason }),
@@ -127,6 +152,13 @@ function commandButtons(commands, reload) {
   );
 }
 
+/** The actions panel; on narrow screens it moves to the top of the page. */
+function commandsPanel(buttons) {
+  const element = panel(t('my_tasks.actions'), buttons);
+  element.classList.add('panel-commands');
+  return element;
+}
+
 /** Render one task of the unit with its case. */
 export function renderMyTask(root, { params, signal }) {
   async function load() {
@@ -142,11 +174,15 @@ export function renderMyTask(root, { params, signal }) {
     }
     const categories = await loadCategories().catch(() => null);
     if (signal.aborted) return;
-    const before = report.photos.filter((p) => !p.kind || p.kind === 'before');
+    const before = report.photos.filter((p) => p.kind === 'before');
     const after = report.photos.filter((p) => p.kind === 'after');
     root.replaceChildren(
       pageHeader(
-        [t('my_tasks.title', { id: task.id }), taskStatusBadge(task.status), task.overdue ? overdueBadge() : null],
+        [
+          t('my_tasks.title', { id: task.id }),
+          taskStatusBadge(task.status),
+          task.overdue ? overdueBadge() : null,
+        ],
         h('a', { href: '#/my-tasks', className: 'btn btn-ghost' }, t('action.back_to_tasks')),
       ),
       h(
@@ -158,26 +194,43 @@ export function renderMyTask(root, { params, signal }) {
           panel(
             t('my_tasks.case'),
             facts([
-              [t('report.id'), [`#${report.id} `, reportStatusBadge(report.status), report.urgent ? urgentBadge() : null]],
+              [
+                t('report.id'),
+                [
+                  `#${report.id} `,
+                  reportStatusBadge(report.status),
+                  report.urgent ? urgentBadge() : null,
+                ],
+              ],
               [t('report.category'), categoryName(categories, report.category)],
-              [t('report.description'), h('div', { className: 'prewrap' }, report.description || '—')],
-              [t('report.point'), h('span', { className: 'mono' }, formatPoint(report.lat, report.lon))],
+              [
+                t('report.description'),
+                h('div', { className: 'prewrap' }, report.description || '—'),
+              ],
+              [
+                t('report.point'),
+                h('span', { className: 'mono' }, formatPoint(report.lat, report.lon)),
+              ],
               [t('report.grid'), report.grid ? report.grid.name : t('report.unassigned')],
               [t('report.created_at'), formatTime(report.created_at)],
             ]),
           ),
           panel(t('report.photos'), photoStrip(before, t('report.photos'))),
-          after.length ? panel(t('report.after_photos'), photoStrip(after, t('report.after_photos'))) : null,
+          after.length
+            ? panel(t('report.after_photos'), photoStrip(after, t('report.after_photos')))
+            : null,
         ),
         h(
           'aside',
           { className: 'detail-side' },
-          panel(t('my_tasks.actions'), commandButtons(unitCommands(task), load)),
+          commandsPanel(commandButtons(unitCommands(task), load)),
           panel(
             t('my_tasks.task'),
             facts([
               [t('task.due_at'), formatTime(task.due_at)],
-              task.note ? [t('dispatch.note'), h('div', { className: 'prewrap' }, task.note)] : null,
+              task.note
+                ? [t('dispatch.note'), h('div', { className: 'prewrap' }, task.note)]
+                : null,
               task.return_reason ? [t('my_tasks.return_reason'), task.return_reason] : null,
               task.result_note ? [t('my_tasks.result_note'), task.result_note] : null,
             ]),

@@ -12,7 +12,9 @@ import { busy, dataTable, errorBox, pageHeader } from '../ui.js';
 
 function areaChoices(communities) {
   const streets = new Map();
-  communities.forEach((c) => c.street_code && streets.set(c.street_code, c.street_name || c.street_code));
+  communities.forEach(
+    (c) => c.street_code && streets.set(c.street_code, c.street_name || c.street_code),
+  );
   return [
     ...[...streets].map(([code, name]) => ({ value: code, label: name, group: t('area.streets') })),
     ...communities.map((c) => ({ value: c.code, label: c.name, group: t('area.communities') })),
@@ -25,10 +27,17 @@ function publishNotice(communities) {
     fields: [
       { name: 'title', label: t('notices.title'), required: true, maxLength: 100 },
       { name: 'body', label: t('notices.body'), type: 'textarea', rows: 8, required: true },
-      { name: 'area_code', label: t('notices.area'), type: 'select', placeholder: t('notices.all_my_areas'), options: areaChoices(communities) },
+      {
+        name: 'area_code',
+        label: t('notices.area'),
+        type: 'select',
+        placeholder: t('notices.all_my_areas'),
+        options: areaChoices(communities),
+      },
     ],
     submitLabel: t('notices.publish'),
-    onSubmit: (v) => api.post('/notices', { title: v.title, body: v.body, area_code: v.area_code || null }),
+    onSubmit: (v) =>
+      api.post('/notices', { title: v.title, body: v.body, area_code: v.area_code || null }),
   });
 }
 
@@ -55,16 +64,34 @@ export async function renderNotices(root, { signal }) {
   const reach = (n) => n.reach || {};
   const table = dataTable(
     [
-      { title: t('notices.title'), cell: (n) => [h('div', { className: 'strong' }, n.title), h('div', { className: 'muted clamp' }, n.body)] },
-      { title: t('notices.area'), cell: (n) => (n.area_code ? areaName.get(n.area_code) || n.area_code : t('notices.all_my_areas')) },
-      { title: t('notices.published_at'), className: 'col-time', cell: (n) => formatTime(n.published_at) },
+      {
+        title: t('notices.title'),
+        cell: (n) => [
+          h('div', { className: 'strong' }, n.title),
+          h('div', { className: 'muted clamp' }, n.body),
+        ],
+      },
+      {
+        title: t('notices.area'),
+        cell: (n) =>
+          n.area_code ? areaName.get(n.area_code) || n.area_code : t('notices.all_my_areas'),
+      },
+      {
+        title: t('notices.published_at'),
+        className: 'col-time',
+        cell: (n) => formatTime(n.published_at),
+      },
       { title: t('notices.audience'), cell: (n) => formatCount(reach(n).audience) },
       { title: t('notices.read'), cell: (n) => formatCount(reach(n).read) },
       { title: t('notices.shared'), cell: (n) => formatCount(reach(n).shared) },
     ],
     { emptyText: t('notices.empty') },
   );
-  const more = h('button', { type: 'button', className: 'btn', hidden: true }, t('queue.load_more'));
+  const more = h(
+    'button',
+    { type: 'button', className: 'btn', hidden: true },
+    t('queue.load_more'),
+  );
   const message = h('div');
   let cursor = null;
   async function loadPage() {
@@ -78,6 +105,11 @@ export async function renderNotices(root, { signal }) {
     }
   }
   more.addEventListener('click', () => busy(more, loadPage));
-  root.append(pageHeader(t('nav.notices'), add), message, table.element, h('div', { className: 'table-foot' }, more));
+  root.append(
+    pageHeader(t('nav.notices'), add),
+    message,
+    table.element,
+    h('div', { className: 'table-foot' }, more),
+  );
   loadPage();
 }

@@ -18,7 +18,11 @@ function target(item, account) {
 export function renderNotifications(root, { account, signal }) {
   const list = h('ul', { className: 'notifications' });
   const empty = h('p', { className: 'muted', hidden: true }, t('notifications.empty'));
-  const more = h('button', { type: 'button', className: 'btn', hidden: true }, t('queue.load_more'));
+  const more = h(
+    'button',
+    { type: 'button', className: 'btn', hidden: true },
+    t('queue.load_more'),
+  );
   const message = h('div');
   const markAll = h('button', { type: 'button', className: 'btn' }, t('notifications.mark_all'));
   let cursor = null;
@@ -33,8 +37,16 @@ export function renderNotifications(root, { account, signal }) {
     const unread = !n.read_at;
     const li = h(
       'li',
-      { className: unread ? 'notification unread' : 'notification', dataset: { notificationId: String(n.id) } },
-      h('div', { className: 'notification-head' }, h('strong', {}, language() === 'en' ? n.title_en : n.title_zh), h('time', { datetime: n.created_at }, formatTime(n.created_at))),
+      {
+        className: unread ? 'notification unread' : 'notification',
+        dataset: { notificationId: String(n.id) },
+      },
+      h(
+        'div',
+        { className: 'notification-head' },
+        h('strong', {}, language() === 'en' ? n.title_en : n.title_zh),
+        h('time', { datetime: n.created_at }, formatTime(n.created_at)),
+      ),
       n.body ? h('div', { className: 'notification-body' }, n.body) : null,
     );
     if (path || unread) {
@@ -76,6 +88,12 @@ export function renderNotifications(root, { account, signal }) {
     }),
   );
   more.addEventListener('click', () => busy(more, loadPage));
-  root.append(pageHeader(t('nav.notifications'), markAll), message, empty, list, h('div', { className: 'table-foot' }, more));
+  root.append(
+    pageHeader(t('nav.notifications'), markAll),
+    message,
+    empty,
+    list,
+    h('div', { className: 'table-foot' }, more),
+  );
   loadPage();
 }

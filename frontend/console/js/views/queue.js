@@ -31,14 +31,17 @@ function matchesFilters(report, filters, unassignedOnly) {
   if (filters.urgent === 'false') return false;
   if (unassignedOnly && report.grid) return false;
   // A street filter cannot be checked on the event alone; the banner still shows the report.
-  if (filters.grid && ![report.grid?.code, report.community?.code].includes(filters.grid)) return false;
+  if (filters.grid && ![report.grid?.code, report.community?.code].includes(filters.grid))
+    return false;
   return true;
 }
 
 /** Area filter choices: streets, communities and grids (the API takes any area code). */
 function areaOptions(communities, grids) {
   const streets = new Map();
-  communities.forEach((c) => c.street_code && streets.set(c.street_code, c.street_name || c.street_code));
+  communities.forEach(
+    (c) => c.street_code && streets.set(c.street_code, c.street_name || c.street_code),
+  );
   return [{ value: '', label: t('filter.all') }].concat(
     [...streets].map(([code, name]) => ({ value: code, label: name, group: t('area.streets') })),
     communities.map((c) => ({ value: c.code, label: c.name, group: t('area.communities') })),
@@ -68,20 +71,33 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
     category: query.category ?? '',
     urgent: query.urgent ?? '',
   };
-  const setFilter = (name, value) => navigate(path, { ...filters, [name]: value }, { replace: true });
+  const setFilter = (name, value) =>
+    navigate(path, { ...filters, [name]: value }, { replace: true });
 
   let categories = null;
   const seen = new Set();
   const table = dataTable(
     [
-      { title: t('report.id'), className: 'col-id', cell: (r) => h('a', { href: `#/reports/${r.id}` }, `#${r.id}`) },
+      {
+        title: t('report.id'),
+        className: 'col-id',
+        cell: (r) => h('a', { href: `#/reports/${r.id}` }, `#${r.id}`),
+      },
       { title: '', className: 'col-flag', cell: (r) => (r.urgent ? urgentBadge() : '') },
       { title: t('report.category'), cell: (r) => categoryName(categories, r.category) },
-      { title: t('report.description'), className: 'col-desc', cell: (r) => shorten(r.description) },
+      {
+        title: t('report.description'),
+        className: 'col-desc',
+        cell: (r) => shorten(r.description),
+      },
       { title: t('report.grid'), cell: gridCell },
       { title: t('report.channel'), cell: (r) => label('channel', r.channel) },
       { title: t('report.status'), cell: (r) => reportStatusBadge(r.status) },
-      { title: t('report.created_at'), className: 'col-time', cell: (r) => formatTime(r.created_at) },
+      {
+        title: t('report.created_at'),
+        className: 'col-time',
+        cell: (r) => formatTime(r.created_at),
+      },
     ],
     {
       emptyText: unassignedOnly ? t('queue.unassigned_empty') : t('queue.empty'),
@@ -97,7 +113,11 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
   );
 
   const shownCount = h('span', { className: 'muted', role: 'status' });
-  const moreButton = h('button', { type: 'button', className: 'btn', hidden: true }, t('queue.load_more'));
+  const moreButton = h(
+    'button',
+    { type: 'button', className: 'btn', hidden: true },
+    t('queue.load_more'),
+  );
   const message = h('div');
   const gridFilter = h('span');
   const categoryFilter = h('span');
@@ -108,13 +128,23 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
   append(root, [
     pageHeader(
       t(unassignedOnly ? 'nav.unassigned' : 'nav.queue'),
-      h('button', { type: 'button', className: 'btn', onclick: () => navigate(path, filters, { replace: true }) }, t('action.refresh')),
+      h(
+        'button',
+        {
+          type: 'button',
+          className: 'btn',
+          onclick: () => navigate(path, filters, { replace: true }),
+        },
+        t('action.refresh'),
+      ),
     ),
     unassignedOnly ? h('p', { className: 'page-intro' }, t('queue.unassigned_intro')) : null,
     h(
       'div',
       { className: 'filters', role: 'search' },
-      filterSelect(t('report.status'), 'status', statusOptions, filters.status, (v) => setFilter('status', v)),
+      filterSelect(t('report.status'), 'status', statusOptions, filters.status, (v) =>
+        setFilter('status', v),
+      ),
       gridFilter,
       categoryFilter,
       filterSelect(
@@ -182,21 +212,29 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
         t('report.category'),
         'category',
         [{ value: '', label: t('filter.all') }].concat(
-          [...(categories?.values() ?? [])].map((c) => ({ value: c.code, label: categoryName(categories, c.code) })),
+          [...(categories?.values() ?? [])].map((c) => ({
+            value: c.code,
+            label: categoryName(categories, c.code),
+          })),
         ),
         filters.category,
         (v) => setFilter('category', v),
       ),
     );
+    // The first page need not wait for the area choices.
+    const firstPage = loadMore();
     const [communities, grids] = await Promise.all([
       loadCommunities().catch(() => []),
       unassignedOnly ? [] : loadAreas('grid').catch(() => []),
     ]);
-    if (signal.aborted) return;
-    gridFilter.replaceChildren(
-      filterSelect(t('filter.area'), 'grid', areaOptions(communities, grids), filters.grid, (v) => setFilter('grid', v)),
-    );
-    await loadMore();
+    if (!signal.aborted) {
+      gridFilter.replaceChildren(
+        filterSelect(t('filter.area'), 'grid', areaOptions(communities, grids), filters.grid, (v) =>
+          setFilter('grid', v),
+        ),
+      );
+    }
+    await firstPage;
   }
   start();
 

@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { plainBadge } from '../badges.js';
 import { h } from '../dom.js';
+import { describeError } from '../errors.js';
 import { openForm } from '../dialog.js';
 import { formatCount, formatTime } from '../format.js';
 import { label, t } from '../i18n.js';
@@ -14,7 +15,11 @@ const STATUSES = ['pending', 'issued', 'cancelled'];
 
 function actions(redemption, reload) {
   if (redemption.status !== 'pending') return '';
-  const issue = h('button', { type: 'button', className: 'btn btn-primary btn-small', dataset: { command: 'issue' } }, t('redemptions.issue'));
+  const issue = h(
+    'button',
+    { type: 'button', className: 'btn btn-primary btn-small', dataset: { command: 'issue' } },
+    t('redemptions.issue'),
+  );
   issue.addEventListener('click', () =>
     busy(issue, async () => {
       try {
@@ -22,7 +27,7 @@ function actions(redemption, reload) {
         toast(t('done.redemption_issued'));
         reload();
       } catch (error) {
-        toast(error.detail || error.message, 'error');
+        toast(describeError(error), 'error');
       }
     }),
   );
@@ -36,7 +41,16 @@ function actions(redemption, reload) {
         const done = await openForm({
           title: t('redemptions.cancel_title'),
           intro: h('p', { className: 'muted' }, t('redemptions.cancel_intro')),
-          fields: [{ name: 'reason', label: t('redemptions.cancel_reason'), type: 'textarea', rows: 2, required: true, maxLength: 200 }],
+          fields: [
+            {
+              name: 'reason',
+              label: t('redemptions.cancel_reason'),
+              type: 'textarea',
+              rows: 2,
+              required: true,
+              maxLength: 200,
+            },
+          ],
           submitLabel: t('redemptions.cancel'),
           danger: true,
           onSubmit: (v) => api.post(`/redemptions/${redemption.id}/cancel`, { reason: v.reason }),
@@ -60,15 +74,32 @@ export function renderRedemptions(root, { query, signal }) {
     [
       { title: t('redemptions.id'), className: 'col-id', cell: (r) => `#${r.id}` },
       { title: t('redemptions.reward'), cell: (r) => r.reward_name },
-      { title: t('redemptions.rider'), cell: (r) => (r.rider ? `${r.rider.name} · ${r.rider.phone}` : '') },
+      {
+        title: t('redemptions.rider'),
+        cell: (r) => (r.rider ? `${r.rider.name} · ${r.rider.phone}` : ''),
+      },
       { title: t('redemptions.cost'), cell: (r) => formatCount(r.cost) },
-      { title: t('redemptions.status'), cell: (r) => plainBadge(label('redemption_status', r.status), r.status) },
-      { title: t('redemptions.created_at'), className: 'col-time', cell: (r) => formatTime(r.created_at) },
+      {
+        title: t('redemptions.status'),
+        cell: (r) => plainBadge(label('redemption_status', r.status), r.status),
+      },
+      {
+        title: t('redemptions.created_at'),
+        className: 'col-time',
+        cell: (r) => formatTime(r.created_at),
+      },
       { title: '', cell: (r) => actions(r, reload) },
     ],
-    { emptyText: t('redemptions.empty'), rowProps: (r) => ({ dataset: { redemptionId: String(r.id) } }) },
+    {
+      emptyText: t('redemptions.empty'),
+      rowProps: (r) => ({ dataset: { redemptionId: String(r.id) } }),
+    },
   );
-  const more = h('button', { type: 'button', className: 'btn', hidden: true }, t('queue.load_more'));
+  const more = h(
+    'button',
+    { type: 'button', className: 'btn', hidden: true },
+    t('queue.load_more'),
+  );
   const message = h('div');
   let cursor = null;
   async function loadPage() {
@@ -87,8 +118,12 @@ export function renderRedemptions(root, { query, signal }) {
     h(
       'div',
       { className: 'filters' },
-      filterSelect(t('redemptions.status'), 'status', STATUSES.map((s) => ({ value: s, label: label('redemption_status', s) })), status, (v) =>
-        navigate('/redemptions', { status: v }, { replace: true }),
+      filterSelect(
+        t('redemptions.status'),
+        'status',
+        STATUSES.map((s) => ({ value: s, label: label('redemption_status', s) })),
+        status,
+        (v) => navigate('/redemptions', { status: v }, { replace: true }),
       ),
     ),
     message,

@@ -35,7 +35,16 @@ export function commandsFor(report, { units, categories, nearby }) {
         openForm({
           title: t('triage.reject_title', { id }),
           intro: h('p', { className: 'muted' }, t('triage.reject_intro')),
-          fields: [{ name: 'reason', label: t('triage.reason'), type: 'textarea', rows: 3, required: true, maxLength: 500 }],
+          fields: [
+            {
+              name: 'reason',
+              label: t('triage.reason'),
+              type: 'textarea',
+              rows: 3,
+              required: true,
+              maxLength: 500,
+            },
+          ],
           submitLabel: t('action.reject'),
           danger: true,
           onSubmit: (v) => api.post(`/reports/${id}/reject`, { reason: v.reason }),
@@ -71,7 +80,8 @@ export function commandsFor(report, { units, categories, nearby }) {
           title: t('verify.approve_title', { id }),
           fields: [{ name: 'note', label: t('verify.note'), type: 'textarea', rows: 3 }],
           submitLabel: t('action.approve'),
-          onSubmit: (v) => api.post(`/reports/${id}/verify`, { approved: true, note: v.note || null }),
+          onSubmit: (v) =>
+            api.post(`/reports/${id}/verify`, { approved: true, note: v.note || null }),
         }),
     });
     commands.push({
@@ -81,7 +91,15 @@ export function commandsFor(report, { units, categories, nearby }) {
       run: () =>
         openForm({
           title: t('verify.rework_title', { id }),
-          fields: [{ name: 'note', label: t('verify.rework_note'), type: 'textarea', rows: 3, required: true }],
+          fields: [
+            {
+              name: 'note',
+              label: t('verify.rework_note'),
+              type: 'textarea',
+              rows: 3,
+              required: true,
+            },
+          ],
           submitLabel: t('action.rework'),
           danger: true,
           onSubmit: (v) => api.post(`/reports/${id}/verify`, { approved: false, note: v.note }),
@@ -93,7 +111,7 @@ export function commandsFor(report, { units, categories, nearby }) {
 }
 
 /** Merge into one of the open cases nearby. */
-export function openMerge(report, targets, categories) {
+function openMerge(report, targets, categories) {
   return openForm({
     title: t('triage.merge_title', { id: report.id }),
     intro: h('p', { className: 'muted' }, t('triage.merge_intro')),
@@ -106,13 +124,19 @@ export function openMerge(report, targets, categories) {
         placeholder: t('form.choose'),
         options: targets.map((r) => ({
           value: String(r.id),
-          label: `#${r.id} · ${categoryName(categories, r.category)} · ${label('status', r.status)} · ${formatTime(r.created_at)}`,
+          label: [
+            `#${r.id}`,
+            categoryName(categories, r.category),
+            label('status', r.status),
+            formatTime(r.created_at),
+          ].join(' · '),
         })),
       },
       { name: 'note', label: t('triage.note'), type: 'textarea', rows: 2 },
     ],
     submitLabel: t('action.merge'),
-    onSubmit: (v) => api.post(`/reports/${report.id}/merge`, { into: Number(v.into), note: v.note || null }),
+    onSubmit: (v) =>
+      api.post(`/reports/${report.id}/merge`, { into: Number(v.into), note: v.note || null }),
   });
 }
 
@@ -123,13 +147,18 @@ function unitOptions(units, preferredType) {
     const rank = (u) => (u.type === preferredType ? 0 : 1);
     return rank(a) - rank(b) || a.name.localeCompare(b.name, 'zh-CN');
   });
-  return list.map((u) => ({ value: u.code, label: `${u.name}（${label('unit_type', u.type)}）` }));
+  return list.map((u) => ({
+    value: u.code,
+    label: `${u.name}（${label('unit_type', u.type)}）`,
+  }));
 }
 
 /** Send the case to a handling unit. */
-export function openDispatch(report, units, categories) {
+function openDispatch(report, units, categories) {
   const category = categories?.get(report.category);
-  const limit = category ? t('dispatch.due_default', { hours: category.time_limit_hours }) : t('dispatch.due_default_plain');
+  const limit = category
+    ? t('dispatch.due_default', { hours: category.time_limit_hours })
+    : t('dispatch.due_default_plain');
   return openForm({
     title: t('dispatch.title', { id: report.id }),
     fields: [

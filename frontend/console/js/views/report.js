@@ -6,6 +6,7 @@ import { h } from '../dom.js';
 import { formatPoint, formatTime } from '../format.js';
 import { label, t } from '../i18n.js';
 import { photoStrip } from '../photos.js';
+import { homeFor } from '../menu.js';
 import { categoryName, loadCategories, loadUnits } from '../reference.js';
 import { toast } from '../toast.js';
 import { dataTable, errorBox, facts, loading, pageHeader, panel } from '../ui.js';
@@ -15,7 +16,9 @@ import { commandsFor } from './report-actions.js';
 function eventTitle(event) {
   if (event.to_status) {
     const from = event.from_status ? label('status', event.from_status) : '';
-    return from ? `${from} → ${label('status', event.to_status)}` : label('status', event.to_status);
+    return from
+      ? `${from} → ${label('status', event.to_status)}`
+      : label('status', event.to_status);
   }
   return label('event', event.kind);
 }
@@ -34,7 +37,12 @@ function timeline(events) {
       h(
         'li',
         { className: event.to_status ? `tl-item tl-${event.to_status}` : 'tl-item' },
-        h('div', { className: 'tl-head' }, h('strong', {}, eventTitle(event)), h('time', { datetime: event.created_at }, formatTime(event.created_at))),
+        h(
+          'div',
+          { className: 'tl-head' },
+          h('strong', {}, eventTitle(event)),
+          h('time', { datetime: event.created_at }, formatTime(event.created_at)),
+        ),
         actorName(event) ? h('div', { className: 'tl-actor muted' }, actorName(event)) : null,
         event.note ? h('div', { className: 'tl-note' }, event.note) : null,
       ),
@@ -47,7 +55,10 @@ function tasksTable(tasks) {
     [
       { title: t('task.id'), cell: (task) => `#${task.id}` },
       { title: t('task.unit'), cell: (task) => task.unit_name || task.unit_code },
-      { title: t('task.status'), cell: (task) => [taskStatusBadge(task.status), task.overdue ? overdueBadge() : null] },
+      {
+        title: t('task.status'),
+        cell: (task) => [taskStatusBadge(task.status), task.overdue ? overdueBadge() : null],
+      },
       { title: t('task.due_at'), cell: (task) => formatTime(task.due_at) },
     ],
     { emptyText: t('task.none') },
@@ -66,15 +77,27 @@ function nearbyList(nearby, report, categories) {
       h(
         'li',
         { dataset: { reportId: String(r.id) } },
-        r.thumbnail_url ? h('img', { src: r.thumbnail_url, alt: '', className: 'nearby-thumb', loading: 'lazy' }) : h('span', { className: 'nearby-thumb' }),
+        r.thumbnail_url
+          ? h('img', { src: r.thumbnail_url, alt: '', className: 'nearby-thumb', loading: 'lazy' })
+          : h('span', { className: 'nearby-thumb' }),
         h(
           'div',
           {},
-          h('div', {}, h('a', { href: `#/reports/${r.id}` }, `#${r.id}`), ' ', reportStatusBadge(r.status)),
+          h(
+            'div',
+            {},
+            h('a', { href: `#/reports/${r.id}` }, `#${r.id}`),
+            ' ',
+            reportStatusBadge(r.status),
+          ),
           h(
             'div',
             { className: 'muted' },
-            [categoryName(categories, r.category), t('unit.meters', { n: Math.round(r.distance_m) }), formatTime(r.created_at)].join(' · '),
+            [
+              categoryName(categories, r.category),
+              t('unit.meters', { n: Math.round(r.distance_m) }),
+              formatTime(r.created_at),
+            ].join(' · '),
           ),
         ),
       ),
@@ -114,6 +137,13 @@ function commandBar(commands, reload) {
   );
 }
 
+/** The actions panel; on narrow screens it moves to the top of the page. */
+function commandsPanel(bar) {
+  const element = panel(t('report.actions'), bar);
+  element.classList.add('panel-commands');
+  return element;
+}
+
 /** Render report `params.id`. */
 export function renderReport(root, { account, params, signal }) {
   const id = params.id;
@@ -131,12 +161,17 @@ export function renderReport(root, { account, params, signal }) {
       if (error.name !== 'AbortError') root.replaceChildren(errorBox(error, load));
       return;
     }
-    const staff = account.role === 'coordinator';
+    // Only a coordinator of the report's grid acts on it; admins and units read.
+    const canAct = account.role === 'coordinator';
     const [categories, units, nearby, tasks] = await Promise.all([
       loadCategories().catch(() => null),
-      account.role === 'unit' ? Promise.resolve(null) : loadUnits().catch(() => null),
+      canAct ? loadUnits().catch(() => null) : Promise.resolve(null),
       api
-        .get('/reports/nearby', { lat: report.lat, lon: report.lon, category: report.category }, { signal })
+        .get(
+          '/reports/nearby',
+          { lat: report.lat, lon: report.lon, category: report.category },
+          { signal },
+        )
         .then((page) => page.items)
         .catch(() => []),
       api
@@ -145,15 +180,23 @@ export function renderReport(root, { account, params, signal }) {
         .catch(() => []),
     ]);
     if (signal.aborted) return;
-    show(report, events, { categories, units: units || new Map(), nearby, tasks, staff });
+    show(report, events, { categories, units: units || new Map(), nearby, tasks, canAct });
   }
 
-  function show(report, events, { categories, units, nearby, tasks, staff }) {
-    const beforePhotos = report.photos.filter((p) => !p.kind || p.kind === 'before');
-    const afterPhotos = report.photos.filter((p) => p.kind && p.kind !== 'before');
-    const title = [t('report.title', { id: report.id }), reportStatusBadge(report.status), report.urgent ? urgentBadge() : null];
+  function show(report, events, { categories, units, nearby, tasks, canAct }) {
+    const photosOf = (kind) => report.photos.filter((p) => p.kind === kind);
+    const afterPhotos = photosOf('after');
+    const checkPhotos = photosOf('check');
+    const title = [
+      t('report.title', { id: report.id }),
+      reportStatusBadge(report.status),
+      report.urgent ? urgentBadge() : null,
+    ];
     root.replaceChildren(
-      pageHeader(title, h('a', { href: '#/queue', className: 'btn btn-ghost' }, t('action.back_to_queue'))),
+      pageHeader(
+        title,
+        h('a', { href: `#${homeFor(account.role)}`, className: 'btn btn-ghost' }, t('action.back')),
+      ),
       h(
         'div',
         { className: 'detail-grid' },
@@ -164,34 +207,63 @@ export function renderReport(root, { account, params, signal }) {
             t('report.details'),
             facts([
               [t('report.category'), categoryName(categories, report.category)],
-              [t('report.description'), h('div', { className: 'prewrap', dataset: { field: 'description' } }, report.description || '—')],
+              [
+                t('report.description'),
+                h(
+                  'div',
+                  { className: 'prewrap', dataset: { field: 'description' } },
+                  report.description || '—',
+                ),
+              ],
               [t('report.channel'), label('channel', report.channel)],
               report.caller_name || report.caller_phone
-                ? [t('report.caller'), [report.caller_name, report.caller_phone].filter(Boolean).join(' · ')]
+                ? [
+                    t('report.caller'),
+                    [report.caller_name, report.caller_phone].filter(Boolean).join(' · '),
+                  ]
                 : null,
               [t('report.created_at'), formatTime(report.created_at)],
               [t('report.updated_at'), formatTime(report.updated_at)],
               report.duplicate_of
-                ? [t('report.duplicate_of'), h('a', { href: `#/reports/${report.duplicate_of}` }, `#${report.duplicate_of}`)]
+                ? [
+                    t('report.duplicate_of'),
+                    h('a', { href: `#/reports/${report.duplicate_of}` }, `#${report.duplicate_of}`),
+                  ]
                 : null,
-              report.rejection_reason ? [t('report.rejection_reason'), report.rejection_reason] : null,
+              report.rejection_reason
+                ? [t('report.rejection_reason'), report.rejection_reason]
+                : null,
             ]),
           ),
-          panel(t('report.photos'), photoStrip(beforePhotos, t('report.photos'))),
-          afterPhotos.length ? panel(t('report.after_photos'), photoStrip(afterPhotos, t('report.after_photos'))) : null,
+          panel(t('report.photos'), photoStrip(photosOf('before'), t('report.photos'))),
+          afterPhotos.length
+            ? panel(t('report.after_photos'), photoStrip(afterPhotos, t('report.after_photos')))
+            : null,
+          checkPhotos.length
+            ? panel(t('report.check_photos'), photoStrip(checkPhotos, t('report.check_photos')))
+            : null,
           panel(
             t('report.location'),
             facts([
-              [t('report.point'), h('span', { className: 'mono' }, formatPoint(report.lat, report.lon))],
-              report.accuracy_m ? [t('report.accuracy'), t('unit.meters', { n: Math.round(report.accuracy_m) })] : null,
-              report.location_source ? [t('report.location_source'), label('location_source', report.location_source)] : null,
+              [
+                t('report.point'),
+                h('span', { className: 'mono' }, formatPoint(report.lat, report.lon)),
+              ],
+              report.accuracy_m
+                ? [t('report.accuracy'), t('unit.meters', { n: Math.round(report.accuracy_m) })]
+                : null,
+              report.location_source
+                ? [t('report.location_source'), label('location_source', report.location_source)]
+                : null,
               [
                 t('report.grid'),
                 report.grid
                   ? `${report.grid.name}（${report.grid.code}）`
                   : h('span', { className: 'badge plain warn' }, t('report.unassigned')),
               ],
-              report.community ? [t('report.community'), `${report.community.name}（${report.community.code}）`] : null,
+              report.community
+                ? [t('report.community'), `${report.community.name}（${report.community.code}）`]
+                : null,
             ]),
           ),
           panel(t('report.nearby'), nearbyList(nearby, report, categories)),
@@ -199,7 +271,9 @@ export function renderReport(root, { account, params, signal }) {
         h(
           'aside',
           { className: 'detail-side' },
-          staff ? panel(t('report.actions'), commandBar(commandsFor(report, { units, categories, nearby }), load)) : null,
+          canAct
+            ? commandsPanel(commandBar(commandsFor(report, { units, categories, nearby }), load))
+            : null,
           panel(t('report.tasks'), tasksTable(tasks)),
           panel(t('report.timeline'), timeline(events)),
         ),

@@ -12,7 +12,9 @@ import { dataTable, errorBox, pageHeader } from '../ui.js';
 
 function areaChoices(communities) {
   const streets = new Map();
-  communities.forEach((c) => c.street_code && streets.set(c.street_code, c.street_name || c.street_code));
+  communities.forEach(
+    (c) => c.street_code && streets.set(c.street_code, c.street_name || c.street_code),
+  );
   return [
     ...[...streets].map(([code, name]) => ({ value: code, label: name, group: t('area.streets') })),
     ...communities.map((c) => ({ value: c.code, label: c.name, group: t('area.communities') })),
@@ -24,11 +26,30 @@ function createReward(communities) {
     title: t('rewards.create_title'),
     fields: [
       { name: 'name', label: t('rewards.name'), required: true, maxLength: 100 },
-      { name: 'description', label: t('rewards.description'), type: 'textarea', rows: 2, maxLength: 500 },
+      {
+        name: 'description',
+        label: t('rewards.description'),
+        type: 'textarea',
+        rows: 2,
+        maxLength: 500,
+      },
       { name: 'cost', label: t('rewards.cost'), type: 'number', required: true, min: 1, step: 1 },
       { name: 'stock', label: t('rewards.stock'), type: 'number', required: true, min: 0, step: 1 },
-      { name: 'monthly_limit_per_rider', label: t('rewards.monthly_limit'), type: 'number', min: 1, step: 1, hint: t('rewards.monthly_limit_hint') },
-      { name: 'community_code', label: t('rewards.area'), type: 'select', placeholder: t('rewards.everywhere'), options: areaChoices(communities) },
+      {
+        name: 'monthly_limit_per_rider',
+        label: t('rewards.monthly_limit'),
+        type: 'number',
+        min: 1,
+        step: 1,
+        hint: t('rewards.monthly_limit_hint'),
+      },
+      {
+        name: 'community_code',
+        label: t('rewards.area'),
+        type: 'select',
+        placeholder: t('rewards.everywhere'),
+        options: areaChoices(communities),
+      },
     ],
     submitLabel: t('action.create'),
     onSubmit: (v) =>
@@ -64,10 +85,26 @@ export async function renderRewards(root, { account, signal }) {
       : null;
   const table = dataTable(
     [
-      { title: t('rewards.name'), cell: (r) => [h('div', {}, r.name), r.description ? h('div', { className: 'muted' }, r.description) : null] },
+      {
+        title: t('rewards.name'),
+        cell: (r) => [
+          h('div', {}, r.name),
+          r.description ? h('div', { className: 'muted' }, r.description) : null,
+        ],
+      },
       { title: t('rewards.cost'), cell: (r) => formatCount(r.cost) },
-      { title: t('rewards.stock'), cell: (r) => h('span', { className: r.stock === 0 ? 'text-danger' : '' }, formatCount(r.stock)) },
-      { title: t('rewards.area'), cell: (r) => (r.community_code ? areaName.get(r.community_code) || r.community_code : t('rewards.everywhere')) },
+      {
+        title: t('rewards.stock'),
+        cell: (r) =>
+          h('span', { className: r.stock === 0 ? 'text-danger' : '' }, formatCount(r.stock)),
+      },
+      {
+        title: t('rewards.area'),
+        cell: (r) =>
+          r.community_code
+            ? areaName.get(r.community_code) || r.community_code
+            : t('rewards.everywhere'),
+      },
     ],
     { emptyText: t('rewards.empty') },
   );

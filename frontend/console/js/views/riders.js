@@ -3,6 +3,7 @@
 import { api } from '../api.js';
 import { plainBadge } from '../badges.js';
 import { h } from '../dom.js';
+import { describeError } from '../errors.js';
 import { openForm } from '../dialog.js';
 import { label, t } from '../i18n.js';
 import { loadCommunities } from '../reference.js';
@@ -14,7 +15,11 @@ const STATUSES = ['pending', 'active', 'rejected', 'disabled'];
 
 function reviewButtons(rider, reload) {
   if (rider.status !== 'pending') return '';
-  const approve = h('button', { type: 'button', className: 'btn btn-primary btn-small', dataset: { command: 'approve' } }, t('action.approve_rider'));
+  const approve = h(
+    'button',
+    { type: 'button', className: 'btn btn-primary btn-small', dataset: { command: 'approve' } },
+    t('action.approve_rider'),
+  );
   approve.addEventListener('click', () =>
     busy(approve, async () => {
       try {
@@ -22,7 +27,7 @@ function reviewButtons(rider, reload) {
         toast(t('done.rider_approved', { name: rider.name }));
         reload();
       } catch (error) {
-        toast(error.detail || error.message, 'error');
+        toast(describeError(error), 'error');
       }
     }),
   );
@@ -35,7 +40,16 @@ function reviewButtons(rider, reload) {
       onclick: async () => {
         const done = await openForm({
           title: t('riders.reject_title', { name: rider.name }),
-          fields: [{ name: 'reason', label: t('riders.reject_reason'), type: 'textarea', rows: 3, required: true, maxLength: 500 }],
+          fields: [
+            {
+              name: 'reason',
+              label: t('riders.reject_reason'),
+              type: 'textarea',
+              rows: 3,
+              required: true,
+              maxLength: 500,
+            },
+          ],
           submitLabel: t('action.reject'),
           danger: true,
           onSubmit: (v) => api.post(`/riders/${rider.id}/reject`, { reason: v.reason }),
@@ -61,14 +75,21 @@ export async function renderRiders(root, { query, signal }) {
     h(
       'div',
       { className: 'filters' },
-      filterSelect(t('riders.status'), 'status', STATUSES.map((s) => ({ value: s, label: label('account_status', s) })), status, (v) =>
-        navigate('/riders', { status: v }, { replace: true }),
+      filterSelect(
+        t('riders.status'),
+        'status',
+        STATUSES.map((s) => ({ value: s, label: label('account_status', s) })),
+        status,
+        (v) => navigate('/riders', { status: v }, { replace: true }),
       ),
     ),
   );
   const [communities, teams] = await Promise.all([
     loadCommunities().catch(() => []),
-    api.get('/teams', {}, { signal }).then((page) => page.items).catch(() => []),
+    api
+      .get('/teams', {}, { signal })
+      .then((page) => page.items)
+      .catch(() => []),
   ]);
   if (signal.aborted) return;
   const communityName = new Map(communities.map((c) => [c.code, c.name]));
@@ -78,15 +99,31 @@ export async function renderRiders(root, { query, signal }) {
       { title: t('riders.name'), cell: (r) => r.name },
       { title: t('riders.phone'), className: 'mono', cell: (r) => r.phone },
       { title: t('riders.platform'), cell: (r) => label('platform', r.platform) },
-      { title: t('riders.party_member'), cell: (r) => (r.party_member ? plainBadge(t('riders.party_yes'), 'party') : '') },
-      { title: t('riders.roles'), cell: (r) => (r.roles || []).map((role) => label('rider_role', role)).join('、') },
-      { title: t('riders.community'), cell: (r) => communityName.get(r.community_code) || r.community_code },
-      { title: t('riders.team'), cell: (r) => (r.team_id ? teamName.get(r.team_id) || `#${r.team_id}` : '') },
+      {
+        title: t('riders.party_member'),
+        cell: (r) => (r.party_member ? plainBadge(t('riders.party_yes'), 'party') : ''),
+      },
+      {
+        title: t('riders.roles'),
+        cell: (r) => (r.roles || []).map((role) => label('rider_role', role)).join('、'),
+      },
+      {
+        title: t('riders.community'),
+        cell: (r) => communityName.get(r.community_code) || r.community_code,
+      },
+      {
+        title: t('riders.team'),
+        cell: (r) => (r.team_id ? teamName.get(r.team_id) || `#${r.team_id}` : ''),
+      },
       { title: '', cell: (r) => reviewButtons(r, reload) },
     ],
     { emptyText: t('riders.empty'), rowProps: (r) => ({ dataset: { riderId: String(r.id) } }) },
   );
-  const more = h('button', { type: 'button', className: 'btn', hidden: true }, t('queue.load_more'));
+  const more = h(
+    'button',
+    { type: 'button', className: 'btn', hidden: true },
+    t('queue.load_more'),
+  );
   const message = h('div');
   let cursor = null;
   async function loadPage() {

@@ -31,8 +31,15 @@ function bars(rows) {
       h(
         'div',
         { className: 'bar-row' },
-        h('span', { className: 'bar-label' }, row.label),
-        h('span', { className: 'bar-track' }, h('span', { className: `bar-fill ${row.className || ''}`, style: `width:${(row.count / max) * 100}%` })),
+        h('span', { className: 'bar-label', title: row.label }, row.label),
+        h(
+          'span',
+          { className: 'bar-track' },
+          h('span', {
+            className: `bar-fill ${row.className || ''}`,
+            style: `width:${(row.count / max) * 100}%`,
+          }),
+        ),
         h('span', { className: 'bar-count' }, formatCount(row.count)),
       ),
     ),
@@ -44,7 +51,12 @@ function dateInput(name, value, onChange) {
     'label',
     { className: 'filter' },
     h('span', {}, t(`stats.${name}`)),
-    h('input', { type: 'date', name, value: value || '', onchange: (event) => onChange(event.target.value) }),
+    h('input', {
+      type: 'date',
+      name,
+      value: value || '',
+      onchange: (event) => onChange(event.target.value),
+    }),
   );
 }
 
@@ -56,20 +68,32 @@ export async function renderStats(root, { query, signal }) {
   const body = h('div', {}, loading());
   root.append(
     pageHeader(t('nav.stats')),
-    h('div', { className: 'filters' }, areaSlot, dateInput('from', filters.from, (v) => set('from', v)), dateInput('to', filters.to, (v) => set('to', v))),
+    h(
+      'div',
+      { className: 'filters' },
+      areaSlot,
+      dateInput('from', filters.from, (v) => set('from', v)),
+      dateInput('to', filters.to, (v) => set('to', v)),
+    ),
     body,
   );
 
   const communities = await loadCommunities().catch(() => []);
   if (signal.aborted) return;
   const streets = new Map();
-  communities.forEach((c) => c.street_code && streets.set(c.street_code, c.street_name || c.street_code));
+  communities.forEach(
+    (c) => c.street_code && streets.set(c.street_code, c.street_name || c.street_code),
+  );
   areaSlot.replaceChildren(
     filterSelect(
       t('filter.area'),
       'area',
       [{ value: '', label: t('stats.all_areas') }].concat(
-        [...streets].map(([code, name]) => ({ value: code, label: name, group: t('area.streets') })),
+        [...streets].map(([code, name]) => ({
+          value: code,
+          label: name,
+          group: t('area.streets'),
+        })),
         communities.map((c) => ({ value: c.code, label: c.name, group: t('area.communities') })),
       ),
       filters.area,
@@ -82,7 +106,8 @@ export async function renderStats(root, { query, signal }) {
     // Plain dates: the API reads them in the work calendar's time zone.
     figures = await api.get('/stats', filters, { signal });
   } catch (error) {
-    if (error.name !== 'AbortError') body.replaceChildren(errorBox(error, () => set('area', filters.area)));
+    if (error.name !== 'AbortError')
+      body.replaceChildren(errorBox(error, () => set('area', filters.area)));
     return;
   }
   const byStatus = figures.by_status || {};
@@ -96,18 +121,35 @@ export async function renderStats(root, { query, signal }) {
       { className: 'kpis' },
       card(t('stats.received'), formatCount(figures.received)),
       card(t('stats.cases'), formatCount(figures.cases)),
-      card(t('stats.closure_rate'), formatPercent(figures.closure_rate), { hint: t('stats.closure_hint', { closed: figures.closed ?? 0, due: figures.due_to_close ?? 0 }) }),
-      card(t('stats.on_time_rate'), formatPercent(figures.on_time_closure_rate), { hint: t('stats.on_time_hint', { n: figures.closed_on_time ?? 0 }) }),
-      card(t('stats.rework_rate'), formatPercent(figures.rework_rate), { hint: t('stats.rework_hint', { n: figures.reworked ?? 0 }) }),
+      card(t('stats.closure_rate'), formatPercent(figures.closure_rate), {
+        hint: t('stats.closure_hint', {
+          closed: figures.closed ?? 0,
+          due: figures.due_to_close ?? 0,
+        }),
+      }),
+      card(t('stats.on_time_rate'), formatPercent(figures.on_time_closure_rate), {
+        hint: t('stats.on_time_hint', { n: figures.closed_on_time ?? 0 }),
+      }),
+      card(t('stats.rework_rate'), formatPercent(figures.rework_rate), {
+        hint: t('stats.rework_hint', { n: figures.reworked ?? 0 }),
+      }),
       card(t('stats.median_close'), formatHours(figures.median_hours_to_close)),
-      card(t('stats.overdue_now'), formatCount(figures.overdue_now), { tone: figures.overdue_now ? 'kpi-alert' : '' }),
+      card(t('stats.overdue_now'), formatCount(figures.overdue_now), {
+        tone: figures.overdue_now ? 'kpi-alert' : '',
+      }),
     ),
     h(
       'div',
       { className: 'two-columns' },
       panel(
         t('stats.by_status'),
-        bars(REPORT_STATUSES.map((s) => ({ label: label('status', s), count: byStatus[s] || 0, className: `fill-${s}` }))),
+        bars(
+          REPORT_STATUSES.map((s) => ({
+            label: label('status', s),
+            count: byStatus[s] || 0,
+            className: `fill-${s}`,
+          })),
+        ),
       ),
       panel(t('stats.by_category'), bars(byCategory)),
     ),

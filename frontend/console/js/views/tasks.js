@@ -9,13 +9,17 @@ import { categoryName, loadCategories } from '../reference.js';
 import { navigate } from '../router.js';
 import { busy, dataTable, errorBox, filterSelect, pageHeader } from '../ui.js';
 
-export const TASK_STATUSES = ['open', 'in_progress', 'returned', 'completed'];
+const TASK_STATUSES = ['open', 'in_progress', 'returned', 'completed'];
 const PAGE_SIZE = 50;
 
 /** A keyset-paged task list in a table; shared by the coordinator and unit views. */
 export function taskList(root, { query, signal, columns, rowProps, emptyText }) {
   const table = dataTable(columns, { rowProps, emptyText });
-  const more = h('button', { type: 'button', className: 'btn', hidden: true }, t('queue.load_more'));
+  const more = h(
+    'button',
+    { type: 'button', className: 'btn', hidden: true },
+    t('queue.load_more'),
+  );
   const message = h('div');
   let cursor = null;
   async function loadPage() {
@@ -37,9 +41,20 @@ export function taskList(root, { query, signal, columns, rowProps, emptyText }) 
 /** Columns describing a task's case (the list carries a summary of it). */
 export function caseColumns(categories) {
   return [
-    { title: '', className: 'col-flag', cell: (task) => (task.report?.urgent ? urgentBadge() : '') },
-    { title: t('report.category'), cell: (task) => categoryName(categories, task.report?.category) },
-    { title: t('report.description'), className: 'col-desc', cell: (task) => task.report?.description || '' },
+    {
+      title: '',
+      className: 'col-flag',
+      cell: (task) => (task.report?.urgent ? urgentBadge() : ''),
+    },
+    {
+      title: t('report.category'),
+      cell: (task) => categoryName(categories, task.report?.category),
+    },
+    {
+      title: t('report.description'),
+      className: 'col-desc',
+      cell: (task) => task.report?.description || '',
+    },
   ];
 }
 
@@ -48,7 +63,9 @@ export function taskStatusFilter(path, status) {
   return filterSelect(
     t('task.status'),
     'status',
-    [{ value: '', label: t('filter.all') }].concat(TASK_STATUSES.map((s) => ({ value: s, label: label('task_status', s) }))),
+    [{ value: '', label: t('filter.all') }].concat(
+      TASK_STATUSES.map((s) => ({ value: s, label: label('task_status', s) })),
+    ),
     status,
     (value) => navigate(path, { status: value }, { replace: true }),
   );
@@ -77,11 +94,19 @@ export async function renderTasks(root, { query, signal }) {
     }),
     columns: [
       { title: t('task.id'), className: 'col-id', cell: (task) => `#${task.id}` },
-      { title: t('task.report'), className: 'col-id', cell: (task) => h('a', { href: `#/reports/${task.report_id}` }, `#${task.report_id}`) },
+      {
+        title: t('task.report'),
+        className: 'col-id',
+        cell: (task) => h('a', { href: `#/reports/${task.report_id}` }, `#${task.report_id}`),
+      },
       ...caseColumns(categories),
       { title: t('task.unit'), cell: (task) => task.unit_name || task.unit_code },
       { title: t('task.status'), cell: (task) => taskStatusBadge(task.status) },
-      { title: t('task.due_at'), className: 'col-time', cell: (task) => [formatTime(task.due_at), task.overdue ? overdueBadge() : null] },
+      {
+        title: t('task.due_at'),
+        className: 'col-time',
+        cell: (task) => [formatTime(task.due_at), task.overdue ? overdueBadge() : null],
+      },
     ],
   });
 }

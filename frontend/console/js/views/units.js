@@ -9,22 +9,45 @@ import { navigate } from '../router.js';
 import { toast } from '../toast.js';
 import { dataTable, errorBox, pageHeader } from '../ui.js';
 
-export const UNIT_TYPES = ['property', 'owners_committee', 'party_branch', 'law_enforcement', 'street_office', 'department'];
+export const UNIT_TYPES = [
+  'property',
+  'owners_committee',
+  'party_branch',
+  'law_enforcement',
+  'street_office',
+  'department',
+];
 
 async function createUnit(communities) {
   return openForm({
     title: t('units.create_title'),
     fields: [
-      { name: 'code', label: t('units.code'), required: true, maxLength: 32, hint: t('units.code_hint') },
+      {
+        name: 'code',
+        label: t('units.code'),
+        required: true,
+        maxLength: 32,
+        hint: t('units.code_hint'),
+      },
       { name: 'name', label: t('units.name'), required: true, maxLength: 100 },
-      { name: 'type', label: t('units.type'), type: 'select', required: true, placeholder: t('form.choose'), options: UNIT_TYPES.map((u) => ({ value: u, label: label('unit_type', u) })) },
+      {
+        name: 'type',
+        label: t('units.type'),
+        type: 'select',
+        required: true,
+        placeholder: t('form.choose'),
+        options: UNIT_TYPES.map((u) => ({ value: u, label: label('unit_type', u) })),
+      },
       {
         name: 'community_code',
         label: t('units.community'),
         type: 'select',
         required: true,
         placeholder: t('form.choose'),
-        options: communities.map((c) => ({ value: c.code, label: c.street_name ? `${c.street_name} · ${c.name}` : c.name })),
+        options: communities.map((c) => ({
+          value: c.code,
+          label: c.street_name ? `${c.street_name} · ${c.name}` : c.name,
+        })),
       },
     ],
     submitLabel: t('action.create'),
@@ -58,7 +81,10 @@ export async function renderUnits(root, { signal }) {
       { title: t('units.code'), className: 'mono', cell: (u) => u.code },
       { title: t('units.name'), cell: (u) => u.name },
       { title: t('units.type'), cell: (u) => label('unit_type', u.type) },
-      { title: t('units.community'), cell: (u) => communityName.get(u.community_code) || u.community_code },
+      {
+        title: t('units.community'),
+        cell: (u) => communityName.get(u.community_code) || u.community_code,
+      },
     ],
     { emptyText: t('units.empty') },
   );

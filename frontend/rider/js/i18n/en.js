@@ -104,7 +104,7 @@ export default {
   "outbox.sent": "Sent",
   "outbox.refused": "Refused",
   "outbox.uploading": "Upload progress",
-  "outbox.refused_reason": "Refused ({status}):",
+  "outbox.refused_reason": "Refused: {what} ({status}).",
   "outbox.dismiss": "OK, remove",
 
   "new.pick_category": "What is the problem?",

@@ -104,7 +104,7 @@ export default {
   "outbox.sent": "已发送",
   "outbox.refused": "被退回",
   "outbox.uploading": "上传进度",
-  "outbox.refused_reason": "退回原因（{status}）：",
+  "outbox.refused_reason": "退回原因：{what}（{status}）。",
   "outbox.dismiss": "知道了，删除",
 
   "new.pick_category": "选择问题类别",

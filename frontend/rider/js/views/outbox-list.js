@@ -3,7 +3,7 @@
 
 import { categoryByCode } from "../categories.js";
 import { h, icon } from "../dom.js";
-import { formatTime, localName, t } from "../i18n.js";
+import { formatTime, hasText, localName, t } from "../i18n.js";
 import { ICONS } from "../icons.js";
 import { REFUSED, SENDING } from "../outbox-store.js";
 import { dismissRefused, onOutboxChange, outboxItems } from "../outbox.js";
@@ -16,15 +16,26 @@ export function outboxList({ showSent = true } = {}) {
   let previews = [];
   let drawing = Promise.resolve();
 
-  const draw = () => {
-    drawing = drawing.then(async () => {
-      const { queued, sent } = await outboxItems();
-      previews.forEach((url) => URL.revokeObjectURL(url));
-      previews = [];
-      const rows = [...queued.slice().reverse().map(queuedRow), ...(showSent ? sent.map(sentRow) : [])];
-      node.hidden = rows.length === 0;
-      list.replaceChildren(...rows);
-    });
+  const render = async () => {
+    const { queued, sent } = await outboxItems();
+    previews.forEach((url) => URL.revokeObjectURL(url));
+    previews = [];
+    const rows = [...queued.slice().reverse().map(queuedRow), ...(showSent ? sent.map(sentRow) : [])];
+    node.hidden = rows.length === 0;
+    list.replaceChildren(...rows);
+  };
+  // Redraws run one after another, and news arriving while one waits joins it; upload progress
+  // (many times a second) only moves its bar.
+  let redrawWaiting = false;
+  const hear = (event) => {
+    const bar = event.type === "progress"
+      && list.querySelector(`[data-client-id="${event.clientId}"] .upload-progress`);
+    if (bar) {
+      bar.value = event.fraction;
+    } else if (!redrawWaiting) {
+      redrawWaiting = true;
+      drawing = drawing.then(() => { redrawWaiting = false; return render(); }).catch(() => {});
+    }
   };
 
   function preview(record) {
@@ -32,7 +43,9 @@ export function outboxList({ showSent = true } = {}) {
     if (!photo || !photo.type.startsWith("image/")) return h("span", { class: "thumb" }, icon(ICONS.camera));
     const url = URL.createObjectURL(new Blob([photo.buffer], { type: photo.type }));
     previews.push(url);
-    return h("img", { class: "thumb", src: url, alt: "" });
+    // Not every file the camera hands over is a picture the browser can show.
+    return h("img", { class: "thumb", src: url, alt: "",
+      onerror: (event) => event.currentTarget.replaceWith(h("span", { class: "thumb" }, icon(ICONS.camera))) });
   }
 
   function queuedRow(record) {
@@ -55,10 +68,15 @@ export function outboxList({ showSent = true } = {}) {
   function refusalBlock(record) {
     const reason = record.refusal?.detail || record.refusal?.title || "";
     return h("div", { class: "refusal" },
-      h("p", { class: "refusal-reason" }, t("outbox.refused_reason", { status: record.refusal?.status ?? "" }),
-        " ", h("span", { class: "refusal-detail" }, reason)),
+      h("p", { class: "refusal-reason" }, refusalTitle(record.refusal?.status), " ",
+        h("span", { class: "refusal-detail" }, reason)),
       h("button", { class: "button small secondary", type: "button",
         onclick: () => dismissRefused(record) }, t("outbox.dismiss")));
+  }
+
+  function refusalTitle(status) {
+    const key = hasText(`error.status.${status}`) ? `error.status.${status}` : "error.status.other";
+    return t("outbox.refused_reason", { what: t(key, { status }), status });
   }
 
   function sentRow(item) {
@@ -73,8 +91,8 @@ export function outboxList({ showSent = true } = {}) {
         : h("span", { class: "chip outbox-state sent" }, t("outbox.sent")));
   }
 
-  const stopListening = onOutboxChange(draw);
-  draw();
+  const stopListening = onOutboxChange(hear);
+  hear({ type: "start" });
   const stop = () => {
     stopListening();
     previews.forEach((url) => URL.revokeObjectURL(url));

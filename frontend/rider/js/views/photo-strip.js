@@ -5,7 +5,7 @@ import { h, icon, replace, toast } from "../dom.js";
 import { t } from "../i18n.js";
 import { ICONS } from "../icons.js";
 
-export const MAX_PHOTOS = 6;
+const MAX_PHOTOS = 6;
 
 /** A strip for `draft`; calls `changed()` after a photo is added or removed. */
 export function photoStrip(draft, changed = () => {}) {

@@ -9,7 +9,7 @@ import { navigate } from "../router.js";
 import { errorText } from "../ui.js";
 import { brandBlock, field, selectField } from "./forms.js";
 
-export const PLATFORMS = ["meituan", "eleme", "sf", "jd", "shansong", "other"];
+const PLATFORMS = ["meituan", "eleme", "sf", "jd", "shansong", "other"];
 
 export function registerView({ root }) {
   const phone = field({ name: "phone", label: t("register.phone"), type: "tel", inputmode: "numeric",
@@ -32,7 +32,7 @@ export function registerView({ root }) {
   const form = h("form", { class: "card form", novalidate: true, onsubmit: onSubmit },
     h("h2", {}, t("register.title")), h("p", { class: "lead" }, t("register.lead")),
     phone.row, name.row, password.row, platform.row,
-    h("div", { class: "field switch-row" },
+    h("div", { class: "switch-row" },
       h("label", { for: "party-member" }, t("register.party_member")), partyMember),
     community.row, team.row, message, submit,
     h("p", { class: "form-switch" }, t("register.have_account"), " ",

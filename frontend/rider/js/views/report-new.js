@@ -6,12 +6,12 @@ import { photosForUpload } from "../camera.js";
 import { cachedCategories, categoryByCode, isUrgentCategory, loadCategories } from "../categories.js";
 import { currentDraft, discardDraft } from "../draft.js";
 import { h, icon, toast } from "../dom.js";
-import { currentFix, distanceM } from "../geo.js";
+import { currentFix } from "../geo.js";
 import { formatTime, getLang, localName, t } from "../i18n.js";
 import { ICONS, categoryIcon } from "../icons.js";
 import { queueReport } from "../outbox.js";
 import { navigate } from "../router.js";
-import { errorBlock, loadingBlock, pageHeader, photoImage, statusChip } from "../ui.js";
+import { errorBlock, loadingBlock, pageHeader, statusChip } from "../ui.js";
 import { locationLine } from "./location-line.js";
 import { photoStrip } from "./photo-strip.js";
 
@@ -170,17 +170,13 @@ async function offerNearby(draft, box) {
     h("h2", {}, t("new.nearby_title", { n: items.length })),
     h("p", { class: "hint" }, t("new.nearby_hint")),
     h("ul", { class: "nearby-list" }, items.slice(0, 3).map((item) => h("li", { class: "nearby-item" },
-      item.photos?.[0] ? photoImage(item.photos[0]) : h("span", { class: "thumb" }, icon(ICONS.pin)),
+      item.thumbnail_url ? h("img", { src: item.thumbnail_url, alt: "", loading: "lazy" })
+        : h("span", { class: "thumb" }, icon(ICONS.pin)),
       h("div", { class: "nearby-body" },
-        h("p", {}, item.description || localName(categoryByCode(item.category))),
-        h("p", { class: "meta" }, distanceText(item, here), " · ", formatTime(item.created_at), " ",
-          item.status ? statusChip(item.status) : null)),
+        h("p", {}, localName(categoryByCode(item.category)), " ", statusChip(item.status)),
+        h("p", { class: "meta" }, t("new.distance", { m: Math.round(item.distance_m) }), " · ",
+          formatTime(item.created_at))),
       h("button", { class: "button small secondary", type: "button",
         onclick: () => { discardDraft(); toast(t("new.same_thanks"), "ok"); navigate("/", { replace: true }); },
       }, t("new.same_yes"))))));
-}
-
-function distanceText(item, here) {
-  const metres = item.distance_m ?? (item.lat != null ? distanceM(here, item) : null);
-  return metres == null ? "" : t("new.distance", { m: Math.round(metres) });
 }

@@ -88,7 +88,6 @@ function eventText(event) {
 
 /** Rate a closed case, or say within 7 days that it is not fixed. */
 function feedback(report, reload) {
-  const box = h("section", { class: "card feedback" }, h("h2", {}, t("feedback.title")));
   let stars = 0;
   const starButtons = [1, 2, 3, 4, 5].map((n) => h("button", {
     class: "star", type: "button", "aria-label": t("feedback.stars", { n }), "aria-pressed": "false",
@@ -99,24 +98,26 @@ function feedback(report, reload) {
   }, icon(ICONS.star, 32)));
   const comment = h("textarea", { class: "input", rows: 2, maxlength: 500, id: "rating-comment",
     placeholder: t("feedback.comment") });
+  const rating = h("div", { class: "rating" },
+    h("div", { class: "stars", role: "group", "aria-label": t("feedback.title") }, starButtons), comment);
   const rate = h("button", { class: "button primary", type: "button", onclick: async () => {
     if (!stars) return toast(t("feedback.pick_stars"));
     rate.disabled = true;
     try {
       await api(`/reports/${report.id}/rating`, { method: "POST", json: { stars, comment: comment.value.trim() } });
-      toast(t("feedback.thanks"), "ok");
-      box.replaceChildren(h("h2", {}, t("feedback.title")), h("p", {}, t("feedback.thanks")));
+      replace(rating, h("p", { class: "thanks" }, t("feedback.thanks")));
     } catch (error) {
       rate.disabled = false;
-      toast(error instanceof ApiError && error.status === 409 ? t("feedback.already") : errorText(error), "error");
+      if (!(error instanceof ApiError && error.status === 409)) return toast(errorText(error), "error");
+      replace(rating, h("p", { class: "thanks" }, t("feedback.already")));
     }
+    rate.remove();
+    return undefined;
   } }, t("feedback.submit"));
-  box.append(h("div", { class: "stars", role: "group", "aria-label": t("feedback.title") }, starButtons),
-    comment, rate);
-
   const closedAt = Date.parse(report.closed_at || report.updated_at);
-  if (Date.now() - closedAt < REOPEN_DAYS * 24 * 3600 * 1000) box.append(notFixed(report, reload));
-  return box;
+  const canReopen = Date.now() - closedAt < REOPEN_DAYS * 24 * 3600 * 1000;
+  return h("section", { class: "card feedback" }, h("h2", {}, t("feedback.title")), rating, rate,
+    canReopen ? notFixed(report, reload) : null);
 }
 
 function notFixed(report, reload) {

@@ -36,7 +36,7 @@ export function reportsView({ root }) {
 }
 
 /** One report in a list: photo, category, grid, time, status. */
-export function reportCard(report) {
+function reportCard(report) {
   const category = categoryByCode(report.category);
   const photo = report.photos?.[0];
   return h("li", {},

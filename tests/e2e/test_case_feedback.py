@@ -1,0 +1,130 @@
+"""What becomes of a report: a rejection's reason, notifications, the after photos, a check by
+another rider, the rating and "not fixed" once closed."""
+
+import pytest
+from playwright.sync_api import FilePayload, Page, expect
+
+from tests.e2e.api_client import COORDINATOR, UNIT, UNIT_CODE, ApiClient, Rider
+from tests.e2e.conftest import ContextFactory, log_in, screenshot
+from tests.photos.factories import FENGYANG_LON_LAT, make_jpeg
+
+pytestmark = pytest.mark.e2e
+
+REJECTION_REASON = "不属于本网格管辖，请拨打 12345 热线"
+
+
+def _photo() -> bytes:
+    return make_jpeg(800, 600, gps=FENGYANG_LON_LAT)
+
+
+def test_rejected_report_shows_its_reason_and_a_notification(
+    rider_page: Page, rider: Rider, api: ApiClient
+) -> None:
+    report = api.report_as(rider, _photo())
+    api.call(
+        "POST",
+        f"/reports/{report['id']}/reject",
+        as_user=COORDINATOR,
+        json={"reason": REJECTION_REASON},
+    )
+    page = rider_page
+    page.reload()
+    badge = page.locator("#unread-badge")
+    expect(badge).to_be_visible()
+    page.locator("#bell").click()
+    message = page.locator(".message.unread", has_text=f"上报未予受理 #{report['id']}")
+    expect(message).to_contain_text(REJECTION_REASON)
+    screenshot(page, "30-notifications")
+    message.click()
+
+    expect(page.locator(".status-banner")).to_contain_text("未受理")
+    expect(page.locator(".rejection-reason")).to_have_text(REJECTION_REASON)
+    screenshot(page, "31-report-rejected")
+
+
+def test_closed_case_shows_after_photos_and_takes_a_rating_and_not_fixed(
+    new_context: ContextFactory, api: ApiClient
+) -> None:
+    reporter = api.active_rider()
+    checker = api.active_rider(team_id=api.first_team_id())
+    report_id = api.report_as(reporter, _photo())["id"]
+    api.call("POST", f"/reports/{report_id}/accept", as_user=COORDINATOR, json={})
+    task = api.call(
+        "POST", f"/reports/{report_id}/tasks", as_user=COORDINATOR, json={"unit_code": UNIT_CODE}
+    )
+    api.call("POST", f"/tasks/{task['id']}/accept", as_user=UNIT)
+    api.call(
+        "POST",
+        f"/tasks/{task['id']}/complete",
+        as_user=UNIT,
+        data={"note": "已清运"},
+        files=[("photo", ("after.jpg", _photo(), "image/jpeg"))],
+    )
+
+    # Another rider of the community's team checks the place with a photo.
+    checker_page = new_context().new_page()
+    log_in(checker_page, checker.phone)
+    checker_page.get_by_role("link", name="任务", exact=True).click()
+    checker_page.locator(".task-card", has_text="去核查").first.click()
+    check_photo: FilePayload = {"name": "check.jpg", "mimeType": "image/jpeg", "buffer": _photo()}
+    checker_page.locator("#verify-photo").set_input_files(files=[check_photo])
+    checker_page.get_by_label("现场情况（可选）").fill("已清理干净")
+    screenshot(checker_page, "32-verification")
+    checker_page.get_by_role("button", name="提交核查结果").click()
+    expect(checker_page.locator("#toast")).to_have_text("核查结果已提交，谢谢！")
+    checks = api.call("GET", "/verifications", as_user=COORDINATOR, params={"status": "submitted"})
+    assert report_id in [check["report_id"] for check in checks["items"]]
+
+    api.call("POST", f"/reports/{report_id}/verify", as_user=COORDINATOR, json={"approved": True})
+    page = new_context().new_page()
+    log_in(page, reporter.phone)
+    page.goto(f"/#/reports/{report_id}")
+    expect(page.locator(".status-banner")).to_contain_text("已办结")
+    expect(page.get_by_role("heading", name="处置后照片")).to_be_visible()
+    page.get_by_role("button", name="5 星").click()
+    page.locator("#rating-comment").fill("处理及时，点赞")
+    screenshot(page, "33-report-closed-rating")
+    page.get_by_role("button", name="提交评价").click()
+    expect(page.locator(".feedback")).to_contain_text("感谢你的评价！")
+
+    page.get_by_role("button", name="问题没有解决？").click()
+    page.locator("#reopen-reason").fill("垃圾又堆起来了")
+    page.get_by_role("button", name="反馈未解决").click()
+    expect(page.locator(".status-banner")).to_contain_text("已受理")
+    assert api.as_rider(reporter, "GET", f"/reports/{report_id}")["status"] == "accepted"
+
+
+def test_rider_reads_acknowledges_and_passes_on_a_notice(
+    new_context: ContextFactory, api: ApiClient
+) -> None:
+    notice = api.call(
+        "POST",
+        "/notices",
+        as_user=COORDINATOR,
+        json={
+            "title": "电动车安全充电提示",
+            "body": "请勿在楼道、门厅充电。\n发现飞线充电请随手拍上报。",
+            "area_code": "341126100",
+        },
+    )
+    rider = api.active_rider()
+    context = new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    log_in(page, rider.phone)
+    page.get_by_role("link", name="任务", exact=True).click()
+    notice_card = page.locator(".task-card", has_text="电动车安全充电提示")
+    expect(notice_card).to_contain_text("未读")
+    screenshot(page, "35-tasks")
+    notice_card.click()
+    expect(page.locator(".notice-body")).to_contain_text("请勿在楼道、门厅充电。")
+    screenshot(page, "34-notice")
+
+    page.get_by_role("button", name="已阅读并知晓").click()
+    expect(page.locator("#notice-ack")).to_have_text("已学习")
+    page.get_by_role("button", name="转发给骑友").click()
+    expect(page.locator("#toast")).to_contain_text("链接已复制")
+
+    receipt = api.as_rider(rider, "GET", f"/notices/{notice['id']}")
+    assert receipt["read_at"] is not None
+    assert receipt["shared_at"] is not None

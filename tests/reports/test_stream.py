@@ -1,0 +1,137 @@
+"""GET /api/v1/reports/stream: urgent reports pushed live to the coordinators of their area."""
+
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from shapely.geometry import shape
+from sqlmodel import Session
+
+from app.core.config import Settings
+from app.core.runtime import Runtime
+from app.demo.fengyang import demo_grids
+from app.main import create_app
+from tests.factories import assert_problem, seed_grids
+from tests.reports.factories import (
+    ROAD_COLLAPSE,
+    Cast,
+    EventStreamListener,
+    Person,
+    live_server,
+    post_report,
+)
+
+PUSHED_WITHIN_S = 1.0
+WAIT_LIMIT_S = 10.0  # how long a test waits before calling a missing message a failure
+OTHER_TOWN_GRID = "341126101001001"
+
+
+def _point_in(grid_code: str) -> tuple[float, float]:
+    [feature] = [f for f in demo_grids()["features"] if f["properties"]["code"] == grid_code]
+    point = shape(feature["geometry"]).representative_point()
+    return point.x, point.y
+
+
+OTHER_TOWN_POINT = _point_in(OTHER_TOWN_GRID)  # far outside the coordinator's COMMUNITY
+
+
+@pytest.fixture
+def cast(session: Session, settings: Settings) -> Cast:
+    seed_grids(session)
+    return Cast(session, settings)
+
+
+@pytest.fixture
+def server(runtime: Runtime) -> Iterator[str]:
+    with live_server(create_app(runtime=runtime)) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def http(server: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server, timeout=30) as client:
+        yield client
+
+
+def open_stream(server: str, person: Person) -> EventStreamListener:
+    """A stream that is live: its `connected` comment has arrived."""
+    listener = EventStreamListener(server, f"/api/v1/reports/stream?access_token={person.token}")
+    first = listener.next_message(WAIT_LIMIT_S)
+    assert first.comment == "connected", listener.status_line
+    assert listener.status_line.split()[1] == "200"
+    return listener
+
+
+def test_urgent_report_reaches_the_coordinators_stream_within_a_second(
+    server: str, http: httpx.Client, cast: Cast
+) -> None:
+    listener = open_stream(server, cast.coordinator)
+    try:
+        ordinary = post_report(http, cast.rider.headers)
+        urgent = post_report(http, cast.rider.headers, category=ROAD_COLLAPSE)
+        saved_at = time.monotonic()
+        assert (ordinary.status_code, urgent.status_code) == (201, 201)
+        message = listener.next_event(WAIT_LIMIT_S)
+    finally:
+        listener.close()
+    assert message.event == "urgent_report"
+    assert message.data["id"] == urgent.json()["id"]  # the ordinary report was not pushed
+    assert message.data["urgent"] is True
+    assert message.data["grid"]["code"] == urgent.json()["grid"]["code"]
+    assert message.received_at - saved_at < PUSHED_WITHIN_S
+
+
+def test_stream_carries_only_reports_in_the_callers_areas(
+    server: str, http: httpx.Client, cast: Cast
+) -> None:
+    other_town = open_stream(server, cast.other_coordinator)
+    admin = open_stream(server, cast.admin)
+    try:
+        in_community = post_report(http, cast.rider.headers, urgent=True).json()
+        lon, lat = OTHER_TOWN_POINT
+        in_other_town = post_report(http, cast.rider.headers, urgent=True, lat=lat, lon=lon).json()
+        assert in_other_town["grid"]["code"] == OTHER_TOWN_GRID
+        # Its first event is the second report: the first one was never sent to it.
+        other_town_event = other_town.next_event(WAIT_LIMIT_S)
+        admin_events = [admin.next_event(WAIT_LIMIT_S), admin.next_event(WAIT_LIMIT_S)]
+    finally:
+        other_town.close()
+        admin.close()
+    assert other_town_event.data["id"] == in_other_town["id"]
+    assert [e.data["id"] for e in admin_events] == [in_community["id"], in_other_town["id"]]
+
+
+def test_reports_saved_before_connecting_are_not_repeated(
+    server: str, http: httpx.Client, cast: Cast
+) -> None:
+    earlier = post_report(http, cast.rider.headers, urgent=True).json()
+    listener = open_stream(server, cast.coordinator)
+    try:
+        later = post_report(http, cast.rider.headers, urgent=True).json()
+        message = listener.next_event(WAIT_LIMIT_S)
+    finally:
+        listener.close()
+    assert (message.data["id"], earlier["id"] != later["id"]) == (later["id"], True)
+
+
+def test_stream_accepts_the_bearer_header_too(server: str, http: httpx.Client, cast: Cast) -> None:
+    with http.stream("GET", "/api/v1/reports/stream", headers=cast.admin.headers) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/event-stream")
+        assert next(response.iter_lines()) == ": connected"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("rider", 403), ("unit", 403), (None, 401), ("forged", 401)]
+)
+def test_stream_is_for_coordinators_and_admins(
+    client: TestClient, cast: Cast, who: str | None, status: int
+) -> None:
+    params = {}
+    if who == "forged":
+        params = {"access_token": "not.a.token"}
+    elif who is not None:
+        params = {"access_token": getattr(cast, who).token}
+    assert_problem(client.get("/api/v1/reports/stream", params=params), status)
