@@ -51,8 +51,19 @@ def test_create_user_coordinator_owns_the_areas_named(
     assert tantou(["demo"]) == 0
     assert (
         tantou(
-            ["create-user", "--role", "coordinator", "--username", "wang", "--password",
-             "long-enough-1", "--grid", "341126100001", "--grid", "341126101"]
+            [
+                "create-user",
+                "--role",
+                "coordinator",
+                "--username",
+                "wang",
+                "--password",
+                "long-enough-1",
+                "--grid",
+                "341126100001",
+                "--grid",
+                "341126101",
+            ]
         )
         == 0
     )
@@ -60,7 +71,9 @@ def test_create_user_coordinator_owns_the_areas_named(
     with Session(engine) as session:
         account = session.exec(select(Account).where(Account.username == "wang")).one()
         assert account.status is AccountStatus.ACTIVE
-        areas = session.exec(select(AccountArea.area_code).where(AccountArea.account_id == account.id))
+        areas = session.exec(
+            select(AccountArea.area_code).where(AccountArea.account_id == account.id)
+        )
         assert sorted(areas) == ["341126100001", "341126101"]
     engine.dispose()
 
@@ -69,11 +82,29 @@ def test_create_user_refuses_unknown_area_and_duplicate_username(
     env: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert tantou(["migrate"]) == 0
-    args = ["create-user", "--role", "coordinator", "--username", "li", "--password", "long-enough-1"]
+    args = [
+        "create-user",
+        "--role",
+        "coordinator",
+        "--username",
+        "li",
+        "--password",
+        "long-enough-1",
+    ]
     assert tantou([*args, "--grid", "000"]) == 1
     assert "unknown area codes: 000" in capsys.readouterr().err
-    assert tantou(["create-user", "--role", "admin", "--username", "li", "--password", "long-enough-1"]) == 0
-    assert tantou(["create-user", "--role", "admin", "--username", "li", "--password", "long-enough-1"]) == 1
+    assert (
+        tantou(
+            ["create-user", "--role", "admin", "--username", "li", "--password", "long-enough-1"]
+        )
+        == 0
+    )
+    assert (
+        tantou(
+            ["create-user", "--role", "admin", "--username", "li", "--password", "long-enough-1"]
+        )
+        == 1
+    )
     assert "already taken" in capsys.readouterr().err
 
 

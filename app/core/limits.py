@@ -12,6 +12,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.core.errors import PROBLEM_JSON
 
 RATE_LIMITED_PREFIXES = ("/api/", "/open311/")
+# Signed photo links are cheap static reads; a console full of thumbnails must not hit the limit.
+UNLIMITED_PREFIXES = ("/api/v1/photos/",)
 
 
 class BodySizeLimitMiddleware:
@@ -83,7 +85,8 @@ class RateLimitMiddleware:
         self.secret_key = secret_key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(RATE_LIMITED_PREFIXES):
+        path = scope["path"] if scope["type"] == "http" else ""
+        if not path.startswith(RATE_LIMITED_PREFIXES) or path.startswith(UNLIMITED_PREFIXES):
             await self.app(scope, receive, send)
             return
         now_s = time.monotonic()

@@ -26,6 +26,12 @@ class PhotoPublic(BaseModel):
     kind: PhotoKind
 
 
+class RatingPublic(BaseModel):
+    stars: int
+    comment: str
+    created_at: datetime
+
+
 class ReportPublic(BaseModel):
     id: int
     status: ReportStatus
@@ -47,8 +53,13 @@ class ReportPublic(BaseModel):
     duplicate_of: int | None
     rejection_reason: str | None
     photos: list[PhotoPublic]
+    rating: RatingPublic | None = Field(description="the reporter's rating once closed")
     created_at: datetime
     updated_at: datetime
+    accepted_at: datetime | None
+    dispatched_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None = Field(description="a reopen is possible for 7 days after")
 
 
 class NearbyReport(BaseModel):
@@ -105,6 +116,7 @@ def report_public(
     *,
     photo_url: PhotoUrl,
     for_staff: bool,
+    rating: RatingPublic | None = None,
 ) -> ReportPublic:
     """The report as the caller sees it; caller details only for staff."""
     assert report.id is not None
@@ -135,8 +147,13 @@ def report_public(
             )
             for photo in photos
         ],
+        rating=rating,
         created_at=report.created_at,
         updated_at=report.updated_at,
+        accepted_at=report.accepted_at,
+        dispatched_at=report.dispatched_at,
+        resolved_at=report.resolved_at,
+        closed_at=report.closed_at,
     )
 
 

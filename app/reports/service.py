@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import Account, Role
 from app.accounts.scope import Scope
+from app.cases.models import ReportRating
 from app.categories.models import Category
 from app.categories.standard import EMERGENCY_GROUP_CODE
 from app.core.clock import utcnow
@@ -41,6 +42,7 @@ from app.reports.models import (
 from app.reports.schemas import (
     NearbyReport,
     PhotoUrl,
+    RatingPublic,
     ReportEventPublic,
     ReportPublic,
     event_public,
@@ -282,12 +284,31 @@ def present_reports(
             photos[photo.report_id].append(photo)
     codes = {code for r in reports for code in (r.grid_code, r.community_code) if code}
     names = area_names(session, codes)
+    ratings = _reporter_ratings(session, reports)
     return [
         report_public(
-            report, photos[report.id or 0], names, photo_url=photo_url, for_staff=for_staff
+            report,
+            photos[report.id or 0],
+            names,
+            photo_url=photo_url,
+            for_staff=for_staff,
+            rating=ratings.get(report.id or 0),
         )
         for report in reports
     ]
+
+
+def _reporter_ratings(session: Session, reports: Sequence[Report]) -> dict[int, RatingPublic]:
+    """Each closed report's rating by its own reporter."""
+    rated = {r.id: r.reporter_id for r in reports if r.closed_at is not None and r.id}
+    if not rated:
+        return {}
+    rows = session.exec(select(ReportRating).where(col(ReportRating.report_id).in_(list(rated))))
+    return {
+        row.report_id: RatingPublic(stars=row.stars, comment=row.comment, created_at=row.created_at)
+        for row in rows
+        if rated.get(row.report_id) == row.rater_id
+    }
 
 
 def area_names(session: Session, codes: set[str]) -> dict[str, str]:
@@ -296,6 +317,9 @@ def area_names(session: Session, codes: set[str]) -> dict[str, str]:
         return {}
     rows = session.exec(select(Grid.code, Grid.name).where(col(Grid.code).in_(sorted(codes))))
     return {code: name for code, name in rows}
+
+
+NEARBY_DECIMALS = 4  # about 11 m
 
 
 def nearby_reports(
@@ -335,9 +359,10 @@ def nearby_reports(
             id=report.id,
             category=report.category_code,
             status=report.status,
-            lat=report.lat,
-            lon=report.lon,
-            distance_m=round(distance, 1),
+            # Coarse on purpose: any account may ask, so no exact points of others' reports.
+            lat=round(report.lat, NEARBY_DECIMALS),
+            lon=round(report.lon, NEARBY_DECIMALS),
+            distance_m=round(distance, -1),
             created_at=report.created_at,
             thumbnail_url=photo_url(key) if (key := thumbnails.get(report.id)) else None,
         )

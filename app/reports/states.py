@@ -79,7 +79,7 @@ TERMINAL_TASK_STATUSES: frozenset[TaskStatus] = frozenset({TaskStatus.RETURNED})
 ACTIVE_TASK_STATUSES: frozenset[TaskStatus] = frozenset({TaskStatus.OPEN, TaskStatus.IN_PROGRESS})
 
 
-class IllegalTransition(Exception):  # noqa: N818 - named like the app errors (Conflict, NotFound)
+class IllegalTransition(Exception):
     """A status change that the state machine does not allow from the current status."""
 
     def __init__(self, entity: str, current: StrEnum, target: StrEnum) -> None:

@@ -33,6 +33,7 @@ POLL_INTERVAL_S = 0.5
 COMMIT_GRACE_S = 30.0
 RECONNECT_AFTER_MS = 3_000
 URGENT_REPORT_EVENT = "urgent_report"
+READY_EVENT = "ready"
 
 Presenter = Callable[[Session, Sequence[Report]], list[ReportPublic]]
 
@@ -105,9 +106,13 @@ def _newest_id(session: Session) -> int:
 
 
 async def urgent_report_events(feed: UrgentReportFeed) -> AsyncIterator[ServerSentEvent]:
-    """`connected` once the starting line is drawn, then one event per urgent report."""
+    """`ready` once the starting line is drawn, then one event per urgent report.
+
+    Clients count the stream as live at `ready`, not at the HTTP response: the headers go out
+    before the starting line is drawn, and a report committed in between would be missed.
+    """
     await anyio.to_thread.run_sync(feed.start)
-    yield ServerSentEvent(comment="connected", retry=RECONNECT_AFTER_MS)
+    yield ServerSentEvent(event=READY_EVENT, data={}, retry=RECONNECT_AFTER_MS)
     while True:
         for report in await anyio.to_thread.run_sync(feed.poll):
             yield ServerSentEvent(

@@ -81,7 +81,9 @@ def test_readyz_wants_migrations_at_head(empty_database_url: str, tmp_path: Path
     runtime.engine.dispose()
 
 
-def test_body_over_the_request_limit_is_413_before_reading(database_url: str, tmp_path: Path) -> None:
+def test_body_over_the_request_limit_is_413_before_reading(
+    database_url: str, tmp_path: Path
+) -> None:
     runtime = Runtime.from_settings(make_settings(database_url, tmp_path, max_request_bytes=2048))
     with TestClient(create_app(runtime=runtime)) as client:
         response = client.post("/api/v1/riders", content=b"x" * 4096)
@@ -138,5 +140,5 @@ def test_development_allows_the_default_secret_and_defaults_to_sqlite_in_data_di
 
 
 def test_a_bad_work_calendar_is_refused_at_start_up() -> None:
-    with pytest.raises(ValueError, match="calendar|periods|JSON"):
+    with pytest.raises(ValueError, match=r"calendar|periods|JSON"):
         Settings(work_calendar='{"periods": ["25:00-26:00"]}', _env_file=None)  # type: ignore[call-arg]

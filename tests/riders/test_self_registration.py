@@ -87,7 +87,12 @@ def test_team_must_belong_to_the_chosen_community(client: TestClient, session: S
 
 @pytest.mark.usefixtures("grids")
 def test_public_team_list_filters_by_community(client: TestClient, session: Session) -> None:
-    session.add_all([Team(name="甲队", community_code=COMMUNITY), Team(name="乙队", community_code=OTHER_COMMUNITY)])
+    session.add_all(
+        [
+            Team(name="甲队", community_code=COMMUNITY),
+            Team(name="乙队", community_code=OTHER_COMMUNITY),
+        ]
+    )
     session.commit()
     items = client.get("/api/v1/teams", params={"community_code": COMMUNITY}).json()["items"]
     assert [(t["name"], t["community_code"]) for t in items] == [("甲队", COMMUNITY)]

@@ -21,7 +21,8 @@ function connect() {
   const url = `${API_BASE}/reports/stream?access_token=${encodeURIComponent(token)}`;
   source = new EventSource(url);
   setState('connecting');
-  source.addEventListener('open', () => {
+  // Live at `ready`, not at `open`: the server draws its starting line after the headers.
+  source.addEventListener('ready', () => {
     retryMs = 1000;
     setState('open');
   });
