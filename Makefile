@@ -36,7 +36,7 @@ system-deps:
 	fi
 
 test: $(STAMP) system-deps build
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench migrations

@@ -38,6 +38,7 @@ class Account(SQLModel, table=True):
 class AccountArea(SQLModel, table=True):
     """A grid, community or street (by code) that a coordinator owns, with all below it."""
 
+    __tablename__ = "account_area"
     __table_args__ = (UniqueConstraint("account_id", "area_code"),)
 
     id: int | None = Field(default=None, primary_key=True)
@@ -47,6 +48,8 @@ class AccountArea(SQLModel, table=True):
 
 class LoginFailure(SQLModel, table=True):
     """One failed login; recent ones throttle further attempts."""
+
+    __tablename__ = "login_failure"
 
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64, index=True)

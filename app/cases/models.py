@@ -38,6 +38,7 @@ class Task(SQLModel, table=True):
 class ReportRating(SQLModel, table=True):
     """A reporter's verdict on a closed case: 1-5 stars and a comment, once per reporter."""
 
+    __tablename__ = "report_rating"
     __table_args__ = (UniqueConstraint("report_id", "rater_id"),)
 
     id: int | None = Field(default=None, primary_key=True)

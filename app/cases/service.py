@@ -35,7 +35,8 @@ from app.grids.models import Grid
 from app.grids.service import related_to_any
 from app.reports.access import load_visible_report
 from app.reports.ingest import StoredPhoto
-from app.reports.models import PhotoKind, Report, ReportEvent, ReportPhoto
+from app.reports.models import PhotoKind, Report, ReportEvent
+from app.reports.service import attach_photos
 from app.reports.states import (
     ACTIVE_TASK_STATUSES,
     IllegalTransition,
@@ -359,25 +360,15 @@ def _attach_after_photos(
     session: Session, task: Task, photos: Sequence[StoredPhoto], *, uploaded_by_id: int
 ) -> None:
     assert task.id is not None
-    now = clock.utcnow()
-    for position, photo in enumerate(photos):
-        session.add(
-            ReportPhoto(
-                report_id=task.report_id,
-                task_id=task.id,
-                kind=PhotoKind.AFTER,
-                position=position,
-                display_key=photo.display_key,
-                thumbnail_key=photo.thumbnail_key,
-                width=photo.width,
-                height=photo.height,
-                thumbnail_width=photo.thumbnail_width,
-                thumbnail_height=photo.thumbnail_height,
-                uploaded_by_id=uploaded_by_id,
-                created_at=now,
-            )
-        )
-    session.flush()
+    attach_photos(
+        session,
+        task.report_id,
+        photos,
+        kind=PhotoKind.AFTER,
+        uploaded_by_id=uploaded_by_id,
+        task_id=task.id,
+        created_at=clock.utcnow(),
+    )
 
 
 def work_calendar_of(runtime: Runtime) -> WorkCalendar:

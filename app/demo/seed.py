@@ -9,6 +9,9 @@ from app.accounts.service import create_account
 from app.demo.fengyang import TOWNS, demo_grids
 from app.grids.models import Grid, GridLevel
 from app.grids.service import import_feature_collection
+from app.points.rules import EntryKind
+from app.points.service import lock_account, post_entry
+from app.rewards.demo import seed_rewards
 from app.riders.models import Platform, Team
 from app.riders.service import register_rider
 from app.units.models import UnitCreate, UnitType
@@ -82,9 +85,30 @@ def seed_demo(session: Session) -> list[DemoLogin]:
         team_id=teams[0].id,
     )
     rider.status = AccountStatus.ACTIVE
-    session.add(rider)
+    teams[0].leader_account_id = rider.id
+    session.add_all([rider, teams[0]])
     session.flush()
+    seed_rewards(session, [f"341126{suffix}" for suffix, *_ in TOWNS])
+    _welcome_points(session, rider)
     return list(DEMO_LOGINS)
+
+
+DEMO_WELCOME_POINTS = 250
+
+
+def _welcome_points(session: Session, rider: Account) -> None:
+    """Give the demo rider enough points to try a redemption."""
+    assert rider.id is not None
+    lock_account(session, rider.id)
+    post_entry(
+        session,
+        rider_id=rider.id,
+        amount=DEMO_WELCOME_POINTS,
+        kind=EntryKind.ADJUSTMENT,
+        source_id="demo-welcome",
+        reason="演示初始积分 Demo starting points",
+        actor_id=None,
+    )
 
 
 UNIT_NAMES = {

@@ -73,6 +73,8 @@ class PhotoKind(StrEnum):
 class ReportPhoto(SQLModel, table=True):
     """One photo of a report; the files are content-addressed in the photo store."""
 
+    __tablename__ = "report_photo"
+
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id", index=True)
     task_id: int | None = Field(default=None, index=True)
@@ -91,6 +93,7 @@ class ReportPhoto(SQLModel, table=True):
 class ReportEvent(SQLModel, table=True):
     """One entry of a report's timeline: a status change or another step, never edited."""
 
+    __tablename__ = "report_event"
     __table_args__ = (Index("ix_report_event_report_created", "report_id", "created_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)

@@ -247,10 +247,39 @@ def create_report(
     session.add(report)
     session.flush()
     assert report.id is not None
+    attach_photos(
+        session,
+        report.id,
+        photos,
+        kind=PhotoKind.BEFORE,
+        uploaded_by_id=reporter_id,
+        created_at=report.created_at,
+    )
+    record_event(
+        session, report, "submitted", actor_id=reporter_id, to_status=ReportStatus.SUBMITTED
+    )
+    publish(session, ReportCreated(report))
+    return report
+
+
+def attach_photos(
+    session: Session,
+    report_id: int,
+    photos: Sequence[StoredPhoto],
+    *,
+    kind: PhotoKind,
+    uploaded_by_id: int,
+    task_id: int | None = None,
+    created_at: datetime | None = None,
+) -> None:
+    """Add stored photos to a report, in the order given (flushes)."""
+    created_at = created_at or utcnow()
     for position, photo in enumerate(photos):
         session.add(
             ReportPhoto(
-                report_id=report.id,
+                report_id=report_id,
+                task_id=task_id,
+                kind=kind,
                 position=position,
                 display_key=photo.display_key,
                 thumbnail_key=photo.thumbnail_key,
@@ -258,15 +287,11 @@ def create_report(
                 height=photo.height,
                 thumbnail_width=photo.thumbnail_width,
                 thumbnail_height=photo.thumbnail_height,
-                uploaded_by_id=reporter_id,
-                created_at=report.created_at,
+                uploaded_by_id=uploaded_by_id,
+                created_at=created_at,
             )
         )
-    record_event(
-        session, report, "submitted", actor_id=reporter_id, to_status=ReportStatus.SUBMITTED
-    )
-    publish(session, ReportCreated(report))
-    return report
+    session.flush()
 
 
 def present_reports(

@@ -48,6 +48,8 @@ class Team(SQLModel, table=True):
 class RiderProfile(SQLModel, table=True):
     """The 报到备案 record of a rider account; the phone number is also its username."""
 
+    __tablename__ = "rider_profile"
+
     account_id: int = Field(primary_key=True, foreign_key="account.id")
     name: str = Field(max_length=50)
     phone: str = Field(max_length=11, unique=True)

@@ -11,7 +11,8 @@ from app.core.errors import Conflict, NotFound
 from app.core.events import publish
 from app.grids.service import under_any
 from app.reports.ingest import StoredPhoto
-from app.reports.models import PhotoKind, Report, ReportPhoto
+from app.reports.models import PhotoKind, Report
+from app.reports.service import attach_photos
 from app.reports.workflow import record_event
 from app.riders.models import RiderProfile, Team
 from app.verifications.events import VerificationSubmitted
@@ -115,21 +116,7 @@ def submit(
     report = session.get(Report, verification.report_id)
     assert report is not None
     assert report.id is not None
-    for position, photo in enumerate(photos):
-        session.add(
-            ReportPhoto(
-                report_id=report.id,
-                kind=PhotoKind.CHECK,
-                position=position,
-                display_key=photo.display_key,
-                thumbnail_key=photo.thumbnail_key,
-                width=photo.width,
-                height=photo.height,
-                thumbnail_width=photo.thumbnail_width,
-                thumbnail_height=photo.thumbnail_height,
-                uploaded_by_id=rider_id,
-            )
-        )
+    attach_photos(session, report.id, photos, kind=PhotoKind.CHECK, uploaded_by_id=rider_id)
     record_event(
         session,
         report,

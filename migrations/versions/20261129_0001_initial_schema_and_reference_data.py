@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 15:17:10.251423
+Create Date: 2026-11-29 16:22:40.133874
 """
 
 from collections.abc import Sequence
@@ -61,21 +61,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_grid_path"), ["path"], unique=False)
 
     op.create_table(
-        "loginfailure",
+        "login_failure",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("username", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("client_address", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table("loginfailure", schema=None) as batch_op:
+    with op.batch_alter_table("login_failure", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_loginfailure_client_address"), ["client_address"], unique=False
+            batch_op.f("ix_login_failure_client_address"), ["client_address"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_loginfailure_created_at"), ["created_at"], unique=False
+            batch_op.f("ix_login_failure_created_at"), ["created_at"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_loginfailure_username"), ["username"], unique=False)
+        batch_op.create_index(batch_op.f("ix_login_failure_username"), ["username"], unique=False)
 
     op.create_table(
         "unit",
@@ -118,7 +118,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_account_unit_id"), ["unit_id"], unique=False)
 
     op.create_table(
-        "accountarea",
+        "account_area",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=False),
         sa.Column("area_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -133,10 +133,38 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("account_id", "area_code"),
     )
-    with op.batch_alter_table("accountarea", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_accountarea_account_id"), ["account_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_accountarea_area_code"), ["area_code"], unique=False)
+    with op.batch_alter_table("account_area", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_account_area_account_id"), ["account_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_account_area_area_code"), ["area_code"], unique=False)
 
+    op.create_table(
+        "points_account",
+        sa.Column("rider_id", sa.Integer(), nullable=False),
+        sa.Column("balance", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("balance >= 0", name="balance_not_negative"),
+        sa.ForeignKeyConstraint(
+            ["rider_id"],
+            ["account.id"],
+        ),
+        sa.PrimaryKeyConstraint("rider_id"),
+    )
+    op.create_table(
+        "points_rule",
+        sa.Column("code", sa.String(length=32), nullable=False),
+        sa.Column("points", sa.Integer(), nullable=False),
+        sa.Column("name_zh", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("name_en", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["updated_by_id"],
+            ["account.id"],
+        ),
+        sa.PrimaryKeyConstraint("code"),
+    )
     op.create_table(
         "report",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -209,6 +237,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_report_status"), ["status"], unique=False)
 
     op.create_table(
+        "reward",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("description", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("picture_url", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("cost", sa.Integer(), nullable=False),
+        sa.Column("stock", sa.Integer(), nullable=False),
+        sa.Column("monthly_limit_per_rider", sa.Integer(), nullable=True),
+        sa.Column("community_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("area_path", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("cost > 0", name="cost_positive"),
+        sa.CheckConstraint("stock >= 0", name="stock_not_negative"),
+        sa.ForeignKeyConstraint(
+            ["community_code"],
+            ["grid.code"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["account.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("reward", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_reward_area_path"), ["area_path"], unique=False)
+
+    op.create_table(
         "team",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
@@ -232,7 +290,110 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "reportevent",
+        "notice",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("links", sa.JSON(), nullable=False),
+        sa.Column("audience_area_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("audience_path", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("audience_team_id", sa.Integer(), nullable=True),
+        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["audience_area_code"],
+            ["grid.code"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["audience_team_id"],
+            ["team.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["account.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("notice", schema=None) as batch_op:
+        batch_op.create_index("ix_notice_audience_path_id", ["audience_path", "id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_notice_audience_team_id"), ["audience_team_id"], unique=False
+        )
+
+    op.create_table(
+        "points_entry",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("rider_id", sa.Integer(), nullable=False),
+        sa.Column("amount", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=24), nullable=False),
+        sa.Column("source_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=True),
+        sa.Column("rule_points", sa.Integer(), nullable=True),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["account.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["rider_id"],
+            ["account.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("rider_id", "kind", "source_id"),
+    )
+    with op.batch_alter_table("points_entry", schema=None) as batch_op:
+        batch_op.create_index("ix_points_entry_created", ["created_at"], unique=False)
+        batch_op.create_index(
+            "ix_points_entry_rider_created", ["rider_id", "created_at", "id"], unique=False
+        )
+
+    op.create_table(
+        "redemption",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("rider_id", sa.Integer(), nullable=False),
+        sa.Column("reward_id", sa.Integer(), nullable=False),
+        sa.Column("cost", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=24), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("issued_by_id", sa.Integer(), nullable=True),
+        sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("cancelled_by_id", sa.Integer(), nullable=True),
+        sa.Column("cancel_reason", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["cancelled_by_id"],
+            ["account.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["issued_by_id"],
+            ["account.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["reward_id"],
+            ["reward.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["rider_id"],
+            ["account.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("redemption", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_redemption_rider_reward_created",
+            ["rider_id", "reward_id", "created_at"],
+            unique=False,
+        )
+        batch_op.create_index("ix_redemption_status_id", ["status", "id"], unique=False)
+
+    op.create_table(
+        "report_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("report_id", sa.Integer(), nullable=False),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -252,13 +413,13 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table("reportevent", schema=None) as batch_op:
+    with op.batch_alter_table("report_event", schema=None) as batch_op:
         batch_op.create_index(
             "ix_report_event_report_created", ["report_id", "created_at", "id"], unique=False
         )
 
     op.create_table(
-        "reportphoto",
+        "report_photo",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("report_id", sa.Integer(), nullable=False),
         sa.Column("task_id", sa.Integer(), nullable=True),
@@ -282,18 +443,18 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id"),
     )
-    with op.batch_alter_table("reportphoto", schema=None) as batch_op:
+    with op.batch_alter_table("report_photo", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_reportphoto_display_key"), ["display_key"], unique=False
+            batch_op.f("ix_report_photo_display_key"), ["display_key"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_reportphoto_report_id"), ["report_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_reportphoto_task_id"), ["task_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_report_photo_report_id"), ["report_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_report_photo_task_id"), ["task_id"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_reportphoto_thumbnail_key"), ["thumbnail_key"], unique=False
+            batch_op.f("ix_report_photo_thumbnail_key"), ["thumbnail_key"], unique=False
         )
 
     op.create_table(
-        "reportrating",
+        "report_rating",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("report_id", sa.Integer(), nullable=False),
         sa.Column("rater_id", sa.Integer(), nullable=False),
@@ -311,11 +472,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("report_id", "rater_id"),
     )
-    with op.batch_alter_table("reportrating", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_reportrating_report_id"), ["report_id"], unique=False)
+    with op.batch_alter_table("report_rating", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_report_rating_report_id"), ["report_id"], unique=False)
 
     op.create_table(
-        "riderprofile",
+        "rider_profile",
         sa.Column("account_id", sa.Integer(), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
         sa.Column("phone", sqlmodel.sql.sqltypes.AutoString(length=11), nullable=False),
@@ -347,11 +508,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("account_id"),
         sa.UniqueConstraint("phone"),
     )
-    with op.batch_alter_table("riderprofile", schema=None) as batch_op:
+    with op.batch_alter_table("rider_profile", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_riderprofile_community_code"), ["community_code"], unique=False
+            batch_op.f("ix_rider_profile_community_code"), ["community_code"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_riderprofile_team_id"), ["team_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_rider_profile_team_id"), ["team_id"], unique=False)
 
     op.create_table(
         "task",
@@ -391,42 +552,173 @@ def upgrade() -> None:
         batch_op.create_index("ix_task_status_due", ["status", "due_at"], unique=False)
         batch_op.create_index("ix_task_unit_status", ["unit_id", "status"], unique=False)
 
+    op.create_table(
+        "notice_receipt",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("notice_id", sa.Integer(), nullable=False),
+        sa.Column("rider_id", sa.Integer(), nullable=False),
+        sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("shared_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["notice_id"],
+            ["notice.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["rider_id"],
+            ["account.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("notice_id", "rider_id"),
+    )
+    with op.batch_alter_table("notice_receipt", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_notice_receipt_rider_id"), ["rider_id"], unique=False)
+
+    op.create_table(
+        "notification",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("title_zh", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("title_en", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=True),
+        sa.Column("task_id", sa.Integer(), nullable=True),
+        sa.Column("dedupe_key", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["account.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"],
+            ["task.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("account_id", "dedupe_key"),
+    )
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.create_index("ix_notification_account_id", ["account_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_notification_account_read", ["account_id", "read_at"], unique=False
+        )
+
+    op.create_table(
+        "verification_task",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("round", sa.Integer(), nullable=False),
+        sa.Column("community_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("area_path", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("status", sa.String(length=24), nullable=False),
+        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("submitted_by_id", sa.Integer(), nullable=True),
+        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("expired_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_code"],
+            ["grid.code"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["submitted_by_id"],
+            ["account.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"],
+            ["task.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("task_id", "round"),
+    )
+    with op.batch_alter_table("verification_task", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_verification_task_community_status",
+            ["community_code", "status", "id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_verification_task_report_id"), ["report_id"], unique=False
+        )
+
     # ### end Alembic commands ###
     install_reference_data(op.get_bind())
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("verification_task", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_verification_task_report_id"))
+        batch_op.drop_index("ix_verification_task_community_status")
+
+    op.drop_table("verification_task")
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.drop_index("ix_notification_account_read")
+        batch_op.drop_index("ix_notification_account_id")
+
+    op.drop_table("notification")
+    with op.batch_alter_table("notice_receipt", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notice_receipt_rider_id"))
+
+    op.drop_table("notice_receipt")
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.drop_index("ix_task_unit_status")
         batch_op.drop_index("ix_task_status_due")
         batch_op.drop_index(batch_op.f("ix_task_report_id"))
 
     op.drop_table("task")
-    with op.batch_alter_table("riderprofile", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_riderprofile_team_id"))
-        batch_op.drop_index(batch_op.f("ix_riderprofile_community_code"))
+    with op.batch_alter_table("rider_profile", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_rider_profile_team_id"))
+        batch_op.drop_index(batch_op.f("ix_rider_profile_community_code"))
 
-    op.drop_table("riderprofile")
-    with op.batch_alter_table("reportrating", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_reportrating_report_id"))
+    op.drop_table("rider_profile")
+    with op.batch_alter_table("report_rating", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_report_rating_report_id"))
 
-    op.drop_table("reportrating")
-    with op.batch_alter_table("reportphoto", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_reportphoto_thumbnail_key"))
-        batch_op.drop_index(batch_op.f("ix_reportphoto_task_id"))
-        batch_op.drop_index(batch_op.f("ix_reportphoto_report_id"))
-        batch_op.drop_index(batch_op.f("ix_reportphoto_display_key"))
+    op.drop_table("report_rating")
+    with op.batch_alter_table("report_photo", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_report_photo_thumbnail_key"))
+        batch_op.drop_index(batch_op.f("ix_report_photo_task_id"))
+        batch_op.drop_index(batch_op.f("ix_report_photo_report_id"))
+        batch_op.drop_index(batch_op.f("ix_report_photo_display_key"))
 
-    op.drop_table("reportphoto")
-    with op.batch_alter_table("reportevent", schema=None) as batch_op:
+    op.drop_table("report_photo")
+    with op.batch_alter_table("report_event", schema=None) as batch_op:
         batch_op.drop_index("ix_report_event_report_created")
 
-    op.drop_table("reportevent")
+    op.drop_table("report_event")
+    with op.batch_alter_table("redemption", schema=None) as batch_op:
+        batch_op.drop_index("ix_redemption_status_id")
+        batch_op.drop_index("ix_redemption_rider_reward_created")
+
+    op.drop_table("redemption")
+    with op.batch_alter_table("points_entry", schema=None) as batch_op:
+        batch_op.drop_index("ix_points_entry_rider_created")
+        batch_op.drop_index("ix_points_entry_created")
+
+    op.drop_table("points_entry")
+    with op.batch_alter_table("notice", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notice_audience_team_id"))
+        batch_op.drop_index("ix_notice_audience_path_id")
+
+    op.drop_table("notice")
     with op.batch_alter_table("team", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_team_community_code"))
 
     op.drop_table("team")
+    with op.batch_alter_table("reward", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_reward_area_path"))
+
+    op.drop_table("reward")
     with op.batch_alter_table("report", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_report_status"))
         batch_op.drop_index("ix_report_reporter_created")
@@ -436,11 +728,13 @@ def downgrade() -> None:
         batch_op.drop_index("ix_report_area_status_created")
 
     op.drop_table("report")
-    with op.batch_alter_table("accountarea", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_accountarea_area_code"))
-        batch_op.drop_index(batch_op.f("ix_accountarea_account_id"))
+    op.drop_table("points_rule")
+    op.drop_table("points_account")
+    with op.batch_alter_table("account_area", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_account_area_area_code"))
+        batch_op.drop_index(batch_op.f("ix_account_area_account_id"))
 
-    op.drop_table("accountarea")
+    op.drop_table("account_area")
     with op.batch_alter_table("account", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_account_unit_id"))
 
@@ -449,12 +743,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_unit_community_code"))
 
     op.drop_table("unit")
-    with op.batch_alter_table("loginfailure", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_loginfailure_username"))
-        batch_op.drop_index(batch_op.f("ix_loginfailure_created_at"))
-        batch_op.drop_index(batch_op.f("ix_loginfailure_client_address"))
+    with op.batch_alter_table("login_failure", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_login_failure_username"))
+        batch_op.drop_index(batch_op.f("ix_login_failure_created_at"))
+        batch_op.drop_index(batch_op.f("ix_login_failure_client_address"))
 
-    op.drop_table("loginfailure")
+    op.drop_table("login_failure")
     with op.batch_alter_table("grid", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_grid_path"))
         batch_op.drop_index(batch_op.f("ix_grid_level"))
