@@ -1,8 +1,6 @@
 """The case workflow: triage, dispatch, handling by units, verification, feedback and figures."""
 
-import time
 from datetime import datetime
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, File, Form, Query, UploadFile, status
@@ -34,8 +32,9 @@ from app.core import clock
 from app.core.config import Settings
 from app.core.deps import CurrentAccount, RuntimeDep, SessionDep, SettingsDep, StaffAccount
 from app.core.errors import Forbidden, Unprocessable
+from app.core.pagination import parse_id_cursor
 from app.grids.service import grid_by_code
-from app.photos.urls import photo_url
+from app.photos.urls import photo_url_signer
 from app.reports import ingest
 from app.reports import service as reports_service
 from app.reports.models import Report
@@ -192,7 +191,7 @@ def list_tasks(
         account,
         status=status,
         report_id=report_id,
-        before_id=_parse_cursor(cursor),
+        before_id=parse_id_cursor(cursor),
         limit=limit + 1,
     )
     page = rows[:limit]
@@ -257,7 +256,7 @@ def complete_task(
     if not uploads:
         raise Unprocessable.for_field("photo", 'send at least one "after" photo')
     ingest.check_upload_sizes(
-        [_size_bytes(upload) for upload in uploads],
+        [ingest.upload_size_bytes(upload) for upload in uploads],
         max_photos=settings.max_photos_per_report,
         max_photo_bytes=settings.max_photo_bytes,
     )
@@ -318,7 +317,7 @@ def get_stats(
 
 
 def _report(session: Session, settings: Settings, report: Report, viewer: Account) -> ReportPublic:
-    urls = partial(photo_url, secret_key=settings.secret_key, now_s=time.time())
+    urls = photo_url_signer(settings.secret_key)
     return reports_service.present_reports(
         session, [report], photo_url=urls, for_staff=reports_service.is_staff(viewer)
     )[0]
@@ -327,20 +326,3 @@ def _report(session: Session, settings: Settings, report: Report, viewer: Accoun
 def _task(session: Session, task: Task) -> TaskPublic:
     report = session.get_one(Report, task.report_id)
     return task_public(task, service.unit_of(session, task), report, now=clock.utcnow())
-
-
-def _parse_cursor(cursor: str | None) -> int | None:
-    if cursor is None:
-        return None
-    if not cursor.isdigit():
-        raise Unprocessable.for_field("cursor", "use the next_cursor of the previous page")
-    return int(cursor)
-
-
-def _size_bytes(upload: UploadFile) -> int:
-    if upload.size is not None:
-        return upload.size
-    upload.file.seek(0, 2)
-    size = upload.file.tell()
-    upload.file.seek(0)
-    return size

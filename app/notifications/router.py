@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from app.core.deps import CurrentAccount, SessionDep
-from app.core.errors import Unprocessable
+from app.core.pagination import parse_id_cursor
 from app.notifications import service
 
 router = APIRouter(tags=["notifications"])
@@ -54,7 +54,7 @@ def list_my_notifications(
 ) -> NotificationList:
     """My notifications, newest first, with the unread count."""
     assert account.id is not None
-    before_id = _parse_cursor(cursor)
+    before_id = parse_id_cursor(cursor)
     notifications = service.list_notifications(
         session, account.id, unread_only=unread, before_id=before_id, limit=limit + 1
     )
@@ -76,11 +76,3 @@ def mark_my_notifications_read(
     marked = service.mark_read(session, account.id, body.ids)
     session.commit()
     return MarkedRead(marked=marked, unread=service.unread_count(session, account.id))
-
-
-def _parse_cursor(cursor: str | None) -> int | None:
-    if cursor is None:
-        return None
-    if not cursor.isdigit():
-        raise Unprocessable.for_field("cursor", "use the next_cursor of the previous page")
-    return int(cursor)

@@ -10,6 +10,8 @@ see the report, and the files carry no location or device metadata.
 import functools
 import hashlib
 import hmac
+import time
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 PHOTO_PATH_PREFIX = "/api/v1/photos"
@@ -53,3 +55,8 @@ def is_valid_photo_signature(
         return False
     expected = photo_signature(key, expires_s, secret_key=secret_key)
     return hmac.compare_digest(expected, signature)
+
+
+def photo_url_signer(secret_key: str) -> Callable[[str], str]:
+    """A function that signs stored-file keys into URLs issued now."""
+    return functools.partial(photo_url, secret_key=secret_key, now_s=time.time())

@@ -3,6 +3,8 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from fastapi import UploadFile
+
 from app.core.config import Settings
 from app.core.errors import AppError, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from app.photos.pipeline import PhotoError, ProcessedPhoto, UnsupportedPhoto, process_photo
@@ -83,3 +85,13 @@ def _refusal(index: int, error: PhotoError) -> AppError:
 
 def _field(index: int) -> str:
     return f"{PHOTO_FIELD}[{index}]"
+
+
+def upload_size_bytes(upload: UploadFile) -> int:
+    """An upload's size, measured when the client did not declare it."""
+    if upload.size is not None:
+        return upload.size
+    upload.file.seek(0, 2)
+    size = upload.file.tell()
+    upload.file.seek(0)
+    return size

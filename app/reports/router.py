@@ -1,9 +1,7 @@
 """Reports: snap and report, the same-problem check, reading reports and the urgent stream."""
 
-import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
@@ -19,13 +17,12 @@ from app.core.deps import CurrentAccount, RuntimeDep, SessionDep, SettingsDep
 from app.core.runtime import Runtime
 from app.grids.crs import CoordinateSystem, to_wgs84
 from app.grids.locator import locator_of
-from app.photos.urls import photo_url
+from app.photos.urls import photo_url_signer
 from app.reports import ingest, service
 from app.reports.access import load_visible_report
 from app.reports.models import RECORDED_CHANNELS, Channel, Report
 from app.reports.schemas import (
     NearbyList,
-    PhotoUrl,
     ReportEventList,
     ReportPage,
     ReportPublic,
@@ -81,7 +78,7 @@ def submit_report(
     uploads = photo or []
     service.check_submitter(account, channel)
     ingest.check_upload_sizes(
-        [_size_bytes(upload) for upload in uploads],
+        [ingest.upload_size_bytes(upload) for upload in uploads],
         max_photos=settings.max_photos_per_report,
         max_photo_bytes=settings.max_photo_bytes,
     )
@@ -165,7 +162,7 @@ def _end_transaction(session: Session) -> None:
 def _submitted(
     session: Session, settings: Settings, report: Report, viewer: Account
 ) -> SubmittedReport:
-    urls = _photo_urls(settings)
+    urls = photo_url_signer(settings.secret_key)
     public = service.present_reports(
         session, [report], photo_url=urls, for_staff=service.is_staff(viewer)
     )[0]
@@ -202,7 +199,7 @@ def list_nearby(
         category_code=category,
         radius_m=settings.nearby_radius_m,
         days=settings.nearby_days,
-        photo_url=_photo_urls(settings),
+        photo_url=photo_url_signer(settings.secret_key),
     )
     return NearbyList(items=items)
 
@@ -219,7 +216,7 @@ async def stream_urgent_reports(
 
     Coordinators and admins. A `: connected` comment says the stream is live; reports saved
     before it are not repeated (load the list on every (re)connect)."""
-    photo_urls = _photo_urls(runtime.settings)
+    photo_urls = photo_url_signer(runtime.settings.secret_key)
 
     def present(session: Session, reports: Sequence[Report]) -> list[ReportPublic]:
         return service.present_reports(session, reports, photo_url=photo_urls, for_staff=True)
@@ -236,7 +233,10 @@ def get_report(
     """One report: its reporter, coordinators of its area and admins may see it."""
     report = load_visible_report(session, account, report_id)
     return service.present_reports(
-        session, [report], photo_url=_photo_urls(settings), for_staff=service.is_staff(account)
+        session,
+        [report],
+        photo_url=photo_url_signer(settings.secret_key),
+        for_staff=service.is_staff(account),
     )[0]
 
 
@@ -265,7 +265,10 @@ def list_reports(
     )
     reports, next_cursor = service.list_reports(session, scope, filters, cursor=cursor, limit=limit)
     items = service.present_reports(
-        session, reports, photo_url=_photo_urls(settings), for_staff=service.is_staff(account)
+        session,
+        reports,
+        photo_url=photo_url_signer(settings.secret_key),
+        for_staff=service.is_staff(account),
     )
     return ReportPage(items=items, next_cursor=next_cursor)
 
@@ -277,19 +280,6 @@ def list_report_events(
     """The report's timeline: every step with who, when and the note."""
     report = load_visible_report(session, account, report_id)
     return ReportEventList(items=service.report_timeline(session, report, viewer=account))
-
-
-def _photo_urls(settings: Settings) -> PhotoUrl:
-    return partial(photo_url, secret_key=settings.secret_key, now_s=time.time())
-
-
-def _size_bytes(upload: UploadFile) -> int:
-    if upload.size is not None:
-        return upload.size
-    upload.file.seek(0, 2)
-    size = upload.file.tell()
-    upload.file.seek(0)
-    return size
 
 
 def _text_or_none(value: str | None) -> str | None:

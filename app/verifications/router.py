@@ -98,7 +98,7 @@ def submit_verification(
     """Check a completed task with photos; the first valid check wins, later ones get 409."""
     settings = runtime.settings
     ingest.check_upload_sizes(
-        [upload.size or 0 for upload in photo],
+        [ingest.upload_size_bytes(upload) for upload in photo],
         max_photos=settings.max_photos_per_report,
         max_photo_bytes=settings.max_photo_bytes,
     )
