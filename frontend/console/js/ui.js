@@ -152,3 +152,28 @@ export async function busy(button, work) {
     button.disabled = false;
   }
 }
+
+/**
+ * Fills `table` page by page from a keyset-paginated list, with a "load more" button.
+ * `fetchPage(cursor)` answers `{items, next_cursor}`. Returns the message slot (errors), the
+ * footer holding the button, and `loadPage` to load the first page.
+ */
+export function pagedRows(table, fetchPage) {
+  const more = h('button', { type: 'button', className: 'btn', hidden: true }, t('queue.load_more'));
+  const message = h('div');
+  let cursor = null;
+  async function loadPage() {
+    message.replaceChildren();
+    try {
+      const page = await fetchPage(cursor);
+      table.addRows(page.items);
+      cursor = page.next_cursor;
+      more.hidden = !cursor;
+    } catch (error) {
+      if (error.name !== 'AbortError') message.replaceChildren(errorBox(error, loadPage));
+    }
+  }
+  more.addEventListener('click', () => busy(more, loadPage));
+  return { message, foot: h('div', { className: 'table-foot' }, more), loadPage };
+}
+

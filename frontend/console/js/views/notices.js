@@ -8,7 +8,7 @@ import { t } from '../i18n.js';
 import { loadCommunities } from '../reference.js';
 import { navigate } from '../router.js';
 import { toast } from '../toast.js';
-import { busy, dataTable, errorBox, pageHeader } from '../ui.js';
+import { dataTable, pageHeader, pagedRows } from '../ui.js';
 
 function areaChoices(communities) {
   const streets = new Map();
@@ -87,29 +87,14 @@ export async function renderNotices(root, { signal }) {
     ],
     { emptyText: t('notices.empty') },
   );
-  const more = h(
-    'button',
-    { type: 'button', className: 'btn', hidden: true },
-    t('queue.load_more'),
+  const { message, foot, loadPage } = pagedRows(table, (cursor) =>
+    api.get('/notices', { cursor }, { signal }),
   );
-  const message = h('div');
-  let cursor = null;
-  async function loadPage() {
-    try {
-      const page = await api.get('/notices', { cursor }, { signal });
-      table.addRows(page.items);
-      cursor = page.next_cursor;
-      more.hidden = !cursor;
-    } catch (error) {
-      if (error.name !== 'AbortError') message.replaceChildren(errorBox(error, loadPage));
-    }
-  }
-  more.addEventListener('click', () => busy(more, loadPage));
   root.append(
     pageHeader(t('nav.notices'), add),
     message,
     table.element,
-    h('div', { className: 'table-foot' }, more),
+    foot,
   );
   loadPage();
 }

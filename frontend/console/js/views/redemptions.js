@@ -9,7 +9,7 @@ import { formatCount, formatTime } from '../format.js';
 import { label, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { toast } from '../toast.js';
-import { busy, dataTable, errorBox, filterSelect, pageHeader } from '../ui.js';
+import { busy, dataTable, filterSelect, pageHeader, pagedRows } from '../ui.js';
 
 const STATUSES = ['pending', 'issued', 'cancelled'];
 
@@ -95,24 +95,9 @@ export function renderRedemptions(root, { query, signal }) {
       rowProps: (r) => ({ dataset: { redemptionId: String(r.id) } }),
     },
   );
-  const more = h(
-    'button',
-    { type: 'button', className: 'btn', hidden: true },
-    t('queue.load_more'),
+  const { message, foot, loadPage } = pagedRows(table, (cursor) =>
+    api.get('/redemptions', { status, cursor }, { signal }),
   );
-  const message = h('div');
-  let cursor = null;
-  async function loadPage() {
-    try {
-      const page = await api.get('/redemptions', { status, cursor }, { signal });
-      table.addRows(page.items);
-      cursor = page.next_cursor;
-      more.hidden = !cursor;
-    } catch (error) {
-      if (error.name !== 'AbortError') message.replaceChildren(errorBox(error, reload));
-    }
-  }
-  more.addEventListener('click', () => busy(more, loadPage));
   root.append(
     pageHeader(t('nav.redemptions')),
     h(
@@ -128,7 +113,7 @@ export function renderRedemptions(root, { query, signal }) {
     ),
     message,
     table.element,
-    h('div', { className: 'table-foot' }, more),
+    foot,
   );
   loadPage();
 }

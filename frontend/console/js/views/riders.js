@@ -9,7 +9,7 @@ import { label, t } from '../i18n.js';
 import { loadCommunities } from '../reference.js';
 import { navigate } from '../router.js';
 import { toast } from '../toast.js';
-import { busy, dataTable, errorBox, filterSelect, pageHeader } from '../ui.js';
+import { busy, dataTable, filterSelect, pageHeader, pagedRows } from '../ui.js';
 
 const STATUSES = ['pending', 'active', 'rejected', 'disabled'];
 
@@ -119,24 +119,9 @@ export async function renderRiders(root, { query, signal }) {
     ],
     { emptyText: t('riders.empty'), rowProps: (r) => ({ dataset: { riderId: String(r.id) } }) },
   );
-  const more = h(
-    'button',
-    { type: 'button', className: 'btn', hidden: true },
-    t('queue.load_more'),
+  const { message, foot, loadPage } = pagedRows(table, (cursor) =>
+    api.get('/riders', { status, cursor }, { signal }),
   );
-  const message = h('div');
-  let cursor = null;
-  async function loadPage() {
-    try {
-      const page = await api.get('/riders', { status, cursor }, { signal });
-      table.addRows(page.items);
-      cursor = page.next_cursor;
-      more.hidden = !cursor;
-    } catch (error) {
-      if (error.name !== 'AbortError') message.replaceChildren(errorBox(error, reload));
-    }
-  }
-  more.addEventListener('click', () => busy(more, loadPage));
-  root.append(message, table.element, h('div', { className: 'table-foot' }, more));
+  root.append(message, table.element, foot);
   loadPage();
 }

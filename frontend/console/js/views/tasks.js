@@ -7,7 +7,7 @@ import { formatTime } from '../format.js';
 import { label, t } from '../i18n.js';
 import { categoryName, loadCategories } from '../reference.js';
 import { navigate } from '../router.js';
-import { busy, dataTable, errorBox, filterSelect, pageHeader } from '../ui.js';
+import { dataTable, filterSelect, pageHeader, pagedRows } from '../ui.js';
 
 const TASK_STATUSES = ['open', 'in_progress', 'returned', 'completed'];
 const PAGE_SIZE = 50;
@@ -15,26 +15,10 @@ const PAGE_SIZE = 50;
 /** A keyset-paged task list in a table; shared by the coordinator and unit views. */
 export function taskList(root, { query, signal, columns, rowProps, emptyText }) {
   const table = dataTable(columns, { rowProps, emptyText });
-  const more = h(
-    'button',
-    { type: 'button', className: 'btn', hidden: true },
-    t('queue.load_more'),
+  const { message, foot, loadPage } = pagedRows(table, (cursor) =>
+    api.get('/tasks', { ...query, cursor, limit: PAGE_SIZE }, { signal }),
   );
-  const message = h('div');
-  let cursor = null;
-  async function loadPage() {
-    message.replaceChildren();
-    try {
-      const page = await api.get('/tasks', { ...query, cursor, limit: PAGE_SIZE }, { signal });
-      table.addRows(page.items);
-      cursor = page.next_cursor;
-      more.hidden = !cursor;
-    } catch (error) {
-      if (error.name !== 'AbortError') message.replaceChildren(errorBox(error, loadPage));
-    }
-  }
-  more.addEventListener('click', () => busy(more, loadPage));
-  root.append(message, table.element, h('div', { className: 'table-foot' }, more));
+  root.append(message, table.element, foot);
   return loadPage();
 }
 
