@@ -177,11 +177,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def prepared_posts(bases: list[bytes], numbers: range) -> list[tuple[str, bytes]]:
+    """Each report's Content-Type and multipart body, built before the clock starts."""
+    posts = []
+    for number in numbers:
+        boundary = uuid.uuid4().hex
+        lon, lat = point_for(number)
+        fields = {
+            "category": CATEGORY,
+            "client_id": str(uuid.uuid4()),
+            "lat": str(lat),
+            "lon": str(lon),
+            "description": "路边垃圾堆积",
+        }
+        body = multipart_body(fields, photo_for(bases, number), boundary)
+        posts.append((f"multipart/form-data; boundary={boundary}", body))
+    return posts
+
+
 def post_reports(
-    base_url: str, token: str, bases: list[bytes], numbers: range, clients: int
+    base_url: str, token: str, posts: list[tuple[str, bytes]], clients: int
 ) -> tuple[float, list[float]]:
-    """Post one report per number from `clients` threads; wall seconds and each latency (s)."""
-    todo = iter(numbers)
+    """Send the posts from `clients` threads; wall seconds and each latency (s)."""
+    todo = iter(posts)
     lock = threading.Lock()
     latencies_s: list[float] = []
 
@@ -190,20 +208,10 @@ def post_reports(
         with httpx.Client(base_url=base_url, timeout=120) as http:
             while True:
                 with lock:
-                    number = next(todo, None)
-                if number is None:
+                    post = next(todo, None)
+                if post is None:
                     return
-                boundary = uuid.uuid4().hex
-                lon, lat = point_for(number)
-                fields = {
-                    "category": CATEGORY,
-                    "client_id": str(uuid.uuid4()),
-                    "lat": str(lat),
-                    "lon": str(lon),
-                    "description": "路边垃圾堆积",
-                }
-                body = multipart_body(fields, photo_for(bases, number), boundary)
-                content_type = f"multipart/form-data; boundary={boundary}"
+                content_type, body = post
                 started = time.perf_counter()
                 response = http.post(
                     "/api/v1/reports",
@@ -224,12 +232,12 @@ def post_reports(
 
 
 def run_in_process(
-    work: Callable[[bytes], object], bases: list[bytes], numbers: range, clients: int
+    work: Callable[[bytes], object], photos: list[bytes], clients: int
 ) -> tuple[float, float]:
-    """Run `work` on every report's photo from `clients` threads; wall and CPU seconds."""
+    """Run `work` on every photo from `clients` threads; wall and CPU seconds."""
     started, cpu_started = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(clients) as pool:
-        for _ in pool.map(lambda number: work(photo_for(bases, number)), numbers):
+        for _ in pool.map(work, photos):
             pass
     return time.perf_counter() - started, time.process_time() - cpu_started
 
@@ -273,19 +281,21 @@ def main() -> None:
                 f"{base_url}/api/v1/auth/token",
                 data={"username": RIDER_PHONE, "password": RIDER_PASSWORD},
             ).json()["access_token"]
-            post_reports(base_url, token, bases, range(WARM_UP_REPORTS), arguments.clients)
+            warm_up = prepared_posts(bases, range(WARM_UP_REPORTS))
+            post_reports(base_url, token, warm_up, arguments.clients)
             # Rounds alternate the three ways, so that the drift of a shared machine falls on
-            # all of them alike.
+            # all of them alike. Photos and bodies are made before each clock starts: making
+            # them is the clients' work, which would otherwise take cores from the server.
             for numbers in rounds:
+                photos = [photo_for(bases, number) for number in numbers]
                 for way, work in ((FLOOR, floor_pipeline), (NAIVE, naive_pipeline)):
-                    round_wall_s, round_cpu_s = run_in_process(
-                        work, bases, numbers, arguments.clients
-                    )
+                    round_wall_s, round_cpu_s = run_in_process(work, photos, arguments.clients)
                     wall_s[way] += round_wall_s
                     cpu_s[way] += round_cpu_s
+                posts = prepared_posts(bases, numbers)
                 server_cpu_started = cpu_seconds(server.pid)
                 round_wall_s, round_latencies_s = post_reports(
-                    base_url, token, bases, numbers, arguments.clients
+                    base_url, token, posts, arguments.clients
                 )
                 cpu_s[HTTP] += cpu_seconds(server.pid) - server_cpu_started
                 wall_s[HTTP] += round_wall_s

@@ -65,12 +65,18 @@ class InvalidPhoto(PhotoError):
 
 @dataclass(frozen=True, slots=True)
 class DerivedImage:
-    """An encoded JPEG copy made from an upload, with its size and content hash."""
+    """An encoded JPEG copy made from an upload, with its size."""
 
     data: bytes
     width: int
     height: int
-    sha256: str
+
+    @property
+    def sha256(self) -> str:
+        """The copy's SHA-256 as lowercase hex, which is its key in the photo store."""
+        # Computed when asked, not at encode: the store hashes what it writes, so a field would
+        # hash every copy twice.
+        return hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,10 +238,4 @@ def _encode_jpeg(pixels: Image.Image) -> DerivedImage:
     buffer = io.BytesIO()
     # No exif/icc_profile arguments: the copy carries no metadata (pixels are already upright).
     pixels.save(buffer, "JPEG", quality=JPEG_QUALITY)
-    data = buffer.getvalue()
-    return DerivedImage(
-        data=data,
-        width=pixels.width,
-        height=pixels.height,
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
+    return DerivedImage(data=buffer.getvalue(), width=pixels.width, height=pixels.height)

@@ -33,7 +33,8 @@ class PhotoStore:
 
     def put(self, data: bytes) -> str:
         """Store `data` and return its key; storing the same bytes again changes nothing."""
-        key, _ = self._put(data)
+        key = content_key(data)
+        self._put(data, key)
         return key
 
     def exists(self, key: str) -> bool:
@@ -58,15 +59,14 @@ class PhotoStore:
             writes.rollback()
             raise
 
-    def _put(self, data: bytes) -> tuple[str, os.stat_result | None]:
-        """Store `data`; return its key and, if this call created the file, the file's stat."""
-        key = content_key(data)
+    def _put(self, data: bytes, key: str) -> os.stat_result | None:
+        """Store `data` under `key` (its content_key); the file's stat if this call created it."""
         path = self.path(key)
         while not self._reuse_existing(path):
             created = self._create(path, data)
             if created is not None:
-                return key, created
-        return key, None
+                return created
+        return None
 
     def _create(self, path: Path, data: bytes) -> os.stat_result | None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -120,7 +120,7 @@ class StagedWrites:
         key = content_key(data)
         if key in self._created:
             return key
-        key, created = self._store._put(data)
+        created = self._store._put(data, key)
         if created is not None:
             self._created[key] = (created.st_ino, created.st_mtime_ns)
         return key

@@ -176,7 +176,8 @@ def _submitted(
         photo_url=urls,
         exclude_id=report.id,
     )
-    return SubmittedReport(**public.model_dump(), nearby=nearby)
+    # dict(), not model_dump(): the nested models are taken as they are, not rebuilt from dicts.
+    return SubmittedReport(**dict(public), nearby=nearby)
 
 
 @router.get("/reports/nearby", response_model=NearbyList)

@@ -247,13 +247,16 @@ def create_report(
     session.add(report)
     session.flush()
     assert report.id is not None
-    attach_photos(
-        session,
-        report.id,
-        photos,
-        kind=PhotoKind.BEFORE,
-        uploaded_by_id=reporter_id,
-        created_at=report.created_at,
+    # No flush of its own: the timeline entry's flush below writes the photo rows with it.
+    session.add_all(
+        _photo_rows(
+            report.id,
+            photos,
+            kind=PhotoKind.BEFORE,
+            uploaded_by_id=reporter_id,
+            task_id=None,
+            created_at=report.created_at,
+        )
     )
     record_event(
         session, report, "submitted", actor_id=reporter_id, to_status=ReportStatus.SUBMITTED
@@ -273,25 +276,45 @@ def attach_photos(
     created_at: datetime | None = None,
 ) -> None:
     """Add stored photos to a report, in the order given (flushes)."""
-    created_at = created_at or utcnow()
-    for position, photo in enumerate(photos):
-        session.add(
-            ReportPhoto(
-                report_id=report_id,
-                task_id=task_id,
-                kind=kind,
-                position=position,
-                display_key=photo.display_key,
-                thumbnail_key=photo.thumbnail_key,
-                width=photo.width,
-                height=photo.height,
-                thumbnail_width=photo.thumbnail_width,
-                thumbnail_height=photo.thumbnail_height,
-                uploaded_by_id=uploaded_by_id,
-                created_at=created_at,
-            )
+    session.add_all(
+        _photo_rows(
+            report_id,
+            photos,
+            kind=kind,
+            uploaded_by_id=uploaded_by_id,
+            task_id=task_id,
+            created_at=created_at or utcnow(),
         )
+    )
     session.flush()
+
+
+def _photo_rows(
+    report_id: int,
+    photos: Sequence[StoredPhoto],
+    *,
+    kind: PhotoKind,
+    uploaded_by_id: int,
+    task_id: int | None,
+    created_at: datetime,
+) -> list[ReportPhoto]:
+    return [
+        ReportPhoto(
+            report_id=report_id,
+            task_id=task_id,
+            kind=kind,
+            position=position,
+            display_key=photo.display_key,
+            thumbnail_key=photo.thumbnail_key,
+            width=photo.width,
+            height=photo.height,
+            thumbnail_width=photo.thumbnail_width,
+            thumbnail_height=photo.thumbnail_height,
+            uploaded_by_id=uploaded_by_id,
+            created_at=created_at,
+        )
+        for position, photo in enumerate(photos)
+    ]
 
 
 def present_reports(
