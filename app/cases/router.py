@@ -36,6 +36,7 @@ from app.core.pagination import parse_id_cursor
 from app.grids.service import grid_by_code
 from app.photos.urls import photo_url_signer
 from app.reports import ingest
+from app.reports import reading as reports_reading
 from app.reports import service as reports_service
 from app.reports.models import Report
 from app.reports.schemas import ReportPublic
@@ -318,7 +319,7 @@ def get_stats(
 
 def _report(session: Session, settings: Settings, report: Report, viewer: Account) -> ReportPublic:
     urls = photo_url_signer(settings.secret_key)
-    return reports_service.present_reports(
+    return reports_reading.present_reports(
         session, [report], photo_url=urls, for_staff=reports_service.is_staff(viewer)
     )[0]
 

@@ -18,7 +18,7 @@ from app.core.runtime import Runtime
 from app.grids.crs import CoordinateSystem, to_wgs84
 from app.grids.locator import locator_of
 from app.photos.urls import photo_url_signer
-from app.reports import ingest, service
+from app.reports import ingest, reading, service
 from app.reports.access import load_visible_report
 from app.reports.models import RECORDED_CHANNELS, Channel, Report
 from app.reports.schemas import (
@@ -163,10 +163,10 @@ def _submitted(
     session: Session, settings: Settings, report: Report, viewer: Account
 ) -> SubmittedReport:
     urls = photo_url_signer(settings.secret_key)
-    public = service.present_reports(
+    public = reading.present_reports(
         session, [report], photo_url=urls, for_staff=service.is_staff(viewer)
     )[0]
-    nearby = service.nearby_reports(
+    nearby = reading.nearby_reports(
         session,
         lon=report.lon,
         lat=report.lat,
@@ -193,7 +193,7 @@ def list_nearby(
     """Open reports of the category near the point, nearest first: "is it this one?"."""
     service.submittable_category(session, category)
     lon84, lat84 = to_wgs84(lon, lat, crs)
-    items = service.nearby_reports(
+    items = reading.nearby_reports(
         session,
         lon=lon84,
         lat=lat84,
@@ -220,7 +220,7 @@ async def stream_urgent_reports(
     photo_urls = photo_url_signer(runtime.settings.secret_key)
 
     def present(session: Session, reports: Sequence[Report]) -> list[ReportPublic]:
-        return service.present_reports(session, reports, photo_url=photo_urls, for_staff=True)
+        return reading.present_reports(session, reports, photo_url=photo_urls, for_staff=True)
 
     feed = UrgentReportFeed(runtime.engine, viewer.scope, present)
     async for event in urgent_report_events(feed):
@@ -233,7 +233,7 @@ def get_report(
 ) -> ReportPublic:
     """One report: its reporter, coordinators of its area and admins may see it."""
     report = load_visible_report(session, account, report_id)
-    return service.present_reports(
+    return reading.present_reports(
         session,
         [report],
         photo_url=photo_url_signer(settings.secret_key),
@@ -261,11 +261,11 @@ def list_reports(
     """The reports the caller may see, newest first; coordinators and admins get urgent ones
     first. Pass `next_cursor` back as `cursor` for the next page."""
     scope = scope_of(session, account)
-    filters = service.ReportFilter(
+    filters = reading.ReportFilter(
         status=status, area_code=grid, category_code=category, urgent=urgent, unassigned=unassigned
     )
-    reports, next_cursor = service.list_reports(session, scope, filters, cursor=cursor, limit=limit)
-    items = service.present_reports(
+    reports, next_cursor = reading.list_reports(session, scope, filters, cursor=cursor, limit=limit)
+    items = reading.present_reports(
         session,
         reports,
         photo_url=photo_url_signer(settings.secret_key),
@@ -280,7 +280,7 @@ def list_report_events(
 ) -> ReportEventList:
     """The report's timeline: every step with who, when and the note."""
     report = load_visible_report(session, account, report_id)
-    return ReportEventList(items=service.report_timeline(session, report, viewer=account))
+    return ReportEventList(items=reading.report_timeline(session, report, viewer=account))
 
 
 def _text_or_none(value: str | None) -> str | None:
