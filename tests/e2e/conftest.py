@@ -117,6 +117,9 @@ def log_in(page: Page, phone: str, password: str = RIDER_PASSWORD) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.locator("#camera-input").wait_for(state="attached")
+    # The home screen fetches the categories and keeps them for offline use; tests that go
+    # offline right after logging in need them kept first, as a rider's phone would have.
+    page.wait_for_function("localStorage.getItem('tantou.categories') !== null")
 
 
 def screenshot(page: Page, name: str) -> Path:
