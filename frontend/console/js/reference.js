@@ -1,7 +1,7 @@
 // Reference data the views share (categories, units, communities, grids), loaded once per login.
 
 import { api } from './api.js';
-import { language } from './i18n.js';
+import { language, t } from './i18n.js';
 
 const cache = new Map();
 
@@ -60,4 +60,16 @@ export function loadAreas(level) {
       parent_code: f.properties.parent_code,
     }));
   });
+}
+
+/** Streets, then communities, as grouped choices for an audience or catalogue area. */
+export function areaChoices(communities) {
+  const streets = new Map();
+  communities.forEach(
+    (c) => c.street_code && streets.set(c.street_code, c.street_name || c.street_code),
+  );
+  return [
+    ...[...streets].map(([code, name]) => ({ value: code, label: name, group: t('area.streets') })),
+    ...communities.map((c) => ({ value: c.code, label: c.name, group: t('area.communities') })),
+  ];
 }

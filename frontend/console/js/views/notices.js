@@ -5,21 +5,10 @@ import { h } from '../dom.js';
 import { openForm } from '../dialog.js';
 import { formatCount, formatTime } from '../format.js';
 import { t } from '../i18n.js';
-import { loadCommunities } from '../reference.js';
+import { areaChoices, loadCommunities } from '../reference.js';
 import { navigate } from '../router.js';
 import { toast } from '../toast.js';
 import { dataTable, pageHeader, pagedRows } from '../ui.js';
-
-function areaChoices(communities) {
-  const streets = new Map();
-  communities.forEach(
-    (c) => c.street_code && streets.set(c.street_code, c.street_name || c.street_code),
-  );
-  return [
-    ...[...streets].map(([code, name]) => ({ value: code, label: name, group: t('area.streets') })),
-    ...communities.map((c) => ({ value: c.code, label: c.name, group: t('area.communities') })),
-  ];
-}
 
 function publishNotice(communities) {
   return openForm({
