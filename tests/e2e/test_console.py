@@ -7,7 +7,6 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,13 +21,13 @@ from app.demo.seed import DEMO_PASSWORD
 from tests.e2e.api_client import COORDINATOR, DEMO_RIDER, TOWN_COMMUNITY, ApiClient, new_phone
 from tests.e2e.conftest import GRID_POINT, SCREENSHOTS, UI_TIMEOUT_MS
 from tests.e2e.server import LiveServer
+from tests.photos.factories import FIXTURE_PHOTOS_DIR
 
 pytestmark = pytest.mark.e2e
 
 DESKTOP: ViewportSize = {"width": 1366, "height": 860}
 TABLET: ViewportSize = {"width": 820, "height": 1180}  # an iPad Air in portrait
-PHOTO_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "photos"
-PHOTO = PHOTO_DIR / "jpg" / "mobile" / "jolla.jpg"
+PHOTO = FIXTURE_PHOTOS_DIR / "jpg" / "mobile" / "jolla.jpg"
 UNIT_ACCOUNT = "unit"  # the demo's property company of 东华社区
 UNIT_CODE = f"{TOWN_COMMUNITY}-property"
 # The stream polls the database twice a second; an alert must show well within this.

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-FIXTURE_PHOTOS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "photos"
+FIXTURE_PHOTOS_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "photos"
 # Inside the demo county's grid 341126100001001 (tests.factories.GRID_POINT), WGS-84 (lon, lat).
 FENGYANG_LON_LAT = (117.5325, 32.854)
 TEST_CAMERA_MAKE = "TantouTestCam"
@@ -25,7 +25,7 @@ _STORE_FOR_ORIENTATION = {
 
 
 def fixture_photo(relative_path: str) -> bytes:
-    """Bytes of a real photo under shared/fixtures/photos."""
+    """Bytes of a real photo under tests/fixtures/photos."""
     return (_fixture_photos_dir() / relative_path).read_bytes()
 
 
@@ -34,7 +34,7 @@ def fixture_photo_paths(folder: str) -> list[str]:
     return sorted(
         path.relative_to(FIXTURE_PHOTOS_DIR).as_posix()
         for path in (_fixture_photos_dir() / folder).iterdir()
-        if path.is_file() and path.name != "README"
+        if path.is_file() and not path.name.startswith("README")
     )
 
 
@@ -42,8 +42,7 @@ def _fixture_photos_dir() -> Path:
     # Fail, never skip: without the real photos these tests would prove nothing.
     if not FIXTURE_PHOTOS_DIR.is_dir():
         raise FileNotFoundError(
-            f"fixture photos not found at {FIXTURE_PHOTOS_DIR}: "
-            "the shared folder must sit beside the project root"
+            f"fixture photos not found at {FIXTURE_PHOTOS_DIR}: they are part of the repository"
         )
     return FIXTURE_PHOTOS_DIR
 
