@@ -23,6 +23,7 @@ from app.core.static import mount_frontend
 from app.grids.router import router as grids_router
 from app.notices.router import router as notices_router
 from app.notifications.router import router as notifications_router
+from app.open311.router import router as open311_router
 from app.photos.router import router as photos_router
 from app.points.router import router as points_router
 from app.reports.router import router as reports_router
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(api_router())
+    app.include_router(open311_router)
     mount_frontend(app, FRONTEND_DIR)
 
     # Added last runs first: request ids wrap everything, then limits, then compression.

@@ -1,0 +1,32 @@
+"""Fixtures of the Open311 tests: the demo grids, the people, the workflow steps, a live server."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.core.config import Settings
+from app.core.runtime import Runtime
+from app.main import create_app
+from tests.cases.factories import People, Steps
+from tests.factories import seed_grids
+from tests.reports.factories import live_server
+
+
+@pytest.fixture
+def people(session: Session, settings: Settings) -> People:
+    seed_grids(session)
+    return People(session, settings)
+
+
+@pytest.fixture
+def steps(client: TestClient, people: People) -> Steps:
+    return Steps(client, people)
+
+
+@pytest.fixture
+def open311_url(runtime: Runtime) -> Iterator[str]:
+    """The Open311 root of a real server on loopback, for clients that speak HTTP themselves."""
+    with live_server(create_app(runtime=runtime)) as base_url:
+        yield f"{base_url}/open311/v2"
