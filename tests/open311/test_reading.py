@@ -87,7 +87,9 @@ def test_filters_by_id_code_status_and_date(
     open_one = make_report(session, people.rider)
     rejected = make_report(session, people.rider, category="0104")
     old = make_report(session, people.rider, created_at=utcnow() - timedelta(days=120))
-    assert open_one.id and rejected.id and old.id
+    assert open_one.id is not None
+    assert rejected.id is not None
+    assert old.id is not None
     steps.reject(rejected.id, reason="重复上报")
     client = GeoReport(open311_url)
 
