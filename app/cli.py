@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app.accounts.models import Role
+from app.backup.errors import BackupError
 from app.core.config import Settings
 from app.core.db import create_db_engine, session_scope
 from app.core.errors import AppError
@@ -37,6 +38,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="seed the Fengyang demo county")
     demo.add_argument("--if-empty", action="store_true", help="only if there are no accounts")
 
+    backup = commands.add_parser(
+        "backup", help="write a consistent copy of the database and photos (safe while serving)"
+    )
+    backup.add_argument("dir", type=Path, help="a new or empty directory")
+    restore = commands.add_parser("restore", help="restore a backup into an empty data dir")
+    restore.add_argument("dir", type=Path, help="a directory written by tantou backup")
+
     args = parser.parse_args(argv)
     settings = Settings()
     try:
@@ -46,11 +54,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         for error in exc.errors or []:
             print(f"  {error['field']}: {error['message']}", file=sys.stderr)
         return 1
+    except BackupError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         return _serve(settings, args.host, args.port)
+    # Neither migrates: a backup copies the database as it is, a restore needs it empty.
+    if args.command == "backup":
+        return _backup(settings, args.dir)
+    if args.command == "restore":
+        return _restore(settings, args.dir)
     upgrade_to_head(settings.resolved_database_url)
     if args.command == "migrate":
         print("database is at the newest migration")
@@ -93,6 +109,31 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             for login in DEMO_LOGINS:
                 print(f"  {login.role:<12} {login.username:<14} {login.password}   {login.note}")
     engine.dispose()
+    return 0
+
+
+def _backup(settings: Settings, directory: Path) -> int:
+    from app.backup.service import create_backup
+
+    manifest = create_backup(settings, directory)
+    rows = manifest.counts.tables
+    print(
+        f"backup written to {directory}: {manifest.database_kind} database at migration "
+        f"{manifest.migration_revision}, {rows.get('report', 0)} reports, "
+        f"{manifest.counts.photo_files} photo files ({manifest.counts.photo_bytes} bytes)"
+    )
+    return 0
+
+
+def _restore(settings: Settings, directory: Path) -> int:
+    from app.backup.service import restore_backup
+
+    manifest = restore_backup(settings, directory)
+    print(
+        f"restored the backup of {manifest.created_at} into {settings.data_dir}: "
+        f"{manifest.counts.tables.get('report', 0)} reports, {manifest.counts.photo_files} photo "
+        "files, every file checked against the manifest. tantou serve applies newer migrations."
+    )
     return 0
 
 
