@@ -50,11 +50,12 @@ def copy_store(source: PhotoStore, backup_root: Path) -> list[Path]:
 def refuse_missing(backup_root: Path, referenced: Iterable[str]) -> None:
     """Every photo the database snapshot references must be in the backup."""
     copy = PhotoStore(backup_root / PHOTOS_DIR)
-    missing = sum(1 for key in referenced if not copy.exists(key))
+    missing = {key for key in referenced if not copy.exists(key)}
     if missing:
         raise BackupError(
-            f"数据库引用的 {missing} 个照片文件不在照片库中 / {missing} photo files the database "
-            "references are not in the photo store; the backup is incomplete"
+            f"数据库引用的 {len(missing)} 个照片文件不在照片库中 / {len(missing)} photo files "
+            f"the database references are not in the photo store (one: {min(missing)}); "
+            "the backup is incomplete"
         )
 
 

@@ -119,6 +119,8 @@ class ReportWriter:
     rider: Person
     acknowledged: list[int] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    # (sent, answered) of every request, by time.monotonic()
+    requests: list[tuple[float, float]] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -141,8 +143,11 @@ class ReportWriter:
             for number in itertools.count():
                 if self._stop.is_set():
                     return
-                response = post_report(http, self.rider.headers, (distinct_photo(number),))
+                photo = distinct_photo(number)
+                sent = time.monotonic()
+                response = post_report(http, self.rider.headers, (photo,))
                 with self._lock:
+                    self.requests.append((sent, time.monotonic()))
                     if response.status_code == 201:
                         self.acknowledged.append(response.json()["id"])
                     else:
@@ -189,13 +194,19 @@ def test_backup_while_reports_are_written_restores_every_acknowledged_report_wit
         try:
             wait_until(lambda: len(writer.acknowledged_so_far()) >= 5, "the first reports")
             acknowledged_before = writer.acknowledged_so_far()
+            backup_started = time.monotonic()
             create_backup(places.source.settings, places.backup_dir)
+            backup_ended = time.monotonic()
             after_backup = len(writer.acknowledged_so_far())
             # The server kept taking reports through the backup and after it.
             wait_until(lambda: len(writer.acknowledged_so_far()) > after_backup + 2, "more reports")
         finally:
             writer.stop()
     assert writer.failures == []
+    # A report was on its way through the server while the copy was being taken.
+    assert any(
+        sent < backup_ended and answered > backup_started for sent, answered in writer.requests
+    )
 
     restore_backup(places.target.settings, places.backup_dir)
 
@@ -336,6 +347,22 @@ def test_restore_refuses_an_unfinished_backup(places: Places, runtime: Runtime, 
     with pytest.raises(BackupError, match="unfinished backup"):
         restore_backup(places.target.settings, places.backup_dir)
     assert_target_untouched(places)
+
+
+def test_backup_fails_rather_than_miss_a_photo_the_database_references(
+    places: Places, runtime: Runtime, cast: Cast
+) -> None:
+    post_reports(runtime, cast, 2)
+    with Session(runtime.engine) as session:
+        lost = session.exec(select(ReportPhoto)).first()
+    assert lost is not None
+    PhotoStore(places.source.settings.photo_dir).delete(lost.display_key)
+
+    with pytest.raises(
+        BackupError, match=f"1 photo files the database references .*{lost.display_key}"
+    ):
+        create_backup(places.source.settings, places.backup_dir)
+    assert list(places.backup_dir.iterdir()) == []
 
 
 def test_backup_refuses_a_directory_that_holds_files(places: Places, runtime: Runtime) -> None:
