@@ -210,7 +210,6 @@ def create_report(
     A concurrent twin with the same client_id makes the insert fail on the unique constraint
     (reporter_id, client_id): the caller rolls back and answers with the twin.
     """
-    recorded = draft.channel in RECORDED_CHANNELS
     report = Report(
         reporter_id=reporter_id,
         client_id=draft.client_id,
@@ -224,8 +223,8 @@ def create_report(
         location_source=place.source,
         urgent=urgent,
         channel=draft.channel,
-        caller_name=draft.caller_name if recorded else None,
-        caller_phone=draft.caller_phone if recorded else None,
+        caller_name=draft.caller_name,  # check_draft keeps app reports free of callers
+        caller_phone=draft.caller_phone,
         grid_code=place.location.grid_code,
         community_code=place.location.community_code,
         area_path=place.location.area_path,
