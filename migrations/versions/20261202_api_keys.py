@@ -1,4 +1,4 @@
-"""API keys, and accounts that act for an integration
+"""API keys, accounts that act for an integration, the Open311 feed's index
 
 Revision ID: api_keys
 Revises: 0001
@@ -44,9 +44,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("account_id"),
         sa.UniqueConstraint("prefix"),
     )
+    op.create_index("ix_report_created", "report", ["created_at", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_report_created", table_name="report")
     op.drop_table("api_key")
     with op.batch_alter_table("account") as batch_op:
         batch_op.drop_column("is_integration")
