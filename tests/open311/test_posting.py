@@ -26,6 +26,11 @@ FORMATS = ["json", "xml"]
 LON, LAT = GRID_POINT
 
 
+def _post(url: str, **kwargs: Any) -> httpx.Response:
+    # Generous: a loaded CI machine converting a photo on PostgreSQL can take seconds.
+    return httpx.post(url, timeout=60, **kwargs)
+
+
 def _posted(response: httpx.Response, fmt: str) -> dict[str, Any]:
     """The one request in a POST's answer, in either format."""
     if fmt == "json":
@@ -66,7 +71,7 @@ def _form(key: Person, **fields: str) -> dict[str, str]:
 def test_a_form_post_makes_a_report_that_reads_back(
     open311_url: str, open311_key: Person, session: Session, fmt: str
 ) -> None:
-    response = httpx.post(f"{open311_url}/requests.{fmt}", data=_form(open311_key))
+    response = _post(f"{open311_url}/requests.{fmt}", data=_form(open311_key))
     assert response.status_code == 201, response.text
     posted = _posted(response, fmt)
     assert posted["token"]
@@ -87,7 +92,7 @@ def test_multipart_with_a_media_file_keeps_the_photo(
     open311_url: str, open311_key: Person, session: Session
 ) -> None:
     files = {"media": ("photo.jpg", make_jpeg(640, 480), "image/jpeg")}
-    response = httpx.post(f"{open311_url}/requests.json", data=_form(open311_key), files=files)
+    response = _post(f"{open311_url}/requests.json", data=_form(open311_key), files=files)
     assert response.status_code == 201, response.text
     report_id = int(_posted(response, "json")["service_request_id"])
     photos = session.exec(select(ReportPhoto).where(ReportPhoto.report_id == report_id)).all()
@@ -104,7 +109,7 @@ def test_contact_fields_reach_the_coordinator_but_not_the_public_feed(
 ) -> None:
     form = _form(open311_key, first_name="张", last_name="三", phone="13900000009")
     form["attribute[urgent]"] = "true"
-    response = httpx.post(f"{open311_url}/requests.json", data=form)
+    response = _post(f"{open311_url}/requests.json", data=form)
     report_id = int(_posted(response, "json")["service_request_id"])
     report = session.get(Report, report_id)
     assert report is not None
@@ -123,7 +128,7 @@ def test_an_address_without_a_point_lands_in_the_grid_it_names(
 ) -> None:
     form = _form(open311_key, address_string="凤阳县府城镇东华社区凤凰熙岸小区北门")
     del form["lat"], form["long"]
-    response = httpx.post(f"{open311_url}/requests.json", data=form)
+    response = _post(f"{open311_url}/requests.json", data=form)
     assert response.status_code == 201, response.text
     report = session.get(Report, int(_posted(response, "json")["service_request_id"]))
     assert report is not None
@@ -133,8 +138,8 @@ def test_an_address_without_a_point_lands_in_the_grid_it_names(
 def test_a_retry_answers_the_same_request_and_its_token_names_it(
     open311_url: str, open311_key: Person, session: Session
 ) -> None:
-    first = httpx.post(f"{open311_url}/requests.json", data=_form(open311_key))
-    again = httpx.post(f"{open311_url}/requests.json", data=_form(open311_key))
+    first = _post(f"{open311_url}/requests.json", data=_form(open311_key))
+    again = _post(f"{open311_url}/requests.json", data=_form(open311_key))
     assert (first.status_code, again.status_code) == (201, 200)
     posted = _posted(first, "json")
     assert _posted(again, "json")["service_request_id"] == posted["service_request_id"]
@@ -157,7 +162,7 @@ def test_keys_are_checked_with_the_specs_403(
         "a key without open311": _form(without_scope),
     }
     for name, form in cases.items():
-        response = httpx.post(f"{open311_url}/requests.{fmt}", data=form)
+        response = _post(f"{open311_url}/requests.{fmt}", data=form)
         assert response.status_code == 403, name
         assert _errors(response, fmt)[0]["code"] in (403, "403"), name
 
@@ -181,7 +186,7 @@ def test_bad_requests_get_the_specs_400_and_store_nothing(
     fields: dict[str, str],
     fragment: str,
 ) -> None:
-    response = httpx.post(f"{open311_url}/requests.json", data=_form(open311_key, **fields))
+    response = _post(f"{open311_url}/requests.json", data=_form(open311_key, **fields))
     assert response.status_code == 400, response.text
     error = _errors(response, "json")[0]
     assert error["code"] == 400
@@ -224,7 +229,7 @@ def test_a_media_url_on_a_private_address_is_refused_by_default(
     open311_url: str, open311_key: Person, media_server: _MediaServer, session: Session
 ) -> None:
     form = _form(open311_key, media_url=media_server.url)
-    response = httpx.post(f"{open311_url}/requests.json", data=form)
+    response = _post(f"{open311_url}/requests.json", data=form)
     assert response.status_code == 400
     assert "private or local" in _errors(response, "json")[0]["description"]
     assert media_server.fetches == 0
@@ -247,8 +252,8 @@ def test_an_allowed_media_url_is_fetched_once_and_kept(
     with TestClient(app) as client, live_server(app) as base_url:
         key = issue_key(client, people.admin, "open311")
         form = _form(key, media_url=media_server.url)
-        first = httpx.post(f"{base_url}/open311/v2/requests.json", data=form)
-        again = httpx.post(f"{base_url}/open311/v2/requests.json", data=form)
+        first = _post(f"{base_url}/open311/v2/requests.json", data=form)
+        again = _post(f"{base_url}/open311/v2/requests.json", data=form)
     assert (first.status_code, again.status_code) == (201, 200), first.text
     assert media_server.fetches == 1
     report_id = int(_posted(first, "json")["service_request_id"])
