@@ -10,6 +10,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from app import handlers as _handlers  # noqa: F401  (wires the domain-event subscribers)
 from app.accounts.router import router as accounts_router
+from app.apikeys.router import router as apikeys_router
 from app.cases.overdue import check_overdue_periodically
 from app.cases.router import router as cases_router
 from app.categories.router import router as categories_router
@@ -52,6 +53,7 @@ def api_router() -> APIRouter:
         rewards_router,
         notices_router,
         verifications_router,
+        apikeys_router,
     ):
         api.include_router(router)
     return api

@@ -1,6 +1,7 @@
 """The table registry: importing this module registers every table (Alembic and tests use it)."""
 
 from app.accounts import models as accounts
+from app.apikeys import models as apikeys
 from app.cases import models as cases
 from app.categories import models as categories
 from app.grids import models as grids
@@ -15,6 +16,7 @@ from app.verifications import models as verifications
 
 __all__ = [
     "accounts",
+    "apikeys",
     "cases",
     "categories",
     "grids",

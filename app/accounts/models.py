@@ -32,6 +32,8 @@ class Account(SQLModel, table=True):
     status: AccountStatus = enum_field(AccountStatus, default=AccountStatus.ACTIVE)
     display_name: str = Field(default="", max_length=64)
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    # The account an API key acts through: it never logs in and its actions name the integration.
+    is_integration: bool = False
     created_at: datetime = time_field(default_factory=utcnow)
 
 

@@ -30,7 +30,15 @@ from app.cases.schemas import (
 )
 from app.core import clock
 from app.core.config import Settings
-from app.core.deps import CurrentAccount, RuntimeDep, SessionDep, SettingsDep, StaffAccount
+from app.core.deps import (
+    CaseWriter,
+    CurrentAccount,
+    ReportReader,
+    RuntimeDep,
+    SessionDep,
+    SettingsDep,
+    StaffAccount,
+)
 from app.core.errors import Forbidden, Unprocessable
 from app.core.pagination import parse_id_cursor
 from app.grids.service import grid_by_code
@@ -57,7 +65,7 @@ def accept_report(
     report_id: int,
     session: SessionDep,
     settings: SettingsDep,
-    account: CurrentAccount,
+    account: CaseWriter,
     body: Annotated[AcceptBody | None, Body()] = None,
 ) -> ReportPublic:
     """The grid's coordinator accepts the report: it becomes a case (`accepted`)."""
@@ -72,7 +80,7 @@ def reject_report(
     body: RejectBody,
     session: SessionDep,
     settings: SettingsDep,
-    account: CurrentAccount,
+    account: CaseWriter,
 ) -> ReportPublic:
     """The grid's coordinator rejects the report with a reason its reporter will read."""
     report = triage.reject_report(session, account, report_id, reason=body.reason)
@@ -86,7 +94,7 @@ def merge_report(
     body: MergeBody,
     session: SessionDep,
     settings: SettingsDep,
-    account: CurrentAccount,
+    account: CaseWriter,
 ) -> ReportPublic:
     """The report duplicates an open case: it becomes `duplicate` and its reporter follows the
     case it joined (and hears its outcome)."""
@@ -106,7 +114,7 @@ def dispatch_task(
     body: DispatchBody,
     session: SessionDep,
     runtime: RuntimeDep,
-    account: CurrentAccount,
+    account: CaseWriter,
 ) -> TaskPublic:
     """分办: send the case to a handling unit; the first task makes it `dispatched`. A case may
     have tasks for several units at once."""
@@ -129,7 +137,7 @@ def verify_case(
     body: VerifyBody,
     session: SessionDep,
     settings: SettingsDep,
-    account: CurrentAccount,
+    account: CaseWriter,
 ) -> ReportPublic:
     """The grid's coordinator checks the result: approved closes the case; otherwise rework
     (返工) reopens the task(s) and the case is `dispatched` again."""
@@ -177,7 +185,7 @@ def reopen_case(
 @router.get("/tasks", response_model=TaskPage)
 def list_tasks(
     session: SessionDep,
-    account: CurrentAccount,
+    account: ReportReader,
     status: TaskStatus | None = None,
     report_id: Annotated[int | None, Query(description="only this case's tasks")] = None,
     cursor: Annotated[str | None, Query(max_length=20)] = None,
@@ -205,14 +213,14 @@ def list_tasks(
 
 
 @router.get("/tasks/{task_id}", response_model=TaskPublic)
-def get_task(task_id: int, session: SessionDep, account: CurrentAccount) -> TaskPublic:
+def get_task(task_id: int, session: SessionDep, account: ReportReader) -> TaskPublic:
     """One task: its unit and the coordinators of its case's area may see it."""
     task, report = load_visible_task(session, account, task_id)
     return task_public(task, service.unit_of(session, task), report, now=clock.utcnow())
 
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskPublic, responses=CONFLICT)
-def accept_task(task_id: int, session: SessionDep, account: CurrentAccount) -> TaskPublic:
+def accept_task(task_id: int, session: SessionDep, account: CaseWriter) -> TaskPublic:
     """The task's unit takes it on (`in_progress`)."""
     task = service.accept_task(session, account, task_id)
     session.commit()
@@ -221,7 +229,7 @@ def accept_task(task_id: int, session: SessionDep, account: CurrentAccount) -> T
 
 @router.post("/tasks/{task_id}/return", response_model=TaskPublic, responses=CONFLICT)
 def return_task(
-    task_id: int, body: ReturnBody, session: SessionDep, account: CurrentAccount
+    task_id: int, body: ReturnBody, session: SessionDep, account: CaseWriter
 ) -> TaskPublic:
     """The task's unit hands it back with a reason; the coordinator dispatches it anew."""
     task = service.return_task(session, account, task_id, reason=body.reason)
@@ -242,7 +250,7 @@ def complete_task(
     task_id: int,
     session: SessionDep,
     settings: SettingsDep,
-    account: CurrentAccount,
+    account: CaseWriter,
     note: Annotated[str | None, Form(max_length=RESULT_NOTE_MAX_CHARS)] = None,
     photo: Annotated[
         list[UploadFile] | None,

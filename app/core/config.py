@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     nearby_radius_m: float = Field(default=100.0, gt=0)
     nearby_days: int = Field(default=7, ge=1)
     unassigned_max_distance_m: float = Field(default=5_000.0, gt=0)
+    # Open311 clients may name a photo by URL; only public addresses are fetched unless this is on.
+    media_fetch_allow_private: bool = False
 
     work_calendar: str = "{}"
     overdue_check_seconds: int = Field(default=60, ge=1)

@@ -1,20 +1,28 @@
 """FastAPI dependencies: the runtime, a session per request, the calling account."""
 
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
-from fastapi.security import OAuth2PasswordBearer
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer, SecurityScopes
 from sqlmodel import Session
 
 from app.accounts.models import Account, AccountStatus, Role
+from app.apikeys.models import ApiScope
+from app.apikeys.service import authenticate_key, record_use
 from app.core.config import Settings
-from app.core.errors import Forbidden, Unauthorized
+from app.core.errors import Forbidden, TooManyRequests, Unauthorized
+from app.core.limits import SlidingWindowCounter, monotonic_s
 from app.core.runtime import Runtime
 from app.core.security import read_token
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+api_key_scheme = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description="An integration's key (POST /api/v1/api-keys); its scopes decide what it may call.",
+)
 
 
 # The trivial dependencies are `async def` on purpose: FastAPI runs a sync dependency in the
@@ -45,17 +53,50 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def get_current_account(
-    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+    security_scopes: SecurityScopes,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_scheme)],
 ) -> Account:
-    """The account named by the bearer token; 401 without a valid one."""
+    """The account named by the bearer token or the API key; 401 without a valid one.
+
+    An API key may call only endpoints that declare scopes (the aliases below), and only those
+    whose scopes it holds; a person's token is not limited by scopes, only by role and area.
+    """
+    if api_key:
+        return account_of_key(session, runtime, api_key, security_scopes.scopes)
+    return account_of_token(session, runtime.settings, token)
+
+
+def account_of_token(session: Session, settings: Settings, token: str | None) -> Account:
+    """The person's account a bearer token names; 401 without a valid one."""
     if not token:
         raise Unauthorized("Send Authorization: Bearer <token> (POST /api/v1/auth/token).")
     account_id = read_token(token, secret_key=settings.secret_key)
     account = session.get(Account, account_id) if account_id is not None else None
-    if account is None:
+    if account is None or account.is_integration:
         raise Unauthorized("The token is invalid or has expired; log in again.")
     if account.status not in (AccountStatus.ACTIVE, AccountStatus.PENDING):
         raise Unauthorized("This account is not active.")
+    return account
+
+
+def account_of_key(session: Session, runtime: Runtime, raw_key: str, scopes: list[str]) -> Account:
+    """The account an API key acts through, if the key holds `scopes` and is within its rate."""
+    api_key = authenticate_key(session, raw_key, scopes)
+    # Each key has a limit of its own, so the counter's default is never used.
+    limiter = runtime.caches.setdefault("api_key_rates", SlidingWindowCounter(0))
+    limit = api_key.rate_limit_per_minute
+    if runtime.settings.rate_limits and not limiter.hit(
+        f"key:{api_key.id}", monotonic_s(), limit=limit
+    ):
+        raise TooManyRequests(
+            f"This API key may make {api_key.rate_limit_per_minute} requests a minute."
+        )
+    record_use(session, api_key)
+    account = session.get(Account, api_key.account_id)
+    assert account is not None
     return account
 
 
@@ -73,5 +114,13 @@ def require_roles(*roles: Role) -> Callable[[Account], Account]:
     return _check
 
 
+def _allowing_keys(*scopes: ApiScope) -> Any:
+    return Security(get_current_account, scopes=[scope.value for scope in scopes])
+
+
+# Endpoints that integrations may call too, each with the scope it needs.
+ReportReader = Annotated[Account, _allowing_keys(ApiScope.REPORTS_READ)]
+ReportWriter = Annotated[Account, _allowing_keys(ApiScope.REPORTS_WRITE)]
+CaseWriter = Annotated[Account, _allowing_keys(ApiScope.CASES_WRITE)]
 AdminAccount = Annotated[Account, Depends(require_roles(Role.ADMIN))]
 StaffAccount = Annotated[Account, Depends(require_roles(Role.ADMIN, Role.COORDINATOR))]

@@ -58,8 +58,8 @@ class SlidingWindowCounter:
         self._counts: dict[tuple[str, int], int] = defaultdict(int)
         self._lock = threading.Lock()
 
-    def hit(self, key: str, now_s: float) -> bool:
-        """Record one event; False when the key is over its limit."""
+    def hit(self, key: str, now_s: float, *, limit: int | None = None) -> bool:
+        """Record one event; False when the key is over its limit (or the one given)."""
         minute = int(now_s // 60)
         weight_previous = 1 - (now_s % 60) / 60
         with self._lock:
@@ -68,7 +68,7 @@ class SlidingWindowCounter:
             estimate = self._counts[(key, minute)] + weight_previous * self._counts.get(
                 (key, minute - 1), 0
             )
-            if estimate >= self.limit:
+            if estimate >= (self.limit if limit is None else limit):
                 return False
             self._counts[(key, minute)] += 1
             return True

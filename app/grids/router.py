@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel
 from sqlmodel import select
 
-from app.core.deps import AdminAccount, CurrentAccount, RuntimeDep, SessionDep
+from app.core.deps import AdminAccount, ReportReader, RuntimeDep, SessionDep
 from app.core.errors import Unprocessable
 from app.grids import service
 from app.grids.crs import CoordinateSystem, check_wgs84_range, to_wgs84
@@ -60,7 +60,7 @@ def to_wgs84_checked(lat: float, lon: float, crs: CoordinateSystem) -> tuple[flo
 
 @router.get("/grids")
 def list_grids(
-    session: SessionDep, _account: CurrentAccount, level: GridLevel | None = None
+    session: SessionDep, _account: ReportReader, level: GridLevel | None = None
 ) -> dict[str, Any]:
     """All grids and areas as GeoJSON (RFC 7946)."""
     return service.feature_collection(session, level=level)
@@ -70,7 +70,7 @@ def list_grids(
 def locate(
     session: SessionDep,
     runtime: RuntimeDep,
-    _account: CurrentAccount,
+    _account: ReportReader,
     lat: Annotated[float, Query(ge=-90, le=90)],
     lon: Annotated[float, Query(ge=-180, le=180)],
     crs: CoordinateSystem = CoordinateSystem.WGS84,

@@ -9,20 +9,27 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from app.categories.models import Category
 from app.core.clock import utcnow
-from app.core.deps import SessionDep, SettingsDep
+from app.core.deps import RuntimeDep, SessionDep, SettingsDep
 from app.core.errors import AppError
-from app.open311 import service
+from app.open311 import posting, service
 from app.open311.formats import Format, error_document, render
+from app.open311.intake import RequestInvalid
+from app.open311.media import MediaRefused
 from app.photos.urls import photo_url_signer
 from app.reports.models import Report
 
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-ERROR_CODES = frozenset({400, 403, 404})
+# The spec's codes, plus the HTTP ones a client must tell apart (too large, too many requests).
+ERROR_CODES = frozenset({400, 403, 404, 413, 429})
+MAX_FORM_FIELDS = 100
 
 
 class Open311Error(Exception):
@@ -44,9 +51,12 @@ class Open311Route(APIRoute):
                 return await handler(request)
             except Open311Error as error:
                 return _error(request, error.code, error.description)
+            except (RequestInvalid, MediaRefused) as error:
+                return _error(request, 400, str(error))
             except AppError as error:
-                code = error.status if error.status in ERROR_CODES else 400
-                return _error(request, code, error.detail)
+                # The spec answers 403 for a missing or invalid api_key, where Tantou says 401.
+                code = 403 if error.status == 401 else error.status
+                return _error(request, code if code in ERROR_CODES else 400, error.detail)
 
         return handle
 
@@ -63,7 +73,10 @@ OPEN311_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def _error(request: Request, code: int, description: str) -> Response:
     fmt = Format.XML if request.url.path.endswith(".xml") else Format.JSON
-    return render(error_document(code, description), fmt, root="errors", status_code=code)
+    response = render(error_document(code, description), fmt, root="errors", status_code=code)
+    if code == 429:
+        response.headers["Retry-After"] = "60"
+    return response
 
 
 def parse_format(fmt: str) -> Format:
@@ -134,6 +147,61 @@ def get_request(
     if report is None:
         raise Open311Error(404, f"No service request {request_id[:20]!r}.")
     return _requests_response(request, session, settings.secret_key, [report], out)
+
+
+@router.post(
+    "/requests.{fmt}",
+    responses=OPEN311_RESPONSES,
+    response_class=Response,
+    status_code=status.HTTP_201_CREATED,
+)
+async def create_request(request: Request, runtime: RuntimeDep, fmt: str) -> Response:
+    """A new service request: a form body, or multipart with a `media` file. Needs an `api_key`
+    with the `open311` scope (in the body or the query). The same request sent again on the
+    same day answers 200 with the request already made."""
+    out = parse_format(fmt)
+    fields, media = await _read_form(request)
+    raw_key = fields.pop("api_key", "") or request.query_params.get("api_key", "")
+    if not raw_key:
+        raise Open311Error(403, "api_key is required to post a service request.")
+    if media is not None and len(media) > runtime.settings.max_photo_bytes:
+        raise Open311Error(413, f"media: larger than {runtime.settings.max_photo_bytes} bytes.")
+    posted = await run_in_threadpool(posting.post_request, runtime, raw_key, fields, media)
+    document = [
+        {
+            "service_request_id": str(posted.report.id),
+            "token": posted.token,
+            "service_notice": posted.service_notice,
+            "account_id": None,
+        }
+    ]
+    code = status.HTTP_201_CREATED if posted.created else status.HTTP_200_OK
+    return render(document, out, root="service_requests", status_code=code)
+
+
+@router.get("/tokens/{token}.{fmt}", responses=OPEN311_RESPONSES, response_class=Response)
+def get_token(session: SessionDep, token: str, fmt: str) -> Response:
+    """The service request a POST's token stands for."""
+    out = parse_format(fmt)
+    report = posting.report_of_token(session, token[:64])
+    if report is None:
+        raise Open311Error(404, f"No token {token[:40]!r}.")
+    document = [{"service_request_id": str(report.id), "token": report.client_id}]
+    return render(document, out, root="service_requests")
+
+
+async def _read_form(request: Request) -> tuple[dict[str, str], bytes | None]:
+    """The text fields and the `media` file of a form or multipart body."""
+    try:
+        form = await request.form(max_files=1, max_fields=MAX_FORM_FIELDS)
+    except HTTPException as exc:
+        code = exc.status_code if exc.status_code in ERROR_CODES else 400
+        raise Open311Error(code, f"The body is not a readable form: {exc.detail}") from None
+    fields = {name: value for name, value in form.items() if isinstance(value, str)}
+    upload = form.get("media")
+    media = await upload.read() if isinstance(upload, UploadFile) else None
+    await form.close()
+    return fields, media or None
 
 
 def _requests_response(

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.cases.models import Task
 from app.categories.models import Category
@@ -99,6 +100,11 @@ class RequestQuery:
 
 def find_requests(session: Session, query: RequestQuery, *, now: datetime) -> list[Report]:
     """The reports a query names, newest first, at most the spec's 1000."""
+    return list(session.exec(requests_statement(query, now=now).limit(MAX_REQUESTS)))
+
+
+def requests_statement(query: RequestQuery, *, now: datetime) -> SelectOfScalar[Report]:
+    """The query behind `find_requests`: a date window (90 days by default), newest first."""
     statement = select(Report)
     if query.ids:
         statement = statement.where(col(Report.id).in_(list(query.ids)))
@@ -110,8 +116,7 @@ def find_requests(session: Session, query: RequestQuery, *, now: datetime) -> li
             statement = statement.where(col(Report.category_code).in_(list(query.service_codes)))
         if query.statuses:
             statement = statement.where(col(Report.status).in_(sorted(query.statuses)))
-    statement = statement.order_by(col(Report.created_at).desc(), col(Report.id).desc())
-    return list(session.exec(statement.limit(MAX_REQUESTS)))
+    return statement.order_by(col(Report.created_at).desc(), col(Report.id).desc())
 
 
 def present_requests(

@@ -30,6 +30,8 @@ class Report(SQLModel, table=True):
         Index("ix_report_area_status_created", "area_path", "status", "created_at", "id"),
         Index("ix_report_reporter_created", "reporter_id", "created_at", "id"),
         Index("ix_report_category_created", "category_code", "created_at"),
+        # The Open311 feed's date window, newest first (and any list of everything by time).
+        Index("ix_report_created", "created_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -6,21 +6,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.accounts.models import Account
 from app.accounts.scope import scope_of
 from app.core.config import Settings
 from app.core.db import session_scope
-from app.core.deps import CurrentAccount, RuntimeDep, SessionDep, SettingsDep
-from app.core.runtime import Runtime
+from app.core.deps import ReportReader, ReportWriter, RuntimeDep, SessionDep, SettingsDep
 from app.grids.crs import CoordinateSystem, to_wgs84
-from app.grids.locator import locator_of
 from app.photos.urls import photo_url_signer
-from app.reports import ingest, reading, service
+from app.reports import ingest, reading, service, submission
 from app.reports.access import load_visible_report
-from app.reports.models import RECORDED_CHANNELS, Channel, Report
+from app.reports.models import Channel, Report
 from app.reports.schemas import (
     NearbyList,
     ReportEventList,
@@ -53,7 +50,7 @@ def submit_report(
     response: Response,
     session: SessionDep,
     runtime: RuntimeDep,
-    account: CurrentAccount,
+    account: ReportWriter,
     category: Annotated[str, Form(min_length=1, max_length=8, description="category code")],
     client_id: Annotated[uuid.UUID, Form(description="chosen by the client; replays are safe")],
     description: Annotated[str, Form(max_length=DESCRIPTION_MAX_CHARS)] = "",
@@ -76,6 +73,7 @@ def submit_report(
     Coordinators may record phone, WeChat and message reports for their areas, without photos."""
     settings = runtime.settings
     uploads = photo or []
+    channel = service.channel_of(account, channel)
     service.check_submitter(account, channel)
     ingest.check_upload_sizes(
         [ingest.upload_size_bytes(upload) for upload in uploads],
@@ -95,68 +93,10 @@ def submit_report(
         photos=tuple(upload.file.read() for upload in uploads),
     )
     service.check_draft(draft)
-    assert account.id is not None
-    # Before any image work, so that a retry over a weak connection costs next to nothing.
-    report = service.find_replay(session, account.id, draft)
-    if report is None:
-        report, created = _save_new_report(session, runtime, account, draft)
-    else:
-        created = False
-        _end_transaction(session)
+    report, created = submission.submit(session, runtime, account, draft)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     with session_scope(runtime.engine, write=False) as reader:
         return _submitted(reader, settings, report, account)
-
-
-def _save_new_report(
-    session: Session, runtime: Runtime, account: Account, draft: service.ReportDraft
-) -> tuple[Report, bool]:
-    """Check, convert and store the photos, then insert in one short transaction.
-
-    Returns the report and True, or the concurrent twin with the same client_id and False.
-    """
-    settings = runtime.settings
-    assert account.id is not None
-    reporter_id = account.id
-    category = service.submittable_category(session, draft.category_code)
-    snapshot = locator_of(runtime).snapshot(session)
-    recorded = draft.channel in RECORDED_CHANNELS
-    scope = scope_of(session, account) if recorded else None
-    _end_transaction(session)
-    processed = ingest.process_uploads(draft.photos, max_pixels=settings.max_photo_pixels)
-    place = service.place_report(
-        draft, processed, snapshot, unassigned_max_distance_m=settings.unassigned_max_distance_m
-    )
-    if scope is not None:
-        service.check_recording_scope(scope, place)
-    try:
-        # Files first, then rows; if anything fails before the commit, the new files go too.
-        with ingest.photo_store(settings).staged() as writes:
-            stored = ingest.store_photos(writes, processed)
-            report = service.create_report(
-                session,
-                reporter_id=reporter_id,
-                draft=draft,
-                urgent=service.is_urgent(draft, category),
-                place=place,
-                photos=stored,
-            )
-            session.commit()
-    except IntegrityError:
-        # The same client_id raced us and won (unique on reporter_id, client_id).
-        session.rollback()
-        twin = service.find_replay(session, reporter_id, draft)
-        if twin is None:
-            raise
-        _end_transaction(session)
-        return twin, False
-    return report, True
-
-
-def _end_transaction(session: Session) -> None:
-    # A writing request's transaction holds SQLite's write lock from its first statement (the
-    # login lookup). Nothing is written yet, so committing only ends it; objects stay loaded.
-    session.commit()
 
 
 def _submitted(
@@ -184,7 +124,7 @@ def _submitted(
 def list_nearby(
     session: SessionDep,
     settings: SettingsDep,
-    _account: CurrentAccount,
+    _account: ReportReader,
     lat: Annotated[float, Query(ge=-90, le=90)],
     lon: Annotated[float, Query(ge=-180, le=180)],
     category: Annotated[str, Query(min_length=1, max_length=8)],
@@ -229,7 +169,7 @@ async def stream_urgent_reports(
 
 @router.get("/reports/{report_id}", response_model=ReportPublic)
 def get_report(
-    report_id: int, session: SessionDep, settings: SettingsDep, account: CurrentAccount
+    report_id: int, session: SessionDep, settings: SettingsDep, account: ReportReader
 ) -> ReportPublic:
     """One report: its reporter, coordinators of its area and admins may see it."""
     report = load_visible_report(session, account, report_id)
@@ -245,7 +185,7 @@ def get_report(
 def list_reports(
     session: SessionDep,
     settings: SettingsDep,
-    account: CurrentAccount,
+    account: ReportReader,
     status: ReportStatus | None = None,
     grid: Annotated[
         str | None, Query(max_length=32, description="a grid, or an area for all below it")
@@ -276,7 +216,7 @@ def list_reports(
 
 @router.get("/reports/{report_id}/events", response_model=ReportEventList)
 def list_report_events(
-    report_id: int, session: SessionDep, account: CurrentAccount
+    report_id: int, session: SessionDep, account: ReportReader
 ) -> ReportEventList:
     """The report's timeline: every step with who, when and the note."""
     report = load_visible_report(session, account, report_id)

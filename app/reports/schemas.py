@@ -92,6 +92,9 @@ class ActorRef(BaseModel):
     id: int | None = Field(description="null when the caller may not know who it was")
     role: Role
     name: str | None
+    integration: bool = Field(
+        default=False, description="the step came from an integration; `name` is its key's name"
+    )
 
 
 class ReportEventPublic(BaseModel):
@@ -179,7 +182,12 @@ def _actor(actor: Account, viewer: Account) -> ActorRef:
     # (a rider whose report was merged into someone else's case reads that case's timeline).
     named = viewer.role in (Role.ADMIN, Role.COORDINATOR) or actor.role is not Role.RIDER
     if named or actor.id == viewer.id:
-        return ActorRef(id=actor.id, role=actor.role, name=actor.display_name)
+        return ActorRef(
+            id=actor.id,
+            role=actor.role,
+            name=actor.display_name,
+            integration=actor.is_integration,
+        )
     return ActorRef(id=None, role=actor.role, name=None)
 
 

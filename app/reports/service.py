@@ -105,26 +105,34 @@ def is_staff(account: Account) -> bool:
     return account.role in STAFF_ROLES
 
 
+def channel_of(account: Account, requested: Channel) -> Channel:
+    """The channel a submission is recorded under: an integration's reports are always `api`."""
+    if account.is_integration:
+        return Channel.API
+    if requested is Channel.API:
+        raise Forbidden("The api channel is for integrations that send an API key.")
+    return requested
+
+
 def check_submitter(account: Account, channel: Channel) -> None:
     """Who may send on which channel: riders use the app; staff may also record calls."""
     if account.role not in SUBMITTING_ROLES:
         raise Forbidden("Handling units do not submit reports.")
-    if channel is Channel.API:
-        raise Forbidden("The api channel is for integrations that send an API key.")
     if channel in RECORDED_CHANNELS and account.role not in STAFF_ROLES:
         raise Forbidden("Only coordinators record phone, WeChat and message reports.")
 
 
 def check_draft(draft: ReportDraft) -> None:
-    """An app report has photos; a recorded one names its caller instead."""
+    """An app report has photos; a recorded one names its caller instead; an integration's
+    report may do either (Open311 requests need no photo and may carry contact details)."""
     recorded = draft.channel in RECORDED_CHANNELS
     if recorded and not draft.caller_name:
         raise Unprocessable.for_field("caller_name", "name the caller of a recorded report")
-    if not recorded and (draft.caller_name or draft.caller_phone):
+    if draft.channel is Channel.APP and (draft.caller_name or draft.caller_phone):
         raise Unprocessable.for_field(
-            "caller_name", "only phone, wechat and message reports have a caller"
+            "caller_name", "only phone, wechat, message and api reports have a caller"
         )
-    if not recorded and not draft.photos:
+    if draft.channel is Channel.APP and not draft.photos:
         raise Unprocessable.for_field("photo", "send at least one photo")
 
 
@@ -202,7 +210,6 @@ def create_report(
     A concurrent twin with the same client_id makes the insert fail on the unique constraint
     (reporter_id, client_id): the caller rolls back and answers with the twin.
     """
-    recorded = draft.channel in RECORDED_CHANNELS
     report = Report(
         reporter_id=reporter_id,
         client_id=draft.client_id,
@@ -216,8 +223,8 @@ def create_report(
         location_source=place.source,
         urgent=urgent,
         channel=draft.channel,
-        caller_name=draft.caller_name if recorded else None,
-        caller_phone=draft.caller_phone if recorded else None,
+        caller_name=draft.caller_name,  # check_draft keeps app reports free of callers
+        caller_phone=draft.caller_phone,
         grid_code=place.location.grid_code,
         community_code=place.location.community_code,
         area_path=place.location.area_path,

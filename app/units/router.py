@@ -3,8 +3,9 @@
 from fastapi import APIRouter, status
 from pydantic import BaseModel
 
+from app.accounts.models import Role
 from app.accounts.scope import scope_of
-from app.core.deps import SessionDep, StaffAccount
+from app.core.deps import ReportReader, SessionDep, StaffAccount
 from app.core.errors import Forbidden
 from app.grids.service import grid_by_code
 from app.units import service
@@ -29,8 +30,10 @@ def create_unit(body: UnitCreate, session: SessionDep, account: StaffAccount) ->
 
 
 @router.get("/units", response_model=UnitList)
-def list_units(session: SessionDep, account: StaffAccount) -> UnitList:
-    """Handling units in the caller's areas."""
+def list_units(session: SessionDep, account: ReportReader) -> UnitList:
+    """Handling units in the caller's areas (coordinators, admins and their integrations)."""
+    if account.role not in (Role.ADMIN, Role.COORDINATOR):
+        raise Forbidden("Only coordinators and admins list handling units.")
     scope = scope_of(session, account)
     units = service.list_units(session, scope.area_paths)
     return UnitList(items=[UnitPublic.model_validate(u, from_attributes=True) for u in units])

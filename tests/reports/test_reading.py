@@ -246,8 +246,13 @@ def test_timeline_lists_each_step_with_who_and_when(
         ("status_changed", "submitted", "accepted", "已受理"),
     ]
     assert [e["actor"] for e in timeline] == [
-        {"id": cast.rider.id, "role": "rider", "name": "13800000001"},
-        {"id": cast.coordinator.id, "role": "coordinator", "name": "coordinator"},
+        {"id": cast.rider.id, "role": "rider", "name": "13800000001", "integration": False},
+        {
+            "id": cast.coordinator.id,
+            "role": "coordinator",
+            "name": "coordinator",
+            "integration": False,
+        },
     ]
     assert timeline[0]["created_at"] <= timeline[1]["created_at"]
 
@@ -290,7 +295,7 @@ def test_rider_following_a_merged_case_sees_no_caller_or_other_rider(
     timeline = client.get(
         f"/api/v1/reports/{other_riders['id']}/events", headers=cast.rider.headers
     ).json()["items"]
-    assert timeline[0]["actor"] == {"id": None, "role": "rider", "name": None}
+    assert timeline[0]["actor"] == {"id": None, "role": "rider", "name": None, "integration": False}
     assert timeline[1]["actor"]["name"] == "coordinator"
 
 
