@@ -269,11 +269,7 @@ export async function renderDeliveries(root, { params, signal }) {
     { type: 'button', className: 'btn', onclick: reload },
     t('integrations.refresh'),
   );
-  const back = h(
-    'a',
-    { className: 'btn btn-ghost', href: '#/integrations' },
-    t('integrations.back'),
-  );
+  const back = h('a', { className: 'btn', href: '#/integrations' }, t('integrations.back'));
   const summary = h('div');
   const table = dataTable(
     [
