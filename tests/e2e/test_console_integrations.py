@@ -54,6 +54,8 @@ def test_a_key_is_shown_once_works_and_stops_working_when_revoked(
     page.get_by_role("button", name="新建密钥").click()
     dialog = open_dialog(page)
     dialog.get_by_label("名称").fill(name)
+    dialog.get_by_role("button", name="创建", exact=True).click()
+    expect(dialog.locator(".field-error", has_text="请至少选择一项权限范围")).to_be_visible()
     dialog.get_by_label("查看上报与任务").check()
     dialog.get_by_label("提交上报").check()
     dialog.get_by_role("button", name="创建", exact=True).click()

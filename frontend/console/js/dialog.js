@@ -177,7 +177,8 @@ export function openForm({
       let valid = true;
       for (const spec of fields) {
         const missing = spec.required && isEmpty(current[spec.name]);
-        wrappers.get(spec.name).showError(missing ? t('form.required', { field: spec.label }) : '');
+        const message = spec.type === 'checkboxes' ? 'form.choose_some' : 'form.required';
+        wrappers.get(spec.name).showError(missing ? t(message, { field: spec.label }) : '');
         if (missing) valid = false;
       }
       if (!valid) {

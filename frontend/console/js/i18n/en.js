@@ -146,6 +146,7 @@ export default {
 
   'form.required': '{field} is required',
   'form.choose': 'Choose…',
+  'form.choose_some': 'Choose at least one: {field}',
 
   'error.0': 'Cannot reach the server; check the network and retry',
   'error.401': 'Your session has ended; sign in again',
@@ -378,7 +379,7 @@ export default {
   'integrations.scope.cases:write': 'Handle cases',
   'integrations.scope.open311': 'Open311 posting',
   'integrations.area': 'Area',
-  'integrations.area_hint': 'Optional: sees and handles only this street or community',
+  'integrations.key_area_hint': 'Optional: sees and handles only this street or community',
   'integrations.unit': 'External handling unit',
   'integrations.no_unit': 'No unit',
   'integrations.key_unit_hint':
@@ -431,6 +432,7 @@ export default {
   'integrations.hook_secret': 'Signing secret',
   'integrations.hook_secret_hint':
     'Randomly generated (at least {n} characters), for the X-Tantou-Signature HMAC. Give it to the receiver now: it is not shown again.',
+  'integrations.hook_area_hint': 'Optional: only the events of reports and tasks in this area',
   'integrations.hook_unit_hint': "Optional: only the events of this unit's tasks",
   'integrations.hook_delete_title': 'Delete the webhook',
   'integrations.hook_delete_message':

@@ -146,6 +146,7 @@ export default {
 
   'form.required': '请填写{field}',
   'form.choose': '请选择…',
+  'form.choose_some': '请至少选择一项{field}',
 
   'error.0': '无法连接服务器，请检查网络后重试',
   'error.401': '登录已失效，请重新登录',
@@ -376,7 +377,7 @@ export default {
   'integrations.scope.cases:write': '办理案件',
   'integrations.scope.open311': 'Open311 提交',
   'integrations.area': '限定区域',
-  'integrations.area_hint': '可选：只能看到和处理该街道或社区内的事件',
+  'integrations.key_area_hint': '可选：只能看到和处理该街道或社区内的事件',
   'integrations.unit': '外部处置单位',
   'integrations.no_unit': '不绑定单位',
   'integrations.key_unit_hint': '可选：密钥以该单位身份接单、退回、办结，只能处理派给它的任务',
@@ -427,6 +428,7 @@ export default {
   'integrations.hook_secret': '签名密钥',
   'integrations.hook_secret_hint':
     '已随机生成（至少 {n} 个字符），用于 X-Tantou-Signature 签名校验。请复制给对方系统，保存后不再显示。',
+  'integrations.hook_area_hint': '可选：只推送该区域内上报与任务的事件',
   'integrations.hook_unit_hint': '可选：只推送派给该单位的任务事件',
   'integrations.hook_delete_title': '删除推送地址',
   'integrations.hook_delete_message': '删除后不再向 {url} 推送，推送记录也一并删除。确定吗？',

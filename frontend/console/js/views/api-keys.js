@@ -30,7 +30,7 @@ export function reachOf(item, { areaName, unitName }) {
 }
 
 /** The community and unit fields shared by the key and webhook dialogs. */
-export function reachFields({ areas, units }, { unitHint }) {
+export function reachFields({ areas, units }, { areaHint, unitHint }) {
   return [
     {
       name: 'community_code',
@@ -38,7 +38,7 @@ export function reachFields({ areas, units }, { unitHint }) {
       type: 'select',
       placeholder: t('integrations.reach_all'),
       options: areas,
-      hint: t('integrations.area_hint'),
+      hint: areaHint,
     },
     {
       name: 'unit_code',
@@ -73,7 +73,10 @@ function createKey(choices) {
           hint: scope,
         })),
       },
-      ...reachFields(choices, { unitHint: t('integrations.key_unit_hint') }),
+      ...reachFields(choices, {
+        areaHint: t('integrations.key_area_hint'),
+        unitHint: t('integrations.key_unit_hint'),
+      }),
       {
         name: 'rate_limit_per_minute',
         label: t('integrations.rate'),

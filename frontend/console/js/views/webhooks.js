@@ -83,7 +83,10 @@ function createWebhook(choices) {
         value: randomSecret(),
         hint: t('integrations.hook_secret_hint', { n: SECRET_MIN_CHARS }),
       },
-      ...reachFields(choices, { unitHint: t('integrations.hook_unit_hint') }),
+      ...reachFields(choices, {
+        areaHint: t('integrations.hook_area_hint'),
+        unitHint: t('integrations.hook_unit_hint'),
+      }),
     ],
     submitLabel: t('action.create'),
     onSubmit: (v) =>
