@@ -51,7 +51,8 @@ def _seeded_database(data_dir: Path) -> str:
 @contextmanager
 def live_server(data_dir: Path) -> Iterator[LiveServer]:
     """Serve the demo county until the block ends."""
-    settings = make_settings(_seeded_database(data_dir), data_dir)
+    # Webhook receivers of browser tests listen on loopback (the contract's setting for tests).
+    settings = make_settings(_seeded_database(data_dir), data_dir, webhook_allow_private=True)
     runtime = Runtime.from_settings(settings)
     port = _free_port()
     server = uvicorn.Server(

@@ -3,6 +3,7 @@
 import { h, field } from './dom.js';
 import { describeError, fieldErrors } from './errors.js';
 import { t } from './i18n.js';
+import { selectOptions } from './ui.js';
 
 function control(spec) {
   const common = { name: spec.name, required: spec.required || undefined };
@@ -19,9 +20,7 @@ function control(spec) {
         'select',
         common,
         spec.placeholder ? h('option', { value: '' }, spec.placeholder) : null,
-        spec.options.map((o) =>
-          h('option', { value: o.value, selected: o.value === spec.value || undefined }, o.label),
-        ),
+        selectOptions(spec.options, spec.value),
       );
     case 'checkbox':
       return h('input', { ...common, type: 'checkbox', checked: Boolean(spec.value) });
@@ -46,6 +45,36 @@ function control(spec) {
   }
 }
 
+/** A set of checkboxes, one per option, in a fieldset whose legend is the field's label. */
+function checkboxGroup(spec) {
+  const chosen = new Set(spec.value || []);
+  const boxes = spec.options.map((o) =>
+    h('input', { type: 'checkbox', value: o.value, checked: chosen.has(o.value) }),
+  );
+  const error = h('div', { className: 'field-error', role: 'alert' });
+  const wrapper = h(
+    'fieldset',
+    { className: 'field checkbox-group' },
+    h('legend', {}, spec.label),
+    spec.options.map((o, i) =>
+      h(
+        'label',
+        { className: 'checkbox-option' },
+        boxes[i],
+        h('span', {}, o.label),
+        o.hint ? h('span', { className: 'field-hint' }, o.hint) : null,
+      ),
+    ),
+    spec.hint ? h('div', { className: 'field-hint' }, spec.hint) : null,
+    error,
+  );
+  wrapper.showError = (message) => {
+    error.textContent = message || '';
+    boxes[0].toggleAttribute('aria-invalid', Boolean(message));
+  };
+  return { wrapper, input: { boxes } };
+}
+
 /** Thumbnails of the images picked in a file input (local files, shown before sending). */
 function filePreview(input, urls) {
   const strip = h('div', { className: 'file-preview' });
@@ -64,6 +93,7 @@ function filePreview(input, urls) {
 }
 
 function readValue(spec, input) {
+  if (spec.type === 'checkboxes') return input.boxes.filter((b) => b.checked).map((b) => b.value);
   if (spec.type === 'checkbox') return input.checked;
   if (spec.type === 'file') return Array.from(input.files || []);
   if (spec.type === 'number') return input.value === '' ? null : Number(input.value);
@@ -75,7 +105,8 @@ function isEmpty(value) {
 }
 
 /**
- * Open a modal form. `fields`: [{name, label, type, required, options, value, hint, …}].
+ * Open a modal form. `fields`: [{name, label, type, required, options, value, hint, …}]; type
+ * 'checkboxes' reads as the list of the checked options' values.
  * `onSubmit(values)` sends it; its result resolves the returned promise (null when cancelled).
  */
 export function openForm({
@@ -92,6 +123,12 @@ export function openForm({
     const wrappers = new Map();
     const previewUrls = [];
     for (const spec of fields) {
+      if (spec.type === 'checkboxes') {
+        const group = checkboxGroup(spec);
+        inputs.set(spec.name, group.input);
+        wrappers.set(spec.name, group.wrapper);
+        continue;
+      }
       const input = control(spec);
       inputs.set(spec.name, input);
       wrappers.set(spec.name, field(spec.label, input, spec.hint));
@@ -140,7 +177,8 @@ export function openForm({
       let valid = true;
       for (const spec of fields) {
         const missing = spec.required && isEmpty(current[spec.name]);
-        wrappers.get(spec.name).showError(missing ? t('form.required', { field: spec.label }) : '');
+        const message = spec.type === 'checkboxes' ? 'form.choose_some' : 'form.required';
+        wrappers.get(spec.name).showError(missing ? t(message, { field: spec.label }) : '');
         if (missing) valid = false;
       }
       if (!valid) {
@@ -185,4 +223,26 @@ export async function confirmAction({ title, message, confirmLabel, danger = fal
     },
   });
   return result === true;
+}
+
+/** Show `body` with a single close button (no cancel: there is nothing to decide). */
+export function showNotice({ title, body, closeLabel = t('action.close') }) {
+  return new Promise((resolve) => {
+    const closeButton = h('button', { type: 'submit', className: 'btn btn-primary' }, closeLabel);
+    const form = h(
+      'form',
+      { method: 'dialog', className: 'dialog-form' },
+      h('h2', {}, title),
+      body,
+      h('div', { className: 'dialog-actions' }, closeButton),
+    );
+    const dialog = h('dialog', { className: 'dialog', 'aria-label': title }, form);
+    document.body.append(dialog);
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve();
+    });
+    dialog.showModal();
+    closeButton.focus();
+  });
 }

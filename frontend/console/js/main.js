@@ -34,6 +34,7 @@ route('/units', 'units');
 route('/categories', 'categories');
 route('/rewards', 'rewards');
 route('/integrations', 'integrations');
+route('/integrations/webhooks/:id', 'webhookDeliveries');
 
 function endView() {
   if (viewController) viewController.abort();

@@ -102,7 +102,7 @@ export function errorBox(error, retry = null) {
 }
 
 /** <option>s for [{value, label, group?}], options with a `group` gathered under <optgroup>s. */
-function selectOptions(options, value) {
+export function selectOptions(options, value) {
   const groups = new Map();
   const nodes = [];
   for (const o of options) {

@@ -13,6 +13,7 @@ import { renderRiders } from './riders.js';
 import { renderStats } from './stats.js';
 import { renderTasks } from './tasks.js';
 import { renderUnits } from './units.js';
+import { renderDeliveries } from './webhooks.js';
 
 export const VIEWS = {
   queue: (root, ctx) => renderQueue(root, ctx),
@@ -30,4 +31,5 @@ export const VIEWS = {
   categories: renderCategories,
   rewards: renderRewards,
   integrations: renderIntegrations,
+  webhookDeliveries: renderDeliveries,
 };
