@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 
@@ -26,7 +27,7 @@ from app.notifications.router import router as notifications_router
 from app.open311.router import router as open311_router
 from app.photos.router import router as photos_router
 from app.points.router import router as points_router
-from app.reports.ingest import close_image_pool
+from app.reports.ingest import close_image_pool, image_pool_of
 from app.reports.photo_sweep import sweep_photos_periodically
 from app.reports.router import router as reports_router
 from app.rewards.router import router as rewards_router
@@ -64,6 +65,7 @@ def background_jobs(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContex
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(image_pool_of(runtime).start)
         jobs = [
             asyncio.create_task(check_overdue_periodically(runtime.engine, runtime.settings)),
             asyncio.create_task(sweep_photos_periodically(runtime.engine, runtime.settings)),

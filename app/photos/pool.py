@@ -61,6 +61,10 @@ class ImagePool:
                 self._replace(executor)
                 raise ServiceUnavailable(BUSY_MESSAGE, retry_after_s=self._retry_after_s) from None
 
+    def start(self) -> None:
+        """Start the fork server and a first worker now, so that the first photo does not wait."""
+        self._running_executor().submit(int).result()
+
     def shutdown(self) -> None:
         """Stop the workers (they are started again if more work comes)."""
         with self._lock:
