@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     # Worker processes for image work (0: one per core), requests that may wait for one, and
     # photos a worker handles before it is replaced (returning whatever memory it kept).
     image_workers: int = Field(default=0, ge=0)
-    image_queue: int = Field(default=2, ge=0)
+    image_queue: int = Field(default=8, ge=0)
     image_tasks_per_worker: int = Field(default=200, ge=1)
     image_retry_after_seconds: int = Field(default=2, ge=1)
     # The photo sweep: seconds between runs, and how old a staged or unreferenced file must be.
