@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 
@@ -27,6 +28,8 @@ from app.notifications.router import router as notifications_router
 from app.open311.router import router as open311_router
 from app.photos.router import router as photos_router
 from app.points.router import router as points_router
+from app.reports.ingest import close_image_pool, image_pool_of
+from app.reports.photo_sweep import sweep_photos_periodically
 from app.reports.router import router as reports_router
 from app.rewards.router import router as rewards_router
 from app.riders.router import router as riders_router
@@ -64,15 +67,20 @@ def background_jobs(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContex
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        overdue_checks = asyncio.create_task(
-            check_overdue_periodically(runtime.engine, runtime.settings)
-        )
+        await anyio.to_thread.run_sync(image_pool_of(runtime).start)
+        jobs = [
+            asyncio.create_task(check_overdue_periodically(runtime.engine, runtime.settings)),
+            asyncio.create_task(sweep_photos_periodically(runtime.engine, runtime.settings)),
+        ]
         try:
             yield
         finally:
-            overdue_checks.cancel()
-            with suppress(asyncio.CancelledError):
-                await overdue_checks
+            for job in jobs:
+                job.cancel()
+            for job in jobs:
+                with suppress(asyncio.CancelledError):
+                    await job
+            close_image_pool(runtime)
 
     return lifespan
 

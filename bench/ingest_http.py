@@ -165,9 +165,22 @@ def _wait_until_ready(base_url: str, server: subprocess.Popen[bytes]) -> None:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU seconds a process has used so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User plus system CPU seconds a process and all under it (the image workers, and those
+    already ended, which their parents count) have used so far (Linux /proc)."""
+    stats: dict[int, list[str]] = {}
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            stats[int(stat_file.parent.name)] = stat_file.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    members, pending = {pid}, [pid]
+    while pending:
+        parent = str(pending.pop())
+        children = [child for child, fields in stats.items() if fields[1] == parent]
+        members.update(children)
+        pending.extend(children)
+    ticks = sum(sum(int(value) for value in stats[member][11:15]) for member in members)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:

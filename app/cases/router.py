@@ -249,7 +249,7 @@ def return_task(
 def complete_task(
     task_id: int,
     session: SessionDep,
-    settings: SettingsDep,
+    runtime: RuntimeDep,
     account: CaseWriter,
     note: Annotated[str | None, Form(max_length=RESULT_NOTE_MAX_CHARS)] = None,
     photo: Annotated[
@@ -261,6 +261,7 @@ def complete_task(
     is still open or in progress, the case is `resolved` and awaits verification."""
     task, _report = service.load_task_for_unit(session, account, task_id)
     service.check_can_complete(task)
+    settings = runtime.settings
     uploads = photo or []
     if not uploads:
         raise Unprocessable.for_field("photo", 'send at least one "after" photo')
@@ -271,9 +272,7 @@ def complete_task(
     )
     # End the transaction (nothing written yet) so that no lock is held during the image work.
     session.commit()
-    processed = ingest.process_uploads(
-        [upload.file.read() for upload in uploads], max_pixels=settings.max_photo_pixels
-    )
+    processed = ingest.process_uploads(runtime, [upload.file.read() for upload in uploads])
     # Files first, then rows; if anything fails before the commit, the new files go too.
     with ingest.photo_store(settings).staged() as writes:
         stored = ingest.store_photos(writes, processed)

@@ -36,6 +36,19 @@ class Settings(BaseSettings):
     max_photo_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     max_request_bytes: int = Field(default=130 * 1024 * 1024, ge=1024)
     max_photo_pixels: int = Field(default=50_000_000, ge=1_000_000)
+    # PNG, WebP and HEIF decode at full size (no DCT scaling), so they get a lower limit.
+    max_full_decode_pixels: int = Field(default=25_000_000, ge=1_000_000)
+    # Pixels decoded for one request, summed over its photos (JPEG counted at its reduced scale).
+    max_request_pixels: int = Field(default=100_000_000, ge=1_000_000)
+    # Worker processes for image work (0: one per core), requests that may wait for one, and
+    # photos a worker handles before it is replaced (returning whatever memory it kept).
+    image_workers: int = Field(default=0, ge=0)
+    image_queue: int = Field(default=8, ge=0)
+    image_tasks_per_worker: int = Field(default=200, ge=1)
+    image_retry_after_seconds: int = Field(default=2, ge=1)
+    # The photo sweep: seconds between runs, and how old a staged or unreferenced file must be.
+    photo_sweep_seconds: int = Field(default=3600, ge=1)
+    photo_sweep_grace_minutes: float = Field(default=60.0, ge=0)
 
     nearby_radius_m: float = Field(default=100.0, gt=0)
     nearby_days: int = Field(default=7, ge=1)

@@ -62,6 +62,16 @@ class TooManyRequests(AppError):
     status, title, slug = 429, "Too many requests", "rate-limited"
 
 
+class ServiceUnavailable(AppError):
+    """The server is at capacity for this work; the client should retry after a pause."""
+
+    status, title, slug = 503, "Service unavailable", "busy"
+
+    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+
 def problem_response(
     status: int,
     title: str,
@@ -96,6 +106,8 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = {"Retry-After": "60"} if isinstance(exc, TooManyRequests) else None
         if isinstance(exc, Unauthorized):
             headers = {"WWW-Authenticate": "Bearer"}
+        if isinstance(exc, ServiceUnavailable):
+            headers = {"Retry-After": str(exc.retry_after_s)}
         return problem_response(
             exc.status, exc.title, exc.detail, slug=exc.slug, errors=exc.errors, headers=headers
         )

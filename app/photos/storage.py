@@ -6,10 +6,13 @@ import re
 import secrets
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 FILE_SUFFIX = ".jpg"
+STAGED_SUFFIX = ".tmp"
+# A file the sweep has set aside while it checks that no writer reused it (see remove_stale).
+_SET_ASIDE_SUFFIX = ".sweep" + STAGED_SUFFIX
 _KEY = re.compile(r"[0-9a-f]{64}")
 
 
@@ -48,6 +51,58 @@ class PhotoStore:
     def delete(self, key: str) -> None:
         """Remove the file under `key`, if any."""
         self.path(key).unlink(missing_ok=True)
+
+    def remove_stale(self, key: str, *, unused_since_ns: int) -> bool:
+        """Remove the file under `key` unless a writer has stored or reused it since the cutoff.
+
+        For the sweep, whose look-up of references may be stale by the time it deletes: the file
+        is first set aside by a rename (a writer arriving later finds none and writes it anew),
+        and put back if its mtime shows a writer reused it before the rename.
+        """
+        path = self.path(key)
+        set_aside = path.with_name(f".{key}{_SET_ASIDE_SUFFIX}")
+        try:
+            os.rename(path, set_aside)
+        except FileNotFoundError:
+            return False
+        if set_aside.stat().st_mtime_ns >= unused_since_ns:
+            _restore(set_aside, path)
+            return False
+        set_aside.unlink()
+        return True
+
+    def sweep_directory(self, prefix: str, *, older_than_ns: int) -> tuple[int, list[str]]:
+        """Under root/<prefix>: remove staged files older than the cutoff (put back any file a
+        crashed sweep set aside), and list the keys of stored files older than it.
+
+        Returns the number of staged files removed and the old keys.
+        """
+        removed, old_keys = 0, []
+        for directory in os.scandir(self.root / prefix):
+            for entry in os.scandir(directory.path):
+                if entry.name.endswith(_SET_ASIDE_SUFFIX):
+                    key = entry.name[1 : -len(_SET_ASIDE_SUFFIX)]
+                    if _KEY.fullmatch(key):
+                        _restore(Path(entry.path), self.path(key))
+                        continue
+                try:
+                    modified_ns = entry.stat().st_mtime_ns
+                except FileNotFoundError:
+                    continue  # a writer's staged file, gone since the listing
+                if modified_ns >= older_than_ns:
+                    continue
+                if entry.name.endswith(STAGED_SUFFIX):
+                    Path(entry.path).unlink(missing_ok=True)
+                    removed += 1
+                elif entry.name.endswith(FILE_SUFFIX) and _KEY.fullmatch(entry.name[:-4]):
+                    old_keys.append(entry.name[:-4])
+        return removed, old_keys
+
+    def prefixes(self) -> list[str]:
+        """The first-level directories of the store (two hex digits each), sorted."""
+        if not self.root.is_dir():
+            return []
+        return sorted(entry.name for entry in os.scandir(self.root) if entry.is_dir())
 
     @contextmanager
     def staged(self) -> Iterator["StagedWrites"]:
@@ -136,6 +191,13 @@ class StagedWrites:
             if (stat.st_ino, stat.st_mtime_ns) == identity:
                 path.unlink(missing_ok=True)
         self._created.clear()
+
+
+def _restore(set_aside: Path, path: Path) -> None:
+    # A link never clobbers: if a writer has meanwhile stored the same content, keep theirs.
+    with suppress(FileExistsError):
+        os.link(set_aside, path)
+    set_aside.unlink(missing_ok=True)
 
 
 def _fsync_directory(directory: Path) -> None:

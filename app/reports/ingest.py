@@ -7,10 +7,19 @@ from fastapi import UploadFile
 
 from app.core.config import Settings
 from app.core.errors import AppError, PayloadTooLarge, Unprocessable, UnsupportedMediaType
-from app.photos.pipeline import PhotoError, ProcessedPhoto, UnsupportedPhoto, process_photo
+from app.core.runtime import Runtime
+from app.photos.pipeline import (
+    PhotoError,
+    PixelLimits,
+    ProcessedPhoto,
+    UnsupportedPhoto,
+    decoded_pixels,
+)
+from app.photos.pool import ImagePool
 from app.photos.storage import PhotoStore, StagedWrites
 
 PHOTO_FIELD = "photo"
+IMAGE_POOL_CACHE = "image_pool"
 
 
 @dataclass(frozen=True)
@@ -45,19 +54,67 @@ def check_upload_sizes(
             )
 
 
-def process_uploads(photos: Sequence[bytes], *, max_pixels: int) -> list[ProcessedPhoto]:
-    """Validate and convert every upload (CPU-bound; Pillow releases the GIL while it works).
+def process_uploads(runtime: Runtime, photos: Sequence[bytes]) -> list[ProcessedPhoto]:
+    """Validate and convert every upload in the image pool, within the request's pixel budget.
 
-    The first refused photo answers for the request: 415 when it is not an image we accept,
-    422 when it is damaged or too large to decode.
+    Limits are checked from the headers before any decode. The first refused photo answers for
+    the request: 415 when it is not an image we accept, 422 when it is damaged, over its pixel
+    limit or over the request's; 503 with Retry-After when the pool is full.
     """
-    processed = []
+    settings = runtime.settings
+    limits = pixel_limits(settings)
+    budget = settings.max_request_pixels
+    spent = 0
     for index, data in enumerate(photos):
         try:
-            processed.append(process_photo(data, max_pixels=max_pixels))
+            spent += decoded_pixels(data, limits)
         except PhotoError as error:
             raise _refusal(index, error) from None
+        if spent > budget:
+            raise Unprocessable.for_field(
+                _field(index),
+                f"一次上报的照片像素总数超限。The photos of one report may have at most "
+                f"{budget / 1_000_000:g} megapixels to decode together (a JPEG counts at the "
+                "reduced size it is decoded at).",
+            )
+    processed = []
+    for index, outcome in enumerate(image_pool_of(runtime).process(photos, limits)):
+        if isinstance(outcome, PhotoError):
+            raise _refusal(index, outcome)
+        processed.append(outcome)
     return processed
+
+
+def pixel_limits(settings: Settings) -> PixelLimits:
+    """The per-photo pixel limits the settings give."""
+    return PixelLimits(
+        per_photo=settings.max_photo_pixels, full_decode=settings.max_full_decode_pixels
+    )
+
+
+def image_pool_of(runtime: Runtime) -> ImagePool:
+    """The runtime's image pool, made on first use (its workers start with the first photo)."""
+    pool = runtime.caches.get(IMAGE_POOL_CACHE)
+    if pool is None:
+        settings = runtime.settings
+        pool = runtime.caches.setdefault(
+            IMAGE_POOL_CACHE,
+            ImagePool(
+                workers=settings.image_workers,
+                queue=settings.image_queue,
+                tasks_per_worker=settings.image_tasks_per_worker,
+                retry_after_s=settings.image_retry_after_seconds,
+            ),
+        )
+    assert isinstance(pool, ImagePool)
+    return pool
+
+
+def close_image_pool(runtime: Runtime) -> None:
+    """Stop the runtime's image workers, if any were started."""
+    pool = runtime.caches.pop(IMAGE_POOL_CACHE, None)
+    if isinstance(pool, ImagePool):
+        pool.shutdown()
 
 
 def store_photos(writes: StagedWrites, processed: Sequence[ProcessedPhoto]) -> list[StoredPhoto]:

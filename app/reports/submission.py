@@ -44,7 +44,7 @@ def _save_new_report(
     recorded = draft.channel in RECORDED_CHANNELS or draft.channel is Channel.API
     scope = scope_of(session, account) if recorded else None
     _end_transaction(session)
-    processed = ingest.process_uploads(draft.photos, max_pixels=settings.max_photo_pixels)
+    processed = ingest.process_uploads(runtime, draft.photos)
     place = service.place_report(
         draft, processed, snapshot, unassigned_max_distance_m=settings.unassigned_max_distance_m
     )

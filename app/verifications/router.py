@@ -106,9 +106,7 @@ def submit_verification(
     # End the transaction (nothing written yet) so that SQLite's write lock is not held while
     # the photos are converted.
     session.commit()
-    processed = ingest.process_uploads(
-        [upload.file.read() for upload in photo], max_pixels=settings.max_photo_pixels
-    )
+    processed = ingest.process_uploads(runtime, [upload.file.read() for upload in photo])
     with ingest.photo_store(settings).staged() as writes:
         stored = ingest.store_photos(writes, processed)
         task = service.submit(session, rider, verification_id, stored, note=note)

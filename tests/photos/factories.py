@@ -1,6 +1,8 @@
 """Plain factories for photo tests: generated JPEGs with EXIF, and the real fixture photos."""
 
 import io
+import struct
+import zlib
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -89,6 +91,29 @@ def make_jpeg(
     buffer = io.BytesIO()
     stored.save(buffer, "JPEG", quality=90, exif=exif)
     return buffer.getvalue()
+
+
+def make_flat_png(width: int, height: int, *, alpha: bool = True) -> bytes:
+    """A real, valid PNG of one colour (RGBA or RGB, 8 bits), written row by row so that a
+    7000x7000 one (196 MB decoded) is built without holding its pixels: zlib at level 9 packs
+    it into about 190 KB, the amplification an attacker gets for free."""
+    channels = 4 if alpha else 3
+    row = b"\x00" + b"\x80\x40\x20\xc0"[:channels] * width  # filter byte 0, then the pixels
+    compressor = zlib.compressobj(9)
+    compressed = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    color_type = 6 if alpha else 2
+    header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", compressed)
+        + (_png_chunk(b"IEND", b""))
+    )
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    crc = zlib.crc32(kind + body)
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
 
 
 def _degrees_minutes_seconds(degrees: float) -> tuple[float, float, float]:

@@ -19,6 +19,7 @@ from app.photos.pipeline import (
     DerivedImage,
     InvalidPhoto,
     PhotoError,
+    PixelLimits,
     ProcessedPhoto,
     UnsupportedPhoto,
     process_photo,
@@ -33,7 +34,7 @@ from tests.photos.factories import (
     make_jpeg,
 )
 
-MAX_PIXELS = 50_000_000
+LIMITS = PixelLimits(per_photo=50_000_000, full_decode=25_000_000)
 WELL_UNDER_A_SECOND = 1.0
 NIKON_GPS_PHOTOS = fixture_photo_paths("jpg/gps")
 ORIENTATION_SAMPLES = [
@@ -49,7 +50,7 @@ FILES_THAT_BROKE_EXIF_READERS = [
 
 
 def process(data: bytes, *, keep_original: bool = False) -> ProcessedPhoto:
-    return process_photo(data, max_pixels=MAX_PIXELS, keep_original=keep_original)
+    return process_photo(data, limits=LIMITS, keep_original=keep_original)
 
 
 def decoded(copy: DerivedImage | bytes) -> Image.Image:
@@ -491,11 +492,12 @@ def test_pillow_bomb_warning_never_escapes(warning_action: Literal["error", "ign
 def test_pixel_limit_is_checked_before_decoding(max_pixels: int, accepted: bool) -> None:
     upload = make_jpeg(100, 100)
 
+    limits = PixelLimits(per_photo=max_pixels, full_decode=max_pixels)
     if accepted:
-        assert process_photo(upload, max_pixels=max_pixels).width == 100
+        assert process_photo(upload, limits=limits).width == 100
     else:
         with pytest.raises(InvalidPhoto, match="megapixels"):
-            process_photo(upload, max_pixels=max_pixels)
+            process_photo(upload, limits=limits)
 
 
 def test_errors_carry_a_short_message_and_their_status() -> None:

@@ -1,0 +1,131 @@
+"""One bounded pool of worker processes for all image work of the process.
+
+Decoding runs in worker processes, so a decode's memory is returned to the system when it ends
+(and when a worker is replaced), not kept by the server; and the number of decodes at once is
+the number of workers, whatever arrives. Requests beyond the workers and a short queue are
+refused with 503 at once instead of waiting in an unbounded queue.
+"""
+
+import ctypes
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+
+from app.core.errors import ServiceUnavailable
+from app.photos.pipeline import PhotoError, PixelLimits, ProcessedPhoto, process_photo
+
+BUSY_MESSAGE = "服务器正忙，请稍后重试。The server is busy with photos; please retry shortly."
+
+
+class ImagePool:
+    """Worker processes for image work, and admission of the requests that may use them."""
+
+    def __init__(
+        self, *, workers: int, queue: int, tasks_per_worker: int, retry_after_s: int
+    ) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._tasks_per_worker = tasks_per_worker
+        self._retry_after_s = retry_after_s
+        # A request holds one admission for all its photos: workers busy plus a short queue.
+        self._admissions = threading.BoundedSemaphore(self.workers + queue)
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+
+    @contextmanager
+    def admitted(self) -> Iterator[None]:
+        """Hold a place for one request's image work; 503 with Retry-After when none is free."""
+        if not self._admissions.acquire(blocking=False):
+            raise ServiceUnavailable(BUSY_MESSAGE, retry_after_s=self._retry_after_s)
+        try:
+            yield
+        finally:
+            self._admissions.release()
+
+    def process(
+        self, photos: Sequence[bytes], limits: PixelLimits
+    ) -> list[ProcessedPhoto | PhotoError]:
+        """Process one request's photos in the workers: each one's result or its refusal."""
+        with self.admitted():
+            executor = self._running_executor()
+            try:
+                futures = [executor.submit(process_in_worker, data, limits) for data in photos]
+                # Wait for all, even after a refusal: an admission covers work still running.
+                wait(futures)
+                return [_outcome(future) for future in futures]
+            except BrokenProcessPool:
+                # A worker died (killed, or a decoder crashed): start afresh for the next request.
+                self._replace(executor)
+                raise ServiceUnavailable(BUSY_MESSAGE, retry_after_s=self._retry_after_s) from None
+
+    def start(self) -> None:
+        """Start the fork server and a first worker now, so that the first photo does not wait."""
+        self._running_executor().submit(int).result()
+
+    def shutdown(self) -> None:
+        """Stop the workers (they are started again if more work comes)."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def _running_executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    max_workers=self.workers,
+                    mp_context=_worker_context(),
+                    max_tasks_per_child=self._tasks_per_worker,
+                )
+            return self._executor
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._executor is broken:
+                self._executor = None
+        broken.shutdown(wait=False, cancel_futures=True)
+
+
+def _outcome(future: Future[ProcessedPhoto]) -> ProcessedPhoto | PhotoError:
+    error = future.exception()
+    if isinstance(error, PhotoError):
+        return error
+    return future.result()  # raises any other error, BrokenProcessPool included
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    # A fork server that has imported the pipeline once: workers start (and are replaced) in
+    # milliseconds, without inheriting the server's threads or memory as a plain fork would.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["app.photos.pool"])
+    return context
+
+
+def process_in_worker(data: bytes, limits: PixelLimits) -> ProcessedPhoto:
+    """Run in a worker: process one photo, then give the decode's memory back to the system."""
+    outcome = _process_detached(data, limits)
+    _release_free_memory()
+    if isinstance(outcome, PhotoError):
+        raise outcome
+    return outcome
+
+
+def _process_detached(data: bytes, limits: PixelLimits) -> ProcessedPhoto | PhotoError:
+    try:
+        return process_photo(data, limits=limits)
+    except PhotoError as error:
+        # A fresh error without the traceback, whose frames would keep the decoded pixels alive.
+        return type(error)(error.message)
+
+
+def _release_free_memory() -> None:
+    # glibc keeps freed heap memory for reuse; a decode of 100 MB would stay in the worker's RSS.
+    trim = getattr(_LIBC, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+_LIBC = ctypes.CDLL(None)
