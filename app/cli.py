@@ -11,6 +11,7 @@ from app.core.config import Settings
 from app.core.db import create_db_engine, session_scope
 from app.core.errors import AppError
 from app.core.migrations import upgrade_to_head
+from app.core.request_log import configure_logging
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--if-empty", action="store_true", help="only if there are no accounts")
 
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        configure_logging()  # before the settings, which may make (and log) the secret key
     settings = Settings()
     try:
         return _run(args, settings)
@@ -99,10 +102,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 def _serve(settings: Settings, host: str, port: int) -> int:
     import uvicorn
 
-    from app.core.request_log import configure_logging
-
     upgrade_to_head(settings.resolved_database_url)
-    configure_logging()
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, access_log=False)
     return 0
 

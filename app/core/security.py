@@ -13,6 +13,8 @@ _hasher = PasswordHasher()
 # Verifying against this keeps a login for an unknown username as slow as a real one.
 _DUMMY_HASH = _hasher.hash("tantou-dummy-password")
 TOKEN_ALGORITHM = "HS256"
+# A token that never expires or names no account is refused, however well it is signed.
+REQUIRED_CLAIMS = ["exp", "sub"]
 
 
 def use_password_hasher(hasher: PasswordHasher) -> None:
@@ -57,7 +59,9 @@ def issue_token(account_id: int, *, secret_key: str, lifetime: timedelta) -> Iss
 def read_token(token: str, *, secret_key: str) -> int | None:
     """The account id in a valid, unexpired token, else None."""
     try:
-        claims = jwt.decode(token, secret_key, algorithms=[TOKEN_ALGORITHM])
+        claims = jwt.decode(
+            token, secret_key, algorithms=[TOKEN_ALGORITHM], options={"require": REQUIRED_CLAIMS}
+        )
         return int(claims["sub"])
     except (jwt.PyJWTError, KeyError, ValueError):
         return None
