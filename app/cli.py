@@ -103,7 +103,16 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     import uvicorn
 
     upgrade_to_head(settings.resolved_database_url)
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, access_log=False)
+    # proxy_headers=False: uvicorn would believe X-Forwarded-For from 127.0.0.1; the app
+    # believes it only from TANTOU_TRUSTED_PROXIES.
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        access_log=False,
+        proxy_headers=False,
+    )
     return 0
 
 

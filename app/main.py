@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import handlers as _handlers  # noqa: F401  (wires the domain-event subscribers)
 from app.accounts.router import router as accounts_router
@@ -103,4 +104,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestLogMiddleware)
+    if settings.trusted_proxies:
+        # Outermost, so that limits and logs see the client behind a trusted proxy. Only here:
+        # `tantou serve` turns uvicorn's own proxy handling off (it trusts 127.0.0.1).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app

@@ -13,6 +13,7 @@ from app.core.deps import CurrentAccount, SessionDep, SettingsDep
 from app.core.security import issue_token
 
 router = APIRouter(tags=["accounts"])
+MAX_ADDRESS_LENGTH = 64  # login_failure.client_address
 
 
 class TokenResponse(BaseModel):
@@ -29,7 +30,7 @@ def login(
     settings: SettingsDep,
 ) -> TokenResponse:
     """OAuth2 password flow; riders use their phone number as the username."""
-    client_address = request.client.host if request.client else "-"
+    client_address = (request.client.host if request.client else "-")[:MAX_ADDRESS_LENGTH]
     account = service.authenticate(
         session,
         settings,

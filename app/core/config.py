@@ -33,8 +33,14 @@ class Settings(BaseSettings):
 
     rate_limits: bool = True
     rate_limit_per_minute: int = Field(default=600, ge=1)
-    login_max_failures: int = Field(default=5, ge=1)
-    login_lockout_minutes: int = Field(default=15, ge=1)
+    # Login slowing (app/accounts/login_throttle.py): the longest one (username, address) pair
+    # waits, how long failures count, and the wait of an address that sprays usernames.
+    login_delay_cap_seconds: int = Field(default=15 * 60, ge=1)
+    login_failure_window_minutes: int = Field(default=24 * 60, ge=1)
+    login_address_free_failures: int = Field(default=20, ge=1)
+    login_address_delay_seconds: int = Field(default=3, ge=1)
+    # Peers whose X-Forwarded-For is believed: IPs or CIDRs, comma-separated. Empty: none.
+    trusted_proxies: str = ""
 
     max_photos_per_report: int = Field(default=6, ge=1)
     max_photo_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
