@@ -3,13 +3,13 @@
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from app.accounts import service
 from app.accounts.models import AccountPublic
-from app.core.deps import CurrentAccount, SessionDep, SettingsDep
+from app.core.deps import CallerDep, CurrentAccount, SessionDep, SettingsDep
 from app.core.security import issue_token
 
 router = APIRouter(tags=["accounts"])
@@ -45,6 +45,13 @@ def login(
         lifetime=timedelta(minutes=settings.access_token_minutes),
     )
     return TokenResponse(access_token=token.access_token, expires_in=token.expires_in)
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(session: SessionDep, caller: CallerDep) -> Response:
+    """End this session on the server: its token is refused from now on, wherever it was copied."""
+    service.revoke_token(session, caller.token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/me", response_model=AccountPublic)

@@ -3,13 +3,16 @@
 import logging
 from collections.abc import Iterable
 
-from sqlmodel import Session, select
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
 
 from app.accounts import login_throttle
-from app.accounts.models import Account, AccountArea, AccountStatus, Role
+from app.accounts.models import Account, AccountArea, AccountStatus, RevokedToken, Role
+from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.errors import Conflict, Unauthorized, Unprocessable
-from app.core.security import hash_password, needs_rehash, verify_password
+from app.core.security import TokenClaims, hash_password, needs_rehash, verify_password
 from app.grids.models import Grid
 from app.units.models import Unit
 
@@ -83,6 +86,17 @@ def authenticate(
         account.password_hash = hash_password(password)
     session.commit()
     return account
+
+
+def revoke_token(session: Session, token: TokenClaims) -> None:
+    """End one session: its token is refused from now on (commits)."""
+    session.exec(delete(RevokedToken).where(col(RevokedToken.expires_at) < utcnow()))
+    try:
+        with session.begin_nested():
+            session.add(RevokedToken(jti=token.token_id, expires_at=token.expires_at))
+    except IntegrityError:
+        pass  # logged out twice at once: it is revoked either way
+    session.commit()
 
 
 def area_codes_of(session: Session, account_id: int) -> list[str]:

@@ -1,17 +1,18 @@
 """FastAPI dependencies: the runtime, a session per request, the calling account."""
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from app.accounts.models import Account, AccountStatus, Role
+from app.accounts.models import Account, AccountStatus, RevokedToken, Role
 from app.core.config import Settings
 from app.core.errors import Forbidden, Unauthorized
 from app.core.runtime import Runtime
-from app.core.security import read_token
+from app.core.security import TokenClaims, read_token
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -44,21 +45,48 @@ def get_session(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+@dataclass(frozen=True)
+class Caller:
+    """The account a request acts as, and the token it came with."""
+
+    account: Account
+    token: TokenClaims
+
+
+def authenticate_bearer(session: Session, settings: Settings, token: str | None) -> Caller:
+    """The caller named by a valid, unrevoked bearer token; 401 otherwise."""
+    if not token:
+        raise Unauthorized("Send Authorization: Bearer <token> (POST /api/v1/auth/token).")
+    claims = read_token(token, secret_key=settings.secret_key)
+    found = None
+    if claims is not None:
+        found = session.exec(
+            select(Account, RevokedToken.jti)
+            .outerjoin(RevokedToken, col(RevokedToken.jti) == claims.token_id)
+            .where(Account.id == claims.account_id)
+        ).first()
+    if claims is None or found is None or found[1] is not None:
+        raise Unauthorized("The token is invalid or has expired; log in again.")
+    account = found[0]
+    if account.status not in (AccountStatus.ACTIVE, AccountStatus.PENDING):
+        raise Unauthorized("This account is not active.")
+    return Caller(account, claims)
+
+
 def get_current_account(
     session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> Account:
     """The account named by the bearer token; 401 without a valid one."""
-    if not token:
-        raise Unauthorized("Send Authorization: Bearer <token> (POST /api/v1/auth/token).")
-    account_id = read_token(token, secret_key=settings.secret_key)
-    account = session.get(Account, account_id) if account_id is not None else None
-    if account is None:
-        raise Unauthorized("The token is invalid or has expired; log in again.")
-    if account.status not in (AccountStatus.ACTIVE, AccountStatus.PENDING):
-        raise Unauthorized("This account is not active.")
-    return account
+    return authenticate_bearer(session, settings, token).account
 
 
+def get_caller(
+    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Caller:
+    return authenticate_bearer(session, settings, token)
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
 CurrentAccount = Annotated[Account, Depends(get_current_account)]
 
 

@@ -1,0 +1,36 @@
+"""auth hardening: tokens ended by logging out
+
+Revision ID: auth_hardening
+Revises: 0001
+Create Date: 2026-12-02 15:10:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "auth_hardening"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "revoked_token",
+        sa.Column("jti", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("jti"),
+    )
+    with op.batch_alter_table("revoked_token", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_revoked_token_expires_at"), ["expires_at"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("revoked_token", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_revoked_token_expires_at"))
+    op.drop_table("revoked_token")
