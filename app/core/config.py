@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # Peers whose X-Forwarded-For is believed: IPs or CIDRs, comma-separated. Empty: none.
     trusted_proxies: str = ""
 
+    max_streams_per_account: int = Field(default=5, ge=1)  # open report streams, per process
+
     max_photos_per_report: int = Field(default=6, ge=1)
     max_photo_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     max_request_bytes: int = Field(default=130 * 1024 * 1024, ge=1024)
