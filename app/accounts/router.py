@@ -9,11 +9,10 @@ from pydantic import BaseModel
 
 from app.accounts import service
 from app.accounts.models import AccountPublic
-from app.core.deps import CallerDep, CurrentAccount, SessionDep, SettingsDep
+from app.core.deps import CallerDep, SessionDep, SettingsDep, SignedInAccount, client_address_of
 from app.core.security import issue_token
 
 router = APIRouter(tags=["accounts"])
-MAX_ADDRESS_LENGTH = 64  # login_failure.client_address
 
 
 class TokenResponse(BaseModel):
@@ -30,7 +29,7 @@ def login(
     settings: SettingsDep,
 ) -> TokenResponse:
     """OAuth2 password flow; riders use their phone number as the username."""
-    client_address = (request.client.host if request.client else "-")[:MAX_ADDRESS_LENGTH]
+    client_address = client_address_of(request)
     account = service.authenticate(
         session,
         settings,
@@ -55,6 +54,6 @@ def logout(session: SessionDep, caller: CallerDep) -> Response:
 
 
 @router.get("/me", response_model=AccountPublic)
-def me(account: CurrentAccount) -> AccountPublic:
-    """Who am I."""
+def me(account: SignedInAccount) -> AccountPublic:
+    """Who am I, and whether my registration is approved yet (a pending rider may ask)."""
     return AccountPublic.model_validate(account, from_attributes=True)

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     # Peers whose X-Forwarded-For is believed: IPs or CIDRs, comma-separated. Empty: none.
     trusted_proxies: str = ""
 
+    registrations_per_hour: int = Field(default=20, ge=1)  # rider registrations per address
     max_streams_per_account: int = Field(default=5, ge=1)  # open report streams, per process
 
     max_photos_per_report: int = Field(default=6, ge=1)

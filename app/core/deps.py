@@ -14,6 +14,7 @@ from app.core.errors import Forbidden, Unauthorized
 from app.core.runtime import Runtime
 from app.core.security import TokenClaims, read_token
 
+PENDING_REFUSAL = "报到备案审核通过后才能使用。Only approved riders may do this."
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -33,6 +34,11 @@ async def get_settings(runtime: RuntimeDep) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def client_address_of(request: Request) -> str:
+    """The caller's address (behind a trusted proxy, the client's), cut to the columns' 64."""
+    return (request.client.host if request.client else "-")[:64]
 
 
 def get_session(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
@@ -73,11 +79,25 @@ def authenticate_bearer(session: Session, settings: Settings, token: str | None)
     return Caller(account, claims)
 
 
+def get_signed_in_account(
+    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Account:
+    """The account named by the bearer token, active or still awaiting approval."""
+    return authenticate_bearer(session, settings, token).account
+
+
 def get_current_account(
     session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> Account:
-    """The account named by the bearer token; 401 without a valid one."""
-    return authenticate_bearer(session, settings, token).account
+    """The active account named by the bearer token; 401 without one, 403 while pending.
+
+    A rider awaiting approval may only see their status and edit their registration (routes
+    that say so take SignedInAccount); everything else needs an approved account.
+    """
+    account = authenticate_bearer(session, settings, token).account
+    if account.status is AccountStatus.PENDING:
+        raise Forbidden(PENDING_REFUSAL)
+    return account
 
 
 def get_caller(
@@ -86,6 +106,7 @@ def get_caller(
     return authenticate_bearer(session, settings, token)
 
 
+SignedInAccount = Annotated[Account, Depends(get_signed_in_account)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
 CurrentAccount = Annotated[Account, Depends(get_current_account)]
 

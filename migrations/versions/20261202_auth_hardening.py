@@ -1,4 +1,4 @@
-"""auth hardening: tokens ended by logging out
+"""auth hardening: tokens ended by logging out, registrations counted per address
 
 Revision ID: auth_hardening
 Revises: 0001
@@ -29,8 +29,27 @@ def upgrade() -> None:
             batch_op.f("ix_revoked_token_expires_at"), ["expires_at"], unique=False
         )
 
+    op.create_table(
+        "registration_attempt",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("client_address", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("registration_attempt", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_registration_attempt_client_address"), ["client_address"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_registration_attempt_created_at"), ["created_at"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("registration_attempt", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_registration_attempt_created_at"))
+        batch_op.drop_index(batch_op.f("ix_registration_attempt_client_address"))
+    op.drop_table("registration_attempt")
     with op.batch_alter_table("revoked_token", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_revoked_token_expires_at"))
     op.drop_table("revoked_token")

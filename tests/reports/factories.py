@@ -68,6 +68,11 @@ class Cast:
         return self.person(Role.RIDER, "13800000003", status=AccountStatus.PENDING)
 
     @cached_property
+    def bystander(self) -> Person:
+        """An active rider who reports nothing: looks around before reporting."""
+        return self.person(Role.RIDER, "13800000004")
+
+    @cached_property
     def coordinator(self) -> Person:
         """Owns COMMUNITY, where GRID lies."""
         return self.person(Role.COORDINATOR, "coordinator", areas=(COMMUNITY,))
