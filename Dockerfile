@@ -23,5 +23,5 @@ USER tantou
 VOLUME ["/data"]
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
-# TANTOU_SECRET_KEY must be given at run time: docker run -e TANTOU_SECRET_KEY=... -v tantou:/data
+# Without TANTOU_SECRET_KEY a random key is made on first start and kept in /data/secret_key.
 CMD ["tantou", "serve", "--host", "0.0.0.0", "--port", "8000"]

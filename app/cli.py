@@ -12,6 +12,7 @@ from app.core.config import Settings
 from app.core.db import create_db_engine, session_scope
 from app.core.errors import AppError
 from app.core.migrations import upgrade_to_head
+from app.core.request_log import configure_logging
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     restore.add_argument("dir", type=Path, help="a directory written by tantou backup")
 
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        configure_logging()  # before the settings, which may make (and log) the secret key
     settings = Settings()
     try:
         return _run(args, settings)
@@ -140,11 +143,17 @@ def _restore(settings: Settings, directory: Path) -> int:
 def _serve(settings: Settings, host: str, port: int) -> int:
     import uvicorn
 
-    from app.core.request_log import configure_logging
-
     upgrade_to_head(settings.resolved_database_url)
-    configure_logging()
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, access_log=False)
+    # proxy_headers=False: uvicorn would believe X-Forwarded-For from 127.0.0.1; the app
+    # believes it only from TANTOU_TRUSTED_PROXIES.
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        access_log=False,
+        proxy_headers=False,
+    )
     return 0
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import handlers as _handlers  # noqa: F401  (wires the domain-event subscribers)
 from app.accounts.router import router as accounts_router
@@ -15,6 +16,8 @@ from app.apikeys.router import router as apikeys_router
 from app.cases.overdue import check_overdue_periodically
 from app.cases.router import router as cases_router
 from app.categories.router import router as categories_router
+from app.core.api_docs import mount_api_docs
+from app.core.browser_headers import BrowserHeadersMiddleware
 from app.core.config import Settings
 from app.core.errors import install_error_handlers
 from app.core.health import router as health_router
@@ -94,12 +97,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         version="0.1.0",
         description="Delivery riders as roving probes for city grid governance.",
         lifespan=background_jobs(runtime),
+        docs_url=None,  # app/core/api_docs.py serves /docs from installed files
+        redoc_url=None,
     )
     app.state.runtime = runtime
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(api_router())
     app.include_router(open311_router)
+    mount_api_docs(app, FRONTEND_DIR / "docs")
     mount_frontend(app, FRONTEND_DIR)
 
     # Added last runs first: request ids wrap everything, then limits, then compression.
@@ -112,5 +118,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             secret_key=settings.secret_key,
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(BrowserHeadersMiddleware)
     app.add_middleware(RequestLogMiddleware)
+    if settings.trusted_proxies:
+        # Outermost, so that limits and logs see the client behind a trusted proxy. Only here:
+        # `tantou serve` turns uvicorn's own proxy handling off (it trusts 127.0.0.1).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app

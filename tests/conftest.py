@@ -103,13 +103,15 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
 
 
 def make_settings(database_url: str, data_dir: Path, **overrides: object) -> Settings:
-    """Test settings: a test secret, rate limits off unless asked for."""
+    """Test settings: a test secret, rate limits off and registrations unlimited unless asked
+    for (tests register many riders from one address)."""
     values: dict[str, object] = {
         "env": "test",
         "database_url": database_url,
         "data_dir": data_dir,
         "secret_key": TEST_SECRET_KEY,
         "rate_limits": False,
+        "registrations_per_hour": 1_000_000,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -59,6 +59,15 @@ class LoginFailure(SQLModel, table=True):
     created_at: datetime = time_field(default_factory=utcnow, index=True)
 
 
+class RevokedToken(SQLModel, table=True):
+    """A token ended by logging out; kept until it would have expired anyway."""
+
+    __tablename__ = "revoked_token"
+
+    jti: str = Field(primary_key=True, max_length=32)
+    expires_at: datetime = time_field(index=True)
+
+
 class AccountPublic(SQLModel):
     id: int
     username: str

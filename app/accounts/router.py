@@ -3,13 +3,13 @@
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from app.accounts import service
 from app.accounts.models import AccountPublic
-from app.core.deps import CurrentAccount, SessionDep, SettingsDep
+from app.core.deps import CallerDep, SessionDep, SettingsDep, SignedInAccount, client_address_of
 from app.core.security import issue_token
 
 router = APIRouter(tags=["accounts"])
@@ -29,7 +29,7 @@ def login(
     settings: SettingsDep,
 ) -> TokenResponse:
     """OAuth2 password flow; riders use their phone number as the username."""
-    client_address = request.client.host if request.client else "-"
+    client_address = client_address_of(request)
     account = service.authenticate(
         session,
         settings,
@@ -46,7 +46,14 @@ def login(
     return TokenResponse(access_token=token.access_token, expires_in=token.expires_in)
 
 
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(session: SessionDep, caller: CallerDep) -> Response:
+    """End this session on the server: its token is refused from now on, wherever it was copied."""
+    service.revoke_token(session, caller.token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 @router.get("/me", response_model=AccountPublic)
-def me(account: CurrentAccount) -> AccountPublic:
-    """Who am I."""
+def me(account: SignedInAccount) -> AccountPublic:
+    """Who am I, and whether my registration is approved yet (a pending rider may ask)."""
     return AccountPublic.model_validate(account, from_attributes=True)

@@ -2,23 +2,22 @@
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Account, AccountArea, AccountStatus, LoginFailure, Role
+from app.accounts import login_throttle
+from app.accounts.models import Account, AccountArea, AccountStatus, RevokedToken, Role
 from app.core.clock import utcnow
 from app.core.config import Settings
-from app.core.errors import Conflict, TooManyRequests, Unauthorized, Unprocessable
-from app.core.security import hash_password, needs_rehash, verify_password
+from app.core.errors import Conflict, Unauthorized, Unprocessable
+from app.core.security import TokenClaims, hash_password, needs_rehash, verify_password
 from app.grids.models import Grid
 from app.units.models import Unit
 
 log = logging.getLogger("tantou.accounts")
 MIN_PASSWORD_LENGTH = 8
-# An address may try a few usernames (a family sharing a phone), but not spray many.
-ADDRESS_FAILURE_FACTOR = 4
 
 
 def create_account(
@@ -68,40 +67,36 @@ def create_account(
 def authenticate(
     session: Session, settings: Settings, *, username: str, password: str, client_address: str
 ) -> Account:
-    """The account for these credentials; throttles bursts of failures (commits failures)."""
-    since = utcnow() - timedelta(minutes=settings.login_lockout_minutes)
-    by_username, by_address = session.exec(
-        select(
-            func.count().filter(col(LoginFailure.username) == username),
-            func.count().filter(col(LoginFailure.client_address) == client_address),
-        ).where(
-            LoginFailure.created_at >= since,
-            or_(
-                col(LoginFailure.username) == username,
-                col(LoginFailure.client_address) == client_address,
-            ),
-        )
-    ).one()
-    if (
-        by_username >= settings.login_max_failures
-        or by_address >= settings.login_max_failures * ADDRESS_FAILURE_FACTOR
-    ):
-        log.warning("login throttled", extra={"username": username, "client": client_address})
-        raise TooManyRequests(
-            f"Too many failed logins. Try again in {settings.login_lockout_minutes} minutes."
-        )
+    """The account for these credentials; slows repeated failures (commits failures)."""
+    login_throttle.refuse_while_waiting(
+        session, settings, username=username, client_address=client_address
+    )
     account = session.exec(select(Account).where(Account.username == username)).first()
     if not verify_password(account.password_hash if account else None, password) or not account:
-        session.add(LoginFailure(username=username, client_address=client_address))
+        login_throttle.record_failure(
+            session, settings, username=username, client_address=client_address
+        )
         session.commit()
         log.warning("login failed", extra={"username": username, "client": client_address})
         raise Unauthorized("Wrong username or password.")
     if account.status in (AccountStatus.DISABLED, AccountStatus.REJECTED):
         raise Unauthorized("This account is not active.")
+    login_throttle.forget_failures(session, username=username, client_address=client_address)
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
-        session.commit()
+    session.commit()
     return account
+
+
+def revoke_token(session: Session, token: TokenClaims) -> None:
+    """End one session: its token is refused from now on (commits)."""
+    session.exec(delete(RevokedToken).where(col(RevokedToken.expires_at) < utcnow()))
+    try:
+        with session.begin_nested():
+            session.add(RevokedToken(jti=token.token_id, expires_at=token.expires_at))
+    except IntegrityError:
+        pass  # logged out twice at once: it is revoked either way
+    session.commit()
 
 
 def area_codes_of(session: Session, account_id: int) -> list[str]:

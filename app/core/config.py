@@ -7,7 +7,10 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEVELOPMENT_SECRET_KEY = "development-only-secret-key-change-me-0000"
+from app.core.secret_key import MIN_SECRET_KEY_LENGTH, load_or_create_secret_key
+
+# Keys that were once written in Tantou's source: anyone can sign with them, so none is accepted.
+PUBLISHED_SECRET_KEYS = frozenset({"development-only-secret-key-change-me-0000"})
 
 
 class Environment(StrEnum):
@@ -24,13 +27,23 @@ class Settings(BaseSettings):
     env: Environment = Environment.DEVELOPMENT
     database_url: str | None = None
     data_dir: Path = Path("var")
-    secret_key: str = Field(default=DEVELOPMENT_SECRET_KEY, min_length=32)
+    # Empty: the key kept in the data dir (made on first start); see app/core/secret_key.py.
+    secret_key: str = ""
     access_token_minutes: int = Field(default=12 * 60, ge=5)
 
     rate_limits: bool = True
     rate_limit_per_minute: int = Field(default=600, ge=1)
-    login_max_failures: int = Field(default=5, ge=1)
-    login_lockout_minutes: int = Field(default=15, ge=1)
+    # Login slowing (app/accounts/login_throttle.py): the longest one (username, address) pair
+    # waits, how long failures count, and the wait of an address that sprays usernames.
+    login_delay_cap_seconds: int = Field(default=15 * 60, ge=1)
+    login_failure_window_minutes: int = Field(default=24 * 60, ge=1)
+    login_address_free_failures: int = Field(default=20, ge=1)
+    login_address_delay_seconds: int = Field(default=3, ge=1)
+    # Peers whose X-Forwarded-For is believed: IPs or CIDRs, comma-separated. Empty: none.
+    trusted_proxies: str = ""
+
+    registrations_per_hour: int = Field(default=20, ge=1)  # rider registrations per address
+    max_streams_per_account: int = Field(default=5, ge=1)  # open report streams, per process
 
     max_photos_per_report: int = Field(default=6, ge=1)
     max_photo_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
@@ -70,9 +83,14 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _refuse_default_secret(self) -> "Settings":
-        if self.env is not Environment.DEVELOPMENT and self.secret_key == DEVELOPMENT_SECRET_KEY:
-            raise ValueError("TANTOU_SECRET_KEY must be set to a secret of 32+ characters")
+    def _resolve_secret_key(self) -> "Settings":
+        # Resolved here, so that `tantou serve` has the key before any worker starts.
+        if not self.secret_key:
+            self.secret_key = load_or_create_secret_key(self.data_dir)
+        elif self.secret_key in PUBLISHED_SECRET_KEYS:
+            raise ValueError("TANTOU_SECRET_KEY is a published key; set a secret of your own")
+        elif len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(f"TANTOU_SECRET_KEY must be {MIN_SECRET_KEY_LENGTH}+ characters")
         return self
 
     @cached_property

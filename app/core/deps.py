@@ -1,21 +1,23 @@
 """FastAPI dependencies: the runtime, a session per request, the calling account."""
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer, SecurityScopes
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from app.accounts.models import Account, AccountStatus, Role
+from app.accounts.models import Account, AccountStatus, RevokedToken, Role
 from app.apikeys.models import ApiScope
 from app.apikeys.service import authenticate_key, record_use
 from app.core.config import Settings
 from app.core.errors import Forbidden, TooManyRequests, Unauthorized
 from app.core.limits import SlidingWindowCounter, monotonic_s
 from app.core.runtime import Runtime
-from app.core.security import read_token
+from app.core.security import TokenClaims, read_token
 
+PENDING_REFUSAL = "报到备案审核通过后才能使用。Only approved riders may do this."
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 api_key_scheme = APIKeyHeader(
@@ -42,6 +44,11 @@ async def get_settings(runtime: RuntimeDep) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+def client_address_of(request: Request) -> str:
+    """The caller's address (behind a trusted proxy, the client's), cut to the columns' 64."""
+    return (request.client.host if request.client else "-")[:64]
+
+
 def get_session(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
     """One session per request; requests that may write take SQLite's write lock at BEGIN."""
     bind = runtime.engine if request.method in READ_METHODS else runtime.writer
@@ -52,6 +59,46 @@ def get_session(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
+@dataclass(frozen=True)
+class Caller:
+    """The account a request acts as, and the token it came with."""
+
+    account: Account
+    token: TokenClaims
+
+
+def authenticate_bearer(session: Session, settings: Settings, token: str | None) -> Caller:
+    """The caller named by a valid, unrevoked bearer token; 401 otherwise."""
+    if not token:
+        raise Unauthorized("Send Authorization: Bearer <token> (POST /api/v1/auth/token).")
+    claims = read_token(token, secret_key=settings.secret_key)
+    found = None
+    if claims is not None:
+        found = session.exec(
+            select(Account, RevokedToken.jti)
+            .outerjoin(RevokedToken, col(RevokedToken.jti) == claims.token_id)
+            .where(Account.id == claims.account_id)
+        ).first()
+    if claims is None or found is None or found[1] is not None or found[0].is_integration:
+        raise Unauthorized("The token is invalid or has expired; log in again.")
+    account = found[0]
+    if account.status not in (AccountStatus.ACTIVE, AccountStatus.PENDING):
+        raise Unauthorized("This account is not active.")
+    return Caller(account, claims)
+
+
+def get_signed_in_account(
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_scheme)],
+) -> Account:
+    """The person named by the bearer token, active or still awaiting approval."""
+    if api_key:
+        raise Forbidden("API keys may not use this endpoint; it is for people who log in.")
+    return authenticate_bearer(session, settings, token).account
+
+
 def get_current_account(
     security_scopes: SecurityScopes,
     session: SessionDep,
@@ -59,26 +106,19 @@ def get_current_account(
     token: Annotated[str | None, Depends(oauth2_scheme)],
     api_key: Annotated[str | None, Depends(api_key_scheme)],
 ) -> Account:
-    """The account named by the bearer token or the API key; 401 without a valid one.
+    """The active account named by the bearer token or the API key; 401 without a valid one,
+    403 while a rider awaits approval.
 
     An API key may call only endpoints that declare scopes (the aliases below), and only those
-    whose scopes it holds; a person's token is not limited by scopes, only by role and area.
+    whose scopes it holds; a person's token is not limited by scopes, only by role and area. A
+    rider awaiting approval may only see their status and edit their registration (routes that
+    say so take SignedInAccount).
     """
     if api_key:
         return account_of_key(session, runtime, api_key, security_scopes.scopes)
-    return account_of_token(session, runtime.settings, token)
-
-
-def account_of_token(session: Session, settings: Settings, token: str | None) -> Account:
-    """The person's account a bearer token names; 401 without a valid one."""
-    if not token:
-        raise Unauthorized("Send Authorization: Bearer <token> (POST /api/v1/auth/token).")
-    account_id = read_token(token, secret_key=settings.secret_key)
-    account = session.get(Account, account_id) if account_id is not None else None
-    if account is None or account.is_integration:
-        raise Unauthorized("The token is invalid or has expired; log in again.")
-    if account.status not in (AccountStatus.ACTIVE, AccountStatus.PENDING):
-        raise Unauthorized("This account is not active.")
+    account = authenticate_bearer(session, runtime.settings, token).account
+    if account.status is AccountStatus.PENDING:
+        raise Forbidden(PENDING_REFUSAL)
     return account
 
 
@@ -100,6 +140,14 @@ def account_of_key(session: Session, runtime: Runtime, raw_key: str, scopes: lis
     return account
 
 
+def get_caller(
+    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Caller:
+    return authenticate_bearer(session, settings, token)
+
+
+SignedInAccount = Annotated[Account, Depends(get_signed_in_account)]
+CallerDep = Annotated[Caller, Depends(get_caller)]
 CurrentAccount = Annotated[Account, Depends(get_current_account)]
 
 

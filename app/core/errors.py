@@ -61,6 +61,16 @@ class Unprocessable(AppError):
 class TooManyRequests(AppError):
     status, title, slug = 429, "Too many requests", "rate-limited"
 
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[dict[str, str]] | None = None,
+        retry_after_s: int = 60,
+    ) -> None:
+        super().__init__(detail, errors=errors)
+        self.retry_after_s = retry_after_s
+
 
 class ServiceUnavailable(AppError):
     """The server is at capacity for this work; the client should retry after a pause."""
@@ -103,7 +113,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
-        headers = {"Retry-After": "60"} if isinstance(exc, TooManyRequests) else None
+        headers = (
+            {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, TooManyRequests) else None
+        )
         if isinstance(exc, Unauthorized):
             headers = {"WWW-Authenticate": "Bearer"}
         if isinstance(exc, ServiceUnavailable):

@@ -74,7 +74,7 @@ def seed_demo(session: Session) -> list[DemoLogin]:
         display_name="东华社区物业",
         unit_code=f"{first_community}-property",
     )
-    rider, _profile = register_rider(
+    registered = register_rider(
         session,
         phone="13800000001",
         name="张师傅",
@@ -84,6 +84,8 @@ def seed_demo(session: Session) -> list[DemoLogin]:
         community_code=first_community,
         team_id=teams[0].id,
     )
+    assert registered is not None, "the demo seeds an empty database"
+    _profile, rider = registered
     rider.status = AccountStatus.ACTIVE
     teams[0].leader_account_id = rider.id
     session.add_all([rider, teams[0]])

@@ -26,7 +26,12 @@ from app.reports.schemas import (
     SubmittedReport,
 )
 from app.reports.states import ReportStatus
-from app.reports.stream import StreamViewer, UrgentReportFeed, stream_viewer, urgent_report_events
+from app.reports.stream import (
+    StreamViewer,
+    UrgentReportFeed,
+    held_stream_viewer,
+    urgent_report_events,
+)
 
 router = APIRouter(tags=["reports"])
 
@@ -148,10 +153,13 @@ def list_nearby(
 @router.get(
     "/reports/stream",
     response_class=EventSourceResponse,
-    responses={200: {"description": "`urgent_report` events, each a report as JSON"}},
+    responses={
+        200: {"description": "`urgent_report` events, each a report as JSON"},
+        429: {"description": "the account has TANTOU_MAX_STREAMS_PER_ACCOUNT streams open"},
+    },
 )
 async def stream_urgent_reports(
-    viewer: Annotated[StreamViewer, Depends(stream_viewer)], runtime: RuntimeDep
+    viewer: Annotated[StreamViewer, Depends(held_stream_viewer)], runtime: RuntimeDep
 ) -> AsyncIterator[ServerSentEvent]:
     """Urgent reports in the caller's areas, pushed within a second of being saved.
 

@@ -6,7 +6,7 @@ reaches every console; the queries run in a worker thread and never block the ev
 
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -19,12 +19,13 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Account
 from app.accounts.scope import Scope, scope_of
 from app.core.db import session_scope
-from app.core.deps import RuntimeDep, account_of_token, oauth2_scheme
+from app.core.deps import RuntimeDep, authenticate_bearer, oauth2_scheme
 from app.core.errors import Forbidden
 from app.reports.access import visible_reports
 from app.reports.models import Report
 from app.reports.schemas import ReportPublic
 from app.reports.service import STAFF_ROLES
+from app.reports.stream_slots import StreamSlots
 
 POLL_INTERVAL_S = 0.5
 # A report's id is taken when it is inserted but it becomes visible at commit, so on PostgreSQL
@@ -55,10 +56,22 @@ def stream_viewer(
     """The coordinator or admin opening a stream (bearer header or ?access_token=)."""
     # A short session of its own: the stream stays open for hours and must not hold one.
     with session_scope(runtime.engine, write=False) as session:
-        account = account_of_token(session, runtime.settings, bearer or access_token)
+        account = authenticate_bearer(session, runtime.settings, bearer or access_token).account
         if account.role not in STAFF_ROLES:
             raise Forbidden("Only coordinators and admins follow urgent reports.")
         return StreamViewer(account, scope_of(session, account))
+
+
+def held_stream_viewer(
+    viewer: Annotated[StreamViewer, Depends(stream_viewer)], runtime: RuntimeDep
+) -> Iterator[StreamViewer]:
+    """The viewer, holding one of their account's stream slots until the stream ends."""
+    slots = runtime.caches.setdefault(
+        "stream_slots", StreamSlots(runtime.settings.max_streams_per_account)
+    )
+    assert viewer.account.id is not None
+    with slots.hold(viewer.account.id):
+        yield viewer
 
 
 class UrgentReportFeed:

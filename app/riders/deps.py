@@ -1,11 +1,18 @@
-"""Dependencies for rider-only routes: any rider, or an approved (active) one with a profile."""
+"""Dependencies for rider-only routes: an approved rider, one who may still be pending (their
+own registration only), or an approved one with a profile."""
 
 from typing import Annotated
 
 from fastapi import Depends
 
 from app.accounts.models import Account, AccountStatus, Role
-from app.core.deps import CurrentAccount, SessionDep, require_roles
+from app.core.deps import (
+    PENDING_REFUSAL,
+    CurrentAccount,
+    SessionDep,
+    SignedInAccount,
+    require_roles,
+)
 from app.core.errors import Forbidden
 from app.riders.models import RiderProfile
 from app.riders.service import own_profile
@@ -13,11 +20,21 @@ from app.riders.service import own_profile
 RiderAccount = Annotated[Account, Depends(require_roles(Role.RIDER))]
 
 
+def get_registrant(account: SignedInAccount) -> Account:
+    """A rider, approved or still pending: for reading and editing one's own registration."""
+    if account.role is not Role.RIDER:
+        raise Forbidden("Only riders have a rider profile.")
+    return account
+
+
+RegistrantAccount = Annotated[Account, Depends(get_registrant)]
+
+
 def get_active_rider(session: SessionDep, account: CurrentAccount) -> RiderProfile:
     """The caller's profile if they are an approved rider; 403 otherwise."""
     profile, rider = own_profile(session, account)
     if rider.status is not AccountStatus.ACTIVE:
-        raise Forbidden("报到备案审核通过后才能使用。Only approved riders may do this.")
+        raise Forbidden(PENDING_REFUSAL)
     return profile
 
 

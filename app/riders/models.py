@@ -63,3 +63,13 @@ class RiderProfile(SQLModel, table=True):
     registered_at: datetime = time_field(default_factory=utcnow)
     reviewed_at: datetime | None = time_field(default=None, nullable=True)
     reviewed_by_id: int | None = Field(default=None, foreign_key="account.id")
+
+
+class RegistrationAttempt(SQLModel, table=True):
+    """One use of the registration form; recent ones limit an address (no number is kept)."""
+
+    __tablename__ = "registration_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_address: str = Field(max_length=64, index=True)
+    created_at: datetime = time_field(default_factory=utcnow, index=True)

@@ -3,14 +3,14 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from app.accounts.models import Account, AccountStatus
 from app.accounts.scope import scope_of
-from app.core.deps import CurrentAccount, SessionDep, StaffAccount
-from app.riders import service
-from app.riders.deps import RiderAccount
+from app.core.deps import CurrentAccount, SessionDep, SettingsDep, StaffAccount, client_address_of
+from app.riders import registration_limit, service
+from app.riders.deps import RegistrantAccount
 from app.riders.models import Platform, RiderProfile, RiderRole
 from app.riders.public import RiderPublic, rider_public
 from app.riders.team_page import TeamPage, build_team_page
@@ -122,11 +122,29 @@ def _detail(profile: RiderProfile, account: Account, viewer: Account) -> RiderDe
     )
 
 
-@router.post("/riders", response_model=RiderRegistered, status_code=status.HTTP_201_CREATED)
-def register(body: RiderRegistration, session: SessionDep) -> RiderRegistered:
-    """报到备案: a rider registers with a community and waits for approval."""
-    account, profile = service.register_rider(session, **body.model_dump())
+@router.post(
+    "/riders",
+    response_model=RiderRegistered,
+    status_code=status.HTTP_201_CREATED,
+    responses={429: {"description": "too many registrations from this address in an hour"}},
+)
+def register(
+    body: RiderRegistration, request: Request, session: SessionDep, settings: SettingsDep
+) -> RiderRegistered:
+    """报到备案: a rider registers with a community and waits for approval.
+
+    The answer is the same whether or not the number was registered already (nothing is stored
+    or changed for a taken number), and each address may register a few riders an hour."""
+    registration_limit.count_attempt(session, settings, client_address_of(request))
+    row = service.register_rider(session, **body.model_dump())
     session.commit()
+    if row is None:
+        return RiderRegistered(
+            id=service.next_account_id(session),
+            status=AccountStatus.PENDING,
+            **body.model_dump(exclude={"password"}),
+        )
+    profile, account = row
     assert account.id is not None
     return RiderRegistered(
         id=account.id,
@@ -208,17 +226,18 @@ def reject_rider(
 
 
 @router.get("/me/profile", response_model=RiderDetail)
-def my_profile(session: SessionDep, rider: RiderAccount) -> RiderDetail:
-    """My rider profile, full phone included."""
+def my_profile(session: SessionDep, rider: RegistrantAccount) -> RiderDetail:
+    """My rider profile, full phone included (also while my registration is pending)."""
     profile, account = service.own_profile(session, rider)
     return _detail(profile, account, rider)
 
 
 @router.patch("/me/profile", response_model=RiderDetail)
 def update_my_profile(
-    body: ProfileChanges, session: SessionDep, rider: RiderAccount
+    body: ProfileChanges, session: SessionDep, rider: RegistrantAccount
 ) -> RiderDetail:
-    """Change my name, platform, party membership, team (in my community) or roles."""
+    """Change my name, platform, party membership, team (in my community) or roles (also while
+    my registration is pending)."""
     profile, account = service.own_profile(session, rider)
     changes = body.model_dump(exclude_unset=True)
     service.update_profile(session, profile, changes)

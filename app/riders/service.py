@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, true, update
+from sqlalchemy import ColumnElement, func, true, update
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Account, AccountStatus, Role
@@ -12,6 +12,7 @@ from app.accounts.scope import Scope
 from app.accounts.service import create_account
 from app.core.clock import utcnow
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.core.security import verify_password
 from app.grids.models import Grid, GridLevel
 from app.grids.service import under_any
 from app.notifications.messages import Message
@@ -33,16 +34,26 @@ def register_rider(
     community_code: str,
     team_id: int | None,
     roles: Sequence[RiderRole] = (),
-) -> tuple[Account, RiderProfile]:
-    """A pending rider account and its profile (flushes; the caller commits)."""
+) -> RiderRow | None:
+    """A pending rider account and its profile (flushes; the caller commits).
+
+    A number that is registered already gives its own registration back when the password is
+    its own (a form sent twice), and None otherwise, with nothing stored: the caller answers as
+    it would for a new number, so that the form does not tell strangers who is registered.
+    """
     if not MAINLAND_MOBILE.match(phone):
         raise Unprocessable.for_field("phone", "a mainland mobile number: 1[3-9] and 9 digits")
     if community_of(session, community_code) is None:
         raise Unprocessable.for_field("community_code", f"no community {community_code!r}")
     if team_id is not None:
         _team_in_community(session, team_id, community_code)
-    if session.exec(select(RiderProfile.account_id).where(RiderProfile.phone == phone)).first():
-        raise Conflict("This phone number is already registered.")
+    holder = session.exec(select(Account).where(Account.username == phone)).first()
+    if holder is not None:
+        # Verifying costs what hashing a new password does: the answer takes as long either way.
+        if not verify_password(holder.password_hash, password):
+            return None
+        profile = session.get(RiderProfile, holder.id)
+        return (profile, holder) if profile is not None else None
     account = create_account(
         session,
         role=Role.RIDER,
@@ -64,7 +75,12 @@ def register_rider(
     )
     session.add(profile)
     session.flush()
-    return account, profile
+    return profile, account
+
+
+def next_account_id(session: Session) -> int:
+    """The id a new account would probably get: what a registration of a taken number shows."""
+    return (session.exec(select(func.max(Account.id))).one() or 0) + 1
 
 
 def role_values(roles: Iterable[RiderRole]) -> list[str]:

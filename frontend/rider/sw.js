@@ -7,7 +7,7 @@ import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-45584603";
+const VERSION = "shell-1c0878e5";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",
@@ -83,9 +83,9 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const { request } = event;
   const url = new URL(request.url);
-  // Writes, the API, the console and other origins are none of the shell's business.
+  // Writes, the API, the console, the API docs and other origins are none of the shell's business.
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/console")) return;
+  if (/^\/(api|console|docs)(\/|$)/.test(url.pathname) || url.pathname === "/openapi.json") return;
   if (request.mode === "navigate") {
     event.respondWith(navigation(request));
   } else if (SHELL.includes(url.pathname)) {

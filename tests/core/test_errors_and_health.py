@@ -125,18 +125,12 @@ def test_rate_limits_off_lets_a_burst_through(database_url: str, tmp_path: Path)
     runtime.engine.dispose()
 
 
-@pytest.mark.parametrize("env", ["production", "test"])
-def test_default_secret_is_refused_outside_development(env: str) -> None:
-    with pytest.raises(ValueError, match="TANTOU_SECRET_KEY"):
-        Settings(env=env, _env_file=None)  # type: ignore[call-arg]
-
-
 def test_short_secret_is_refused() -> None:
     with pytest.raises(ValueError, match="32"):
         Settings(secret_key="too-short", _env_file=None)  # type: ignore[call-arg]
 
 
-def test_development_allows_the_default_secret_and_defaults_to_sqlite_in_data_dir(
+def test_settings_default_to_sqlite_in_the_data_dir(
     tmp_path: Path,
 ) -> None:
     settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]

@@ -119,7 +119,7 @@ def log_in(page: Page, phone: str, password: str = RIDER_PASSWORD) -> None:
     page.locator("#camera-input").wait_for(state="attached")
     # The home screen fetches the categories and keeps them for offline use; tests that go
     # offline right after logging in need them kept first, as a rider's phone would have.
-    page.wait_for_function("localStorage.getItem('tantou.categories') !== null")
+    page.wait_for_function("() => localStorage.getItem('tantou.categories') !== null")
 
 
 def screenshot(page: Page, name: str) -> Path:

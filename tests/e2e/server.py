@@ -57,7 +57,11 @@ def live_server(data_dir: Path) -> Iterator[LiveServer]:
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(runtime=runtime), host="127.0.0.1", port=port, log_level="warning"
+            create_app(runtime=runtime),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            proxy_headers=False,  # as `tantou serve` runs it
         )
     )
     thread = threading.Thread(target=server.run, name="tantou-live-server", daemon=True)

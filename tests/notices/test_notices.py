@@ -96,7 +96,7 @@ def test_passing_a_notice_on_earns_points_once_and_counts_as_read(
     assert client.get("/api/v1/me/points", headers=headers).json()["balance"] == 2
 
 
-def test_pending_riders_may_read_and_pass_on_but_earn_nothing(
+def test_pending_riders_may_neither_read_nor_pass_on_notices(
     client: TestClient, session: Session
 ) -> None:
     seed_grids(session)
@@ -104,9 +104,10 @@ def test_pending_riders_may_read_and_pass_on_but_earn_nothing(
     make_rider(session, "13800000001", active=False)
     notice_id = publish(client, login(client, "coord"), area_code=COMMUNITY)
     headers = login(client, "13800000001")
-    shared = client.post(f"/api/v1/notices/{notice_id}/share", headers=headers)
-    assert shared.status_code == 200, shared.text
-    assert shared.json()["points_earned"] == 0
+    assert_problem(client.get("/api/v1/notices", headers=headers), 403)
+    assert_problem(client.get(f"/api/v1/notices/{notice_id}", headers=headers), 403)
+    assert_problem(client.post(f"/api/v1/notices/{notice_id}/read", headers=headers), 403)
+    assert_problem(client.post(f"/api/v1/notices/{notice_id}/share", headers=headers), 403)
     assert session.exec(select(PointsEntry)).all() == []
     session.commit()
 

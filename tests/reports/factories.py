@@ -69,6 +69,11 @@ class Cast:
         return self.person(Role.RIDER, "13800000003", status=AccountStatus.PENDING)
 
     @cached_property
+    def bystander(self) -> Person:
+        """An active rider who reports nothing: looks around before reporting."""
+        return self.person(Role.RIDER, "13800000004")
+
+    @cached_property
     def coordinator(self) -> Person:
         """Owns COMMUNITY, where GRID lies."""
         return self.person(Role.COORDINATOR, "coordinator", areas=(COMMUNITY,))
@@ -326,6 +331,8 @@ class EventStreamListener:
         host, port = base_url.removeprefix("http://").split(":")
         self.messages: queue.Queue[StreamMessage] = queue.Queue()
         self.status_line = ""
+        self.headers: dict[str, str] = {}
+        self._refusal_body: queue.Queue[str] = queue.Queue()
         self._socket = socket.create_connection((host, int(port)), timeout=30)
         request = f"GET {path} HTTP/1.0\r\nHost: {host}\r\nAccept: text/event-stream\r\n\r\n"
         self._socket.sendall(request.encode())
@@ -344,6 +351,10 @@ class EventStreamListener:
             if message.event is not None:
                 return message
 
+    def read_refusal(self, timeout_s: float) -> str:
+        """The body of a response that was not a stream (an error); queue.Empty if none."""
+        return self._refusal_body.get(timeout=timeout_s)
+
     def close(self) -> None:
         with contextlib.suppress(OSError):  # the server may have closed it first
             self._socket.shutdown(socket.SHUT_RDWR)
@@ -354,8 +365,12 @@ class EventStreamListener:
         lines = self._socket.makefile("rb")
         try:
             self.status_line = lines.readline().decode().strip()
-            while lines.readline().strip():  # response headers
-                pass
+            while header := lines.readline().decode().strip():
+                name, _, value = header.partition(":")
+                self.headers[name.strip().lower()] = value.strip()
+            if self.status_line.split()[1] != "200":
+                self._refusal_body.put(lines.read().decode())
+                return
             self._read_events(lines)
         except OSError:
             pass  # closed by close()

@@ -324,7 +324,7 @@ def test_nearby_lists_open_reports_of_the_category_close_by_and_recent(
     response = client.get(
         "/api/v1/reports/nearby",
         params={"lat": lat, "lon": lon, "category": GARBAGE},
-        headers=cast.pending_rider.headers,
+        headers=cast.bystander.headers,
     )
     assert response.status_code == 200, response.text
     items = response.json()["items"]

@@ -98,8 +98,13 @@ def test_rider_report_lands_in_the_grid_of_its_point(
     assert event.actor_id == cast.rider.id
 
 
-def test_pending_rider_may_report(client: TestClient, cast: Cast) -> None:
-    assert post_report(client, cast.pending_rider.headers).status_code == 201
+def test_pending_rider_may_not_report_and_nothing_is_stored(
+    client: TestClient, cast: Cast, session: Session
+) -> None:
+    body = assert_problem(post_report(client, cast.pending_rider.headers), 403)
+    assert "报到备案" in body["detail"]
+    assert session.exec(select(Report)).all() == []
+    session.rollback()
 
 
 @pytest.mark.parametrize("crs", [CoordinateSystem.GCJ02, CoordinateSystem.BD09])

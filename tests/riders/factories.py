@@ -31,7 +31,7 @@ def make_rider(
     roles: tuple[RiderRole, ...] = (),
 ) -> RiderProfile:
     """A registered rider, approved (active) unless told otherwise."""
-    account, profile = register_rider(
+    registered = register_rider(
         session,
         phone=phone,
         name=name,
@@ -42,6 +42,8 @@ def make_rider(
         team_id=team.id if team else None,
         roles=roles,
     )
+    assert registered is not None, f"{phone} was registered already"
+    profile, account = registered
     if active:
         account.status = AccountStatus.ACTIVE
         session.add(account)

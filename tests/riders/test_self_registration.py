@@ -4,9 +4,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from app.accounts.models import Account
 from app.riders.models import Team
 from tests.factories import COMMUNITY, OTHER_COMMUNITY, assert_problem, login, seed_grids
 
@@ -39,15 +38,6 @@ def test_registration_creates_a_pending_rider_who_can_log_in(client: TestClient)
     me = client.get("/api/v1/me", headers=login(client, "13912345678", "rider-password-1"))
     assert me.json()["role"] == "rider"
     assert me.json()["status"] == "pending"
-
-
-@pytest.mark.usefixtures("grids")
-def test_duplicate_phone_is_409_and_stores_nothing_more(
-    client: TestClient, session: Session
-) -> None:
-    assert client.post("/api/v1/riders", json=_form()).status_code == 201
-    assert_problem(client.post("/api/v1/riders", json=_form(name="冒名者")), 409)
-    assert len(session.exec(select(Account)).all()) == 1
 
 
 @pytest.mark.usefixtures("grids")

@@ -1,7 +1,7 @@
 // Logging in and out; the role decides what the console offers.
 
 import { request } from './api.js';
-import { clearSession, saveSession } from './session.js';
+import { accessToken, clearSession, saveSession } from './session.js';
 
 const STAFF_ROLES = new Set(['admin', 'coordinator', 'unit']);
 
@@ -19,7 +19,10 @@ export async function logIn(username, password) {
   return account;
 }
 
-/** Log out of this browser. */
+/** Log out of this browser, and end the session on the server (best effort: offline, the
+ * token just expires). */
 export function logOut() {
+  const token = accessToken();
   clearSession();
+  if (token) request('POST', '/auth/logout', { token }).catch(() => {});
 }

@@ -9,15 +9,17 @@ export const UNAUTHORIZED_EVENT = "tantou:unauthorized";
 
 /**
  * Call the API. Options: method, query (object), json (body), form (FormData or
- * URLSearchParams), auth (send the token; default true). Resolves with the parsed JSON (or null).
+ * URLSearchParams), auth (send the token; default true), bearer (send this token instead, and
+ * announce no 401: logging out sends the token just forgotten). Resolves with the parsed JSON
+ * (or null).
  */
-export async function api(path, { method = "GET", query, json, form, auth = true } = {}) {
+export async function api(path, { method = "GET", query, json, form, auth = true, bearer } = {}) {
   const url = new URL(BASE + path, location.origin);
   for (const [name, value] of Object.entries(query || {})) {
     if (value !== null && value !== undefined && value !== "") url.searchParams.set(name, value);
   }
   const headers = { Accept: "application/json" };
-  const token = auth ? getToken() : null;
+  const token = bearer || (auth ? getToken() : null);
   if (token) headers.Authorization = `Bearer ${token}`;
   let body;
   if (json !== undefined) {
@@ -34,7 +36,7 @@ export async function api(path, { method = "GET", query, json, form, auth = true
   }
   const data = await response.json().catch(() => null);
   if (!response.ok) {
-    if (response.status === 401 && token) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
+    if (response.status === 401 && token && !bearer) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
     throw new ApiError(response.status, data);
   }
   return data;

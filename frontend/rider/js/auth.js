@@ -38,9 +38,12 @@ export function isLoggedIn() {
   return Boolean(getToken());
 }
 
-/** Forget the token and the account; queued reports stay for when this rider logs in again. */
+/** Forget the token and the account, and end the session on the server too (best effort:
+ * offline, the token simply expires); queued reports stay for when this rider logs in again. */
 export async function logOut() {
+  const token = getToken();
   localStorage.removeItem(ME_KEY);
   await setMeta("account_id", null);
   await setToken(null);
+  if (token) api("/auth/logout", { method: "POST", bearer: token }).catch(() => {});
 }
