@@ -31,6 +31,8 @@ from app.rewards.router import router as rewards_router
 from app.riders.router import router as riders_router
 from app.units.router import router as units_router
 from app.verifications.router import router as verifications_router
+from app.webhooks.router import router as webhooks_router
+from app.webhooks.worker import DeliveryWorker
 
 FRONTEND_DIR = Path(__file__).resolve().parents[1] / "frontend"
 
@@ -52,25 +54,30 @@ def api_router() -> APIRouter:
         rewards_router,
         notices_router,
         verifications_router,
+        webhooks_router,
     ):
         api.include_router(router)
     return api
 
 
 def background_jobs(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """The app's lifespan: periodic jobs run while it serves and are cancelled at shutdown."""
+    """The app's lifespan: background jobs (the overdue check, webhook deliveries) run while it
+    serves and are cancelled at shutdown."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        overdue_checks = asyncio.create_task(
-            check_overdue_periodically(runtime.engine, runtime.settings)
-        )
+        jobs = [
+            asyncio.create_task(check_overdue_periodically(runtime.engine, runtime.settings)),
+            asyncio.create_task(DeliveryWorker(runtime.engine, runtime.settings).run()),
+        ]
         try:
             yield
         finally:
-            overdue_checks.cancel()
-            with suppress(asyncio.CancelledError):
-                await overdue_checks
+            for job in jobs:
+                job.cancel()
+            for job in jobs:
+                with suppress(asyncio.CancelledError):
+                    await job
 
     return lifespan
 

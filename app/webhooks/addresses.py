@@ -1,0 +1,69 @@
+"""Which delivery URLs may be called: http(s) to public addresses only, so that a webhook can
+never be aimed at the server itself or the network behind it (unless the setting allows it)."""
+
+import ipaddress
+import socket
+from collections.abc import Iterable
+from urllib.parse import SplitResult, urlsplit
+
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class RefusedUrl(ValueError):
+    """The URL may not receive deliveries; the message says why."""
+
+
+def parse_delivery_url(url: str) -> SplitResult:
+    """The URL split, if it is absolute http(s) with a host; else RefusedUrl."""
+    parts = urlsplit(url)
+    if parts.scheme not in ALLOWED_SCHEMES:
+        raise RefusedUrl("必须以 http:// 或 https:// 开头 / must start with http:// or https://")
+    if not parts.hostname:
+        raise RefusedUrl("缺少主机名 / has no host")
+    if parts.username or parts.password:
+        raise RefusedUrl("不能包含用户名或密码 / must not carry a user name or password")
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number or out of range)
+    except ValueError:
+        raise RefusedUrl("端口无效 / has an invalid port") from None
+    return parts
+
+
+def is_public_address(address: str) -> bool:
+    """Whether the IP address is globally routable: not loopback, private, link-local,
+    carrier-grade NAT, reserved, multicast or unspecified (IPv4-mapped IPv6 judged as IPv4)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address the host name resolves to (blocking); RefusedUrl if it resolves to none."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise RefusedUrl(f"无法解析主机名 {host} / cannot resolve {host}") from None
+    return [str(info[4][0]) for info in infos]
+
+
+def check_addresses(host: str, addresses: Iterable[str]) -> None:
+    """RefusedUrl unless every address of the host is public (one private one is enough to
+    refuse: the client may connect to any of them)."""
+    private = sorted({a for a in addresses if not is_public_address(a)})
+    if private:
+        raise RefusedUrl(
+            f"{host} 指向本机或内网地址 {', '.join(private)} / resolves to loopback or private "
+            "addresses (allowed only with TANTOU_WEBHOOK_ALLOW_PRIVATE=true)"
+        )
+
+
+def check_delivery_url(url: str, *, allow_private: bool) -> None:
+    """RefusedUrl unless deliveries may be sent to `url` now (resolves its host: blocking)."""
+    parts = parse_delivery_url(url)
+    if allow_private:
+        return
+    assert parts.hostname is not None
+    port = parts.port or DEFAULT_PORTS[parts.scheme]
+    check_addresses(parts.hostname, resolve(parts.hostname, port))
