@@ -1,11 +1,14 @@
 """Plain factories for webhook tests."""
 
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from app.webhooks.models import WebhookDelivery, WebhookEvent
+from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
 from tests.cases.factories import Person
 
 SECRET = "a-receiver-secret-0123456789"
@@ -49,3 +52,18 @@ def first_arrivals(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
             seen.add(body["delivery_id"])
             firsts.append(body)
     return firsts
+
+
+def eventually(condition: Callable[[], bool], timeout_s: float = 30, what: str = "") -> None:
+    """Wait until `condition()` holds, checking every 50 ms; AssertionError at the deadline."""
+    deadline = time.monotonic() + timeout_s
+    pause = threading.Event()
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout_s} s: {what or condition}")
+        pause.wait(0.05)
+
+
+def all_delivered(session: Session, subscription_id: int) -> bool:
+    """Whether every delivery to the subscription was accepted by its receiver."""
+    return all(d.status is DeliveryStatus.DELIVERED for d in deliveries(session, subscription_id))
