@@ -156,12 +156,12 @@ def claim_due(
         if result.rowcount == 1:  # type: ignore[attr-defined]
             claimed_ids.append(delivery_id)
             counts[subscription_id] = counts.get(subscription_id, 0) + 1
-    claimed = _load_claimed(session, claimed_ids)
+    claimed = load_claimed(session, claimed_ids)
     session.commit()
     return claimed
 
 
-def _load_claimed(session: Session, ids: Collection[int]) -> list[ClaimedDelivery]:
+def load_claimed(session: Session, ids: Collection[int]) -> list[ClaimedDelivery]:
     if not ids:
         return []
     rows = session.execute(
