@@ -114,7 +114,8 @@ def claim_due(
     per_subscription: int,
 ) -> list[ClaimedDelivery]:
     """Lease up to `limit` due deliveries to `worker_id`, at most `per_subscription` in flight
-    per subscription counting `in_flight` (subscription id -> deliveries being sent). Commits."""
+    per subscription counting `in_flight` (subscription id -> deliveries being sent). The
+    caller commits (the leases hold from then on)."""
     delivery, earlier = WebhookDelivery, aliased(WebhookDelivery)
     waits_for_earlier = (
         select(col(earlier.id))
@@ -156,9 +157,7 @@ def claim_due(
         if result.rowcount == 1:  # type: ignore[attr-defined]
             claimed_ids.append(delivery_id)
             counts[subscription_id] = counts.get(subscription_id, 0) + 1
-    claimed = load_claimed(session, claimed_ids)
-    session.commit()
-    return claimed
+    return load_claimed(session, claimed_ids)
 
 
 def load_claimed(session: Session, ids: Collection[int]) -> list[ClaimedDelivery]:
@@ -207,7 +206,7 @@ def record_outcome(
     settings: Settings,
 ) -> None:
     """Store how the try went and release the lease: delivered, retried later, or given up.
-    A worker whose lease was taken over meanwhile records nothing. Commits."""
+    A worker whose lease was taken over meanwhile records nothing. The caller commits."""
     attempts = claimed.attempts + 1
     values: dict[str, Any] = {
         "attempts": attempts,
@@ -241,4 +240,3 @@ def record_outcome(
         )
         .values(**values)
     )
-    session.commit()

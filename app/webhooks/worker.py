@@ -39,6 +39,7 @@ class DeliveryWorker:
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._wake = asyncio.Event()
         self._sending: dict[asyncio.Task[None], int] = {}
+        self._finished: list[tuple[ClaimedDelivery, Outcome]] = []
 
     async def run(self) -> None:
         """Deliver until cancelled; deliveries being sent then are left to their leases."""
@@ -63,19 +64,21 @@ class DeliveryWorker:
     async def _loop(self, client: httpx.AsyncClient) -> None:
         while True:
             self._wake.clear()
+            finished, self._finished = self._finished, []
             claimed: list[ClaimedDelivery] = []
             next_due: datetime | None = None
             try:
                 claimed, next_due = await anyio.to_thread.run_sync(
-                    self._claim, MAX_IN_FLIGHT - len(self._sending), self._in_flight()
+                    self._round, finished, MAX_IN_FLIGHT - len(self._sending), self._in_flight()
                 )
-            except Exception:  # the database may be away for a moment; the next round retries
-                log.exception("claiming webhook deliveries failed")
+            except Exception:  # the database may be away for a moment; leases expire and
+                # the deliveries whose outcomes were not stored are tried again
+                log.exception("a webhook delivery round failed")
             for delivery in claimed:
                 task = asyncio.create_task(self._deliver(client, delivery))
                 self._sending[task] = delivery.subscription_id
                 task.add_done_callback(self._sent)
-            if claimed:
+            if claimed or self._finished:
                 continue  # there may be more due at once
             timeout = self.settings.webhook_poll_seconds
             if next_due is not None:
@@ -90,12 +93,26 @@ class DeliveryWorker:
             counts[subscription_id] = counts.get(subscription_id, 0) + 1
         return counts
 
-    def _claim(
-        self, free: int, in_flight: dict[int, int]
+    def _round(
+        self,
+        finished: list[tuple[ClaimedDelivery, Outcome]],
+        free: int,
+        in_flight: dict[int, int],
     ) -> tuple[list[ClaimedDelivery], datetime | None]:
+        """One transaction: store the outcomes of the sends finished since the last round,
+        lease what is due now, and tell when the next retry falls due."""
         now = utcnow()
         lease = timedelta(seconds=self.settings.webhook_timeout_seconds) + LEASE_MARGIN
         with session_scope(self.engine) as session:
+            for delivery, outcome in finished:
+                outbox.record_outcome(
+                    session,
+                    delivery,
+                    outcome,
+                    worker_id=self.worker_id,
+                    now=now,
+                    settings=self.settings,
+                )
             claimed = (
                 outbox.claim_due(
                     session,
@@ -109,11 +126,14 @@ class DeliveryWorker:
                 if free > 0
                 else []
             )
-            return claimed, outbox.next_due_at(session, now)
+            next_due = outbox.next_due_at(session, now)
+            session.commit()
+        return claimed, next_due
 
     def _sent(self, task: asyncio.Task[None]) -> None:
         self._sending.pop(task, None)
-        # A slot is free, and the next delivery of the same report may now be due.
+        # Its outcome is to be stored, a slot is free, and the next delivery of the same report
+        # may now be due. Sends that finish while a round runs are stored together by the next.
         self._wake.set()
 
     async def _deliver(self, client: httpx.AsyncClient, delivery: ClaimedDelivery) -> None:
@@ -126,18 +146,4 @@ class DeliveryWorker:
             timeout_s=self.settings.webhook_timeout_seconds,
             allow_private=self.settings.webhook_allow_private,
         )
-        try:
-            await anyio.to_thread.run_sync(self._record, delivery, outcome)
-        except Exception:  # the lease expires and the delivery is tried again
-            log.exception("recording a webhook delivery failed", extra={"id": delivery.id})
-
-    def _record(self, delivery: ClaimedDelivery, outcome: Outcome) -> None:
-        with session_scope(self.engine) as session:
-            outbox.record_outcome(
-                session,
-                delivery,
-                outcome,
-                worker_id=self.worker_id,
-                now=utcnow(),
-                settings=self.settings,
-            )
+        self._finished.append((delivery, outcome))

@@ -3,7 +3,7 @@ retries with back-off, giving up; and the pure rules beneath them."""
 
 import random
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlmodel import Session
@@ -53,7 +53,25 @@ def _claim(runtime: Runtime, worker: str, *, at_s: float = 0, limit: int = 10) -
             in_flight={},
             per_subscription=100,
         )
+        session.commit()
     return [c.id for c in claimed]
+
+
+def _record(
+    runtime: Runtime,
+    delivery_id: int,
+    outcome: Outcome,
+    *,
+    worker: str,
+    settings: Settings,
+    at: datetime | None = None,
+) -> None:
+    with session_scope(runtime.engine) as session:
+        [claimed] = outbox.load_claimed(session, [delivery_id])
+        outbox.record_outcome(
+            session, claimed, outcome, worker_id=worker, now=at or utcnow(), settings=settings
+        )
+        session.commit()
 
 
 def test_two_workers_claiming_at_once_never_share_a_delivery(
@@ -86,27 +104,13 @@ def test_a_later_delivery_of_a_report_waits_for_the_earlier_one(
     assert _claim(runtime, "a") == [first.id, unrelated.id]
     assert _claim(runtime, "b") == []  # the second waits while the first is pending
 
-    with session_scope(runtime.engine) as s:
-        [claimed] = outbox.load_claimed(s, [first.id])
-        outbox.record_outcome(
-            s,
-            claimed,
-            Outcome(delivered=False, error="HTTP 500"),
-            worker_id="a",
-            now=utcnow(),
-            settings=settings,
-        )
+    _record(
+        runtime, first.id, Outcome(delivered=False, error="HTTP 500"), worker="a", settings=settings
+    )
     assert _claim(runtime, "b", at_s=5) == [first.id]  # retried, still before the second
-    with session_scope(runtime.engine) as s:
-        [claimed] = outbox.load_claimed(s, [first.id])
-        outbox.record_outcome(
-            s,
-            claimed,
-            Outcome(delivered=True, status_code=200),
-            worker_id="b",
-            now=utcnow(),
-            settings=settings,
-        )
+    _record(
+        runtime, first.id, Outcome(delivered=True, status_code=200), worker="b", settings=settings
+    )
     assert _claim(runtime, "b") == [second.id]
 
 
@@ -118,17 +122,8 @@ def test_a_crashed_workers_lease_expires_and_another_takes_over(
     assert _claim(runtime, "survivor", at_s=LEASE.total_seconds() - 1) == []
     assert _claim(runtime, "survivor", at_s=LEASE.total_seconds() + 1) == [delivery_id]
 
-    with session_scope(runtime.engine) as s:
-        [claimed] = outbox.load_claimed(s, [delivery_id])
-        # The crashed worker's late answer is not recorded: the lease is no longer its own.
-        outbox.record_outcome(
-            s,
-            claimed,
-            Outcome(delivered=True),
-            worker_id="crashed",
-            now=utcnow(),
-            settings=settings,
-        )
+    # The crashed worker's late answer is not recorded: the lease is no longer its own.
+    _record(runtime, delivery_id, Outcome(delivered=True), worker="crashed", settings=settings)
     [row] = deliveries(session)
     assert row.status is DeliveryStatus.PENDING
     assert row.locked_by == "survivor"
@@ -140,16 +135,14 @@ def test_a_failed_try_is_retried_after_about_the_first_delay_and_given_up_after_
     _write(session, _subscription(session, people), 1)
     [delivery_id] = _claim(runtime, "a")
     now = utcnow()
-    with session_scope(runtime.engine) as s:
-        [claimed] = outbox.load_claimed(s, [delivery_id])
-        outbox.record_outcome(
-            s,
-            claimed,
-            Outcome(delivered=False, error="boom"),
-            worker_id="a",
-            now=now,
-            settings=settings,
-        )
+    _record(
+        runtime,
+        delivery_id,
+        Outcome(delivered=False, error="boom"),
+        worker="a",
+        settings=settings,
+        at=now,
+    )
     [row] = deliveries(session)
     delay_s = (row.next_attempt_at - now).total_seconds()
     first = settings.webhook_retry_first_seconds
@@ -158,16 +151,14 @@ def test_a_failed_try_is_retried_after_about_the_first_delay_and_given_up_after_
 
     [delivery_id] = _claim(runtime, "a", at_s=5)
     later = utcnow() + timedelta(hours=settings.webhook_give_up_hours, seconds=1)
-    with session_scope(runtime.engine) as s:
-        [claimed] = outbox.load_claimed(s, [delivery_id])
-        outbox.record_outcome(
-            s,
-            claimed,
-            Outcome(delivered=False, error="boom"),
-            worker_id="a",
-            now=later,
-            settings=settings,
-        )
+    _record(
+        runtime,
+        delivery_id,
+        Outcome(delivered=False, error="boom"),
+        worker="a",
+        settings=settings,
+        at=later,
+    )
     [row] = deliveries(session)
     assert row.status is DeliveryStatus.FAILED
     assert _claim(runtime, "a", at_s=7200) == []
