@@ -56,6 +56,16 @@ class DeliveryWorker:
             for task in list(self._sending):
                 task.cancel()
             await asyncio.gather(*self._sending, return_exceptions=True)
+            await self._store_finished()
+
+    async def _store_finished(self) -> None:
+        """At shutdown, store the outcomes not stored yet, so they are not sent again."""
+        if not self._finished:
+            return
+        try:
+            await anyio.to_thread.run_sync(self._round, self._finished, 0, {})
+        except Exception:  # their leases expire and they are sent again: at least once
+            log.exception("storing the last webhook outcomes failed")
 
     def _wake_from_thread(self, loop: asyncio.AbstractEventLoop) -> None:
         with suppress(RuntimeError):  # the loop closed while a late commit announced itself
