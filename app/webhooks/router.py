@@ -44,7 +44,15 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such webh
 def create_webhook(
     body: WebhookCreate, session: SessionDep, settings: SettingsDep, account: AdminAccount
 ) -> WebhookPublic:
-    """Subscribe a URL to events; the secret signs every delivery and is never shown back."""
+    """Subscribe a URL to events; the secret signs every delivery and is never shown back.
+
+    Each delivery is a JSON POST with headers `X-Tantou-Event`, `X-Tantou-Delivery` (unique)
+    and `X-Tantou-Signature: sha256=<hex HMAC-SHA256 of the raw body with the secret>`, and a
+    body like `{"event": "report.status_changed", "delivery_id": "…", "occurred_at":
+    "2026-12-02T08:00:00Z", "data": {"report": {…as GET /reports/{id}…}, "from_status":
+    "submitted", "to_status": "accepted"}}` (`data.task` as in the task list for `task.*`).
+    Retried with back-off until a 2xx, in order per report.
+    """
     subscription = service.create_subscription(
         session, account, body, allow_private=settings.webhook_allow_private
     )
