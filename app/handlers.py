@@ -7,3 +7,4 @@ and is listed here once.
 from app.notifications import handlers as notifications_handlers  # noqa: F401
 from app.points import handlers as points_handlers  # noqa: F401
 from app.verifications import handlers as verifications_handlers  # noqa: F401
+from app.webhooks import handlers as webhooks_handlers  # noqa: F401

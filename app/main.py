@@ -38,6 +38,8 @@ from app.rewards.router import router as rewards_router
 from app.riders.router import router as riders_router
 from app.units.router import router as units_router
 from app.verifications.router import router as verifications_router
+from app.webhooks.router import router as webhooks_router
+from app.webhooks.worker import DeliveryWorker
 
 FRONTEND_DIR = Path(__file__).resolve().parents[1] / "frontend"
 
@@ -60,13 +62,15 @@ def api_router() -> APIRouter:
         notices_router,
         verifications_router,
         apikeys_router,
+        webhooks_router,
     ):
         api.include_router(router)
     return api
 
 
 def background_jobs(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """The app's lifespan: periodic jobs run while it serves and are cancelled at shutdown."""
+    """The app's lifespan: background jobs (the overdue check, webhook deliveries) run while it
+    serves and are cancelled at shutdown."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -74,6 +78,7 @@ def background_jobs(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContex
         jobs = [
             asyncio.create_task(check_overdue_periodically(runtime.engine, runtime.settings)),
             asyncio.create_task(sweep_photos_periodically(runtime.engine, runtime.settings)),
+            asyncio.create_task(DeliveryWorker(runtime.engine, runtime.settings).run()),
         ]
         try:
             yield

@@ -13,6 +13,7 @@ from app.rewards import models as rewards
 from app.riders import models as riders
 from app.units import models as units
 from app.verifications import models as verifications
+from app.webhooks import models as webhooks
 
 __all__ = [
     "accounts",
@@ -28,4 +29,5 @@ __all__ = [
     "riders",
     "units",
     "verifications",
+    "webhooks",
 ]

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from app.cases.models import Task
+from app.cases.models import ReportRating, Task
 from app.reports.models import Report
 from app.reports.states import TaskStatus
 
@@ -23,3 +23,11 @@ class TaskOverdue:
     task: Task
     report: Report
     escalated: bool  # True when the grace passed and the street's coordinators were alerted
+
+
+@dataclass(frozen=True)
+class CaseRated:
+    """A reporter rated a closed case."""
+
+    report: Report
+    rating: ReportRating

@@ -6,9 +6,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Account
+from app.cases.events import CaseRated
 from app.cases.models import ReportRating
 from app.core import clock
 from app.core.errors import Conflict, Forbidden
+from app.core.events import publish
 from app.reports.access import load_visible_report
 from app.reports.models import Report
 from app.reports.states import ReportStatus
@@ -35,6 +37,7 @@ def rate_case(
     except IntegrityError:
         # The same reporter rating twice at once: the unique key lets one through.
         raise Conflict("You have rated this case already.") from None
+    publish(session, CaseRated(report, rating))
     return rating
 
 

@@ -73,6 +73,13 @@ class Settings(BaseSettings):
     overdue_check_seconds: int = Field(default=60, ge=1)
     escalation_grace_hours: float = Field(default=24.0, ge=0)
 
+    webhook_allow_private: bool = False
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_retry_first_seconds: float = Field(default=1.0, gt=0)
+    webhook_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    webhook_give_up_hours: float = Field(default=24.0, gt=0)
+    webhook_poll_seconds: float = Field(default=5.0, gt=0)
+
     @field_validator("work_calendar")
     @classmethod
     def _parse_work_calendar(cls, value: str) -> str:

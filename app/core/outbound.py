@@ -1,30 +1,70 @@
-"""Requests Tantou makes to addresses that others chose (media URLs, webhook receivers).
-
-Such an address must not reach into the server's own network: loopback, private, link-local,
-multicast and reserved ranges are refused unless a setting allows them (tests, closed networks).
-"""
+"""Which URLs that others chose Tantou may call (webhook receivers, Open311 media URLs): http(s)
+to public addresses only, so that no one can aim the server at itself or the network behind it
+(unless a setting allows it, for tests and closed networks)."""
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from collections.abc import Iterable
+from urllib.parse import SplitResult, urlsplit
+
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-class AddressRefused(ValueError):
-    """A URL Tantou will not call; the message says why."""
+class RefusedUrl(ValueError):
+    """Tantou will not call the URL; the message says why."""
+
+
+def parse_outbound_url(url: str) -> SplitResult:
+    """The URL split, if it is absolute http(s) with a host; else RefusedUrl."""
+    parts = urlsplit(url)
+    if parts.scheme not in ALLOWED_SCHEMES:
+        raise RefusedUrl("必须以 http:// 或 https:// 开头 / must start with http:// or https://")
+    if not parts.hostname:
+        raise RefusedUrl("缺少主机名 / has no host")
+    if parts.username or parts.password:
+        raise RefusedUrl("不能包含用户名或密码 / must not carry a user name or password")
+    try:
+        parts.port  # noqa: B018  (raises on a port that is not a number or out of range)
+    except ValueError:
+        raise RefusedUrl("端口无效 / has an invalid port") from None
+    return parts
+
+
+def is_public_address(address: str) -> bool:
+    """Whether the IP address is globally routable: not loopback, private, link-local,
+    carrier-grade NAT, reserved, multicast or unspecified (IPv4-mapped IPv6 judged as IPv4)."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address the host name resolves to (blocking); RefusedUrl if it resolves to none."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise RefusedUrl(f"无法解析主机名 {host} / cannot resolve {host}") from None
+    return [str(info[4][0]) for info in infos]
+
+
+def check_addresses(host: str, addresses: Iterable[str]) -> None:
+    """RefusedUrl unless every address of the host is public (one private one is enough to
+    refuse: the client may connect to any of them)."""
+    private = sorted({a for a in addresses if not is_public_address(a)})
+    if private:
+        raise RefusedUrl(
+            f"{host} 指向本机或内网地址 {', '.join(private)} / resolves to loopback or private "
+            "addresses"
+        )
 
 
 def check_outbound_url(url: str, *, allow_private: bool) -> None:
-    """Refuse a URL that is not http(s), or whose host resolves to a non-public address."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise AddressRefused("only http and https URLs with a host name are called")
+    """RefusedUrl unless `url` may be called now (resolves its host: blocking)."""
+    parts = parse_outbound_url(url)
     if allow_private:
         return
-    try:
-        resolved = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        raise AddressRefused(f"the host {parts.hostname} cannot be resolved") from None
-    for *_, sockaddr in resolved:
-        address = ipaddress.ip_address(sockaddr[0])
-        if not address.is_global or address.is_multicast:
-            raise AddressRefused(f"the host {parts.hostname} is on a private or local network")
+    assert parts.hostname is not None
+    port = parts.port or DEFAULT_PORTS[parts.scheme]
+    check_addresses(parts.hostname, resolve(parts.hostname, port))

@@ -4,7 +4,7 @@ import time
 
 import httpx
 
-from app.core.outbound import AddressRefused, check_outbound_url
+from app.core.outbound import RefusedUrl, check_outbound_url
 
 FETCH_TIMEOUT_S = 10.0
 
@@ -18,7 +18,7 @@ def fetch_media(url: str, *, max_bytes: int, allow_private: bool) -> bytes:
     no redirects are followed (a redirect could lead to an address that the check refused)."""
     try:
         check_outbound_url(url, allow_private=allow_private)
-    except AddressRefused as exc:
+    except RefusedUrl as exc:
         raise MediaRefused(f"media_url: {exc}") from None
     try:
         with (

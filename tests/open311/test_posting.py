@@ -231,7 +231,7 @@ def test_a_media_url_on_a_private_address_is_refused_by_default(
     form = _form(open311_key, media_url=media_server.url)
     response = _post(f"{open311_url}/requests.json", data=form)
     assert response.status_code == 400
-    assert "private or local" in _errors(response, "json")[0]["description"]
+    assert "loopback or private" in _errors(response, "json")[0]["description"]
     assert media_server.fetches == 0
     assert session.exec(select(Report)).all() == []
 
