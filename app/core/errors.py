@@ -6,6 +6,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -62,6 +64,42 @@ class TooManyRequests(AppError):
     status, title, slug = 429, "Too many requests", "rate-limited"
 
 
+class ServiceBusy(AppError):
+    """The server cannot take this now (the database is busy); come back after Retry-After."""
+
+    status, title, slug = 503, "Service busy", "busy"
+
+
+BUSY_DETAIL = "服务器繁忙，请稍后重试。The server is busy; try again shortly."
+RETRY_AFTER_S = {TooManyRequests: 60, ServiceBusy: 2}
+# Lock and timeout failures that end well when the same request is sent again a little later:
+# PostgreSQL serialization_failure, deadlock_detected, lock_not_available, query_canceled.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014"})
+SQLITE_BUSY_MESSAGES = ("database is locked", "database table is locked")
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """Whether a database error means "busy, try again", not a bug."""
+    if isinstance(exc, SQLAlchemyTimeoutError):  # no pooled connection came free in time
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+        return True
+    return any(message in str(exc.orig) for message in SQLITE_BUSY_MESSAGES)
+
+
+def busy_response() -> JSONResponse:
+    busy = ServiceBusy(BUSY_DETAIL)
+    return problem_response(
+        busy.status,
+        busy.title,
+        busy.detail,
+        slug=busy.slug,
+        headers={"Retry-After": str(RETRY_AFTER_S[ServiceBusy])},
+    )
+
+
 def problem_response(
     status: int,
     title: str,
@@ -93,7 +131,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
-        headers = {"Retry-After": "60"} if isinstance(exc, TooManyRequests) else None
+        retry_after = RETRY_AFTER_S.get(type(exc))
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
         if isinstance(exc, Unauthorized):
             headers = {"WWW-Authenticate": "Bearer"}
         return problem_response(
@@ -120,14 +159,26 @@ def install_error_handlers(app: FastAPI) -> None:
             exc.status_code, title, detail, headers=dict(exc.headers) if exc.headers else None
         )
 
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+        if is_database_busy(exc):
+            log.warning("database busy, answered 503: %s", exc)
+            return busy_response()
+        return _internal_error(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        request_id = getattr(request.state, "request_id", "-")
-        log.exception("unhandled error", extra={"request_id": request_id})
-        return problem_response(
-            500,
-            "Internal server error",
-            f"Something went wrong on our side. Quote request id {request_id} when reporting it.",
-            slug="internal",
-            headers={"X-Request-ID": request_id},
-        )
+        return _internal_error(request, exc)
+
+
+def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", "-")
+    log.error("unhandled error", exc_info=exc, extra={"request_id": request_id})
+    return problem_response(
+        500,
+        "Internal server error",
+        f"Something went wrong on our side. Quote request id {request_id} when reporting it.",
+        slug="internal",
+        headers={"X-Request-ID": request_id},
+    )

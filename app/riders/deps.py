@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from app.accounts.models import Account, AccountStatus, Role
-from app.core.deps import CurrentAccount, SessionDep, require_roles
+from app.core.deps import CurrentAccount, SessionDep, read_apart, require_roles
 from app.core.errors import Forbidden
 from app.riders.models import RiderProfile
 from app.riders.service import own_profile
@@ -15,7 +15,7 @@ RiderAccount = Annotated[Account, Depends(require_roles(Role.RIDER))]
 
 def get_active_rider(session: SessionDep, account: CurrentAccount) -> RiderProfile:
     """The caller's profile if they are an approved rider; 403 otherwise."""
-    profile, rider = own_profile(session, account)
+    profile, rider = read_apart(session, lambda reader: own_profile(reader, account))
     if rider.status is not AccountStatus.ACTIVE:
         raise Forbidden("报到备案审核通过后才能使用。Only approved riders may do this.")
     return profile
