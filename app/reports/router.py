@@ -20,6 +20,7 @@ from app.grids.locator import locator_of
 from app.photos.urls import photo_url_signer
 from app.reports import ingest, reading, service
 from app.reports.access import load_visible_report
+from app.reports.intake import intake_slot
 from app.reports.models import RECORDED_CHANNELS, Channel, Report
 from app.reports.schemas import (
     NearbyList,
@@ -47,11 +48,12 @@ PAGE_DEFAULT_ITEMS = 20
         409: {"description": "the client_id was used for a report with other content"},
         413: {"description": "a photo or the request is over its byte limit"},
         415: {"description": "a photo is not a JPEG, PNG, WebP or HEIC/HEIF image"},
+        503: {"description": "too busy to take the report now: send it again after Retry-After"},
     },
 )
 def submit_report(
+    _intake: Annotated[None, Depends(intake_slot, scope="function")],
     response: Response,
-    session: SessionDep,
     runtime: RuntimeDep,
     account: CurrentAccount,
     category: Annotated[str, Form(min_length=1, max_length=8, description="category code")],
@@ -96,67 +98,66 @@ def submit_report(
     )
     service.check_draft(draft)
     assert account.id is not None
-    # Before any image work, so that a retry over a weak connection costs next to nothing.
-    report = service.find_replay(session, account.id, draft)
-    if report is None:
-        report, created = _save_new_report(session, runtime, account, draft)
-    else:
-        created = False
-        _end_transaction(session)
+    # Before any image work and without the write lock, so that a replay (an outbox resending
+    # after a dead zone, often many copies at once) costs next to nothing and holds up no writer.
+    with session_scope(runtime.engine, write=False) as reader:
+        replayed = service.find_replay(reader, account.id, draft)
+        if replayed is not None:
+            response.status_code = status.HTTP_200_OK
+            return _submitted(reader, settings, replayed, account)
+    report, created = _save_new_report(runtime, account, draft)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     with session_scope(runtime.engine, write=False) as reader:
         return _submitted(reader, settings, report, account)
 
 
 def _save_new_report(
-    session: Session, runtime: Runtime, account: Account, draft: service.ReportDraft
+    runtime: Runtime, account: Account, draft: service.ReportDraft
 ) -> tuple[Report, bool]:
     """Check, convert and store the photos, then insert in one short transaction.
 
     Returns the report and True, or the concurrent twin with the same client_id and False.
+    The reads come first, apart: the write lock is taken only for the insert.
     """
     settings = runtime.settings
     assert account.id is not None
     reporter_id = account.id
-    category = service.submittable_category(session, draft.category_code)
-    snapshot = locator_of(runtime).snapshot(session)
     recorded = draft.channel in RECORDED_CHANNELS
-    scope = scope_of(session, account) if recorded else None
-    _end_transaction(session)
+    with session_scope(runtime.engine, write=False) as reader:
+        category = service.submittable_category(reader, draft.category_code)
+        snapshot = locator_of(runtime).snapshot(reader)
+        scope = scope_of(reader, account) if recorded else None
     processed = ingest.process_uploads(draft.photos, max_pixels=settings.max_photo_pixels)
     place = service.place_report(
         draft, processed, snapshot, unassigned_max_distance_m=settings.unassigned_max_distance_m
     )
     if scope is not None:
         service.check_recording_scope(scope, place)
-    try:
-        # Files first, then rows; if anything fails before the commit, the new files go too.
-        with ingest.photo_store(settings).staged() as writes:
-            stored = ingest.store_photos(writes, processed)
-            report = service.create_report(
-                session,
-                reporter_id=reporter_id,
-                draft=draft,
-                urgent=service.is_urgent(draft, category),
-                place=place,
-                photos=stored,
-            )
-            session.commit()
-    except IntegrityError:
-        # The same client_id raced us and won (unique on reporter_id, client_id).
-        session.rollback()
-        twin = service.find_replay(session, reporter_id, draft)
-        if twin is None:
-            raise
-        _end_transaction(session)
-        return twin, False
+    # In a session of its own, so that a lost race leaves the request's session (and the
+    # caller's account in it) untouched by the rollback.
+    with session_scope(runtime.engine) as writer:
+        try:
+            # Files first, then rows; if anything fails before the commit, the new files go too.
+            with ingest.photo_store(settings).staged() as writes:
+                stored = ingest.store_photos(writes, processed)
+                report = service.create_report(
+                    writer,
+                    reporter_id=reporter_id,
+                    draft=draft,
+                    urgent=service.is_urgent(draft, category),
+                    place=place,
+                    photos=stored,
+                )
+                writer.commit()
+        except IntegrityError:
+            # The same client_id raced us and won (unique on reporter_id, client_id).
+            writer.rollback()
+            with session_scope(runtime.engine, write=False) as reader:
+                twin = service.find_replay(reader, reporter_id, draft)
+            if twin is None:
+                raise
+            return twin, False
     return report, True
-
-
-def _end_transaction(session: Session) -> None:
-    # A writing request's transaction holds SQLite's write lock from its first statement (the
-    # login lookup). Nothing is written yet, so committing only ends it; objects stay loaded.
-    session.commit()
 
 
 def _submitted(
