@@ -39,7 +39,14 @@ def create_db_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and explicit BEGINs."""
     if url.startswith("sqlite"):
         return _create_sqlite_engine(url)
-    return create_engine(url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_S, **POSTGRES_POOL)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_timeout=POOL_TIMEOUT_S,
+        # A row lock held too long is a 503 (lock_not_available), as SQLite's write gate is.
+        connect_args={"options": f"-c lock_timeout={int(WRITE_GATE_WAIT_S * 1000)}"},
+        **POSTGRES_POOL,
+    )
 
 
 def _create_sqlite_engine(url: str) -> Engine:

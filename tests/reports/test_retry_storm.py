@@ -4,11 +4,13 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from app.core.config import Settings
 from app.reports.models import Report
-from tests.factories import seed_grids
+from app.reports.states import ReportStatus
+from tests.factories import assert_problem, seed_grids
 from tests.reports.factories import Cast, make_report
 from tests.reports.storm import Server, run_storm, server_process
 
@@ -54,3 +56,27 @@ def test_a_retry_storm_makes_one_report_per_client_id_and_other_writers_go_throu
     assert accept.status == 200
     assert accept.answered_at < result.finished_at, "the accept did not overlap the storm"
     assert accept.latency_s < COORDINATOR_WRITE_WITHIN_S, f"{accept.latency_s:.2f} s"
+
+
+def test_a_writer_that_cannot_get_the_lock_in_time_is_told_to_come_back(
+    client: TestClient, cast: Cast, session: Session
+) -> None:
+    waiting = make_report(session, cast.rider.id)
+    coordinator_headers = cast.coordinator.headers
+    # Another writer holds the report: on SQLite the write lock, on PostgreSQL its row.
+    session.exec(select(Report).where(Report.id == waiting.id).with_for_update()).one()
+
+    busy = client.post(f"/api/v1/reports/{waiting.id}/accept", json={}, headers=coordinator_headers)
+
+    problem = assert_problem(busy, 503)
+    assert int(busy.headers["Retry-After"]) > 0
+    assert problem["type"] == "urn:tantou:problem:busy"
+    session.rollback()
+    unchanged = session.get(Report, waiting.id)
+    session.commit()  # the test's session writes: on SQLite an open transaction holds the lock
+    assert unchanged is not None
+    assert unchanged.status is ReportStatus.SUBMITTED
+    accepted = client.post(
+        f"/api/v1/reports/{waiting.id}/accept", json={}, headers=coordinator_headers
+    )
+    assert accepted.status_code == 200
