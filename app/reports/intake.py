@@ -18,7 +18,7 @@ from app.core.runtime import Runtime
 
 # About one report per core at a time: photo work is CPU-bound, more at once only interleave.
 INTAKE_SLOTS = max(2, os.cpu_count() or 1)
-INTAKE_WAIT_S = 10.0
+INTAKE_WAIT_S = 15.0
 
 
 def intake_slots_of(runtime: Runtime) -> anyio.Semaphore:
