@@ -24,7 +24,7 @@ metadata: MetaData = SQLModel.metadata
 
 # Writers of this process queue in the write gate; the busy timeout covers other processes.
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-WRITE_GATE_WAIT_S = 5.0  # then 503 + Retry-After: the client comes back instead of piling up
+WRITE_GATE_WAIT_S = 10.0  # as long as the busy timeout was; then 503 + Retry-After, not 500
 # A request may hold two connections at once (its session and a short reader): SQLite's pool
 # (cheap, in-process connections) has two per worker thread (anyio's 40), PostgreSQL's more than
 # one, so that the pool does not run dry with every holder waiting for another connection.
