@@ -2,11 +2,12 @@
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer, SecurityScopes
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine
+from sqlmodel import Session, SQLModel, col, select
 
 from app.accounts.models import Account, AccountStatus, RevokedToken, Role
 from app.apikeys.models import ApiScope
@@ -18,6 +19,7 @@ from app.core.runtime import Runtime
 from app.core.security import TokenClaims, read_token
 
 PENDING_REFUSAL = "报到备案审核通过后才能使用。Only approved riders may do this."
+T = TypeVar("T")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 api_key_scheme = APIKeyHeader(
@@ -49,14 +51,60 @@ def client_address_of(request: Request) -> str:
     return (request.client.host if request.client else "-")[:64]
 
 
+class WritingSession(Session):
+    """The session of a request that may write, on SQLite: its transactions take the write
+    lock at BEGIN (queued in the write gate), so a read that turns into a write cannot fail.
+
+    Its dependencies read apart (`read_apart`): FastAPI runs each dependency and the endpoint
+    in a worker thread of its own, and a lock taken for the login lookup would be held while
+    the request waits for the next free thread, with the threads waiting for the lock.
+    """
+
+    def __init__(self, writer: Engine, reader: Engine) -> None:
+        super().__init__(writer, expire_on_commit=False)
+        self.reader = reader
+
+
 def get_session(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
     """One session per request; requests that may write take SQLite's write lock at BEGIN."""
-    bind = runtime.engine if request.method in READ_METHODS else runtime.writer
-    with Session(bind, expire_on_commit=False) as session:
+    if request.method in READ_METHODS:
+        session = Session(runtime.engine, expire_on_commit=False)
+    elif runtime.settings.is_sqlite:
+        session = WritingSession(runtime.writer, runtime.engine)
+    else:  # PostgreSQL locks rows, not the database: a writing request reads like any other
+        session = Session(runtime.writer, expire_on_commit=False)
+    with session:
         yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def read_apart(session: Session, read: Callable[[Session], T]) -> T:
+    """`read(session)` for a dependency, leaving no transaction open when it returns: the
+    request's next step runs in another worker thread, perhaps much later, and must not find
+    a connection (or SQLite's write lock) held all that time.
+
+    A WritingSession reads through a short read-only session whose objects are then merged into
+    it without a query (committing would cost a pass through the write lock); any other session
+    reads and commits (the objects stay loaded).
+    """
+    if not isinstance(session, WritingSession):
+        result = read(session)
+        session.commit()
+        return result
+    with Session(session.reader, expire_on_commit=False) as reader:
+        result = read(reader)
+    merged: T = _merged(session, result)
+    return merged
+
+
+def _merged(session: Session, value: Any) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_merged(session, item) for item in value)
+    if isinstance(value, SQLModel):
+        return session.merge(value, load=False)
+    return value
 
 
 @dataclass(frozen=True)
@@ -74,17 +122,24 @@ def authenticate_bearer(session: Session, settings: Settings, token: str | None)
     claims = read_token(token, secret_key=settings.secret_key)
     found = None
     if claims is not None:
-        found = session.exec(
-            select(Account, RevokedToken.jti)
-            .outerjoin(RevokedToken, col(RevokedToken.jti) == claims.token_id)
-            .where(Account.id == claims.account_id)
-        ).first()
+        found = read_apart(session, lambda reader: _account_and_revocation(reader, claims))
     if claims is None or found is None or found[1] is not None or found[0].is_integration:
         raise Unauthorized("The token is invalid or has expired; log in again.")
     account = found[0]
     if account.status not in (AccountStatus.ACTIVE, AccountStatus.PENDING):
         raise Unauthorized("This account is not active.")
     return Caller(account, claims)
+
+
+def _account_and_revocation(
+    session: Session, claims: TokenClaims
+) -> tuple[Account, str | None] | None:
+    row = session.exec(
+        select(Account, RevokedToken.jti)
+        .outerjoin(RevokedToken, col(RevokedToken.jti) == claims.token_id)
+        .where(Account.id == claims.account_id)
+    ).first()
+    return None if row is None else (row[0], row[1])
 
 
 def get_signed_in_account(
@@ -124,7 +179,7 @@ def get_current_account(
 
 def account_of_key(session: Session, runtime: Runtime, raw_key: str, scopes: list[str]) -> Account:
     """The account an API key acts through, if the key holds `scopes` and is within its rate."""
-    api_key = authenticate_key(session, raw_key, scopes)
+    api_key = read_apart(session, lambda reader: authenticate_key(reader, raw_key, scopes))
     # Each key has a limit of its own, so the counter's default is never used.
     limiter = runtime.caches.setdefault("api_key_rates", SlidingWindowCounter(0))
     limit = api_key.rate_limit_per_minute
@@ -135,7 +190,7 @@ def account_of_key(session: Session, runtime: Runtime, raw_key: str, scopes: lis
             f"This API key may make {api_key.rate_limit_per_minute} requests a minute."
         )
     record_use(session, api_key)
-    account = session.get(Account, api_key.account_id)
+    account = read_apart(session, lambda reader: reader.get(Account, api_key.account_id))
     assert account is not None
     return account
 

@@ -6,6 +6,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -72,14 +74,47 @@ class TooManyRequests(AppError):
         self.retry_after_s = retry_after_s
 
 
+BUSY_RETRY_AFTER_S = 2
+
+
 class ServiceUnavailable(AppError):
-    """The server is at capacity for this work; the client should retry after a pause."""
+    """The server is at capacity for this work, or its database is busy; the client should
+    retry after `Retry-After` (the rider app's outbox does)."""
 
     status, title, slug = 503, "Service unavailable", "busy"
 
-    def __init__(self, detail: str, *, retry_after_s: int) -> None:
+    def __init__(self, detail: str, *, retry_after_s: int = BUSY_RETRY_AFTER_S) -> None:
         super().__init__(detail)
         self.retry_after_s = retry_after_s
+
+
+BUSY_DETAIL = "服务器繁忙，请稍后重试。The server is busy; try again shortly."
+# Lock and timeout failures that end well when the same request is sent again a little later:
+# PostgreSQL serialization_failure, deadlock_detected, lock_not_available, query_canceled.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014"})
+SQLITE_BUSY_MESSAGES = ("database is locked", "database table is locked")
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    """Whether a database error means "busy, try again", not a bug."""
+    if isinstance(exc, SQLAlchemyTimeoutError):  # no pooled connection came free in time
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+        return True
+    return any(message in str(exc.orig) for message in SQLITE_BUSY_MESSAGES)
+
+
+def busy_response() -> JSONResponse:
+    busy = ServiceUnavailable(BUSY_DETAIL)
+    return problem_response(
+        busy.status,
+        busy.title,
+        busy.detail,
+        slug=busy.slug,
+        headers={"Retry-After": str(busy.retry_after_s)},
+    )
 
 
 def problem_response(
@@ -113,13 +148,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
-        headers = (
-            {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, TooManyRequests) else None
-        )
+        headers = None
+        if isinstance(exc, TooManyRequests | ServiceUnavailable):
+            headers = {"Retry-After": str(exc.retry_after_s)}
         if isinstance(exc, Unauthorized):
             headers = {"WWW-Authenticate": "Bearer"}
-        if isinstance(exc, ServiceUnavailable):
-            headers = {"Retry-After": str(exc.retry_after_s)}
         return problem_response(
             exc.status, exc.title, exc.detail, slug=exc.slug, errors=exc.errors, headers=headers
         )
@@ -144,14 +177,26 @@ def install_error_handlers(app: FastAPI) -> None:
             exc.status_code, title, detail, headers=dict(exc.headers) if exc.headers else None
         )
 
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(SQLAlchemyTimeoutError)
+    async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+        if is_database_busy(exc):
+            log.warning("database busy, answered 503: %s", exc)
+            return busy_response()
+        return _internal_error(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        request_id = getattr(request.state, "request_id", "-")
-        log.exception("unhandled error", extra={"request_id": request_id})
-        return problem_response(
-            500,
-            "Internal server error",
-            f"Something went wrong on our side. Quote request id {request_id} when reporting it.",
-            slug="internal",
-            headers={"X-Request-ID": request_id},
-        )
+        return _internal_error(request, exc)
+
+
+def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", "-")
+    log.error("unhandled error", exc_info=exc, extra={"request_id": request_id})
+    return problem_response(
+        500,
+        "Internal server error",
+        f"Something went wrong on our side. Quote request id {request_id} when reporting it.",
+        slug="internal",
+        headers={"X-Request-ID": request_id},
+    )

@@ -29,10 +29,10 @@ def post_request(
 ) -> PostedRequest:
     """Make (or, for a retry, find) the report a POST asks for; raises the errors it meets."""
     settings = runtime.settings
-    with session_scope(runtime.engine) as session:
+    # Reads only: no lock may be held while a media URL is fetched or photos are converted.
+    with session_scope(runtime.engine, write=False) as session:
         account = account_of_key(session, runtime, raw_key, [ApiScope.OPEN311])
         assert account.id is not None
-        session.commit()  # the key is checked; no lock may be held while a media URL is fetched
         request = Open311Request.from_form(form)
         token = request.client_id(media, utcnow().date())
         replay = _report_made(session, account.id, token)
@@ -52,7 +52,8 @@ def post_request(
             )
         draft = draft_of(session, request, client_id=token, photos=photos)
         service.check_draft(draft)
-        report, created = submission.submit(session, runtime, account, draft)
+        session.commit()
+        report, created = submission.submit(runtime, account, draft)
         return PostedRequest(report, token, created, _notice(session, report))
 
 

@@ -17,6 +17,7 @@ from app.grids.crs import CoordinateSystem, to_wgs84
 from app.photos.urls import photo_url_signer
 from app.reports import ingest, reading, service, submission
 from app.reports.access import load_visible_report
+from app.reports.intake import intake_slot
 from app.reports.models import Channel, Report
 from app.reports.schemas import (
     NearbyList,
@@ -49,11 +50,12 @@ PAGE_DEFAULT_ITEMS = 20
         409: {"description": "the client_id was used for a report with other content"},
         413: {"description": "a photo or the request is over its byte limit"},
         415: {"description": "a photo is not a JPEG, PNG, WebP or HEIC/HEIF image"},
+        503: {"description": "too busy to take the report now: send it again after Retry-After"},
     },
 )
 def submit_report(
+    _intake: Annotated[None, Depends(intake_slot, scope="function")],
     response: Response,
-    session: SessionDep,
     runtime: RuntimeDep,
     account: ReportWriter,
     category: Annotated[str, Form(min_length=1, max_length=8, description="category code")],
@@ -98,7 +100,7 @@ def submit_report(
         photos=tuple(upload.file.read() for upload in uploads),
     )
     service.check_draft(draft)
-    report, created = submission.submit(session, runtime, account, draft)
+    report, created = submission.submit(runtime, account, draft)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     with session_scope(runtime.engine, write=False) as reader:
         return _submitted(reader, settings, report, account)

@@ -11,6 +11,7 @@ from app.core.deps import (
     CurrentAccount,
     SessionDep,
     SignedInAccount,
+    read_apart,
     require_roles,
 )
 from app.core.errors import Forbidden
@@ -32,7 +33,7 @@ RegistrantAccount = Annotated[Account, Depends(get_registrant)]
 
 def get_active_rider(session: SessionDep, account: CurrentAccount) -> RiderProfile:
     """The caller's profile if they are an approved rider; 403 otherwise."""
-    profile, rider = own_profile(session, account)
+    profile, rider = read_apart(session, lambda reader: own_profile(reader, account))
     if rider.status is not AccountStatus.ACTIVE:
         raise Forbidden(PENDING_REFUSAL)
     return profile
