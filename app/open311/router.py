@@ -68,6 +68,8 @@ OPEN311_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": 'bad input: `[{"code": 400, "description": …}]`'},
     403: {"description": "a missing or invalid `api_key`"},
     404: {"description": "no such service, request or format"},
+    413: {"description": "the body or its `media` file is over its byte limit"},
+    429: {"description": "the `api_key` is over its rate; see `Retry-After`"},
 }
 
 
