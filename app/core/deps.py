@@ -171,7 +171,12 @@ def get_current_account(
     """
     if api_key:
         return account_of_key(session, runtime, api_key, security_scopes.scopes)
-    account = authenticate_bearer(session, runtime.settings, token).account
+    return active_account_of_token(session, runtime.settings, token)
+
+
+def active_account_of_token(session: Session, settings: Settings, token: str | None) -> Account:
+    """The approved account a bearer token names: 401 without a valid token, 403 while pending."""
+    account = authenticate_bearer(session, settings, token).account
     if account.status is AccountStatus.PENDING:
         raise Forbidden(PENDING_REFUSAL)
     return account

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Account
 from app.accounts.scope import Scope, scope_of
 from app.core.db import session_scope
-from app.core.deps import RuntimeDep, authenticate_bearer, oauth2_scheme
+from app.core.deps import RuntimeDep, active_account_of_token, oauth2_scheme
 from app.core.errors import Forbidden
 from app.reports.access import visible_reports
 from app.reports.models import Report
@@ -56,7 +56,7 @@ def stream_viewer(
     """The coordinator or admin opening a stream (bearer header or ?access_token=)."""
     # A short session of its own: the stream stays open for hours and must not hold one.
     with session_scope(runtime.engine, write=False) as session:
-        account = authenticate_bearer(session, runtime.settings, bearer or access_token).account
+        account = active_account_of_token(session, runtime.settings, bearer or access_token)
         if account.role not in STAFF_ROLES:
             raise Forbidden("Only coordinators and admins follow urgent reports.")
         return StreamViewer(account, scope_of(session, account))
