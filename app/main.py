@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 
 from app import handlers as _handlers  # noqa: F401  (wires the domain-event subscribers)
@@ -17,9 +17,11 @@ from app.core.config import Settings
 from app.core.errors import install_error_handlers
 from app.core.health import router as health_router
 from app.core.limits import BodySizeLimitMiddleware, RateLimitMiddleware
+from app.core.openapi import install_openapi
 from app.core.request_log import RequestLogMiddleware
 from app.core.runtime import Runtime
 from app.core.static import mount_frontend
+from app.core.text_guard import refuse_control_characters
 from app.grids.router import router as grids_router
 from app.notices.router import router as notices_router
 from app.notifications.router import router as notifications_router
@@ -37,7 +39,7 @@ FRONTEND_DIR = Path(__file__).resolve().parents[1] / "frontend"
 
 def api_router() -> APIRouter:
     """Every /api/v1 route."""
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(prefix="/api/v1", dependencies=[Depends(refuse_control_characters)])
     for router in (
         accounts_router,
         grids_router,
@@ -87,9 +89,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.runtime = runtime
     install_error_handlers(app)
+    install_openapi(app)
     app.include_router(health_router)
     app.include_router(api_router())
-    app.include_router(open311_router)
+    app.include_router(open311_router, dependencies=[Depends(refuse_control_characters)])
     mount_frontend(app, FRONTEND_DIR)
 
     # Added last runs first: request ids wrap everything, then limits, then compression.

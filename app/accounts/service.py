@@ -7,7 +7,14 @@ from datetime import timedelta
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Account, AccountArea, AccountStatus, LoginFailure, Role
+from app.accounts.models import (
+    CLIENT_ADDRESS_MAX_CHARS,
+    Account,
+    AccountArea,
+    AccountStatus,
+    LoginFailure,
+    Role,
+)
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.errors import Conflict, TooManyRequests, Unauthorized, Unprocessable
@@ -69,6 +76,8 @@ def authenticate(
     session: Session, settings: Settings, *, username: str, password: str, client_address: str
 ) -> Account:
     """The account for these credentials; throttles bursts of failures (commits failures)."""
+    # A proxy may put anything in the address (X-Forwarded-For); no real one is longer.
+    client_address = client_address[:CLIENT_ADDRESS_MAX_CHARS]
     since = utcnow() - timedelta(minutes=settings.login_lockout_minutes)
     by_username, by_address = session.exec(
         select(

@@ -1,6 +1,5 @@
 """The case workflow: triage, dispatch, handling by units, verification, feedback and figures."""
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, File, Form, Query, UploadFile, status
@@ -32,6 +31,7 @@ from app.core import clock
 from app.core.config import Settings
 from app.core.deps import CurrentAccount, RuntimeDep, SessionDep, SettingsDep, StaffAccount
 from app.core.errors import Forbidden, Unprocessable
+from app.core.inputs import BoundedDatetime, DbId
 from app.core.pagination import parse_id_cursor
 from app.grids.service import grid_by_code
 from app.photos.urls import photo_url_signer
@@ -54,7 +54,7 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 
 @router.post("/reports/{report_id}/accept", response_model=ReportPublic, responses=CONFLICT)
 def accept_report(
-    report_id: int,
+    report_id: DbId,
     session: SessionDep,
     settings: SettingsDep,
     account: CurrentAccount,
@@ -68,7 +68,7 @@ def accept_report(
 
 @router.post("/reports/{report_id}/reject", response_model=ReportPublic, responses=CONFLICT)
 def reject_report(
-    report_id: int,
+    report_id: DbId,
     body: RejectBody,
     session: SessionDep,
     settings: SettingsDep,
@@ -82,7 +82,7 @@ def reject_report(
 
 @router.post("/reports/{report_id}/merge", response_model=ReportPublic, responses=CONFLICT)
 def merge_report(
-    report_id: int,
+    report_id: DbId,
     body: MergeBody,
     session: SessionDep,
     settings: SettingsDep,
@@ -102,7 +102,7 @@ def merge_report(
     responses=CONFLICT,
 )
 def dispatch_task(
-    report_id: int,
+    report_id: DbId,
     body: DispatchBody,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -125,7 +125,7 @@ def dispatch_task(
 
 @router.post("/reports/{report_id}/verify", response_model=ReportPublic, responses=CONFLICT)
 def verify_case(
-    report_id: int,
+    report_id: DbId,
     body: VerifyBody,
     session: SessionDep,
     settings: SettingsDep,
@@ -147,7 +147,7 @@ def verify_case(
     responses={409: {"description": "not closed, or rated already"}},
 )
 def rate_case(
-    report_id: int, body: RatingBody, session: SessionDep, account: CurrentAccount
+    report_id: DbId, body: RatingBody, session: SessionDep, account: CurrentAccount
 ) -> RatingPublic:
     """The reporter rates a closed case, once: 1-5 stars and a comment."""
     rating = feedback.rate_case(session, account, report_id, stars=body.stars, comment=body.comment)
@@ -161,7 +161,7 @@ def rate_case(
     responses={409: {"description": "not closed, or closed more than 7 days ago"}},
 )
 def reopen_case(
-    report_id: int,
+    report_id: DbId,
     body: ReopenBody,
     session: SessionDep,
     settings: SettingsDep,
@@ -179,7 +179,7 @@ def list_tasks(
     session: SessionDep,
     account: CurrentAccount,
     status: TaskStatus | None = None,
-    report_id: Annotated[int | None, Query(description="only this case's tasks")] = None,
+    report_id: Annotated[DbId | None, Query(description="only this case's tasks")] = None,
     cursor: Annotated[str | None, Query(max_length=20)] = None,
     limit: Annotated[int, Query(ge=1, le=PAGE_MAX_ITEMS)] = PAGE_DEFAULT_ITEMS,
 ) -> TaskPage:
@@ -205,14 +205,14 @@ def list_tasks(
 
 
 @router.get("/tasks/{task_id}", response_model=TaskPublic)
-def get_task(task_id: int, session: SessionDep, account: CurrentAccount) -> TaskPublic:
+def get_task(task_id: DbId, session: SessionDep, account: CurrentAccount) -> TaskPublic:
     """One task: its unit and the coordinators of its case's area may see it."""
     task, report = load_visible_task(session, account, task_id)
     return task_public(task, service.unit_of(session, task), report, now=clock.utcnow())
 
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskPublic, responses=CONFLICT)
-def accept_task(task_id: int, session: SessionDep, account: CurrentAccount) -> TaskPublic:
+def accept_task(task_id: DbId, session: SessionDep, account: CurrentAccount) -> TaskPublic:
     """The task's unit takes it on (`in_progress`)."""
     task = service.accept_task(session, account, task_id)
     session.commit()
@@ -221,7 +221,7 @@ def accept_task(task_id: int, session: SessionDep, account: CurrentAccount) -> T
 
 @router.post("/tasks/{task_id}/return", response_model=TaskPublic, responses=CONFLICT)
 def return_task(
-    task_id: int, body: ReturnBody, session: SessionDep, account: CurrentAccount
+    task_id: DbId, body: ReturnBody, session: SessionDep, account: CurrentAccount
 ) -> TaskPublic:
     """The task's unit hands it back with a reason; the coordinator dispatches it anew."""
     task = service.return_task(session, account, task_id, reason=body.reason)
@@ -239,7 +239,7 @@ def return_task(
     },
 )
 def complete_task(
-    task_id: int,
+    task_id: DbId,
     session: SessionDep,
     settings: SettingsDep,
     account: CurrentAccount,
@@ -286,7 +286,7 @@ def get_stats(
         str | None, Query(max_length=32, description="a grid, community or street code")
     ] = None,
     since: Annotated[
-        datetime | None,
+        BoundedDatetime | None,
         Query(
             alias="from",
             description="received from (inclusive); a date or a time without offset is in the "
@@ -294,7 +294,7 @@ def get_stats(
         ),
     ] = None,
     until: Annotated[
-        datetime | None, Query(alias="to", description="received before (exclusive)")
+        BoundedDatetime | None, Query(alias="to", description="received before (exclusive)")
     ] = None,
 ) -> CaseStats:
     """Figures of an area's cases (default: all the caller's areas): counts by status and

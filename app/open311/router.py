@@ -53,11 +53,12 @@ class Open311Route(APIRoute):
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=Open311Route)
 FORMAT_DOC = {"description": "`json` or `xml`"}
+FORMATS_CONTENT: dict[str, Any] = {"content": {"application/json": {}, "text/xml": {}}}
 OPEN311_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/json": {}, "text/xml": {}}},
-    400: {"description": 'bad input: `[{"code": 400, "description": …}]`'},
-    403: {"description": "a missing or invalid `api_key`"},
-    404: {"description": "no such service, request or format"},
+    200: FORMATS_CONTENT,
+    400: {"description": 'bad input: `[{"code": 400, "description": …}]`', **FORMATS_CONTENT},
+    403: {"description": "a missing or invalid `api_key`", **FORMATS_CONTENT},
+    404: {"description": "no such service, request or format", **FORMATS_CONTENT},
 }
 
 
