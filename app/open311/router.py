@@ -63,7 +63,12 @@ OPEN311_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def _error(request: Request, code: int, description: str) -> Response:
-    fmt = Format.XML if request.url.path.endswith(".xml") else Format.JSON
+    return error_response(request.url.path, code, description)
+
+
+def error_response(path: str, code: int, description: str) -> Response:
+    """The spec's error list, in the format the path names."""
+    fmt = Format.XML if path.endswith(".xml") else Format.JSON
     return render(error_document(code, description), fmt, root="errors", status_code=code)
 
 
