@@ -6,7 +6,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppres
 from pathlib import Path
 
 import anyio.to_thread
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Response
 from fastapi.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -22,12 +22,16 @@ from app.core.config import Settings
 from app.core.errors import install_error_handlers
 from app.core.health import router as health_router
 from app.core.limits import BodySizeLimitMiddleware, RateLimitMiddleware
+from app.core.openapi import install_openapi
 from app.core.request_log import RequestLogMiddleware
 from app.core.runtime import Runtime
 from app.core.static import mount_frontend
+from app.core.text_guard import refuse_control_characters
+from app.core.utf8_guard import Utf8GuardMiddleware, field_problem
 from app.grids.router import router as grids_router
 from app.notices.router import router as notices_router
 from app.notifications.router import router as notifications_router
+from app.open311.router import error_response as open311_error
 from app.open311.router import router as open311_router
 from app.photos.router import router as photos_router
 from app.points.router import router as points_router
@@ -46,7 +50,7 @@ FRONTEND_DIR = Path(__file__).resolve().parents[1] / "frontend"
 
 def api_router() -> APIRouter:
     """Every /api/v1 route."""
-    api = APIRouter(prefix="/api/v1")
+    api = APIRouter(prefix="/api/v1", dependencies=[Depends(refuse_control_characters)])
     for router in (
         accounts_router,
         grids_router,
@@ -66,6 +70,13 @@ def api_router() -> APIRouter:
     ):
         api.include_router(router)
     return api
+
+
+def not_utf8_refusal(path: str, field: str, message: str) -> Response:
+    """Open311 answers in the spec's error list; everything else as problem+json."""
+    if path.startswith(f"{open311_router.prefix}/"):
+        return open311_error(path, 400, f"{field}: {message}")
+    return field_problem(path, field, message)
 
 
 def background_jobs(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
@@ -107,15 +118,18 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     )
     app.state.runtime = runtime
     install_error_handlers(app)
+    install_openapi(app)
     app.include_router(health_router)
     app.include_router(api_router())
-    app.include_router(open311_router)
+    app.include_router(open311_router, dependencies=[Depends(refuse_control_characters)])
     mount_api_docs(app, FRONTEND_DIR / "docs")
     mount_frontend(app, FRONTEND_DIR)
 
-    # Added last runs first: request ids wrap everything, then limits, then compression.
+    # Added last runs first: request ids wrap everything, then limits, then the UTF-8 check
+    # (inside the size limit, so that it sees only bodies that fit), then compression.
     # Level 6: nearly the size of level 9 for JSON and scripts, at a fraction of the CPU.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
+    app.add_middleware(Utf8GuardMiddleware, refusal=not_utf8_refusal)
     if settings.rate_limits:
         app.add_middleware(
             RateLimitMiddleware,

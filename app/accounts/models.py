@@ -9,6 +9,9 @@ from sqlmodel import Field, SQLModel
 from app.core.clock import utcnow
 from app.core.types import enum_field, time_field
 
+USERNAME_MAX_CHARS = 64
+CLIENT_ADDRESS_MAX_CHARS = 64
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -26,7 +29,7 @@ class AccountStatus(StrEnum):
 
 class Account(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(max_length=64, unique=True)
+    username: str = Field(max_length=USERNAME_MAX_CHARS, unique=True)
     password_hash: str = Field(max_length=255)
     role: Role = enum_field(Role)
     status: AccountStatus = enum_field(AccountStatus, default=AccountStatus.ACTIVE)
@@ -54,8 +57,8 @@ class LoginFailure(SQLModel, table=True):
     __tablename__ = "login_failure"
 
     id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(max_length=64, index=True)
-    client_address: str = Field(max_length=64, index=True)
+    username: str = Field(max_length=USERNAME_MAX_CHARS, index=True)
+    client_address: str = Field(max_length=CLIENT_ADDRESS_MAX_CHARS, index=True)
     created_at: datetime = time_field(default_factory=utcnow, index=True)
 
 

@@ -8,8 +8,9 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from app.accounts import service
-from app.accounts.models import AccountPublic
+from app.accounts.models import USERNAME_MAX_CHARS, AccountPublic
 from app.core.deps import CallerDep, SessionDep, SettingsDep, SignedInAccount, client_address_of
+from app.core.errors import Unprocessable
 from app.core.security import issue_token
 
 router = APIRouter(tags=["accounts"])
@@ -29,6 +30,8 @@ def login(
     settings: SettingsDep,
 ) -> TokenResponse:
     """OAuth2 password flow; riders use their phone number as the username."""
+    if len(form.username) > USERNAME_MAX_CHARS:
+        raise Unprocessable.for_field("username", f"用户名过长 (at most {USERNAME_MAX_CHARS})")
     client_address = client_address_of(request)
     account = service.authenticate(
         session,

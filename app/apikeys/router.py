@@ -7,6 +7,7 @@ from app.apikeys import service
 from app.apikeys.models import ApiKey, ApiScope
 from app.apikeys.schemas import ApiKeyCreate, ApiKeyList, ApiKeyPublic, IssuedApiKey
 from app.core.deps import AdminAccount, SessionDep
+from app.core.inputs import DbId
 from app.units.models import Unit
 
 router = APIRouter(tags=["integrations"])
@@ -38,7 +39,7 @@ def list_api_keys(session: SessionDep, _admin: AdminAccount) -> ApiKeyList:
 
 
 @router.delete("/api-keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_api_key(key_id: int, session: SessionDep, _admin: AdminAccount) -> Response:
+def revoke_api_key(key_id: DbId, session: SessionDep, _admin: AdminAccount) -> Response:
     """Revoke a key: its next request is refused with 401. Revoking twice is harmless."""
     service.revoke_key(session, key_id)
     session.commit()

@@ -1,6 +1,5 @@
 """The case workflow: triage, dispatch, handling by units, verification, feedback and figures."""
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, File, Form, Query, UploadFile, status
@@ -40,6 +39,7 @@ from app.core.deps import (
     StaffAccount,
 )
 from app.core.errors import Forbidden, Unprocessable
+from app.core.inputs import BoundedDatetime, DbId
 from app.core.pagination import parse_id_cursor
 from app.grids.service import grid_by_code
 from app.photos.urls import photo_url_signer
@@ -62,7 +62,7 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 
 @router.post("/reports/{report_id}/accept", response_model=ReportPublic, responses=CONFLICT)
 def accept_report(
-    report_id: int,
+    report_id: DbId,
     session: SessionDep,
     settings: SettingsDep,
     account: CaseWriter,
@@ -76,7 +76,7 @@ def accept_report(
 
 @router.post("/reports/{report_id}/reject", response_model=ReportPublic, responses=CONFLICT)
 def reject_report(
-    report_id: int,
+    report_id: DbId,
     body: RejectBody,
     session: SessionDep,
     settings: SettingsDep,
@@ -90,7 +90,7 @@ def reject_report(
 
 @router.post("/reports/{report_id}/merge", response_model=ReportPublic, responses=CONFLICT)
 def merge_report(
-    report_id: int,
+    report_id: DbId,
     body: MergeBody,
     session: SessionDep,
     settings: SettingsDep,
@@ -110,7 +110,7 @@ def merge_report(
     responses=CONFLICT,
 )
 def dispatch_task(
-    report_id: int,
+    report_id: DbId,
     body: DispatchBody,
     session: SessionDep,
     runtime: RuntimeDep,
@@ -133,7 +133,7 @@ def dispatch_task(
 
 @router.post("/reports/{report_id}/verify", response_model=ReportPublic, responses=CONFLICT)
 def verify_case(
-    report_id: int,
+    report_id: DbId,
     body: VerifyBody,
     session: SessionDep,
     settings: SettingsDep,
@@ -155,7 +155,7 @@ def verify_case(
     responses={409: {"description": "not closed, or rated already"}},
 )
 def rate_case(
-    report_id: int, body: RatingBody, session: SessionDep, account: CurrentAccount
+    report_id: DbId, body: RatingBody, session: SessionDep, account: CurrentAccount
 ) -> RatingPublic:
     """The reporter rates a closed case, once: 1-5 stars and a comment."""
     rating = feedback.rate_case(session, account, report_id, stars=body.stars, comment=body.comment)
@@ -169,7 +169,7 @@ def rate_case(
     responses={409: {"description": "not closed, or closed more than 7 days ago"}},
 )
 def reopen_case(
-    report_id: int,
+    report_id: DbId,
     body: ReopenBody,
     session: SessionDep,
     settings: SettingsDep,
@@ -187,7 +187,7 @@ def list_tasks(
     session: SessionDep,
     account: ReportReader,
     status: TaskStatus | None = None,
-    report_id: Annotated[int | None, Query(description="only this case's tasks")] = None,
+    report_id: Annotated[DbId | None, Query(description="only this case's tasks")] = None,
     cursor: Annotated[str | None, Query(max_length=20)] = None,
     limit: Annotated[int, Query(ge=1, le=PAGE_MAX_ITEMS)] = PAGE_DEFAULT_ITEMS,
 ) -> TaskPage:
@@ -213,14 +213,14 @@ def list_tasks(
 
 
 @router.get("/tasks/{task_id}", response_model=TaskPublic)
-def get_task(task_id: int, session: SessionDep, account: ReportReader) -> TaskPublic:
+def get_task(task_id: DbId, session: SessionDep, account: ReportReader) -> TaskPublic:
     """One task: its unit and the coordinators of its case's area may see it."""
     task, report = load_visible_task(session, account, task_id)
     return task_public(task, service.unit_of(session, task), report, now=clock.utcnow())
 
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskPublic, responses=CONFLICT)
-def accept_task(task_id: int, session: SessionDep, account: CaseWriter) -> TaskPublic:
+def accept_task(task_id: DbId, session: SessionDep, account: CaseWriter) -> TaskPublic:
     """The task's unit takes it on (`in_progress`)."""
     task = service.accept_task(session, account, task_id)
     session.commit()
@@ -229,7 +229,7 @@ def accept_task(task_id: int, session: SessionDep, account: CaseWriter) -> TaskP
 
 @router.post("/tasks/{task_id}/return", response_model=TaskPublic, responses=CONFLICT)
 def return_task(
-    task_id: int, body: ReturnBody, session: SessionDep, account: CaseWriter
+    task_id: DbId, body: ReturnBody, session: SessionDep, account: CaseWriter
 ) -> TaskPublic:
     """The task's unit hands it back with a reason; the coordinator dispatches it anew."""
     task = service.return_task(session, account, task_id, reason=body.reason)
@@ -247,7 +247,7 @@ def return_task(
     },
 )
 def complete_task(
-    task_id: int,
+    task_id: DbId,
     session: SessionDep,
     runtime: RuntimeDep,
     account: CaseWriter,
@@ -293,7 +293,7 @@ def get_stats(
         str | None, Query(max_length=32, description="a grid, community or street code")
     ] = None,
     since: Annotated[
-        datetime | None,
+        BoundedDatetime | None,
         Query(
             alias="from",
             description="received from (inclusive); a date or a time without offset is in the "
@@ -301,7 +301,7 @@ def get_stats(
         ),
     ] = None,
     until: Annotated[
-        datetime | None, Query(alias="to", description="received before (exclusive)")
+        BoundedDatetime | None, Query(alias="to", description="received before (exclusive)")
     ] = None,
 ) -> CaseStats:
     """Figures of an area's cases (default: all the caller's areas): counts by status and

@@ -5,7 +5,6 @@ from typing import Annotated
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -14,6 +13,7 @@ from pydantic import (
 
 from app.cases.models import Task
 from app.cases.stats import CaseFigures
+from app.core.inputs import BoundedAwareDatetime, DbId
 from app.reports.models import Report
 from app.reports.states import ACTIVE_TASK_STATUSES, ReportStatus, TaskStatus
 from app.units.models import Unit
@@ -43,14 +43,14 @@ class RejectBody(BaseModel):
 
 
 class MergeBody(BaseModel):
-    into: int = Field(description="the open case this report duplicates")
+    into: DbId = Field(description="the open case this report duplicates")
     note: Note = None
 
 
 class DispatchBody(BaseModel):
     unit_code: str = Field(min_length=1, max_length=32)
     note: Note = None
-    due_at: AwareDatetime | None = Field(
+    due_at: BoundedAwareDatetime | None = Field(
         default=None,
         description="the deadline; by default the category's time limit from now, in working "
         "hours of the work calendar (wall-clock hours for emergencies)",
@@ -64,7 +64,7 @@ class ReturnBody(BaseModel):
 class VerifyBody(BaseModel):
     approved: bool
     note: Note = Field(default=None, description="required for rework (返工): what to redo")
-    task_id: int | None = Field(
+    task_id: DbId | None = Field(
         default=None, description="rework only this completed task (default: every one)"
     )
 
@@ -91,7 +91,7 @@ class TaskCase(BaseModel):
 
 class TaskPublic(BaseModel):
     id: int
-    report_id: int
+    report_id: DbId
     unit_code: str
     unit_name: str
     status: TaskStatus
@@ -115,7 +115,7 @@ class TaskPage(BaseModel):
 
 
 class RatingPublic(BaseModel):
-    report_id: int
+    report_id: DbId
     stars: int
     comment: str
     created_at: datetime

@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
+from app.core.inputs import omittable
 from app.core.types import enum_field
 from app.units.models import UnitType
 
@@ -39,12 +40,12 @@ class CategoryPublic(CategoryBase):
 
 
 class CategoryUpdate(SQLModel):
-    name_zh: str | None = Field(default=None, max_length=64, min_length=1)
-    name_en: str | None = Field(default=None, max_length=100, min_length=1)
-    time_limit_hours: float | None = Field(default=None, gt=0, le=24 * 365)
-    wall_clock: bool | None = None
-    urgent: bool | None = None
-    common: bool | None = None
-    default_unit_type: UnitType | None = None
-    points: int | None = Field(default=None, ge=0, le=1000)
-    active: bool | None = None
+    name_zh: str = omittable(max_length=64, min_length=1)
+    name_en: str = omittable(max_length=100, min_length=1)
+    time_limit_hours: float = omittable(gt=0, le=24 * 365)
+    wall_clock: bool = omittable()
+    urgent: bool = omittable()
+    common: bool = omittable()
+    default_unit_type: UnitType = omittable()
+    points: int = omittable(ge=0, le=1000)
+    active: bool = omittable()

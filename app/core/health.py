@@ -16,7 +16,13 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", response_model=None)
+NOT_READY = {
+    "description": "not ready: the database is unreachable or migrations are pending",
+    "content": {"application/json": {"schema": {"type": "object"}}},
+}
+
+
+@router.get("/readyz", response_model=None, responses={503: NOT_READY})
 def readyz(runtime: RuntimeDep) -> dict[str, str] | JSONResponse:
     """The database answers and its migrations are at head."""
     try:

@@ -1,12 +1,13 @@
 """Cursors for lists paged newest first by id."""
 
 from app.core.errors import Unprocessable
+from app.core.inputs import DB_INT_MAX
 
 
 def parse_id_cursor(cursor: str | None) -> int | None:
-    """The id a `next_cursor` names; 422 for anything else."""
-    if cursor is None:
+    """The id a `next_cursor` names; 422 for anything else (an id no table can hold included)."""
+    if cursor is None or cursor == "":
         return None
-    if not cursor.isdigit():
+    if not (cursor.isascii() and cursor.isdigit() and 0 < int(cursor) <= DB_INT_MAX):
         raise Unprocessable.for_field("cursor", "use the next_cursor of the previous page")
     return int(cursor)

@@ -11,6 +11,8 @@ from app.accounts.models import Role
 from app.accounts.scope import scope_of
 from app.core.deps import CurrentAccount, SessionDep, StaffAccount
 from app.core.errors import Forbidden
+from app.core.inputs import DbId
+from app.core.pagination import parse_id_cursor
 from app.notices import service
 from app.notices.models import Notice, NoticeReceipt
 from app.points.rules import EntryKind
@@ -29,7 +31,7 @@ class NoticeCreate(BaseModel):
         default_factory=list, max_length=10
     )
     area_code: str | None = Field(default=None, max_length=32)
-    team_id: int | None = None
+    team_id: DbId | None = None
 
 
 class ReachPublic(BaseModel):
@@ -57,7 +59,7 @@ class NoticeList(BaseModel):
 
 
 class ReceiptPublic(BaseModel):
-    notice_id: int
+    notice_id: DbId
     read_at: datetime | None
     shared_at: datetime | None
     points_earned: int  # what passing this notice on paid (0 before, or for pending riders)
@@ -103,11 +105,11 @@ def publish_notice(body: NoticeCreate, session: SessionDep, staff: StaffAccount)
 def list_notices(
     session: SessionDep,
     account: CurrentAccount,
-    cursor: Annotated[str | None, Query(pattern=r"^\d+$")] = None,
+    cursor: Annotated[str | None, Query(max_length=20)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> NoticeList:
     """Riders: notices for them, with their receipt; staff: notices of their areas, with reach."""
-    before_id = int(cursor) if cursor else None
+    before_id = parse_id_cursor(cursor)
     if account.role is Role.RIDER:
         profile, _rider = own_profile(session, account)
         rows = service.notices_for_rider(session, profile, before_id=before_id, limit=limit)
@@ -123,7 +125,7 @@ def list_notices(
 
 
 @router.get("/notices/{notice_id}", response_model=NoticePublic)
-def get_notice(notice_id: int, session: SessionDep, account: CurrentAccount) -> NoticePublic:
+def get_notice(notice_id: DbId, session: SessionDep, account: CurrentAccount) -> NoticePublic:
     """A notice; staff also see its reach (audience, read and passed-on counts)."""
     if account.role is Role.RIDER:
         profile, _rider = own_profile(session, account)
@@ -136,7 +138,7 @@ def get_notice(notice_id: int, session: SessionDep, account: CurrentAccount) -> 
 
 
 @router.post("/notices/{notice_id}/read", response_model=ReceiptPublic)
-def read_notice(notice_id: int, session: SessionDep, rider: RiderAccount) -> ReceiptPublic:
+def read_notice(notice_id: DbId, session: SessionDep, rider: RiderAccount) -> ReceiptPublic:
     """I read this notice (repeating it changes nothing)."""
     profile, _account = own_profile(session, rider)
     receipt = service.mark_read(session, profile, notice_id)
@@ -145,7 +147,7 @@ def read_notice(notice_id: int, session: SessionDep, rider: RiderAccount) -> Rec
 
 
 @router.post("/notices/{notice_id}/share", response_model=ReceiptPublic)
-def share_notice(notice_id: int, session: SessionDep, rider: RiderAccount) -> ReceiptPublic:
+def share_notice(notice_id: DbId, session: SessionDep, rider: RiderAccount) -> ReceiptPublic:
     """I passed this notice on; an approved rider earns points for it once."""
     profile, _account = own_profile(session, rider)
     receipt = service.mark_shared(session, profile, notice_id)

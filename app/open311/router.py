@@ -63,22 +63,28 @@ class Open311Route(APIRoute):
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=Open311Route)
 FORMAT_DOC = {"description": "`json` or `xml`"}
+FORMATS_CONTENT: dict[str, Any] = {"content": {"application/json": {}, "text/xml": {}}}
 OPEN311_RESPONSES: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/json": {}, "text/xml": {}}},
-    400: {"description": 'bad input: `[{"code": 400, "description": …}]`'},
-    403: {"description": "a missing or invalid `api_key`"},
-    404: {"description": "no such service, request or format"},
-    413: {"description": "the body or its `media` file is over its byte limit"},
-    429: {"description": "the `api_key` is over its rate; see `Retry-After`"},
+    200: FORMATS_CONTENT,
+    400: {"description": 'bad input: `[{"code": 400, "description": …}]`', **FORMATS_CONTENT},
+    403: {"description": "a missing or invalid `api_key`", **FORMATS_CONTENT},
+    404: {"description": "no such service, request or format", **FORMATS_CONTENT},
+    413: {"description": "the body or its `media` file is over its byte limit", **FORMATS_CONTENT},
+    429: {"description": "the `api_key` is over its rate; see `Retry-After`", **FORMATS_CONTENT},
 }
 
 
 def _error(request: Request, code: int, description: str) -> Response:
-    fmt = Format.XML if request.url.path.endswith(".xml") else Format.JSON
-    response = render(error_document(code, description), fmt, root="errors", status_code=code)
+    response = error_response(request.url.path, code, description)
     if code == 429:
         response.headers["Retry-After"] = "60"
     return response
+
+
+def error_response(path: str, code: int, description: str) -> Response:
+    """The spec's error list, in the format the path names."""
+    fmt = Format.XML if path.endswith(".xml") else Format.JSON
+    return render(error_document(code, description), fmt, root="errors", status_code=code)
 
 
 def parse_format(fmt: str) -> Format:

@@ -4,6 +4,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from app.core.inputs import EARLIEST_YEAR, LATEST_YEAR, year_in_range
+
 LOCAL_TIMEZONE = ZoneInfo("Asia/Shanghai")
 MONTH_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -25,6 +27,8 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     if match is None:
         raise ValueError("a month as YYYY-MM, e.g. 2026-11")
     year, number = int(match[1]), int(match[2])
+    if not year_in_range(year):
+        raise ValueError(f"a month between {EARLIEST_YEAR} and {LATEST_YEAR}")
     start = datetime(year, number, 1, tzinfo=LOCAL_TIMEZONE)
     following = (start + timedelta(days=32)).replace(day=1)
     return start.astimezone(UTC), following.astimezone(UTC)

@@ -13,6 +13,7 @@ from app.accounts.scope import scope_of
 from app.core.clock import utcnow
 from app.core.deps import AdminAccount, CurrentAccount, SessionDep, StaffAccount
 from app.core.errors import Unprocessable
+from app.core.inputs import DbId
 from app.grids.service import grid_by_code
 from app.points import leaderboards, service
 from app.points.models import PointsEntry, PointsRule
@@ -48,7 +49,7 @@ class PointsSummary(BaseModel):
 
 
 class AdjustmentRequest(BaseModel):
-    rider_id: int
+    rider_id: DbId
     amount: int = Field(ge=-100_000, le=100_000, description="points to add (+) or deduct (-)")
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     client_id: uuid.UUID | None = Field(default=None, description="retry-safe key")
@@ -96,7 +97,7 @@ class RiderStandingPublic(BaseModel):
 class TeamStandingPublic(BaseModel):
     rank: int
     points: int
-    team_id: int
+    team_id: DbId
     name: str
     community_code: str
     member_count: int
@@ -154,7 +155,7 @@ def my_statement(session: SessionDep, rider: RiderAccount, month: MonthQuery = N
 
 @router.get("/riders/{rider_id}/points", response_model=PointsSummary)
 def rider_points(
-    rider_id: int, session: SessionDep, staff: StaffAccount, limit: EntryLimit = 100
+    rider_id: DbId, session: SessionDep, staff: StaffAccount, limit: EntryLimit = 100
 ) -> PointsSummary:
     """A rider's balance and latest entries, for staff covering the rider's community."""
     rider_for_staff(session, scope_of(session, staff), rider_id)
@@ -167,7 +168,7 @@ def rider_points(
     responses=STATEMENT_RESPONSES,
 )
 def rider_statement(
-    rider_id: int, session: SessionDep, staff: StaffAccount, month: MonthQuery = None
+    rider_id: DbId, session: SessionDep, staff: StaffAccount, month: MonthQuery = None
 ) -> Response:
     """A rider's monthly statement as CSV, for staff covering the rider's community."""
     rider_for_staff(session, scope_of(session, staff), rider_id)

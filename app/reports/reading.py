@@ -18,6 +18,7 @@ from app.accounts.scope import Scope
 from app.cases.models import ReportRating
 from app.core.clock import utcnow
 from app.core.errors import Unprocessable
+from app.core.inputs import DB_INT_MAX, year_in_range
 from app.grids.crs import distance_m
 from app.grids.models import Grid
 from app.grids.service import grid_by_code, under_any
@@ -234,7 +235,9 @@ def decode_cursor(cursor: str, *, by_urgency: bool) -> _Cursor:
         report_id, urgent = raw["i"], raw.get("u")
         valid = (
             created_at.tzinfo is not None
+            and year_in_range(created_at.year)
             and isinstance(report_id, int)
+            and 0 < report_id <= DB_INT_MAX
             and isinstance(urgent, bool) == by_urgency
         )
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, KeyError):

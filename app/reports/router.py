@@ -13,6 +13,7 @@ from app.accounts.scope import scope_of
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.core.deps import ReportReader, ReportWriter, RuntimeDep, SessionDep, SettingsDep
+from app.core.inputs import DbId
 from app.grids.crs import CoordinateSystem, to_wgs84
 from app.photos.urls import photo_url_signer
 from app.reports import ingest, reading, service, submission
@@ -179,7 +180,7 @@ async def stream_urgent_reports(
 
 @router.get("/reports/{report_id}", response_model=ReportPublic)
 def get_report(
-    report_id: int, session: SessionDep, settings: SettingsDep, account: ReportReader
+    report_id: DbId, session: SessionDep, settings: SettingsDep, account: ReportReader
 ) -> ReportPublic:
     """One report: its reporter, coordinators of its area and admins may see it."""
     report = load_visible_report(session, account, report_id)
@@ -226,7 +227,7 @@ def list_reports(
 
 @router.get("/reports/{report_id}/events", response_model=ReportEventList)
 def list_report_events(
-    report_id: int, session: SessionDep, account: ReportReader
+    report_id: DbId, session: SessionDep, account: ReportReader
 ) -> ReportEventList:
     """The report's timeline: every step with who, when and the note."""
     report = load_visible_report(session, account, report_id)

@@ -185,6 +185,13 @@ def place_report(
     except ValueError as exc:
         raise Unprocessable.for_field("lat", str(exc)) from None
     location = locate_point(snapshot, lon, lat, unassigned_max_distance_m)
+    if location.grid_code is None and location.community_code is None:
+        # In no grid and farther than the setting from every community: nobody answers for it.
+        raise Unprocessable.for_field(
+            "lat",
+            f"服务区域之外 (outside the service area: no grid, and no community within "
+            f"{unassigned_max_distance_m:g} m)",
+        )
     return PlacedPoint(lon=lon, lat=lat, source=source, submitted_crs=crs, location=location)
 
 

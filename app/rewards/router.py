@@ -9,7 +9,9 @@ from pydantic import BaseModel, Field, StringConstraints
 from app.accounts.models import Role
 from app.accounts.scope import scope_of
 from app.core.deps import AdminAccount, CurrentAccount, SessionDep, StaffAccount
-from app.core.errors import Forbidden, Unprocessable
+from app.core.errors import Forbidden
+from app.core.inputs import DbId, omittable
+from app.core.pagination import parse_id_cursor
 from app.rewards import service
 from app.rewards.models import Redemption, RedemptionStatus, Reward
 from app.riders.deps import ActiveRider, RiderAccount
@@ -31,15 +33,14 @@ class RewardCreate(BaseModel):
 
 
 class RewardUpdate(BaseModel):
-    name: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-        | None
-    ) = None
-    cost: int | None = Field(default=None, gt=0, le=1_000_000)
-    description: str | None = Field(default=None, max_length=500)
+    name: Annotated[str, StringConstraints(strip_whitespace=True)] = omittable(
+        min_length=1, max_length=100
+    )
+    cost: int = omittable(gt=0, le=1_000_000)
+    description: str = omittable(max_length=500)
     picture_url: str | None = Field(default=None, max_length=500, pattern=PICTURE_URL_PATTERN)
     monthly_limit_per_rider: int | None = Field(default=None, ge=1, le=1000)
-    active: bool | None = None
+    active: bool = omittable()
     add_stock: int = Field(
         default=0, ge=-1_000_000, le=1_000_000, description="restock (+) or write off (-)"
     )
@@ -63,7 +64,7 @@ class RewardList(BaseModel):
 
 
 class RedemptionRequest(BaseModel):
-    reward_id: int
+    reward_id: DbId
 
 
 class CancelRequest(BaseModel):
@@ -72,7 +73,7 @@ class CancelRequest(BaseModel):
 
 class RedemptionPublic(BaseModel):
     id: int
-    reward_id: int
+    reward_id: DbId
     reward_name: str
     cost: int
     status: RedemptionStatus
@@ -122,13 +123,10 @@ def create_reward(body: RewardCreate, session: SessionDep, admin: AdminAccount) 
 
 @router.patch("/rewards/{reward_id}", response_model=RewardPublic)
 def update_reward(
-    reward_id: int, body: RewardUpdate, session: SessionDep, _admin: AdminAccount
+    reward_id: DbId, body: RewardUpdate, session: SessionDep, _admin: AdminAccount
 ) -> RewardPublic:
     """Edit a reward, restock it (add_stock), or take it off the catalogue (active false)."""
     changes = body.model_dump(exclude_unset=True, exclude={"add_stock"})
-    for field in ("name", "cost", "active", "description"):
-        if field in changes and changes[field] is None:
-            raise Unprocessable.for_field(field, "must not be null")
     reward = service.update_reward(session, reward_id, changes, add_stock=body.add_stock)
     session.commit()
     return _reward(reward)
@@ -169,7 +167,7 @@ def list_redemptions(
     session: SessionDep,
     staff: StaffAccount,
     status: RedemptionStatus | None = None,
-    cursor: Annotated[str | None, Query(pattern=r"^\d+$")] = None,
+    cursor: Annotated[str | None, Query(max_length=20)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> RedemptionList:
     """Redemptions by riders in the caller's areas (e.g. pending ones to hand out)."""
@@ -177,7 +175,7 @@ def list_redemptions(
         session,
         scope_of(session, staff),
         status=status,
-        before_id=int(cursor) if cursor else None,
+        before_id=parse_id_cursor(cursor),
         limit=limit,
     )
     items = [
@@ -190,7 +188,7 @@ def list_redemptions(
 
 @router.post("/redemptions/{redemption_id}/issue", response_model=RedemptionPublic)
 def issue_redemption(
-    redemption_id: int, session: SessionDep, staff: StaffAccount
+    redemption_id: DbId, session: SessionDep, staff: StaffAccount
 ) -> RedemptionPublic:
     """The item was handed to the rider."""
     assert staff.id is not None
@@ -203,7 +201,7 @@ def issue_redemption(
 
 @router.post("/redemptions/{redemption_id}/cancel", response_model=RedemptionPublic)
 def cancel_redemption(
-    redemption_id: int, body: CancelRequest, session: SessionDep, staff: StaffAccount
+    redemption_id: DbId, body: CancelRequest, session: SessionDep, staff: StaffAccount
 ) -> RedemptionPublic:
     """Cancel a pending redemption: the item goes back to stock and the points to the rider."""
     assert staff.id is not None

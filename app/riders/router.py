@@ -9,6 +9,8 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator
 from app.accounts.models import Account, AccountStatus
 from app.accounts.scope import scope_of
 from app.core.deps import CurrentAccount, SessionDep, SettingsDep, StaffAccount, client_address_of
+from app.core.inputs import DbId, omittable
+from app.core.pagination import parse_id_cursor
 from app.riders import registration_limit, service
 from app.riders.deps import RegistrantAccount
 from app.riders.models import Platform, RiderProfile, RiderRole
@@ -32,7 +34,7 @@ class RiderRegistration(BaseModel):
     platform: Platform
     party_member: bool = False
     community_code: str = Field(min_length=1, max_length=32)
-    team_id: int | None = None
+    team_id: DbId | None = None
     roles: list[RiderRole] = Field(default_factory=list, max_length=4)
 
     @field_validator("name")
@@ -67,21 +69,21 @@ class RiderList(BaseModel):
 class ProfileChanges(BaseModel):
     """What a rider may change about themself (the community needs a new registration)."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=50)
-    platform: Platform | None = None
-    party_member: bool | None = None
-    team_id: int | None = None
-    roles: list[RiderRole] | None = Field(default=None, max_length=4)
+    name: str = omittable(min_length=1, max_length=50)
+    platform: Platform = omittable()
+    party_member: bool = omittable()
+    team_id: DbId | None = Field(default=None, description="null leaves the team")
+    roles: list[RiderRole] = omittable(max_length=4)
 
     @field_validator("name")
     @classmethod
-    def _strip_name(cls, value: str | None) -> str | None:
-        return None if value is None else _stripped_name(value)
+    def _strip_name(cls, value: str) -> str:
+        return _stripped_name(value)
 
 
 class StaffRiderChanges(BaseModel):
-    team_id: int | None = None
-    roles: list[RiderRole] | None = Field(default=None, max_length=4)
+    team_id: DbId | None = Field(default=None, description="null takes the rider off the team")
+    roles: list[RiderRole] = omittable(max_length=4)
 
 
 class Rejection(BaseModel):
@@ -105,12 +107,11 @@ class TeamCreate(BaseModel):
 
 
 class TeamChanges(BaseModel):
-    name: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-        | None
-    ) = None
-    area_name: str | None = Field(default=None, max_length=100)
-    leader_account_id: int | None = None
+    name: Annotated[str, StringConstraints(strip_whitespace=True)] = omittable(
+        min_length=1, max_length=100
+    )
+    area_name: str = omittable(max_length=100)
+    leader_account_id: DbId | None = Field(default=None, description="null clears it")
 
 
 def _detail(profile: RiderProfile, account: Account, viewer: Account) -> RiderDetail:
@@ -165,8 +166,8 @@ def list_riders(
     staff: StaffAccount,
     status: AccountStatus | None = None,
     community_code: Annotated[str | None, Query(max_length=32)] = None,
-    team_id: int | None = None,
-    cursor: Annotated[str | None, Query(pattern=r"^\d+$")] = None,
+    team_id: DbId | None = None,
+    cursor: Annotated[str | None, Query(max_length=20)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> RiderList:
     """Riders of the caller's communities, e.g. status=pending for 报到备案 review."""
@@ -176,7 +177,7 @@ def list_riders(
         status=status,
         community_code=community_code,
         team_id=team_id,
-        after_id=int(cursor) if cursor else None,
+        after_id=parse_id_cursor(cursor),
         limit=limit,
     )
     items = [rider_public(profile, account.status, viewer=staff) for profile, account in rows]
@@ -184,7 +185,7 @@ def list_riders(
 
 
 @router.get("/riders/{rider_id}", response_model=RiderDetail)
-def get_rider(rider_id: int, session: SessionDep, staff: StaffAccount) -> RiderDetail:
+def get_rider(rider_id: DbId, session: SessionDep, staff: StaffAccount) -> RiderDetail:
     """One rider of the caller's communities."""
     profile, account = service.rider_for_staff(session, scope_of(session, staff), rider_id)
     return _detail(profile, account, staff)
@@ -192,7 +193,7 @@ def get_rider(rider_id: int, session: SessionDep, staff: StaffAccount) -> RiderD
 
 @router.patch("/riders/{rider_id}", response_model=RiderDetail)
 def update_rider(
-    rider_id: int, body: StaffRiderChanges, session: SessionDep, staff: StaffAccount
+    rider_id: DbId, body: StaffRiderChanges, session: SessionDep, staff: StaffAccount
 ) -> RiderDetail:
     """Move a rider to another team of their community, or set their roles (四员)."""
     profile, account = service.rider_for_staff(session, scope_of(session, staff), rider_id)
@@ -202,7 +203,7 @@ def update_rider(
 
 
 @router.post("/riders/{rider_id}/approve", response_model=RiderDetail)
-def approve_rider(rider_id: int, session: SessionDep, staff: StaffAccount) -> RiderDetail:
+def approve_rider(rider_id: DbId, session: SessionDep, staff: StaffAccount) -> RiderDetail:
     """报到备案 approved: the rider becomes active (earns points, takes checks, redeems)."""
     assert staff.id is not None
     profile, account = service.approve_rider(
@@ -214,7 +215,7 @@ def approve_rider(rider_id: int, session: SessionDep, staff: StaffAccount) -> Ri
 
 @router.post("/riders/{rider_id}/reject", response_model=RiderDetail)
 def reject_rider(
-    rider_id: int, body: Rejection, session: SessionDep, staff: StaffAccount
+    rider_id: DbId, body: Rejection, session: SessionDep, staff: StaffAccount
 ) -> RiderDetail:
     """报到备案 refused, with the reason."""
     assert staff.id is not None
@@ -279,7 +280,7 @@ def create_team(body: TeamCreate, session: SessionDep, staff: StaffAccount) -> T
 
 @router.patch("/teams/{team_id}", response_model=TeamPage)
 def update_team(
-    team_id: int, body: TeamChanges, session: SessionDep, staff: StaffAccount
+    team_id: DbId, body: TeamChanges, session: SessionDep, staff: StaffAccount
 ) -> TeamPage:
     """Rename a team or set its leader (an active member; null clears it)."""
     changes = body.model_dump(exclude_unset=True)
@@ -289,6 +290,6 @@ def update_team(
 
 
 @router.get("/teams/{team_id}", response_model=TeamPage)
-def team_page(team_id: int, session: SessionDep, account: CurrentAccount) -> TeamPage:
+def team_page(team_id: DbId, session: SessionDep, account: CurrentAccount) -> TeamPage:
     """A team's page: leader, members, this month's activity and points."""
     return build_team_page(session, service.get_team(session, team_id), account)

@@ -11,6 +11,7 @@ from app.accounts.models import Account, Role
 from app.accounts.scope import scope_of
 from app.core.deps import CurrentAccount, RuntimeDep, SessionDep
 from app.core.errors import Forbidden
+from app.core.inputs import DbId
 from app.reports import ingest
 from app.reports.models import Report
 from app.riders.deps import ActiveRider, get_active_rider
@@ -24,7 +25,7 @@ router = APIRouter(tags=["verifications"])
 
 class VerificationPublic(BaseModel):
     id: int
-    report_id: int
+    report_id: DbId
     status: VerificationStatus
     category: str
     description: str
@@ -88,7 +89,7 @@ def list_verifications(
 
 @router.post("/verifications/{verification_id}/submit", response_model=VerificationPublic)
 def submit_verification(
-    verification_id: int,
+    verification_id: DbId,
     session: SessionDep,
     runtime: RuntimeDep,
     rider: ActiveRider,

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 
 from app.core.deps import AdminAccount, SessionDep, SettingsDep
+from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.webhooks import service
 from app.webhooks.models import DeliveryStatus
@@ -71,7 +72,7 @@ def list_webhooks(session: SessionDep, _account: AdminAccount) -> WebhookList:
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**ADMIN_ONLY, **NOT_FOUND},
 )
-def delete_webhook(webhook_id: int, session: SessionDep, _account: AdminAccount) -> Response:
+def delete_webhook(webhook_id: DbId, session: SessionDep, _account: AdminAccount) -> Response:
     """Unsubscribe: nothing more is sent, and the delivery log goes with it."""
     service.delete_subscription(session, webhook_id)
     session.commit()
@@ -84,7 +85,7 @@ def delete_webhook(webhook_id: int, session: SessionDep, _account: AdminAccount)
     responses={**ADMIN_ONLY, **NOT_FOUND},
 )
 def list_deliveries(
-    webhook_id: int,
+    webhook_id: DbId,
     session: SessionDep,
     _account: AdminAccount,
     delivery_status: Annotated[DeliveryStatus | None, Query(alias="status")] = None,
@@ -111,7 +112,7 @@ def list_deliveries(
     status_code=status.HTTP_202_ACCEPTED,
     responses={**ADMIN_ONLY, **NOT_FOUND},
 )
-def redeliver(delivery_id: int, session: SessionDep, _account: AdminAccount) -> DeliveryPublic:
+def redeliver(delivery_id: DbId, session: SessionDep, _account: AdminAccount) -> DeliveryPublic:
     """Send a delivery's event again, as a new delivery with its own id."""
     delivery = service.redeliver(session, delivery_id)
     session.commit()
@@ -124,7 +125,9 @@ def redeliver(delivery_id: int, session: SessionDep, _account: AdminAccount) -> 
     status_code=status.HTTP_202_ACCEPTED,
     responses={**ADMIN_ONLY, **NOT_FOUND},
 )
-def send_test_event(webhook_id: int, session: SessionDep, _account: AdminAccount) -> DeliveryPublic:
+def send_test_event(
+    webhook_id: DbId, session: SessionDep, _account: AdminAccount
+) -> DeliveryPublic:
     """Queue a `ping` event to the URL; its outcome shows in the delivery log."""
     delivery = service.send_test_event(session, webhook_id)
     session.commit()

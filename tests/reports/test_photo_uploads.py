@@ -4,7 +4,7 @@ import functools
 import io
 import struct
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,6 +12,8 @@ from PIL import Image, ImageChops, ImageStat
 from sqlmodel import Session
 
 from app.core.config import Settings
+from app.core.runtime import Runtime
+from app.main import create_app
 from app.photos.metadata import read_jpeg_segments
 from app.reports.models import Report, ReportEvent, ReportPhoto
 from tests.factories import GRID_POINT, assert_problem, seed_grids
@@ -76,13 +78,25 @@ def display_image(client: TestClient, report: dict[str, object]) -> Image.Image:
     return Image.open(io.BytesIO(served(client, photos[0]["url"])))
 
 
-@pytest.mark.parametrize(
-    "relative_path", ["jpg/mobile/HMD_Nokia_8.3_5G.jpg", *fixture_photo_paths("jpg/gps")]
-)
+EUROPEAN_GPS_PHOTOS = ["jpg/mobile/HMD_Nokia_8.3_5G.jpg", *fixture_photo_paths("jpg/gps")]
+
+
+@pytest.fixture
+def worldwide_client(settings: Settings, runtime: Runtime) -> Iterator[TestClient]:
+    """A server whose service area reaches round the earth, so European points are kept."""
+    wide = settings.model_copy(update={"unassigned_max_distance_m": 25_000_000.0})
+    with TestClient(
+        create_app(runtime=Runtime(settings=wide, engine=runtime.engine, writer=runtime.writer))
+    ) as client:
+        yield client
+
+
+@pytest.mark.parametrize("relative_path", EUROPEAN_GPS_PHOTOS)
 def test_report_without_a_point_takes_the_gps_of_a_real_photo(
-    client: TestClient, cast: Cast, relative_path: str
+    worldwide_client: TestClient, cast: Cast, relative_path: str
 ) -> None:
-    """The points lie in Europe: the report is kept in no grid and no community, for admins."""
+    """The points lie in Europe: in no grid, kept in the nearest community's unassigned queue."""
+    client = worldwide_client
     response = post_report(
         client, cast.rider.headers, (fixture_photo(relative_path),), lat=None, lon=None
     )
@@ -95,14 +109,24 @@ def test_report_without_a_point_takes_the_gps_of_a_real_photo(
         (min_lon, min_lat), (max_lon, max_lat) = NIKON_TUSCANY_BOX
         assert min_lon < report["lon"] < max_lon
         assert min_lat < report["lat"] < max_lat
-    assert (report["grid"], report["community"]) == (None, None)
+    assert report["grid"] is None
     admin_queue = client.get(
         "/api/v1/reports", params={"unassigned": "true"}, headers=cast.admin.headers
     ).json()
     assert [item["id"] for item in admin_queue["items"]] == [report["id"]]
-    assert_problem(
-        client.get(f"/api/v1/reports/{report['id']}", headers=cast.coordinator.headers), 404
+
+
+@pytest.mark.parametrize("relative_path", EUROPEAN_GPS_PHOTOS[:2])
+def test_a_photo_whose_gps_lies_outside_the_service_area_is_refused(
+    client: TestClient, cast: Cast, relative_path: str
+) -> None:
+    response = post_report(
+        client, cast.rider.headers, (fixture_photo(relative_path),), lat=None, lon=None
     )
+    body = assert_problem(response, 422)
+    # The photo's GPS was read (else: "send lat/lon or a photo with GPS"), then refused.
+    assert body["errors"][0]["field"] == "lat"
+    assert "service area" in body["detail"]
 
 
 def _best_transpose_distance(image: Image.Image, reference: Image.Image) -> list[float]:

@@ -40,6 +40,7 @@ from tests.reports.factories import (
 
 METRES_PER_DEGREE_LAT = 111_320.0
 ITALY = (11.885, 43.467)  # far from every demo community
+OTHER_TOWN_POINT = (117.60, 32.93)  # in the demo county, in the other town
 
 
 @pytest.fixture
@@ -179,14 +180,14 @@ def test_point_in_no_grid_goes_to_the_unassigned_queue_of_the_nearest_community(
     assert [item["id"] for item in admin_queue.json()["items"]] == [report["id"]]
 
 
-def test_point_far_from_every_community_is_kept_for_admins(client: TestClient, cast: Cast) -> None:
+def test_point_far_from_every_community_is_refused(
+    client: TestClient, cast: Cast, session: Session
+) -> None:
     lon, lat = ITALY
-    report = post_report(client, cast.rider.headers, lat=lat, lon=lon).json()
-    assert (report["grid"], report["community"]) == (None, None)
-    path = f"/api/v1/reports/{report['id']}"
-    assert client.get(path, headers=cast.admin.headers).status_code == 200
-    assert client.get(path, headers=cast.rider.headers).status_code == 200
-    assert_problem(client.get(path, headers=cast.coordinator.headers), 404)
+    response = post_report(client, cast.rider.headers, lat=lat, lon=lon)
+    body = assert_problem(response, 422)
+    assert body["errors"][0]["field"] == "lat"
+    assert count_rows(session, Report) == 0
 
 
 @pytest.mark.parametrize(
@@ -294,8 +295,8 @@ def test_coordinator_records_a_call_without_photos(
     assert (report["caller_name"], report["caller_phone"]) == ("王先生", "13900000000")
 
 
-def test_admin_records_a_call_anywhere(client: TestClient, cast: Cast) -> None:
-    lon, lat = ITALY
+def test_admin_records_a_call_anywhere_in_the_service_area(client: TestClient, cast: Cast) -> None:
+    lon, lat = OTHER_TOWN_POINT
     response = post_report(
         client, cast.admin.headers, (), channel="phone", caller_name="李女士", lat=lat, lon=lon
     )
