@@ -105,7 +105,9 @@ def test_a_report_queued_when_the_session_expired_goes_after_logging_in_again(
 
     page.context.set_offline(False)
 
-    expect(page.get_by_role("heading", name="骑手登录")).to_be_visible()
+    # The page or the service worker (Background Sync) sends; when the worker holds the outbox,
+    # the page looks again after its busy re-check (3 s), so allow for both.
+    expect(page.get_by_role("heading", name="骑手登录")).to_be_visible(timeout=15_000)
     assert api.reports_of(rider) == []
     log_in(page, rider.phone)
     wait_until_sent(page, 1)

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -190,7 +191,9 @@ async def _warm_up(
         "/api/v1/reports", data=report_fields(), files=photo_parts(photo), headers=rider_headers
     )
     assert warm_up.status_code == 201, warm_up.text
-    unknown = await client.post("/api/v1/reports/0/accept", json={}, headers=coordinator_headers)
+    unknown = await client.post(
+        f"/api/v1/reports/{2**31 - 1}/accept", json={}, headers=coordinator_headers
+    )
     assert unknown.status_code == 404, unknown.text
 
 
@@ -204,13 +207,15 @@ def run_storm(
     distinct: int = 50,
 ) -> StormResult:
     """Fire the storm and the coordinator's accept at once; every answer, timed."""
-    return asyncio.run(
-        _storm(
-            base_url,
-            rider_headers,
-            coordinator_headers,
-            report_to_accept,
-            replays=replays,
-            distinct=distinct,
-        )
+    storm = _storm(
+        base_url,
+        rider_headers,
+        coordinator_headers,
+        report_to_accept,
+        replays=replays,
+        distinct=distinct,
     )
+    # A loop of its own in a thread of its own: the browser tests' Playwright keeps an event
+    # loop running in the main thread of the test process that ran them.
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        return runner.submit(asyncio.run, storm).result()
