@@ -6,30 +6,16 @@ value is never stored.
 """
 
 from collections.abc import Iterator
-from typing import Any
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
 from app.core.errors import Unprocessable
 from app.core.inputs import control_character_problem
+from app.core.json_texts import json_texts
 
 JSON_TYPES = ("application/json", "+json")
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
-
-
-def _texts(value: Any, field: str) -> Iterator[tuple[str, str]]:
-    """(field, text) for every string in a parsed JSON value, object keys included."""
-    if isinstance(value, str):
-        yield field, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            name = f"{field}.{key}" if field else str(key)
-            yield name, str(key)
-            yield from _texts(item, name)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _texts(item, f"{field}.{index}" if field else str(index))
 
 
 async def _request_texts(request: Request) -> Iterator[tuple[str, str]]:
@@ -42,7 +28,7 @@ async def _request_texts(request: Request) -> Iterator[tuple[str, str]]:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type.endswith(JSON_TYPES) and await request.body():
         # FastAPI has parsed the body already (and answered 422 if it is not JSON).
-        texts += _texts(await request.json(), "")
+        texts += json_texts(await request.json())
     elif content_type in FORM_TYPES:
         for key, value in (await request.form()).multi_items():
             texts.append((key, key))

@@ -10,8 +10,7 @@ the body parser fails on the bad chunk before the route runs, so nothing is stor
 
 import codecs
 import json
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
 from python_multipart.exceptions import ParseError
@@ -21,6 +20,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import Unprocessable, problem_response
+from app.core.json_texts import json_texts
 
 NOT_UTF8 = "不是有效的 UTF-8 文本 / not valid UTF-8"
 NOT_PERCENT_ENCODED = "非 ASCII 字节须百分号编码 / non-ASCII bytes must be percent-encoded"
@@ -214,23 +214,10 @@ def _json_field_of_bad_bytes(body: bytes) -> str:
         document = json.loads(body.decode("utf-8", "surrogateescape"))
     except ValueError:
         return "body"
-    for field, text in _json_texts(document, ""):
+    for field, text in json_texts(document):
         if any("\udc80" <= char <= "\udcff" for char in text):
             return field.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return "body"
-
-
-def _json_texts(value: Any, field: str) -> Iterator[tuple[str, str]]:
-    if isinstance(value, str):
-        yield field or "body", value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            name = f"{field}.{key}" if field else str(key)
-            yield name, str(key)
-            yield from _json_texts(item, name)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _json_texts(item, f"{field}.{index}" if field else str(index))
 
 
 def body_checker(scope: Scope) -> BodyChecker | None:

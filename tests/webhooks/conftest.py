@@ -4,14 +4,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
-from sqlmodel import Session
 
 from app.core.config import Settings
-from tests.cases.factories import People, Steps
+from tests.cases.conftest import people, steps
 from tests.conftest import make_settings
-from tests.factories import seed_grids
 from tests.webhooks.receiver import Receiver, receiver_on
+
+__all__ = ["people", "receiver", "settings", "steps"]
 
 # Quick retries and a short poll, so that recovery happens within a test's patience.
 WEBHOOK_TEST_SETTINGS: dict[str, object] = {
@@ -25,17 +24,6 @@ WEBHOOK_TEST_SETTINGS: dict[str, object] = {
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return make_settings(database_url, tmp_path / "data", **WEBHOOK_TEST_SETTINGS)
-
-
-@pytest.fixture
-def people(session: Session, settings: Settings) -> People:
-    seed_grids(session)
-    return People(session, settings)
-
-
-@pytest.fixture
-def steps(client: TestClient, people: People) -> Steps:
-    return Steps(client, people)
 
 
 @pytest.fixture
