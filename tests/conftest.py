@@ -22,7 +22,6 @@ from app.reference_data import install_reference_data
 from tests.postgres import Cluster, start_cluster
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
-SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
 _database_numbers = itertools.count()
 
 

@@ -166,8 +166,8 @@ async def stream_urgent_reports(
 ) -> AsyncIterator[ServerSentEvent]:
     """Urgent reports in the caller's areas, pushed within a second of being saved.
 
-    Coordinators and admins. A `: connected` comment says the stream is live; reports saved
-    before it are not repeated (load the list on every (re)connect)."""
+    Coordinators and admins. Reports saved before the stream opened are not repeated: load the
+    list on every (re)connect."""
     photo_urls = photo_url_signer(runtime.settings.secret_key)
 
     def present(session: Session, reports: Sequence[Report]) -> list[ReportPublic]:

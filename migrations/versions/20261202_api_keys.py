@@ -1,7 +1,7 @@
 """API keys, accounts that act for an integration, the Open311 feed's index
 
 Revision ID: api_keys
-Revises: 0001
+Revises: reference_data
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "api_keys"
-down_revision: str | None = "0001"
+down_revision: str | None = "reference_data"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -9,7 +9,7 @@ import app.models  # noqa: F401  (registers every table)
 from app.categories.standard import STANDARD_CATEGORIES
 from app.core.db import create_db_engine, metadata
 from app.core.migrations import alembic_config, is_at_head, upgrade_to_head
-from app.reference_data import standard_category_rows
+from app.reference_data import default_points_rule_rows, standard_category_rows
 
 
 def test_upgrade_from_empty_matches_the_models_and_installs_categories(
@@ -26,6 +26,21 @@ def test_upgrade_from_empty_matches_the_models_and_installs_categories(
         assert is_at_head(engine, empty_database_url)
     finally:
         engine.dispose()
+
+
+def test_the_frozen_reference_rows_match_todays_standard(empty_database_url: str) -> None:
+    """The data migration holds literal rows; while the code's standard is unchanged, the two
+    agree (a change to the standard needs a data migration of its own)."""
+    upgrade_to_head(empty_database_url)
+    engine = create_db_engine(empty_database_url)
+    with engine.connect() as connection:
+        columns = ", ".join(f'"{name}"' for name in standard_category_rows()[0])
+        rows = connection.execute(text(f"SELECT {columns} FROM category ORDER BY code"))
+        migrated = [dict(row._mapping) for row in rows]
+        rules = dict(connection.execute(text("SELECT code, points FROM points_rule")).all())
+    engine.dispose()
+    assert migrated == sorted(standard_category_rows(), key=lambda row: row["code"])
+    assert rules == {row["code"]: row["points"] for row in default_points_rule_rows()}
 
 
 def test_upgrade_twice_is_a_no_op(empty_database_url: str) -> None:

@@ -1,4 +1,4 @@
-"""initial schema and reference data
+"""initial schema
 
 Revision ID: 0001
 Revises:
@@ -10,8 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
-
-from app.reference_data import install_reference_data
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -651,7 +649,6 @@ def upgrade() -> None:
         )
 
     # ### end Alembic commands ###
-    install_reference_data(op.get_bind())
 
 
 def downgrade() -> None:
