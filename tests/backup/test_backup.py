@@ -8,7 +8,7 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +39,7 @@ from tests.factories import seed_grids
 from tests.photos.factories import make_jpeg
 from tests.postgres import Cluster
 from tests.reports.factories import Cast, Person, live_server, post_report
+from tests.waiting import eventually
 
 _database_numbers = itertools.count()
 WAIT_S = 60.0
@@ -154,13 +155,6 @@ class ReportWriter:
                         self.failures.append(f"{response.status_code} {response.text[:200]}")
 
 
-def wait_until(condition: Callable[[], bool], what: str, timeout_s: float = WAIT_S) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.01)
-
-
 def post_reports(runtime: Runtime, cast: Cast, count: int) -> list[int]:
     with TestClient(create_app(runtime=runtime)) as client:
         ids = []
@@ -192,14 +186,16 @@ def test_backup_while_reports_are_written_restores_every_acknowledged_report_wit
         writer = ReportWriter(base_url, cast.rider)
         writer.start()
         try:
-            wait_until(lambda: len(writer.acknowledged_so_far()) >= 5, "the first reports")
+            eventually(lambda: len(writer.acknowledged_so_far()) >= 5, WAIT_S, "the first reports")
             acknowledged_before = writer.acknowledged_so_far()
             backup_started = time.monotonic()
             create_backup(places.source.settings, places.backup_dir)
             backup_ended = time.monotonic()
             after_backup = len(writer.acknowledged_so_far())
             # The server kept taking reports through the backup and after it.
-            wait_until(lambda: len(writer.acknowledged_so_far()) > after_backup + 2, "more reports")
+            eventually(
+                lambda: len(writer.acknowledged_so_far()) > after_backup + 2, WAIT_S, "more reports"
+            )
         finally:
             writer.stop()
     assert writer.failures == []

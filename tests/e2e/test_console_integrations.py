@@ -24,12 +24,12 @@ from tests.e2e.test_console import (
     open_dialog,
     screenshot,
 )
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
 KEY_PATTERN = re.compile(r"^tk_[A-Za-z0-9]+_[A-Za-z0-9_-]{40,}$")
 DELIVERY_DEADLINE_S = 20
-DELIVERY_POLL_S = 0.2  # how often the delivery log is read while waiting for an outcome
 
 
 def reports_status_with(server: LiveServer, key: str) -> int:
@@ -208,11 +208,9 @@ def test_webhooks_are_set_up_with_event_checkboxes_and_tested_from_their_deliver
 def wait_until_delivered(api: ApiClient, webhook_id: int, *, count: int) -> None:
     """Block until the log holds `count` delivered deliveries (the worker writes the outcome
     just after the receiver answered); AssertionError after the deadline."""
-    deadline = time.monotonic() + DELIVERY_DEADLINE_S
-    while True:
+
+    def delivered() -> bool:
         log = api.call("GET", f"/webhooks/{webhook_id}/deliveries", as_user=ADMIN)["items"]
-        delivered = [d for d in log if d["status"] == "delivered"]
-        if len(delivered) >= count:
-            return
-        assert time.monotonic() < deadline, f"delivery log: {log}"
-        time.sleep(DELIVERY_POLL_S)  # polling a condition with a deadline, not a fixed wait
+        return len([d for d in log if d["status"] == "delivered"]) >= count
+
+    eventually(delivered, DELIVERY_DEADLINE_S, f"{count} deliveries logged as delivered")

@@ -10,7 +10,7 @@ from tests.cases.conftest import people, steps
 from tests.conftest import make_settings
 from tests.webhooks.receiver import Receiver, receiver_on
 
-__all__ = ["people", "receiver", "settings", "steps"]
+__all__ = ["hanging_receiver", "people", "receiver", "settings", "steps"]
 
 # Quick retries and a short poll, so that recovery happens within a test's patience.
 WEBHOOK_TEST_SETTINGS: dict[str, object] = {
@@ -29,4 +29,12 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     with receiver_on() as receiver:
+        yield receiver
+
+
+@pytest.fixture
+def hanging_receiver() -> Iterator[Receiver]:
+    """A receiver that takes every request and never answers."""
+    with receiver_on() as receiver:
+        receiver.mode = "hang"
         yield receiver

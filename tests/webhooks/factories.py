@@ -1,8 +1,5 @@
 """Plain factories for webhook tests."""
 
-import threading
-import time
-from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -52,16 +49,6 @@ def first_arrivals(bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
             seen.add(body["delivery_id"])
             firsts.append(body)
     return firsts
-
-
-def eventually(condition: Callable[[], bool], timeout_s: float = 30, what: str = "") -> None:
-    """Wait until `condition()` holds, checking every 50 ms; AssertionError at the deadline."""
-    deadline = time.monotonic() + timeout_s
-    pause = threading.Event()
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout_s} s: {what or condition}")
-        pause.wait(0.05)
 
 
 def all_delivered(session: Session, subscription_id: int) -> bool:

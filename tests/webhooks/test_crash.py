@@ -20,7 +20,8 @@ from app.demo.seed import DEMO_PASSWORD
 from app.webhooks.models import WebhookDelivery
 from tests.conftest import TEST_SECRET_KEY
 from tests.reports.factories import post_report
-from tests.webhooks.factories import SECRET, eventually
+from tests.waiting import eventually
+from tests.webhooks.factories import SECRET
 from tests.webhooks.receiver import receiver_on
 
 TANTOU = Path(sys.executable).with_name("tantou")

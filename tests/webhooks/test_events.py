@@ -15,12 +15,12 @@ from app.core.runtime import Runtime
 from app.webhooks.models import WebhookEvent
 from tests.cases.factories import People, Steps, unit_code_of
 from tests.reports.factories import post_report
+from tests.waiting import eventually
 from tests.webhooks.factories import (
     ALL_EVENTS,
     SECRET,
     all_delivered,
     deliveries,
-    eventually,
     first_arrivals,
     subscribe,
 )

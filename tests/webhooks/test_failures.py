@@ -9,10 +9,10 @@ from sqlmodel import Session
 from app.webhooks.models import DeliveryStatus
 from tests.cases.factories import People, Steps
 from tests.reports.factories import post_report
+from tests.waiting import eventually
 from tests.webhooks.factories import (
     all_delivered,
     deliveries,
-    eventually,
     first_arrivals,
     subscribe,
 )

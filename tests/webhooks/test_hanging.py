@@ -1,6 +1,5 @@
 """A receiver that hangs holds up neither the API nor other subscriptions."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from tests.conftest import make_settings
 from tests.reports.factories import post_report
 from tests.webhooks.conftest import WEBHOOK_TEST_SETTINGS
 from tests.webhooks.factories import deliveries, subscribe
-from tests.webhooks.receiver import Receiver, receiver_on
+from tests.webhooks.receiver import Receiver
 
 
 @pytest.fixture
@@ -21,13 +20,6 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     """The worker waits long for an answer: a hanging receiver really holds its request."""
     overrides = {**WEBHOOK_TEST_SETTINGS, "webhook_timeout_seconds": 60}
     return make_settings(database_url, tmp_path / "data", **overrides)
-
-
-@pytest.fixture
-def hanging_receiver() -> Iterator[Receiver]:
-    with receiver_on() as receiver:
-        receiver.mode = "hang"
-        yield receiver
 
 
 def test_a_hanging_receiver_slows_neither_the_api_nor_other_subscriptions(

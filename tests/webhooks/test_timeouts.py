@@ -1,6 +1,5 @@
 """A receiver slower than the timeout: the try fails, the log says why, and it is retried."""
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,22 +9,16 @@ from fastapi.testclient import TestClient
 from app.core.config import Settings
 from tests.cases.factories import People
 from tests.conftest import make_settings
+from tests.waiting import eventually
 from tests.webhooks.conftest import WEBHOOK_TEST_SETTINGS
-from tests.webhooks.factories import eventually, subscribe
-from tests.webhooks.receiver import Receiver, receiver_on
+from tests.webhooks.factories import subscribe
+from tests.webhooks.receiver import Receiver
 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     overrides = {**WEBHOOK_TEST_SETTINGS, "webhook_timeout_seconds": 0.3}
     return make_settings(database_url, tmp_path / "data", **overrides)
-
-
-@pytest.fixture
-def hanging_receiver() -> Iterator[Receiver]:
-    with receiver_on() as receiver:
-        receiver.mode = "hang"
-        yield receiver
 
 
 def test_a_receiver_slower_than_the_timeout_counts_as_a_failed_try(
