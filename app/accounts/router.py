@@ -5,21 +5,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel
 
 from app.accounts import service
 from app.accounts.models import USERNAME_MAX_CHARS, AccountPublic
+from app.accounts.schemas import TokenResponse
 from app.core.deps import CallerDep, SessionDep, SettingsDep, SignedInAccount, client_address_of
 from app.core.errors import Unprocessable
 from app.core.security import issue_token
 
 router = APIRouter(tags=["accounts"])
-
-
-class TokenResponse(BaseModel):
-    access_token: str
-    token_type: str = "bearer"
-    expires_in: int
 
 
 @router.post("/auth/token", response_model=TokenResponse)

@@ -1,17 +1,13 @@
 """Categories: public list, admin edits."""
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel
 
 from app.categories import service
 from app.categories.models import CategoryPublic, CategoryUpdate
+from app.categories.schemas import CategoryList
 from app.core.deps import AdminAccount, SessionDep
 
 router = APIRouter(tags=["categories"])
-
-
-class CategoryList(BaseModel):
-    items: list[CategoryPublic]
 
 
 @router.get("/categories", response_model=CategoryList)

@@ -3,7 +3,6 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
-from pydantic import BaseModel
 from sqlmodel import select
 
 from app.core.deps import AdminAccount, ReportReader, RuntimeDep, SessionDep
@@ -12,41 +11,16 @@ from app.grids import service
 from app.grids.crs import CoordinateSystem, check_wgs84_range, to_wgs84
 from app.grids.locator import locate_point, locator_of
 from app.grids.models import Grid, GridLevel
+from app.grids.schemas import (
+    AreaRef,
+    Community,
+    CommunityList,
+    GridRef,
+    ImportResponse,
+    LocateResponse,
+)
 
 router = APIRouter(tags=["grids"])
-
-
-class AreaRef(BaseModel):
-    code: str
-    name: str
-
-
-class GridRef(AreaRef):
-    level: GridLevel
-    parent_code: str | None
-
-
-class LocateResponse(BaseModel):
-    grid: GridRef | None
-    community: AreaRef | None
-    lat: float
-    lon: float
-
-
-class Community(BaseModel):
-    code: str
-    name: str
-    street_code: str | None
-    street_name: str | None
-
-
-class CommunityList(BaseModel):
-    items: list[Community]
-
-
-class ImportResponse(BaseModel):
-    created: int
-    updated: int
 
 
 def to_wgs84_checked(lat: float, lon: float, crs: CoordinateSystem) -> tuple[float, float]:

@@ -1,47 +1,17 @@
 """The caller's inbox: what happened to their reports and tasks."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
 
 from app.core.deps import CurrentAccount, SessionDep
 from app.core.pagination import parse_id_cursor
 from app.notifications import service
+from app.notifications.schemas import MarkedRead, MarkRead, NotificationList, NotificationPublic
 
 router = APIRouter(tags=["notifications"])
 
 MAX_PAGE_SIZE = 100
-
-
-class NotificationPublic(BaseModel):
-    id: int
-    kind: str
-    title_zh: str
-    title_en: str
-    body: str
-    report_id: int | None
-    task_id: int | None
-    read_at: datetime | None
-    created_at: datetime
-
-
-class NotificationList(BaseModel):
-    items: list[NotificationPublic]
-    next_cursor: str | None
-    unread: int = Field(description="How many of the caller's notifications are unread.")
-
-
-class MarkRead(BaseModel):
-    ids: list[int] | None = Field(
-        default=None, max_length=500, description="Notifications to mark read; omit for all."
-    )
-
-
-class MarkedRead(BaseModel):
-    marked: int
-    unread: int
 
 
 @router.get("/me/notifications", response_model=NotificationList)

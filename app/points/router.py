@@ -1,12 +1,8 @@
 """Points: a rider's balance, entries and monthly statement; adjustments, rules, leaderboards."""
 
-import uuid
-from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import BaseModel, Field, StringConstraints, field_validator
 from sqlmodel import Session
 
 from app.accounts.scope import scope_of
@@ -18,10 +14,23 @@ from app.grids.service import grid_by_code
 from app.points import leaderboards, service
 from app.points.models import PointsEntry, PointsRule
 from app.points.periods import month_bounds, month_of
-from app.points.rules import EntryKind, PointsRuleCode
+from app.points.rules import PointsRuleCode
+from app.points.schemas import (
+    AdjustmentRequest,
+    BoardKind,
+    BoardPeriod,
+    EntryPublic,
+    Leaderboard,
+    PointsSummary,
+    RiderStandingPublic,
+    RuleList,
+    RulePublic,
+    RuleUpdate,
+    TeamStandingPublic,
+)
 from app.points.statement import statement_csv
 from app.riders.deps import RiderAccount
-from app.riders.public import RiderBrief, rider_brief
+from app.riders.public import rider_brief
 from app.riders.service import own_profile, rider_for_staff
 
 router = APIRouter(tags=["points"])
@@ -30,85 +39,6 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 STATEMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "月度积分明细, UTF-8 CSV with BOM"}
 }
-
-
-class EntryPublic(BaseModel):
-    id: int
-    amount: int
-    kind: EntryKind
-    reason: str
-    report_id: int | None
-    source_id: str
-    rule_points: int | None
-    created_at: datetime
-
-
-class PointsSummary(BaseModel):
-    balance: int
-    entries: list[EntryPublic]
-
-
-class AdjustmentRequest(BaseModel):
-    rider_id: DbId
-    amount: int = Field(ge=-100_000, le=100_000, description="points to add (+) or deduct (-)")
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    client_id: uuid.UUID | None = Field(default=None, description="retry-safe key")
-
-    @field_validator("amount")
-    @classmethod
-    def _not_zero(cls, value: int) -> int:
-        if value == 0:
-            raise ValueError("an adjustment of 0 changes nothing")
-        return value
-
-
-class RulePublic(BaseModel):
-    code: PointsRuleCode
-    points: int
-    name_zh: str
-    name_en: str
-    updated_at: datetime
-
-
-class RuleList(BaseModel):
-    items: list[RulePublic]
-
-
-class RuleUpdate(BaseModel):
-    points: int = Field(ge=0, le=10_000)
-
-
-class BoardKind(StrEnum):
-    RIDERS = "riders"
-    TEAMS = "teams"
-
-
-class BoardPeriod(StrEnum):
-    MONTH = "month"
-    ALL = "all"
-
-
-class RiderStandingPublic(BaseModel):
-    rank: int
-    points: int
-    rider: RiderBrief
-
-
-class TeamStandingPublic(BaseModel):
-    rank: int
-    points: int
-    team_id: DbId
-    name: str
-    community_code: str
-    member_count: int
-
-
-class Leaderboard(BaseModel):
-    kind: BoardKind
-    period: BoardPeriod
-    area: str | None
-    month: str | None
-    items: list[RiderStandingPublic] | list[TeamStandingPublic]
 
 
 EntryLimit = Annotated[int, Query(ge=1, le=1000)]

@@ -1,92 +1,32 @@
 """The rewards catalogue and redemptions (兑换)."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, Field, StringConstraints
 
 from app.accounts.models import Role
 from app.accounts.scope import scope_of
 from app.core.deps import AdminAccount, CurrentAccount, SessionDep, StaffAccount
 from app.core.errors import Forbidden
-from app.core.inputs import DbId, omittable
+from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.rewards import service
 from app.rewards.models import Redemption, RedemptionStatus, Reward
+from app.rewards.schemas import (
+    CancelRequest,
+    RedemptionList,
+    RedemptionPublic,
+    RedemptionRequest,
+    RewardCreate,
+    RewardList,
+    RewardPublic,
+    RewardUpdate,
+)
 from app.riders.deps import ActiveRider, RiderAccount
 from app.riders.public import RiderBrief, rider_brief
 from app.riders.service import own_profile
 
 router = APIRouter(tags=["rewards"])
-PICTURE_URL_PATTERN = r"^(https?://|/)\S+$"
-
-
-class RewardCreate(BaseModel):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-    cost: int = Field(gt=0, le=1_000_000)
-    stock: int = Field(ge=0, le=1_000_000)
-    description: str = Field(default="", max_length=500)
-    picture_url: str | None = Field(default=None, max_length=500, pattern=PICTURE_URL_PATTERN)
-    monthly_limit_per_rider: int | None = Field(default=None, ge=1, le=1000)
-    community_code: str | None = Field(default=None, max_length=32)
-
-
-class RewardUpdate(BaseModel):
-    name: Annotated[str, StringConstraints(strip_whitespace=True)] = omittable(
-        min_length=1, max_length=100
-    )
-    cost: int = omittable(gt=0, le=1_000_000)
-    description: str = omittable(max_length=500)
-    picture_url: str | None = Field(default=None, max_length=500, pattern=PICTURE_URL_PATTERN)
-    monthly_limit_per_rider: int | None = Field(default=None, ge=1, le=1000)
-    active: bool = omittable()
-    add_stock: int = Field(
-        default=0, ge=-1_000_000, le=1_000_000, description="restock (+) or write off (-)"
-    )
-
-
-class RewardPublic(BaseModel):
-    id: int
-    name: str
-    cost: int
-    stock: int
-    community_code: str | None
-    description: str
-    picture_url: str | None
-    monthly_limit_per_rider: int | None
-    active: bool
-
-
-class RewardList(BaseModel):
-    items: list[RewardPublic]
-    next_cursor: str | None = None
-
-
-class RedemptionRequest(BaseModel):
-    reward_id: DbId
-
-
-class CancelRequest(BaseModel):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-
-
-class RedemptionPublic(BaseModel):
-    id: int
-    reward_id: DbId
-    reward_name: str
-    cost: int
-    status: RedemptionStatus
-    created_at: datetime
-    issued_at: datetime | None
-    cancelled_at: datetime | None
-    cancel_reason: str | None
-    rider: RiderBrief | None = None
-
-
-class RedemptionList(BaseModel):
-    items: list[RedemptionPublic]
-    next_cursor: str | None = None
 
 
 def _reward(reward: Reward) -> RewardPublic:

@@ -1,117 +1,34 @@
 """Rider registration (报到备案) and its review, rider profiles, and volunteer teams."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
-from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from app.accounts.models import Account, AccountStatus
 from app.accounts.scope import scope_of
 from app.core.deps import CurrentAccount, SessionDep, SettingsDep, StaffAccount, client_address_of
-from app.core.inputs import DbId, omittable
+from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.riders import registration_limit, service
 from app.riders.deps import RegistrantAccount
-from app.riders.models import Platform, RiderProfile, RiderRole
-from app.riders.public import RiderPublic, rider_public
+from app.riders.models import RiderProfile, RiderRole
+from app.riders.public import rider_public
+from app.riders.schemas import (
+    ProfileChanges,
+    Rejection,
+    RiderDetail,
+    RiderList,
+    RiderRegistered,
+    RiderRegistration,
+    StaffRiderChanges,
+    TeamChanges,
+    TeamCreate,
+    TeamList,
+    TeamPublic,
+)
 from app.riders.team_page import TeamPage, build_team_page
 
 router = APIRouter(tags=["riders"])
-
-
-def _stripped_name(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("name must not be blank")
-    return value
-
-
-class RiderRegistration(BaseModel):
-    phone: str = Field(min_length=11, max_length=11)
-    name: str = Field(min_length=1, max_length=50)
-    password: str = Field(min_length=8, max_length=128)
-    platform: Platform
-    party_member: bool = False
-    community_code: str = Field(min_length=1, max_length=32)
-    team_id: DbId | None = None
-    roles: list[RiderRole] = Field(default_factory=list, max_length=4)
-
-    @field_validator("name")
-    @classmethod
-    def _strip_name(cls, value: str) -> str:
-        return _stripped_name(value)
-
-
-class RiderRegistered(BaseModel):
-    id: int
-    status: AccountStatus
-    name: str
-    phone: str
-    platform: Platform
-    party_member: bool
-    community_code: str
-    team_id: int | None
-    roles: list[RiderRole]
-
-
-class RiderDetail(RiderPublic):
-    registered_at: datetime
-    reviewed_at: datetime | None
-    rejection_reason: str | None
-
-
-class RiderList(BaseModel):
-    items: list[RiderPublic]
-    next_cursor: str | None
-
-
-class ProfileChanges(BaseModel):
-    """What a rider may change about themself (the community needs a new registration)."""
-
-    name: str = omittable(min_length=1, max_length=50)
-    platform: Platform = omittable()
-    party_member: bool = omittable()
-    team_id: DbId | None = Field(default=None, description="null leaves the team")
-    roles: list[RiderRole] = omittable(max_length=4)
-
-    @field_validator("name")
-    @classmethod
-    def _strip_name(cls, value: str) -> str:
-        return _stripped_name(value)
-
-
-class StaffRiderChanges(BaseModel):
-    team_id: DbId | None = Field(default=None, description="null takes the rider off the team")
-    roles: list[RiderRole] = omittable(max_length=4)
-
-
-class Rejection(BaseModel):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-
-
-class TeamPublic(BaseModel):
-    id: int
-    name: str
-    community_code: str
-
-
-class TeamList(BaseModel):
-    items: list[TeamPublic]
-
-
-class TeamCreate(BaseModel):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-    community_code: str = Field(min_length=1, max_length=32)
-    area_name: str = Field(default="", max_length=100)
-
-
-class TeamChanges(BaseModel):
-    name: Annotated[str, StringConstraints(strip_whitespace=True)] = omittable(
-        min_length=1, max_length=100
-    )
-    area_name: str = omittable(max_length=100)
-    leader_account_id: DbId | None = Field(default=None, description="null clears it")
 
 
 def _detail(profile: RiderProfile, account: Account, viewer: Account) -> RiderDetail:

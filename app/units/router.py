@@ -1,7 +1,6 @@
 """Handling units (处置单位)."""
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel
 
 from app.accounts.models import Role
 from app.accounts.scope import scope_of
@@ -10,12 +9,9 @@ from app.core.errors import Forbidden
 from app.grids.service import grid_by_code
 from app.units import service
 from app.units.models import UnitCreate, UnitPublic
+from app.units.schemas import UnitList
 
 router = APIRouter(tags=["units"])
-
-
-class UnitList(BaseModel):
-    items: list[UnitPublic]
 
 
 @router.post("/units", response_model=UnitPublic, status_code=status.HTTP_201_CREATED)

@@ -1,10 +1,8 @@
 """Verification tasks ("is it fixed?"): riders near a completed task check it with photos."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
-from pydantic import BaseModel
 from sqlmodel import Session
 
 from app.accounts.models import Account, Role
@@ -15,33 +13,13 @@ from app.core.inputs import DbId
 from app.reports import ingest
 from app.reports.models import Report
 from app.riders.deps import ActiveRider, get_active_rider
-from app.riders.public import RiderBrief, rider_brief
+from app.riders.public import rider_brief
 from app.riders.service import rider_of
 from app.verifications import service
 from app.verifications.models import VerificationStatus, VerificationTask
+from app.verifications.schemas import VerificationList, VerificationPublic
 
 router = APIRouter(tags=["verifications"])
-
-
-class VerificationPublic(BaseModel):
-    id: int
-    report_id: DbId
-    status: VerificationStatus
-    category: str
-    description: str
-    lat: float
-    lon: float
-    grid_code: str | None
-    community_code: str
-    created_at: datetime
-    submitted_at: datetime | None
-    note: str | None
-    submitted_by: RiderBrief | None = None  # for staff
-
-
-class VerificationList(BaseModel):
-    items: list[VerificationPublic]
-    next_cursor: str | None = None
 
 
 def _verification(
