@@ -21,7 +21,7 @@ from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.core.events import publish
-from app.reports.models import Report
+from app.reports.models import Report, ReportEventKind
 from app.reports.states import ACTIVE_TASK_STATUSES
 from app.reports.workflow import record_event
 
@@ -89,7 +89,7 @@ def _claim_and_announce(
         ).one()
         report = session.get_one(Report, task.report_id)
         escalated = stamp == "escalated_at"
-        kind = "task_escalated" if escalated else "task_overdue"
+        kind = ReportEventKind.TASK_ESCALATED if escalated else ReportEventKind.TASK_OVERDUE
         record_event(session, report, kind, actor_id=None, task_id=task.id)
         publish(session, TaskOverdue(task, report, escalated))
     return claimed

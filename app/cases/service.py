@@ -35,7 +35,7 @@ from app.grids.models import Grid
 from app.grids.service import related_to_any
 from app.reports.access import load_visible_report
 from app.reports.ingest import StoredPhoto
-from app.reports.models import PhotoKind, Report, ReportEvent
+from app.reports.models import PhotoKind, Report, ReportEvent, ReportEventKind
 from app.reports.service import attach_photos
 from app.reports.states import (
     ACTIVE_TASK_STATUSES,
@@ -61,11 +61,11 @@ TASK_TIMESTAMPS: dict[TaskStatus, str] = {
     TaskStatus.RETURNED: "returned_at",
 }
 # The timeline entry each task status writes.
-TASK_EVENT_KINDS: dict[TaskStatus, str] = {
-    TaskStatus.IN_PROGRESS: "task_accepted",
-    TaskStatus.RETURNED: "task_returned",
-    TaskStatus.COMPLETED: "task_completed",
-    TaskStatus.OPEN: "task_reopened",
+TASK_EVENT_KINDS: dict[TaskStatus, ReportEventKind] = {
+    TaskStatus.IN_PROGRESS: ReportEventKind.TASK_ACCEPTED,
+    TaskStatus.RETURNED: ReportEventKind.TASK_RETURNED,
+    TaskStatus.COMPLETED: ReportEventKind.TASK_COMPLETED,
+    TaskStatus.OPEN: ReportEventKind.TASK_REOPENED,
 }
 
 
@@ -151,7 +151,12 @@ def dispatch_task(
     session.add(task)
     session.flush()
     record_event(
-        session, report, "task_dispatched", actor_id=account.id, note=note, task_id=task.id
+        session,
+        report,
+        ReportEventKind.TASK_DISPATCHED,
+        actor_id=account.id,
+        note=note,
+        task_id=task.id,
     )
     if report.status is ReportStatus.ACCEPTED:
         change_status(session, report, ReportStatus.DISPATCHED, actor_id=account.id)

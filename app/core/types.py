@@ -55,7 +55,9 @@ class StrEnumType(TypeDecorator[E]):
         return None if value is None else self.enum_class(value)
 
 
-def enum_field(enum_class: type[StrEnum], *, default: Any = ..., index: bool = False) -> Any:
-    """A SQLModel field holding a StrEnum as its string value."""
-    length = max(24, max(len(member.value) for member in enum_class))
+def enum_field(
+    enum_class: type[StrEnum], *, default: Any = ..., index: bool = False, length: int = 24
+) -> Any:
+    """A SQLModel field holding a StrEnum as its string value (at least `length` characters)."""
+    length = max(length, max(len(member.value) for member in enum_class))
     return Field(default=default, sa_type=StrEnumType(enum_class, length), index=index)

@@ -20,6 +20,28 @@ class Channel(StrEnum):
     API = "api"
 
 
+class LocationSource(StrEnum):
+    """Where a report's point came from."""
+
+    CLIENT = "client"  # the point sent
+    EXIF = "exif"  # the first photo's GPS
+
+
+class ReportEventKind(StrEnum):
+    """What a timeline entry records."""
+
+    SUBMITTED = "submitted"
+    STATUS_CHANGED = "status_changed"
+    TASK_DISPATCHED = "task_dispatched"
+    TASK_ACCEPTED = "task_accepted"
+    TASK_RETURNED = "task_returned"
+    TASK_COMPLETED = "task_completed"
+    TASK_REOPENED = "task_reopened"
+    TASK_OVERDUE = "task_overdue"
+    TASK_ESCALATED = "task_escalated"
+    VERIFICATION_SUBMITTED = "verification_submitted"
+
+
 # Channels a coordinator records on a caller's behalf: no photo needed, the caller is named.
 RECORDED_CHANNELS = frozenset({Channel.PHONE, Channel.WECHAT, Channel.MESSAGE})
 
@@ -45,7 +67,9 @@ class Report(SQLModel, table=True):
     lon: float
     accuracy_m: float | None = None
     submitted_crs: CoordinateSystem = enum_field(CoordinateSystem, default=CoordinateSystem.WGS84)
-    location_source: str = Field(default="client", max_length=16)  # client | exif
+    location_source: LocationSource = enum_field(
+        LocationSource, default=LocationSource.CLIENT, length=16
+    )
     urgent: bool = Field(default=False)
     channel: Channel = enum_field(Channel, default=Channel.APP)
     caller_name: str | None = Field(default=None, max_length=50)
@@ -100,7 +124,7 @@ class ReportEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id")
-    kind: str = Field(max_length=32)  # status_changed, task_dispatched, task_returned, …
+    kind: ReportEventKind = enum_field(ReportEventKind, length=32)
     from_status: ReportStatus | None = enum_field(ReportStatus, default=None)
     to_status: ReportStatus | None = enum_field(ReportStatus, default=None)
     actor_id: int | None = Field(default=None, foreign_key="account.id")

@@ -6,7 +6,15 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from app.accounts.models import Account, Role
-from app.reports.models import Channel, PhotoKind, Report, ReportEvent, ReportPhoto
+from app.reports.models import (
+    Channel,
+    LocationSource,
+    PhotoKind,
+    Report,
+    ReportEvent,
+    ReportEventKind,
+    ReportPhoto,
+)
 from app.reports.states import ReportStatus
 
 # Turns a stored file's key into the signed URL that serves it.
@@ -40,7 +48,9 @@ class ReportPublic(BaseModel):
     lat: float = Field(description="WGS-84")
     lon: float = Field(description="WGS-84")
     accuracy_m: float | None
-    location_source: str = Field(description="client (the point sent) or exif (the photo's GPS)")
+    location_source: LocationSource = Field(
+        description="client (the point sent) or exif (the photo's GPS)"
+    )
     grid: AreaRef | None = Field(description="the grid the point fell in when it arrived")
     community: AreaRef | None = Field(
         description="the grid's community, or for a point in no grid the nearest community "
@@ -99,7 +109,7 @@ class ActorRef(BaseModel):
 
 class ReportEventPublic(BaseModel):
     id: int
-    kind: str
+    kind: ReportEventKind
     from_status: ReportStatus | None
     to_status: ReportStatus | None
     actor: ActorRef | None

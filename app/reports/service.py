@@ -24,8 +24,10 @@ from app.reports.ingest import StoredPhoto
 from app.reports.models import (
     RECORDED_CHANNELS,
     Channel,
+    LocationSource,
     PhotoKind,
     Report,
+    ReportEventKind,
     ReportPhoto,
 )
 from app.reports.states import ReportStatus
@@ -83,7 +85,7 @@ class PlacedPoint:
 
     lon: float
     lat: float
-    source: str  # client | exif
+    source: LocationSource
     submitted_crs: CoordinateSystem
     location: Location
 
@@ -175,9 +177,9 @@ def place_report(
     """The point sent (converted to WGS-84), else the first photo's GPS; and its grid."""
     if draft.point is not None:
         lon, lat = to_wgs84(draft.point.lon, draft.point.lat, draft.point.crs)
-        source, crs = "client", draft.point.crs
+        source, crs = LocationSource.CLIENT, draft.point.crs
     elif photos and photos[0].gps is not None:
-        (lon, lat), source, crs = photos[0].gps, "exif", CoordinateSystem.WGS84
+        (lon, lat), source, crs = photos[0].gps, LocationSource.EXIF, CoordinateSystem.WGS84
     else:
         raise Unprocessable.for_field("lat", "send lat/lon or a photo with GPS")
     try:
@@ -251,7 +253,11 @@ def create_report(
         )
     )
     record_event(
-        session, report, "submitted", actor_id=reporter_id, to_status=ReportStatus.SUBMITTED
+        session,
+        report,
+        ReportEventKind.SUBMITTED,
+        actor_id=reporter_id,
+        to_status=ReportStatus.SUBMITTED,
     )
     publish(session, ReportCreated(report))
     return report

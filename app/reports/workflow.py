@@ -7,7 +7,7 @@ from app.core.clock import utcnow
 from app.core.errors import Conflict
 from app.core.events import publish
 from app.reports.events import ReportStatusChanged
-from app.reports.models import Report, ReportEvent
+from app.reports.models import Report, ReportEvent, ReportEventKind
 from app.reports.states import IllegalTransition, ReportStatus, check_report_transition
 
 # The timestamp column each status sets when a report enters it.
@@ -56,7 +56,7 @@ def change_status(
     event = record_event(
         session,
         report,
-        "status_changed",
+        ReportEventKind.STATUS_CHANGED,
         actor_id=actor_id,
         note=note,
         from_status=current,
@@ -69,7 +69,7 @@ def change_status(
 def record_event(
     session: Session,
     report: Report,
-    kind: str,
+    kind: ReportEventKind,
     *,
     actor_id: int | None,
     note: str | None = None,

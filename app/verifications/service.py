@@ -11,7 +11,7 @@ from app.core.errors import Conflict, NotFound
 from app.core.events import publish
 from app.grids.service import under_any
 from app.reports.ingest import StoredPhoto
-from app.reports.models import PhotoKind, Report
+from app.reports.models import PhotoKind, Report, ReportEventKind
 from app.reports.service import attach_photos
 from app.reports.workflow import record_event
 from app.riders.models import RiderProfile, Team
@@ -120,7 +120,7 @@ def submit(
     record_event(
         session,
         report,
-        "verification_submitted",
+        ReportEventKind.VERIFICATION_SUBMITTED,
         actor_id=rider_id,
         note=note or "骑手已现场核查并拍照",
     )
