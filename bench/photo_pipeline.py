@@ -15,16 +15,17 @@ from collections.abc import Callable
 
 from PIL import Image, ImageOps
 
-from app.photos.metadata import read_jpeg_segments, strip_jpeg_metadata
+from app.photos.metadata import read_jpeg_segments
 from app.photos.pipeline import (
     DISPLAY_LONG_EDGE_PX,
     JPEG_QUALITY,
     THUMBNAIL_LONG_EDGE_PX,
+    PixelLimits,
     process_photo,
 )
 from bench.photo_fixtures import make_phone_jpeg
 
-MAX_PIXELS = 50_000_000
+LIMITS = PixelLimits(per_photo=50_000_000, full_decode=50_000_000)
 _UPRIGHT_FROM_6 = Image.Transpose.ROTATE_270
 FLOOR = "floor (draft decode, resize, rotate, 2 encodes)"
 FULL = "process_photo"
@@ -87,8 +88,7 @@ def main() -> None:
     photos = [
         make_phone_jpeg(seed, arguments.width, arguments.height) for seed in range(arguments.photos)
     ]
-    processed = process_photo(photos[0], max_pixels=MAX_PIXELS, keep_original=True)
-    assert processed.original is not None
+    processed = process_photo(photos[0], limits=LIMITS)
     megapixels = arguments.width * arguments.height / 1e6
     print(
         f"{arguments.photos} photos {arguments.width}x{arguments.height} ({megapixels:.1f} MP), "
@@ -99,13 +99,9 @@ def main() -> None:
     timings = _median_ms(
         {
             FLOOR: floor_pipeline,
-            FULL: lambda data: process_photo(data, max_pixels=MAX_PIXELS),
-            "process_photo, keep_original": lambda data: process_photo(
-                data, max_pixels=MAX_PIXELS, keep_original=True
-            ),
+            FULL: lambda data: process_photo(data, limits=LIMITS),
             NAIVE: naive_pipeline,
             "JPEG segment walk alone": read_jpeg_segments,
-            "lossless strip alone": lambda data: strip_jpeg_metadata(data, orientation=6),
         },
         photos,
         arguments.rounds,
@@ -118,7 +114,6 @@ def main() -> None:
     display, thumbnail = processed.display, processed.thumbnail
     print(
         f"bytes per photo: upload {len(photos[0]):,}, "
-        f"stripped original {len(processed.original):,}, "
         f"display {display.width}x{display.height} {len(display.data):,}, "
         f"thumbnail {thumbnail.width}x{thumbnail.height} {len(thumbnail.data):,}"
     )

@@ -1,4 +1,4 @@
-"""Photo metadata: defensive EXIF reading and byte-level JPEG metadata stripping."""
+"""Photo metadata: defensive EXIF reading and a byte-level walk over JPEG segments."""
 
 import math
 import re
@@ -128,11 +128,7 @@ def _finite_number(value: object) -> float | None:
 SOI = 0xD8
 EOI = 0xD9
 SOS = 0xDA
-APP2 = 0xE2
-APP14 = 0xEE
 _STANDALONE_MARKERS = frozenset({0x01, *range(0xD0, 0xD8)})
-# Frame headers, Huffman and arithmetic tables, quantisation tables, restart interval, line count.
-_DECODING_MARKERS = frozenset({*range(0xC0, 0xD0), 0xDB, 0xDC, 0xDD})
 # A marker is 0xFF followed by a code; 0xFF00 is a stuffed byte, 0xFFD0..D7 are restarts inside
 # scan data, and runs of 0xFF are fill bytes before the real marker.
 _NEXT_MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
@@ -188,47 +184,3 @@ def _segment_end(data: bytes, start: int) -> int:
     if length < 2 or end > len(data):
         raise ValueError("JPEG segment is truncated")
     return end
-
-
-def strip_jpeg_metadata(data: bytes, *, orientation: int) -> bytes:
-    """Rebuild a JPEG from only what decoding needs, plus a bare Orientation tag if not 1.
-
-    Scan data is copied byte for byte, so pixels are identical. Only the tables, frame, scans and
-    the ICC colour profile are kept: EXIF, XMP, IPTC, JFIF, comments, MPF and vendor segments are
-    dropped, and so is everything after the image's EOI (phones append secondary images there
-    that carry their own metadata). Raises ValueError if malformed.
-    """
-    parts = [
-        data[segment.start : segment.end]
-        for segment in read_jpeg_segments(data)
-        if _is_needed_for_display(data, segment)
-    ]
-    if orientation != 1:
-        parts.insert(1, _orientation_app1(orientation))
-    return b"".join(parts)
-
-
-def _is_needed_for_display(data: bytes, segment: JpegSegment) -> bool:
-    if segment.marker in (SOI, SOS, EOI) or segment.marker in _DECODING_MARKERS:
-        return True
-    payload_prefix = data[segment.start + 4 : segment.start + 16]
-    if segment.marker == APP2:
-        return payload_prefix.startswith(b"ICC_PROFILE\x00")  # colours; MPF lives in APP2 too
-    if segment.marker == APP14:
-        return payload_prefix.startswith(b"Adobe")  # says whether channels are RGB, YCC or CMYK
-    return False
-
-
-def _orientation_app1(orientation: int) -> bytes:
-    # Big-endian TIFF with one IFD holding one SHORT entry, Orientation, and no next IFD.
-    tiff = (
-        b"MM\x00\x2a\x00\x00\x00\x08"
-        + b"\x00\x01"
-        + ORIENTATION_TAG.to_bytes(2, "big")
-        + b"\x00\x03\x00\x00\x00\x01"
-        + orientation.to_bytes(2, "big")
-        + b"\x00\x00"
-        + b"\x00\x00\x00\x00"
-    )
-    payload = b"Exif\x00\x00" + tiff
-    return b"\xff\xe1" + (len(payload) + 2).to_bytes(2, "big") + payload

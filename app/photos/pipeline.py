@@ -15,7 +15,6 @@ from app.photos.metadata import (
     read_jpeg_segments,
     read_orientation,
     read_taken_at,
-    strip_jpeg_metadata,
 )
 
 pillow_heif.register_heif_opener()
@@ -91,7 +90,6 @@ class ProcessedPhoto:
     taken_at: datetime | None
     display: DerivedImage
     thumbnail: DerivedImage
-    original: bytes | None
 
 
 def sniff_format(data: bytes) -> str:
@@ -135,13 +133,10 @@ def decoded_pixels(data: bytes, limits: PixelLimits) -> int:
     return image.width * image.height if photo_format != "jpeg" else _jpeg_draft_pixels(image)
 
 
-def process_photo(
-    data: bytes, *, limits: PixelLimits, keep_original: bool = False
-) -> ProcessedPhoto:
+def process_photo(data: bytes, *, limits: PixelLimits) -> ProcessedPhoto:
     """Validate an upload, read its GPS and time, and make upright display and thumbnail JPEGs.
 
-    With keep_original, a JPEG upload also yields its lossless metadata-stripped bytes (other
-    formats yield None). Raises UnsupportedPhoto or InvalidPhoto; never writes anything.
+    Raises UnsupportedPhoto or InvalidPhoto; never writes anything.
     """
     photo_format, data, image = _open_within_limits(data, limits)
     stored_width, stored_height = image.size
@@ -163,11 +158,6 @@ def process_photo(
         taken_at=read_taken_at(exif),
         display=_encode_jpeg(display_pixels),
         thumbnail=_encode_jpeg(thumbnail_pixels),
-        original=(
-            strip_jpeg_metadata(data, orientation=orientation)
-            if keep_original and photo_format == "jpeg"
-            else None
-        ),
     )
 
 

@@ -15,11 +15,9 @@ from app.photos.metadata import (
     read_jpeg_segments,
     read_orientation,
     read_taken_at,
-    strip_jpeg_metadata,
 )
 from tests.photos.factories import (
     FENGYANG_LON_LAT,
-    TEST_CAMERA_MAKE,
     fixture_photo,
     make_jpeg,
 )
@@ -193,45 +191,3 @@ def test_a_jpeg_with_too_many_scans_is_refused_before_decoding() -> None:
 
     with pytest.raises(ValueError, match="too many"):
         read_jpeg_segments(many_scans)
-
-
-def test_stripped_jpeg_keeps_the_pixels_and_drops_exif_and_trailer() -> None:
-    jpeg = make_jpeg(640, 480, gps=FENGYANG_LON_LAT)
-
-    stripped = strip_jpeg_metadata(jpeg + b"SECRET-TRAILER", orientation=1)
-
-    reopened = Image.open(io.BytesIO(stripped))
-    assert reopened.tobytes() == Image.open(io.BytesIO(jpeg)).tobytes()
-    assert not reopened.getexif()
-    assert b"Exif" not in stripped
-    assert TEST_CAMERA_MAKE.encode() not in stripped
-    assert stripped.endswith(b"\xff\xd9")
-
-
-def test_stripped_jpeg_keeps_only_its_orientation() -> None:
-    jpeg = make_jpeg(640, 480, gps=FENGYANG_LON_LAT, orientation=6)
-
-    stripped = strip_jpeg_metadata(jpeg, orientation=6)
-
-    exif = Image.open(io.BytesIO(stripped)).getexif()
-    assert dict(exif) == {0x0112: 6}
-    assert read_gps(exif) is None
-
-
-@pytest.mark.parametrize(
-    "relative_path",
-    ["jpg/mobile/HMD_Nokia_8.3_5G.jpg", "jpg/hdr/iphone_hdr_NO.jpg", "jpg/gps/DSCN0010.jpg"],
-)
-def test_stripped_phone_photos_decode_to_the_same_pixels_without_metadata(
-    relative_path: str,
-) -> None:
-    jpeg = fixture_photo(relative_path)
-
-    stripped = strip_jpeg_metadata(jpeg, orientation=1)
-
-    original = Image.open(io.BytesIO(jpeg))
-    reopened = Image.open(io.BytesIO(stripped))
-    assert reopened.tobytes() == original.tobytes()
-    assert not reopened.getexif()
-    assert "xmp" not in reopened.info
-    assert str(original.getexif()[0x010F]).strip().encode() not in stripped

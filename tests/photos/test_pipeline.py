@@ -49,8 +49,8 @@ FILES_THAT_BROKE_EXIF_READERS = [
 ]
 
 
-def process(data: bytes, *, keep_original: bool = False) -> ProcessedPhoto:
-    return process_photo(data, limits=LIMITS, keep_original=keep_original)
+def process(data: bytes) -> ProcessedPhoto:
+    return process_photo(data, limits=LIMITS)
 
 
 def decoded(copy: DerivedImage | bytes) -> Image.Image:
@@ -243,49 +243,24 @@ def test_copies_are_named_by_the_sha256_of_their_bytes(fengyang_jpeg: bytes) -> 
 def test_bytes_appended_after_the_end_of_image_are_never_served(fengyang_jpeg: bytes) -> None:
     trailer = b"VENDOR-TRAILER" + make_jpeg(64, 48, gps=(2.35, 48.85))
 
-    photo = process(fengyang_jpeg + trailer, keep_original=True)
+    photo = process(fengyang_jpeg + trailer)
 
     assert photo.gps == pytest.approx(FENGYANG_LON_LAT, abs=1e-6)
-    assert photo.original is not None
-    for served in (photo.display.data, photo.thumbnail.data, photo.original):
+    for served in (photo.display.data, photo.thumbnail.data):
         assert b"VENDOR-TRAILER" not in served
         assert served.count(b"\xff\xd8") == 1
 
 
-def test_multi_picture_jpeg_keeps_only_the_first_picture() -> None:
+def test_multi_picture_jpeg_is_served_without_its_metadata() -> None:
     first = Image.open(io.BytesIO(make_jpeg(640, 480, gps=FENGYANG_LON_LAT)))
     second = Image.new("RGB", (320, 240), "blue")
     mpo = encoded(first, "MPO", save_all=True, append_images=[second], exif=first.getexif())
 
-    photo = process(mpo, keep_original=True)
+    photo = process(mpo)
 
-    assert photo.original is not None
-    assert b"MPF\x00" not in photo.original
-    assert decoded(photo.original).tobytes() == decoded(mpo).tobytes()  # the first picture
-    assert len(photo.original) < len(mpo)
+    assert (photo.width, photo.height) == (640, 480)  # the first picture
+    assert b"MPF\x00" not in photo.display.data
     assert_served_copy_has_no_metadata(photo.display.data, TEST_CAMERA_MAKE)
-
-
-def test_kept_original_is_lossless_and_stripped_but_keeps_its_orientation() -> None:
-    jpeg = make_jpeg(800, 600, gps=FENGYANG_LON_LAT, orientation=6)
-
-    photo = process(jpeg, keep_original=True)
-
-    assert photo.original is not None
-    original = decoded(photo.original)
-    assert original.tobytes() == decoded(jpeg).tobytes()
-    assert dict(original.getexif()) == {0x0112: 6}
-    assert TEST_CAMERA_MAKE.encode() not in photo.original
-
-
-def test_original_is_not_kept_unless_asked(fengyang_jpeg: bytes) -> None:
-    assert process(fengyang_jpeg).original is None
-
-
-def test_original_is_kept_only_for_jpeg_uploads() -> None:
-    png = encoded(Image.new("RGB", (64, 48), "green"), "PNG")
-
-    assert process(png, keep_original=True).original is None
 
 
 # --- Formats ----------------------------------------------------------------------------------
