@@ -19,6 +19,8 @@ from app.core.runtime import Runtime
 from app.core.security import use_password_hasher
 from app.main import create_app
 from app.reference_data import install_reference_data
+from tests.factories import seed_grids
+from tests.fixtures.people import People
 from tests.postgres import Cluster, start_cluster
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
@@ -133,6 +135,13 @@ def session(runtime: Runtime) -> Iterator[Session]:
     """A writing session on the test database, for arranging data directly."""
     with Session(writer_engine(runtime.engine), expire_on_commit=False) as session:
         yield session
+
+
+@pytest.fixture
+def people(session: Session, settings: Settings) -> People:
+    """The one cast of test people (tests/fixtures/people.py), on the demo grids."""
+    seed_grids(session)
+    return People(session, settings)
 
 
 @pytest.fixture

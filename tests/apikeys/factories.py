@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.cases.factories import Person
+from tests.fixtures.people import Person
 
 
 def issue_key(client: TestClient, admin: Person, *scopes: str, **fields: Any) -> Person:

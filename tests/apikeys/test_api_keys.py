@@ -11,15 +11,10 @@ from app.core.config import Settings
 from app.core.runtime import Runtime
 from app.main import create_app
 from tests.apikeys.factories import issue_key
-from tests.cases.factories import (
-    OTHER_GRID,
-    People,
-    Steps,
-    after_photo,
-    make_report,
-    unit_code_of,
-)
+from tests.cases.factories import OTHER_GRID, Steps, after_photo
 from tests.factories import COMMUNITY, GRID_POINT, assert_problem
+from tests.fixtures.people import People, unit_code_of
+from tests.fixtures.reports import make_report
 from tests.photos.factories import make_jpeg
 
 READ, WRITE, CASES = "reports:read", "reports:write", "cases:write"
@@ -92,7 +87,7 @@ def test_a_key_without_the_scope_gets_403(
 ) -> None:
     reader = issue_key(client, people.admin, READ)
     writer = issue_key(client, people.admin, WRITE)
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     assert_problem(client.post("/api/v1/reports", headers=reader.headers, data=_report_form()), 403)
     assert_problem(client.get("/api/v1/reports", headers=writer.headers), 403)
     assert_problem(
@@ -155,8 +150,8 @@ def test_a_community_key_sees_and_changes_nothing_of_another(
     client: TestClient, people: People, session: Session
 ) -> None:
     key = issue_key(client, people.admin, READ, WRITE, CASES, community_code=COMMUNITY)
-    mine = make_report(session, people.rider)
-    theirs = make_report(session, people.rider, grid=OTHER_GRID)
+    mine = make_report(session, people.rider.id)
+    theirs = make_report(session, people.rider.id, grid=OTHER_GRID)
     listed = client.get("/api/v1/reports", headers=key.headers).json()["items"]
     assert [item["id"] for item in listed] == [mine.id]
     assert_problem(client.get(f"/api/v1/reports/{theirs.id}", headers=key.headers), 404)
@@ -191,10 +186,10 @@ def test_an_external_unit_key_acts_on_its_own_tasks_only(
 ) -> None:
     ours = people.property_unit
     unit_key = issue_key(client, people.admin, READ, CASES, unit_code=unit_code_of(ours))
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     steps.accept(report.id)  # type: ignore[arg-type]
     task = steps.dispatch(report.id, ours)  # type: ignore[arg-type]
-    other = make_report(session, people.rider)
+    other = make_report(session, people.rider.id)
     steps.accept(other.id)  # type: ignore[arg-type]
     foreign_task = steps.dispatch(other.id, people.law_unit)  # type: ignore[arg-type]
 

@@ -36,9 +36,10 @@ from app.photos.storage import PhotoStore
 from app.reports.models import Report, ReportPhoto
 from tests.conftest import make_settings
 from tests.factories import seed_grids
+from tests.fixtures.people import People, Person
 from tests.photos.factories import make_jpeg
 from tests.postgres import Cluster
-from tests.reports.factories import Cast, Person, live_server, post_report
+from tests.reports.factories import live_server, post_report
 from tests.waiting import eventually
 
 _database_numbers = itertools.count()
@@ -99,12 +100,12 @@ def runtime(places: Places) -> Iterator[Runtime]:
 
 
 @pytest.fixture
-def cast(runtime: Runtime) -> Cast:
+def people(runtime: Runtime) -> People:
     with Session(writer_engine(runtime.engine), expire_on_commit=False) as session:
         seed_grids(session)
-        cast = Cast(session, runtime.settings)
-        _ = cast.rider
-    return cast
+        people = People(session, runtime.settings)
+        _ = people.rider
+    return people
 
 
 def distinct_photo(number: int) -> bytes:
@@ -155,11 +156,11 @@ class ReportWriter:
                         self.failures.append(f"{response.status_code} {response.text[:200]}")
 
 
-def post_reports(runtime: Runtime, cast: Cast, count: int) -> list[int]:
+def post_reports(runtime: Runtime, people: People, count: int) -> list[int]:
     with TestClient(create_app(runtime=runtime)) as client:
         ids = []
         for number in range(count):
-            response = post_report(client, cast.rider.headers, (distinct_photo(number),))
+            response = post_report(client, people.rider.headers, (distinct_photo(number),))
             assert response.status_code == 201, response.text
             ids.append(response.json()["id"])
     return ids
@@ -180,10 +181,10 @@ def assert_target_untouched(places: Places) -> None:
 
 
 def test_backup_while_reports_are_written_restores_every_acknowledged_report_with_photos(
-    places: Places, runtime: Runtime, cast: Cast
+    places: Places, runtime: Runtime, people: People
 ) -> None:
     with live_server(create_app(runtime=runtime)) as base_url:
-        writer = ReportWriter(base_url, cast.rider)
+        writer = ReportWriter(base_url, people.rider)
         writer.start()
         try:
             eventually(lambda: len(writer.acknowledged_so_far()) >= 5, WAIT_S, "the first reports")
@@ -210,7 +211,7 @@ def test_backup_while_reports_are_written_restores_every_acknowledged_report_wit
     try:
         with TestClient(create_app(runtime=restored)) as client:
             for report_id in acknowledged_before:
-                response = client.get(f"/api/v1/reports/{report_id}", headers=cast.rider.headers)
+                response = client.get(f"/api/v1/reports/{report_id}", headers=people.rider.headers)
                 assert response.status_code == 200, response.text
                 photos = response.json()["photos"]
                 assert len(photos) == 1
@@ -235,9 +236,9 @@ def test_backup_while_reports_are_written_restores_every_acknowledged_report_wit
 
 
 def test_manifest_lists_every_file_with_its_checksum_and_the_counts(
-    places: Places, runtime: Runtime, cast: Cast
+    places: Places, runtime: Runtime, people: People
 ) -> None:
-    report_ids = post_reports(runtime, cast, 3)
+    report_ids = post_reports(runtime, people, 3)
     # A staged upload caught mid-write is not a photo and stays out of the backup.
     store = PhotoStore(places.source.settings.photo_dir)
     (store.root / "ab" / "cd").mkdir(parents=True)
@@ -276,9 +277,9 @@ def test_manifest_lists_every_file_with_its_checksum_and_the_counts(
 
 @pytest.mark.parametrize("tampered", ["photo", "database"])
 def test_restore_refuses_a_tampered_backup_and_restores_nothing(
-    places: Places, runtime: Runtime, cast: Cast, tampered: str
+    places: Places, runtime: Runtime, people: People, tampered: str
 ) -> None:
-    post_reports(runtime, cast, 2)
+    post_reports(runtime, people, 2)
     create_backup(places.source.settings, places.backup_dir)
     paths = sorted(backup_files(places.backup_dir))
     victim = next(p for p in paths if p.startswith("photos/" if tampered == "photo" else "data"))
@@ -293,7 +294,7 @@ def test_restore_refuses_a_tampered_backup_and_restores_nothing(
 
 
 def test_restore_refuses_a_manifest_naming_a_path_outside_the_backup(
-    places: Places, runtime: Runtime, cast: Cast
+    places: Places, runtime: Runtime, people: People
 ) -> None:
     create_backup(places.source.settings, places.backup_dir)
     manifest_path = places.backup_dir / MANIFEST_NAME
@@ -308,8 +309,10 @@ def test_restore_refuses_a_manifest_naming_a_path_outside_the_backup(
     assert_target_untouched(places)
 
 
-def test_restore_refuses_a_non_empty_data_dir(places: Places, runtime: Runtime, cast: Cast) -> None:
-    post_reports(runtime, cast, 1)
+def test_restore_refuses_a_non_empty_data_dir(
+    places: Places, runtime: Runtime, people: People
+) -> None:
+    post_reports(runtime, people, 1)
     create_backup(places.source.settings, places.backup_dir)
     data_dir = places.target.settings.data_dir
     data_dir.mkdir()
@@ -322,9 +325,9 @@ def test_restore_refuses_a_non_empty_data_dir(places: Places, runtime: Runtime, 
 
 
 def test_restore_refuses_a_database_that_holds_data(
-    places: Places, runtime: Runtime, cast: Cast
+    places: Places, runtime: Runtime, people: People
 ) -> None:
-    report_ids = post_reports(runtime, cast, 1)
+    report_ids = post_reports(runtime, people, 1)
     create_backup(places.source.settings, places.backup_dir)
     # The target names the source's own database, with an empty data dir of its own.
     over_source = make_settings(places.source.url, places.target.settings.data_dir)
@@ -336,7 +339,9 @@ def test_restore_refuses_a_database_that_holds_data(
         assert list(session.exec(select(Report.id))) == report_ids
 
 
-def test_restore_refuses_an_unfinished_backup(places: Places, runtime: Runtime, cast: Cast) -> None:
+def test_restore_refuses_an_unfinished_backup(
+    places: Places, runtime: Runtime, people: People
+) -> None:
     create_backup(places.source.settings, places.backup_dir)
     (places.backup_dir / MANIFEST_NAME).unlink()
 
@@ -346,9 +351,9 @@ def test_restore_refuses_an_unfinished_backup(places: Places, runtime: Runtime, 
 
 
 def test_backup_fails_rather_than_miss_a_photo_the_database_references(
-    places: Places, runtime: Runtime, cast: Cast
+    places: Places, runtime: Runtime, people: People
 ) -> None:
-    post_reports(runtime, cast, 2)
+    post_reports(runtime, people, 2)
     with Session(runtime.engine) as session:
         lost = session.exec(select(ReportPhoto)).first()
     assert lost is not None
@@ -373,11 +378,11 @@ def test_backup_refuses_a_directory_that_holds_files(places: Places, runtime: Ru
 def test_cli_backs_up_and_restores(
     places: Places,
     runtime: Runtime,
-    cast: Cast,
+    people: People,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    report_ids = post_reports(runtime, cast, 2)
+    report_ids = post_reports(runtime, people, 2)
     monkeypatch.setenv("TANTOU_SECRET_KEY", places.source.settings.secret_key)
     for place in (places.source, places.target):
         monkeypatch.setenv("TANTOU_DATABASE_URL", place.url)

@@ -2,17 +2,9 @@
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from app.core.config import Settings
-from tests.cases.factories import People, Steps
-from tests.factories import seed_grids
-
-
-@pytest.fixture
-def people(session: Session, settings: Settings) -> People:
-    seed_grids(session)
-    return People(session, settings)
+from tests.cases.factories import Steps
+from tests.fixtures.people import People
 
 
 @pytest.fixture

@@ -1,173 +1,17 @@
-"""Plain factories for case-workflow tests: the people, reports inserted directly, and API steps."""
+"""Plain factories for case-workflow tests: the categories they use and the API steps."""
 
-import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import cache, cached_property
 from typing import Any
 
 import httpx
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from app.accounts.models import Account, AccountArea, AccountStatus, Role
-from app.core.config import Settings
-from app.core.security import hash_password, issue_token
-from app.grids.service import grid_by_code
-from app.reports.models import Channel, Report
-from app.reports.states import ReportStatus
-from app.reports.workflow import record_event
-from app.units.models import Unit, UnitType
-from tests.factories import COMMUNITY, GRID, GRID_POINT, OTHER_COMMUNITY, PASSWORD, TOWN, make_unit
+from tests.factories import OTHER_COMMUNITY
+from tests.fixtures.people import People, Person, unit_code_of
 from tests.photos.factories import make_jpeg
 
-GARBAGE = "0102"  # 暴露垃圾: 4 working hours
 GAS_LEAK = "0403"  # 燃气管道破裂: an emergency, 1 wall-clock hour
 OTHER_GRID = OTHER_COMMUNITY + "001"  # a grid of OTHER_COMMUNITY, in the other town
 JSON = dict[str, Any]
-
-
-@cache
-def _password_hash() -> str:
-    # One argon2 hash for every test account: hashing takes a tenth of a second each time.
-    return hash_password(PASSWORD)
-
-
-@dataclass(frozen=True)
-class Person:
-    """An account and the headers that authenticate as it."""
-
-    id: int
-    username: str
-    headers: dict[str, str]
-
-
-class People:
-    """Everyone a case test needs, each created on first use."""
-
-    def __init__(self, session: Session, settings: Settings) -> None:
-        self._session = session
-        self._settings = settings
-
-    @cached_property
-    def coordinator(self) -> Person:
-        """Owns COMMUNITY, where GRID lies."""
-        return self._person(Role.COORDINATOR, "coordinator", areas=(COMMUNITY,))
-
-    @cached_property
-    def grid_coordinator(self) -> Person:
-        """Owns only GRID."""
-        return self._person(Role.COORDINATOR, "grid-coordinator", areas=(GRID,))
-
-    @cached_property
-    def other_coordinator(self) -> Person:
-        """Owns OTHER_COMMUNITY, in the other town."""
-        return self._person(Role.COORDINATOR, "other-coordinator", areas=(OTHER_COMMUNITY,))
-
-    @cached_property
-    def street_coordinator(self) -> Person:
-        """Owns TOWN, the street (镇) above COMMUNITY."""
-        return self._person(Role.COORDINATOR, "street-coordinator", areas=(TOWN,))
-
-    @cached_property
-    def admin(self) -> Person:
-        return self._person(Role.ADMIN, "admin")
-
-    @cached_property
-    def rider(self) -> Person:
-        return self._person(Role.RIDER, "13800000001")
-
-    @cached_property
-    def other_rider(self) -> Person:
-        return self._person(Role.RIDER, "13800000002")
-
-    @cached_property
-    def property_unit(self) -> Person:
-        """The property company (物业) of COMMUNITY."""
-        return self._unit_person("wy-donghua", UnitType.PROPERTY, COMMUNITY)
-
-    @cached_property
-    def law_unit(self) -> Person:
-        """The law-enforcement team (城管执法) working in COMMUNITY."""
-        return self._unit_person("zf-fucheng", UnitType.LAW_ENFORCEMENT, COMMUNITY)
-
-    @cached_property
-    def street_office_unit(self) -> Person:
-        """The street office (街道) unit registered in COMMUNITY."""
-        return self._unit_person("jd-fucheng", UnitType.STREET_OFFICE, COMMUNITY)
-
-    @cached_property
-    def other_unit(self) -> Person:
-        """A property company of OTHER_COMMUNITY."""
-        return self._unit_person("wy-huaihe", UnitType.PROPERTY, OTHER_COMMUNITY)
-
-    def _unit_person(self, code: str, type_: UnitType, community: str) -> Person:
-        unit = make_unit(self._session, code, community=community, type_=type_)
-        return self._person(Role.UNIT, f"unit-{code}", unit=unit)
-
-    def _person(
-        self, role: Role, username: str, *, areas: tuple[str, ...] = (), unit: Unit | None = None
-    ) -> Person:
-        account = Account(
-            username=username,
-            password_hash=_password_hash(),
-            role=role,
-            status=AccountStatus.ACTIVE,
-            display_name=username,
-            unit_id=unit.id if unit else None,
-        )
-        self._session.add(account)
-        self._session.flush()
-        assert account.id is not None
-        for code in areas:
-            self._session.add(AccountArea(account_id=account.id, area_code=code))
-        self._session.commit()
-        token = issue_token(
-            account.id, secret_key=self._settings.secret_key, lifetime=timedelta(hours=2)
-        )
-        return Person(account.id, username, {"Authorization": f"Bearer {token.access_token}"})
-
-
-def unit_code_of(person: Person) -> str:
-    """The unit code behind a unit person's username."""
-    return person.username.removeprefix("unit-")
-
-
-def make_report(
-    session: Session,
-    reporter: Person,
-    *,
-    category: str = GARBAGE,
-    grid: str = GRID,
-    description: str = "小区门口垃圾堆放",
-    created_at: datetime | None = None,
-) -> Report:
-    """A submitted report inserted directly in `grid`, with its first timeline entry."""
-    area = grid_by_code(session, grid)
-    assert area is not None
-    lon, lat = GRID_POINT
-    report = Report(
-        reporter_id=reporter.id,
-        client_id=str(uuid.uuid4()),
-        fingerprint="0" * 64,
-        category_code=category,
-        description=description,
-        lat=lat,
-        lon=lon,
-        channel=Channel.APP,
-        grid_code=area.code,
-        community_code=area.parent_code,
-        area_path=area.path,
-    )
-    if created_at is not None:
-        report.created_at = report.updated_at = created_at
-    session.add(report)
-    session.flush()
-    record_event(
-        session, report, "submitted", actor_id=reporter.id, to_status=ReportStatus.SUBMITTED
-    )
-    session.commit()
-    return report
 
 
 def after_photo() -> tuple[str, tuple[str, bytes, str]]:

@@ -9,9 +9,11 @@ from sqlmodel import Session
 
 from app.core import clock
 from app.core.config import Settings
-from tests.cases.factories import GARBAGE, GAS_LEAK, People, Steps, make_report, unit_code_of
+from tests.cases.factories import GARBAGE, GAS_LEAK, Steps
 from tests.conftest import make_settings
 from tests.factories import assert_problem
+from tests.fixtures.people import People, unit_code_of
+from tests.fixtures.reports import make_report
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # National Day 2026 (1-7 Oct) off, Saturday 10 Oct worked instead.
@@ -36,7 +38,7 @@ def _dispatch_at(
     now: datetime,
     category: str,
 ) -> datetime:
-    report = make_report(session, people.rider, category=category)
+    report = make_report(session, people.rider.id, category_code=category)
     steps.accept(report.id)
     monkeypatch.setattr(clock, "utcnow", lambda: now)
     task = steps.dispatch(report.id, people.property_unit)
@@ -79,7 +81,7 @@ def test_due_at_defaults_from_the_category_time_limit_in_working_time(
 def test_a_given_due_at_overrides_the_default(
     monkeypatch: pytest.MonkeyPatch, session: Session, people: People, steps: Steps
 ) -> None:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     steps.accept(report.id)
     monkeypatch.setattr(clock, "utcnow", lambda: shanghai("2026-03-04 09:00"))
     task = steps.dispatch(report.id, people.property_unit, due_at="2026-03-04T10:00:00+08:00")
@@ -97,7 +99,7 @@ def test_a_given_due_at_overrides_the_default(
 def test_a_due_at_in_the_past_or_without_offset_is_refused(
     monkeypatch: pytest.MonkeyPatch, session: Session, people: People, steps: Steps, due_at: str
 ) -> None:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     steps.accept(report.id)
     monkeypatch.setattr(clock, "utcnow", lambda: shanghai("2026-03-04 09:00"))
     body = {"unit_code": unit_code_of(people.property_unit), "due_at": due_at}

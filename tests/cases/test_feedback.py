@@ -7,14 +7,16 @@ import pytest
 from sqlmodel import Session
 
 from app.core import clock
-from tests.cases.factories import People, Person, Steps, make_report
+from tests.cases.factories import Steps
 from tests.factories import assert_problem
+from tests.fixtures.people import People, Person
+from tests.fixtures.reports import make_report
 
 REOPEN_WINDOW = timedelta(days=7)
 
 
 def _closed_case(session: Session, people: People, steps: Steps) -> int:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     steps.to_resolved(report.id, people.property_unit)
     steps.approve(report.id)
     assert report.id is not None
@@ -52,7 +54,7 @@ def test_stars_are_one_to_five(
 
 
 def test_only_a_closed_case_can_be_rated(session: Session, people: People, steps: Steps) -> None:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     steps.to_resolved(report.id, people.property_unit)
     assert_problem(_rate(steps, report.id, people.rider, stars=3), 409)
 
@@ -60,8 +62,8 @@ def test_only_a_closed_case_can_be_rated(session: Session, people: People, steps
 def test_the_reporter_of_a_merged_duplicate_rates_the_case_it_joined(
     session: Session, people: People, steps: Steps
 ) -> None:
-    case = make_report(session, people.rider)
-    duplicate = make_report(session, people.other_rider)
+    case = make_report(session, people.rider.id)
+    duplicate = make_report(session, people.other_rider.id)
     steps.accept(case.id)
     steps.merge(duplicate.id, into=case.id)
     steps.to_resolved(case.id, people.property_unit, accepted=True)

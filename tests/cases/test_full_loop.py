@@ -5,8 +5,9 @@ import uuid
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from tests.cases.factories import People, Person, Steps
+from tests.cases.factories import Steps
 from tests.factories import COMMUNITY, GRID, GRID_POINT, login
+from tests.fixtures.people import People, Person
 from tests.photos.factories import make_jpeg
 
 

@@ -17,14 +17,16 @@ from app.core.config import Settings
 from app.core.runtime import Runtime
 from app.notifications.models import Notification
 from app.reports.models import ReportEvent
-from tests.cases.factories import People, Steps, make_report
+from tests.cases.factories import Steps
 from tests.conftest import make_settings
+from tests.fixtures.people import People
+from tests.fixtures.reports import make_report
 
 MINUTE = timedelta(minutes=1)
 
 
 def _dispatched_task(session: Session, people: People, steps: Steps) -> tuple[int, datetime]:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     steps.accept(report.id)
     task = steps.dispatch(report.id, people.property_unit)
     return task["id"], datetime.fromisoformat(task["due_at"])

@@ -10,7 +10,9 @@ from sqlmodel import Session, func, select
 
 from app.notifications.models import Notification
 from app.reports.models import ReportEvent
-from tests.cases.factories import People, Steps, make_report
+from tests.cases.factories import Steps
+from tests.fixtures.people import People
+from tests.fixtures.reports import make_report
 
 RACERS = 10
 
@@ -35,7 +37,7 @@ def _status_counts(responses: list[httpx.Response]) -> Counter[int]:
 def test_ten_simultaneous_accepts_give_one_success_and_nine_conflicts(
     session: Session, people: People, steps: Steps
 ) -> None:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     coordinator = people.coordinator
 
     responses = _race(
@@ -65,7 +67,7 @@ def test_ten_simultaneous_accepts_give_one_success_and_nine_conflicts(
 def test_ten_simultaneous_takes_of_one_task_give_one_success(
     session: Session, people: People, steps: Steps
 ) -> None:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     steps.accept(report.id)
     task_id = steps.dispatch(report.id, people.property_unit)["id"]
 
@@ -78,7 +80,7 @@ def test_ten_simultaneous_takes_of_one_task_give_one_success(
 def test_two_units_taking_their_own_tasks_at_once_both_succeed(
     session: Session, people: People, steps: Steps
 ) -> None:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     steps.accept(report.id)
     units = [people.property_unit, people.law_unit]
     task_ids = [steps.dispatch(report.id, unit)["id"] for unit in units]
@@ -99,7 +101,7 @@ def test_two_units_taking_their_own_tasks_at_once_both_succeed(
 def test_approve_and_rework_at_once_exactly_one_applies(
     session: Session, people: People, steps: Steps
 ) -> None:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     steps.to_resolved(report.id, people.property_unit)
     bodies = iter([{"approved": True}, {"approved": False, "note": "未清理干净"}])
     lock = threading.Lock()

@@ -7,8 +7,10 @@ import httpx
 import pytest
 from sqlmodel import Session
 
-from tests.cases.factories import People, Person, Steps, after_photo, make_report, unit_code_of
+from tests.cases.factories import Steps, after_photo
 from tests.factories import assert_problem
+from tests.fixtures.people import People, Person, unit_code_of
+from tests.fixtures.reports import make_report
 
 Call = Callable[[Steps, Person, int, int], httpx.Response]
 
@@ -36,7 +38,7 @@ OUTSIDERS = ["other_coordinator", "other_unit", "law_unit", "other_rider"]
 
 
 def _case_in_progress(session: Session, people: People, steps: Steps) -> tuple[int, int]:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     steps.accept(report.id)
     task_id = steps.dispatch(report.id, people.property_unit)["id"]
     steps.take(task_id, people.property_unit)
@@ -117,8 +119,8 @@ def test_an_insider_without_the_right_to_a_step_is_refused_and_nothing_changes(
 def test_a_grid_coordinator_sees_and_triages_only_the_reports_of_their_grid(
     session: Session, people: People, steps: Steps
 ) -> None:
-    in_grid = make_report(session, people.rider)
-    elsewhere = make_report(session, people.rider, grid="341126100001002")
+    in_grid = make_report(session, people.rider.id)
+    elsewhere = make_report(session, people.rider.id, grid="341126100001002")
     coordinator = people.grid_coordinator
 
     assert steps.accept(in_grid.id, by=coordinator)["status"] == "accepted"
@@ -130,7 +132,7 @@ def test_a_grid_coordinator_sees_and_triages_only_the_reports_of_their_grid(
 def test_a_unit_lists_only_its_own_tasks_and_a_coordinator_those_of_their_areas(
     session: Session, people: People, steps: Steps
 ) -> None:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     steps.accept(report.id)
     mine = steps.dispatch(report.id, people.property_unit)["id"]
     theirs = steps.dispatch(report.id, people.law_unit)["id"]

@@ -8,8 +8,10 @@ import pytest
 from sqlmodel import Session
 
 from app.reports.states import REPORT_TRANSITIONS, TASK_TRANSITIONS, ReportStatus, TaskStatus
-from tests.cases.factories import People, Steps, after_photo, make_report, unit_code_of
+from tests.cases.factories import Steps, after_photo
 from tests.factories import assert_problem
+from tests.fixtures.people import People, unit_code_of
+from tests.fixtures.reports import make_report
 
 
 @dataclass
@@ -32,9 +34,9 @@ _WORK_STAGES = {
 
 def _drive(session: Session, people: People, steps: Steps, status: ReportStatus) -> Case:
     """A report in `status`, reached through the API the way the workflow reaches it."""
-    target = make_report(session, people.other_rider, description="同一堆垃圾")
+    target = make_report(session, people.other_rider.id, description="同一堆垃圾")
     steps.accept(target.id)
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     assert report.id is not None
     task_id = None
     unit = people.property_unit

@@ -8,8 +8,10 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from app.cases.models import Task
-from tests.cases.factories import GAS_LEAK, OTHER_GRID, People, Steps, make_report
+from tests.cases.factories import GAS_LEAK, OTHER_GRID, Steps
 from tests.factories import COMMUNITY, GRID, OTHER_COMMUNITY, TOWN, assert_problem
+from tests.fixtures.people import People
+from tests.fixtures.reports import make_report
 
 HOUR = timedelta(hours=1)
 
@@ -25,7 +27,7 @@ def _county_of_cases(session: Session, people: People, steps: Steps) -> dict[str
     unit = people.property_unit
     ids: dict[str, int] = {}
     for name, age_h in [("on_time", 30), ("late", 20), ("reworked", 10)]:
-        report = make_report(session, people.rider, created_at=now - age_h * HOUR)
+        report = make_report(session, people.rider.id, created_at=now - age_h * HOUR)
         task_id = steps.to_resolved(report.id, unit)
         if name == "reworked":
             steps.rework(report.id)
@@ -36,18 +38,18 @@ def _county_of_cases(session: Session, people: People, steps: Steps) -> dict[str
         steps.approve(report.id)
         ids[name] = report.id  # type: ignore[assignment]
     for name in ("past_deadline", "within_deadline"):
-        report = make_report(session, people.rider, category=GAS_LEAK)
+        report = make_report(session, people.rider.id, category_code=GAS_LEAK)
         steps.accept(report.id)
         task_id = steps.dispatch(report.id, unit)["id"]
         if name == "past_deadline":
             _set_due_at(session, task_id, now - HOUR)
         ids[name] = report.id  # type: ignore[assignment]
-    rejected = make_report(session, people.rider)
+    rejected = make_report(session, people.rider.id)
     steps.reject(rejected.id)
-    duplicate = make_report(session, people.other_rider)
+    duplicate = make_report(session, people.other_rider.id)
     steps.merge(duplicate.id, into=ids["past_deadline"])
-    make_report(session, people.rider)
-    elsewhere = make_report(session, people.other_rider, grid=OTHER_GRID)
+    make_report(session, people.rider.id)
+    elsewhere = make_report(session, people.other_rider.id, grid=OTHER_GRID)
     steps.accept(elsewhere.id, by=people.other_coordinator)
     return ids
 

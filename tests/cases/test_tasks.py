@@ -5,13 +5,15 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
-from tests.cases.factories import People, Steps, after_photo, make_report, unit_code_of
+from tests.cases.factories import Steps, after_photo
 from tests.factories import assert_problem
+from tests.fixtures.people import People, unit_code_of
+from tests.fixtures.reports import make_report
 from tests.photos.factories import make_jpeg
 
 
 def _accepted_report(session: Session, people: People, steps: Steps) -> int:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     steps.accept(report.id)
     assert report.id is not None
     return report.id
@@ -224,7 +226,7 @@ def test_rework_of_one_named_task_leaves_the_others_completed(
 
 
 def test_rework_needs_a_note(session: Session, people: People, steps: Steps) -> None:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     steps.to_resolved(report.id, people.property_unit)
     body = {"approved": False, "note": "  "}
     response = steps.post(f"/reports/{report.id}/verify", people.coordinator, json=body)

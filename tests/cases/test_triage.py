@@ -3,15 +3,17 @@
 import pytest
 from sqlmodel import Session
 
-from tests.cases.factories import People, Steps, make_report
+from tests.cases.factories import Steps
 from tests.factories import assert_problem
+from tests.fixtures.people import People
+from tests.fixtures.reports import make_report
 
 
 @pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}, {"reason": "x" * 501}])
 def test_a_rejection_needs_a_reason(
     session: Session, people: People, steps: Steps, body: dict[str, str]
 ) -> None:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     response = steps.post(f"/reports/{report.id}/reject", people.coordinator, json=body)
     assert assert_problem(response, 422)["errors"][0]["field"] == "reason"
     assert steps.report(report.id)["status"] == "submitted"
@@ -20,7 +22,7 @@ def test_a_rejection_needs_a_reason(
 def test_the_reporter_sees_the_rejection_reason_and_is_told(
     session: Session, people: People, steps: Steps
 ) -> None:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     steps.reject(report.id, reason="  属于物业内部事务，请联系物业  ")
 
     seen = steps.report(report.id, viewer=people.rider)
@@ -39,7 +41,7 @@ def test_the_reporter_sees_the_rejection_reason_and_is_told(
 def test_accepting_records_the_note_and_tells_the_reporter_but_not_the_coordinator(
     session: Session, people: People, steps: Steps
 ) -> None:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     body = {"note": "已安排核实"}
     response = steps.post(f"/reports/{report.id}/accept", people.coordinator, json=body)
     assert response.status_code == 200, response.text
@@ -56,7 +58,7 @@ def test_accepting_records_the_note_and_tells_the_reporter_but_not_the_coordinat
 
 
 def test_accept_takes_no_body_at_all(session: Session, people: People, steps: Steps) -> None:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     response = steps.post(f"/reports/{report.id}/accept", people.coordinator)
     assert (response.status_code, response.json()["status"]) == (200, "accepted")
 
@@ -64,8 +66,8 @@ def test_accept_takes_no_body_at_all(session: Session, people: People, steps: St
 def test_a_merged_reporter_follows_the_case_and_hears_its_outcome(
     session: Session, people: People, steps: Steps
 ) -> None:
-    case = make_report(session, people.rider)
-    duplicate = make_report(session, people.other_rider, description="同一堆垃圾")
+    case = make_report(session, people.rider.id)
+    duplicate = make_report(session, people.other_rider.id, description="同一堆垃圾")
     steps.accept(case.id)
 
     merged = steps.merge(duplicate.id, into=case.id)
@@ -84,9 +86,9 @@ def test_a_merged_reporter_follows_the_case_and_hears_its_outcome(
 def test_merging_a_case_moves_its_followers_to_the_case_it_joins(
     session: Session, people: People, steps: Steps
 ) -> None:
-    first = make_report(session, people.rider)
-    second = make_report(session, people.other_rider)
-    keeper = make_report(session, people.rider, description="最早的那份")
+    first = make_report(session, people.rider.id)
+    second = make_report(session, people.other_rider.id)
+    keeper = make_report(session, people.rider.id, description="最早的那份")
     for report in (first, keeper):
         steps.accept(report.id)
     steps.merge(second.id, into=first.id)
@@ -116,11 +118,11 @@ def test_a_report_merges_only_into_another_open_case_in_the_coordinators_areas(
     status: int,
     field: str | None,
 ) -> None:
-    report = make_report(session, people.rider)
-    other = make_report(session, people.other_rider)
+    report = make_report(session, people.rider.id)
+    other = make_report(session, people.other_rider.id)
     into = {"itself": report.id, "unknown": 999_999}.get(target, other.id)
     if target == "other community":
-        into = make_report(session, people.other_rider, grid="341126101001001").id
+        into = make_report(session, people.other_rider.id, grid="341126101001001").id
     elif target == "rejected":
         steps.reject(other.id)
     elif target == "closed":

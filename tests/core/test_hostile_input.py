@@ -12,16 +12,11 @@ from app.main import create_app
 from app.reports.models import Report
 from app.riders.models import Team
 from tests.factories import COMMUNITY, assert_problem, login, seed_grids
-from tests.reports.factories import GARBAGE, Cast, live_server, post_report
+from tests.fixtures.people import People
+from tests.reports.factories import GARBAGE, live_server, post_report
 from tests.riders.factories import make_rider
 
 BEYOND_INT32 = 2**31
-
-
-@pytest.fixture
-def cast(session: Session, runtime: Runtime) -> Cast:
-    seed_grids(session)
-    return Cast(session, runtime.settings)
 
 
 def _count(session: Session, model: type) -> int:
@@ -57,14 +52,14 @@ def assert_field_refused(response: httpx.Response, field: str) -> None:
     ],
 )
 def test_ids_no_table_can_hold_are_422(
-    client: TestClient, cast: Cast, method: str, url: str, json: object, field: str
+    client: TestClient, people: People, method: str, url: str, json: object, field: str
 ) -> None:
-    response = client.request(method, url, json=json, headers=cast.admin.headers)
+    response = client.request(method, url, json=json, headers=people.admin.headers)
     assert_field_refused(response, field)
 
 
 def test_team_id_beyond_int32_in_a_registration_without_login_is_422(
-    client: TestClient, cast: Cast
+    client: TestClient, people: People
 ) -> None:
     registration = {
         "phone": "13900000009",
@@ -79,46 +74,46 @@ def test_team_id_beyond_int32_in_a_registration_without_login_is_422(
 
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85"])
 def test_control_characters_in_a_json_body_are_refused_and_not_stored(
-    client: TestClient, session: Session, cast: Cast, char: str
+    client: TestClient, session: Session, people: People, char: str
 ) -> None:
     body = {"name": f"一队{char}", "community_code": COMMUNITY}
-    response = client.post("/api/v1/teams", json=body, headers=cast.coordinator.headers)
+    response = client.post("/api/v1/teams", json=body, headers=people.coordinator.headers)
     assert_field_refused(response, "name")
     assert _count(session, Team) == 0
 
 
-def test_tab_and_newline_are_ordinary_text(client: TestClient, cast: Cast) -> None:
+def test_tab_and_newline_are_ordinary_text(client: TestClient, people: People) -> None:
     body = {"name": "一队\t二组", "community_code": COMMUNITY, "area_name": "东\n西"}
-    response = client.post("/api/v1/teams", json=body, headers=cast.coordinator.headers)
+    response = client.post("/api/v1/teams", json=body, headers=people.coordinator.headers)
     assert response.status_code == 201, response.text
 
 
 def test_a_nul_in_a_report_form_field_is_refused_and_no_report_is_made(
-    client: TestClient, session: Session, cast: Cast
+    client: TestClient, session: Session, people: People
 ) -> None:
-    response = post_report(client, cast.rider.headers, description="垃圾\x00堆")
+    response = post_report(client, people.rider.headers, description="垃圾\x00堆")
     assert_field_refused(response, "description")
     assert _count(session, Report) == 0
 
 
-def test_a_nul_in_a_query_parameter_is_refused(client: TestClient, cast: Cast) -> None:
-    response = client.get("/api/v1/stats", params={"area": "34\x00"}, headers=cast.admin.headers)
+def test_a_nul_in_a_query_parameter_is_refused(client: TestClient, people: People) -> None:
+    response = client.get("/api/v1/stats", params={"area": "34\x00"}, headers=people.admin.headers)
     assert_field_refused(response, "area")
 
 
-def test_a_nul_in_an_open311_query_is_an_open311_error(client: TestClient, cast: Cast) -> None:
+def test_a_nul_in_an_open311_query_is_an_open311_error(client: TestClient, people: People) -> None:
     response = client.get("/open311/v2/requests.json", params={"service_code": "01\x00"})
     assert response.status_code == 400
     assert "U+0000" in response.json()[0]["description"]
 
 
-def test_a_username_longer_than_its_column_is_422(client: TestClient, cast: Cast) -> None:
+def test_a_username_longer_than_its_column_is_422(client: TestClient, people: People) -> None:
     response = client.post("/api/v1/auth/token", data={"username": "u" * 5000, "password": "x"})
     assert_field_refused(response, "username")
 
 
 def test_a_forwarded_address_longer_than_its_column_is_an_ordinary_failed_login(
-    runtime: Runtime, cast: Cast
+    runtime: Runtime, people: People
 ) -> None:
     # uvicorn believes X-Forwarded-For from 127.0.0.1, so the "address" is whatever is sent.
     with live_server(create_app(runtime=runtime)) as base_url:
@@ -138,9 +133,9 @@ def test_a_forwarded_address_longer_than_its_column_is_an_ordinary_failed_login(
     ],
 )
 def test_times_far_outside_any_real_range_are_422(
-    client: TestClient, cast: Cast, url: str, field: str
+    client: TestClient, people: People, url: str, field: str
 ) -> None:
-    assert_field_refused(client.get(url, headers=cast.admin.headers), field)
+    assert_field_refused(client.get(url, headers=people.admin.headers), field)
 
 
 def test_a_statement_for_the_month_9999_12_is_422(client: TestClient, session: Session) -> None:
@@ -152,17 +147,17 @@ def test_a_statement_for_the_month_9999_12_is_422(client: TestClient, session: S
     assert_field_refused(response, "month")
 
 
-def test_a_deadline_in_the_year_9999_is_422(client: TestClient, cast: Cast) -> None:
+def test_a_deadline_in_the_year_9999_is_422(client: TestClient, people: People) -> None:
     body = {"unit_code": "U-PROP-1", "due_at": "9999-12-31T23:59:59+00:00"}
-    response = client.post("/api/v1/reports/1/tasks", json=body, headers=cast.coordinator.headers)
+    response = client.post("/api/v1/reports/1/tasks", json=body, headers=people.coordinator.headers)
     assert_field_refused(response, "due_at")
 
 
 def test_an_explicit_null_in_a_patch_is_422_and_changes_nothing(
-    client: TestClient, session: Session, cast: Cast
+    client: TestClient, session: Session, people: People
 ) -> None:
     response = client.patch(
-        f"/api/v1/categories/{GARBAGE}", json={"name_zh": None}, headers=cast.admin.headers
+        f"/api/v1/categories/{GARBAGE}", json={"name_zh": None}, headers=people.admin.headers
     )
     assert_field_refused(response, "name_zh")
     session.expire_all()
@@ -181,18 +176,18 @@ def test_an_explicit_null_name_in_my_profile_is_422_and_keeps_the_name(
 
 
 def test_a_report_at_the_pole_is_outside_the_service_area(
-    client: TestClient, session: Session, cast: Cast
+    client: TestClient, session: Session, people: People
 ) -> None:
-    response = post_report(client, cast.rider.headers, lat=89.9, lon=117.5)
+    response = post_report(client, people.rider.headers, lat=89.9, lon=117.5)
     assert_field_refused(response, "lat")
     assert "outside the service area" in response.json()["detail"]
     assert _count(session, Report) == 0
 
 
 def test_a_point_in_no_grid_but_near_a_community_is_still_taken(
-    client: TestClient, cast: Cast
+    client: TestClient, people: People
 ) -> None:
     # About 500 m east of the demo county's easternmost community, in no grid.
-    response = post_report(client, cast.rider.headers, lat=32.883, lon=117.675)
+    response = post_report(client, people.rider.headers, lat=32.883, lon=117.675)
     assert response.status_code == 201, response.text
     assert response.json()["grid"] is None

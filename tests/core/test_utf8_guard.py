@@ -12,18 +12,13 @@ from app.core.utf8_guard import NOT_PERCENT_ENCODED, NOT_UTF8, MultipartChecker
 from app.main import create_app
 from app.reports.models import Report
 from app.riders.models import Team
-from tests.factories import COMMUNITY, assert_problem, seed_grids
+from tests.factories import COMMUNITY, assert_problem
+from tests.fixtures.people import People
 from tests.photos.factories import fixture_photo
-from tests.reports.factories import Cast, live_server, report_fields, stored_files
+from tests.reports.factories import live_server, report_fields, stored_files
 
 BOUNDARY = "tantou-test-boundary"
 REAL_PHOTO = "jpg/mobile/HMD_Nokia_8.3_5G.jpg"  # 2 MB: many chunks through a live server
-
-
-@pytest.fixture
-def cast(session: Session, runtime: Runtime) -> Cast:
-    seed_grids(session)
-    return Cast(session, runtime.settings)
 
 
 def _count(session: Session, model: type) -> int:
@@ -89,7 +84,7 @@ def test_raw_bytes_in_a_urlencoded_form_are_422_as_starlette_would_read_them_as_
 
 @pytest.mark.parametrize("photo_first", [True, False])
 def test_invalid_utf8_in_a_report_description_beside_a_real_photo_stores_nothing(
-    runtime: Runtime, session: Session, cast: Cast, photo_first: bool
+    runtime: Runtime, session: Session, people: People, photo_first: bool
 ) -> None:
     body = multipart(
         report_form(description="垃圾".encode() + b"\xff" + "堆".encode()),
@@ -100,14 +95,14 @@ def test_invalid_utf8_in_a_report_description_beside_a_real_photo_stores_nothing
         live_server(create_app(runtime=runtime)) as base_url,
         httpx.Client(base_url=base_url) as http,
     ):
-        response = post_multipart(http, cast.rider.headers, body)
+        response = post_multipart(http, people.rider.headers, body)
     assert_not_utf8(response, "description")
     assert _count(session, Report) == 0
     assert stored_files(runtime.settings.photo_dir) == []
 
 
 def test_a_valid_chinese_description_after_a_real_photo_is_stored_as_sent(
-    runtime: Runtime, session: Session, cast: Cast
+    runtime: Runtime, session: Session, people: People
 ) -> None:
     description = "小区门口垃圾堆放，已三天无人清运 🚮"
     body = multipart(
@@ -117,7 +112,7 @@ def test_a_valid_chinese_description_after_a_real_photo_is_stored_as_sent(
         live_server(create_app(runtime=runtime)) as base_url,
         httpx.Client(base_url=base_url) as http,
     ):
-        response = post_multipart(http, cast.rider.headers, body)
+        response = post_multipart(http, people.rider.headers, body)
     assert response.status_code == 201, response.text
     assert response.json()["description"] == description
     assert len(response.json()["photos"]) == 1
@@ -131,7 +126,7 @@ def test_a_valid_chinese_description_after_a_real_photo_is_stored_as_sent(
 def test_invalid_utf8_in_a_part_name_or_file_name_is_422_and_stores_nothing(
     client: TestClient,
     session: Session,
-    cast: Cast,
+    people: People,
     part_name: bytes,
     file_name: bytes,
     field: str,
@@ -146,7 +141,7 @@ def test_invalid_utf8_in_a_part_name_or_file_name_is_422_and_stores_nothing(
         file_name,
     )
     body = fields + photo + fixture_photo(REAL_PHOTO) + b"\r\n--%s--\r\n" % BOUNDARY.encode()
-    assert_not_utf8(post_multipart(client, cast.rider.headers, body), field)
+    assert_not_utf8(post_multipart(client, people.rider.headers, body), field)
     assert _count(session, Report) == 0
 
 
@@ -159,12 +154,12 @@ def test_invalid_utf8_in_a_part_name_or_file_name_is_422_and_stores_nothing(
     ],
 )
 def test_invalid_utf8_in_a_json_body_is_422_naming_the_field(
-    client: TestClient, session: Session, cast: Cast, body: bytes, field: str
+    client: TestClient, session: Session, people: People, body: bytes, field: str
 ) -> None:
     response = client.post(
         "/api/v1/teams",
         content=body.replace(b"%s", COMMUNITY.encode()),
-        headers={**cast.coordinator.headers, "Content-Type": "application/json"},
+        headers={**people.coordinator.headers, "Content-Type": "application/json"},
     )
     assert_not_utf8(response, field)
     assert _count(session, Team) == 0
@@ -179,9 +174,9 @@ def test_invalid_utf8_in_a_json_body_is_422_naming_the_field(
     ],
 )
 def test_invalid_utf8_in_a_query_or_path_is_422_naming_it(
-    client: TestClient, cast: Cast, url: str, field: str
+    client: TestClient, people: People, url: str, field: str
 ) -> None:
-    assert_not_utf8(client.get(url, headers=cast.admin.headers), field)
+    assert_not_utf8(client.get(url, headers=people.admin.headers), field)
 
 
 def test_invalid_utf8_in_an_open311_query_is_an_open311_error(client: TestClient) -> None:
@@ -194,10 +189,10 @@ def test_invalid_utf8_in_an_open311_query_is_an_open311_error(client: TestClient
 
 
 def test_percent_encoded_chinese_in_a_query_reaches_the_route_as_sent(
-    client: TestClient, cast: Cast
+    client: TestClient, people: People
 ) -> None:
     response = client.get(
-        "/api/v1/stats?area=%E4%B8%8D%E5%AD%98%E5%9C%A8", headers=cast.admin.headers
+        "/api/v1/stats?area=%E4%B8%8D%E5%AD%98%E5%9C%A8", headers=people.admin.headers
     )
     assert "不存在" in assert_problem(response, 422)["detail"]
 

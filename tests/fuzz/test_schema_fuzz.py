@@ -31,7 +31,7 @@ from app.core.migrations import alembic_config
 from app.core.runtime import Runtime
 from app.main import create_app
 from tests.factories import seed_grids
-from tests.reports.factories import Cast
+from tests.fixtures.people import People
 
 # Examples per operation and role; TANTOU_FUZZ_EXAMPLES raises it for a longer hunt by hand.
 MAX_EXAMPLES = int(os.environ.get("TANTOU_FUZZ_EXAMPLES", "6"))
@@ -67,10 +67,10 @@ def app(runtime: Runtime) -> FastAPI:
 
 
 @pytest.fixture
-def cast(runtime: Runtime) -> Iterator[Cast]:
+def people(runtime: Runtime) -> Iterator[People]:
     with Session(runtime.writer, expire_on_commit=False) as session:
         seed_grids(session)
-        yield Cast(session, runtime.settings)
+        yield People(session, runtime.settings)
 
 
 def _failures_of(schema: OpenApiSchema, headers: dict[str, str]) -> list[str]:
@@ -100,12 +100,14 @@ def _failures_of(schema: OpenApiSchema, headers: dict[str, str]) -> list[str]:
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.COORDINATOR, Role.UNIT, Role.RIDER])
-def test_generated_input_gets_only_documented_answers(app: FastAPI, cast: Cast, role: Role) -> None:
+def test_generated_input_gets_only_documented_answers(
+    app: FastAPI, people: People, role: Role
+) -> None:
     person = {
-        Role.ADMIN: lambda: cast.admin,
-        Role.COORDINATOR: lambda: cast.coordinator,
-        Role.UNIT: lambda: cast.unit,
-        Role.RIDER: lambda: cast.rider,
+        Role.ADMIN: lambda: people.admin,
+        Role.COORDINATOR: lambda: people.coordinator,
+        Role.UNIT: lambda: people.unit,
+        Role.RIDER: lambda: people.rider,
     }[role]()
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     failures = _failures_of(schema, person.headers)

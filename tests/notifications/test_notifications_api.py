@@ -2,24 +2,16 @@
 
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from app.core.config import Settings
 from app.notifications.messages import Message
 from app.notifications.models import Notification
 from app.notifications.service import notify
-from tests.cases.factories import People, Person
-from tests.factories import assert_problem, seed_grids
+from tests.factories import assert_problem
+from tests.fixtures.people import People, Person
 
 INBOX = "/api/v1/me/notifications"
-
-
-@pytest.fixture
-def people(session: Session, settings: Settings) -> People:
-    seed_grids(session)
-    return People(session, settings)
 
 
 def _fill_inbox(session: Session, person: Person, count: int) -> list[int]:

@@ -4,20 +4,12 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from app.core.config import Settings
 from app.core.runtime import Runtime
 from app.main import create_app
-from tests.cases.factories import People, Steps
-from tests.factories import seed_grids
+from tests.cases.factories import Steps
+from tests.fixtures.people import People
 from tests.reports.factories import live_server
-
-
-@pytest.fixture
-def people(session: Session, settings: Settings) -> People:
-    seed_grids(session)
-    return People(session, settings)
 
 
 @pytest.fixture

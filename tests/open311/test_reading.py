@@ -12,7 +12,9 @@ from sqlmodel import Session
 
 from app.categories.service import list_categories
 from app.core.clock import utcnow
-from tests.cases.factories import GARBAGE, People, Steps, make_report
+from tests.cases.factories import GARBAGE, Steps
+from tests.fixtures.people import People
+from tests.fixtures.reports import make_report
 from tests.reports.factories import post_report, small_jpeg
 
 FORMATS = ["json", "xml"]
@@ -56,7 +58,7 @@ def test_service_definition_offers_the_urgent_attribute(
 def test_a_case_reads_back_with_its_agency_deadline_and_status(
     open311_url: str, session: Session, people: People, steps: Steps, fmt: str
 ) -> None:
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     assert report.id is not None
     steps.accept(report.id)
     task = steps.dispatch(report.id, people.property_unit)
@@ -84,9 +86,9 @@ def test_a_case_reads_back_with_its_agency_deadline_and_status(
 def test_filters_by_id_code_status_and_date(
     open311_url: str, session: Session, people: People, steps: Steps
 ) -> None:
-    open_one = make_report(session, people.rider)
-    rejected = make_report(session, people.rider, category="0104")
-    old = make_report(session, people.rider, created_at=utcnow() - timedelta(days=120))
+    open_one = make_report(session, people.rider.id)
+    rejected = make_report(session, people.rider.id, category_code="0104")
+    old = make_report(session, people.rider.id, created_at=utcnow() - timedelta(days=120))
     assert open_one.id is not None
     assert rejected.id is not None
     assert old.id is not None
@@ -121,7 +123,7 @@ def test_no_personal_data_of_reporters_or_callers(
         caller_phone="13912345678",
     )
     assert recorded.status_code == 201, recorded.text
-    make_report(session, people.rider)
+    make_report(session, people.rider.id)
     body = httpx.get(f"{open311_url}/requests.json").text
     assert "13912345678" not in body
     assert "王先生" not in body

@@ -5,15 +5,13 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from app.grids.models import Grid
 from app.points.rules import EntryKind
 from app.points.service import lock_account, post_entry
 from app.reports.models import Report
 from app.reports.states import ReportStatus
 from app.reports.workflow import change_status
-from tests.factories import COMMUNITY, GRID, GRID_POINT
 
 T = TypeVar("T")
 
@@ -25,34 +23,6 @@ TO_CLOSED = (
     ReportStatus.RESOLVED,
     ReportStatus.CLOSED,
 )
-
-
-def make_report(
-    session: Session,
-    reporter_id: int,
-    *,
-    category: str = "0102",  # 暴露垃圾, 5 points
-    urgent: bool = False,
-    grid: str = GRID,
-    community: str = COMMUNITY,
-) -> Report:
-    """A submitted report in a grid, as the report service would store it."""
-    path = session.exec(select(Grid.path).where(Grid.code == grid)).one()
-    report = Report(
-        reporter_id=reporter_id,
-        client_id=str(uuid.uuid4()),
-        fingerprint="0" * 64,
-        category_code=category,
-        lat=GRID_POINT[1],
-        lon=GRID_POINT[0],
-        urgent=urgent,
-        grid_code=grid,
-        community_code=community,
-        area_path=path,
-    )
-    session.add(report)
-    session.commit()
-    return report
 
 
 def move_report(

@@ -22,7 +22,8 @@ from tests.factories import (
     make_account,
     seed_grids,
 )
-from tests.points.factories import TO_CLOSED, give_points, make_report, move_report
+from tests.fixtures.reports import make_report
+from tests.points.factories import TO_CLOSED, give_points, move_report
 from tests.riders.factories import make_rider, make_team
 
 RIDER_PHONE = "13800000001"

@@ -18,13 +18,8 @@ from app.points.service import award, balance_of, update_rule
 from app.reports.events import ReportStatusChanged
 from app.reports.states import ReportStatus
 from tests.factories import COMMUNITY, make_account, seed_grids
-from tests.points.factories import (
-    TO_CLOSED,
-    give_points,
-    make_report,
-    move_report,
-    run_together,
-)
+from tests.fixtures.reports import make_report
+from tests.points.factories import TO_CLOSED, give_points, move_report, run_together
 from tests.riders.factories import make_rider
 
 REJECTED_OR_MERGED = [(ReportStatus.REJECTED,), (ReportStatus.DUPLICATE,)]
@@ -89,7 +84,9 @@ def test_a_closed_case_pays_the_fixed_bonus_and_an_urgent_one_the_urgent_bonus(
     session: Session, rider_id: int
 ) -> None:
     ordinary = make_report(session, rider_id)
-    urgent = make_report(session, rider_id, category="0401", urgent=True)  # 路面塌陷, 10 points
+    urgent = make_report(
+        session, rider_id, category_code="0401", urgent=True
+    )  # 路面塌陷, 10 points
     move_report(session, ordinary, *TO_CLOSED)
     move_report(session, urgent, *TO_CLOSED)
     paid = {(e.report_id, e.kind): e.amount for e in entries_of(session, rider_id)}

@@ -1,4 +1,4 @@
-"""Plain factories for report tests: form posts, reports inserted directly, a live server."""
+"""Plain factories for report tests: form posts, photo parts, a live server, streams."""
 
 import contextlib
 import json
@@ -11,8 +11,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -22,84 +20,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, SQLModel, func, select
 
-from app.accounts.models import AccountStatus, Role
-from app.core.config import Settings
-from app.core.security import issue_token
-from app.grids.service import grid_by_code
-from app.reports.models import Channel, Report, ReportPhoto
-from app.reports.states import ReportStatus
-from tests.factories import COMMUNITY, GRID, GRID_POINT, OTHER_COMMUNITY, make_account, make_unit
+from tests.factories import GRID_POINT
+from tests.fixtures.reports import GARBAGE
 from tests.photos.factories import make_jpeg
 
-GARBAGE = "0102"  # 暴露垃圾, an ordinary category
 DIRTY_ROAD = "0104"  # 道路不洁, another ordinary category
 ROAD_COLLAPSE = "0401"  # 路面塌陷, an emergency: urgent whatever the rider says
 PhotoPart = tuple[str, tuple[str, bytes, str]]
-
-
-@dataclass(frozen=True)
-class Person:
-    """An account and the headers that authenticate as it."""
-
-    id: int
-    headers: dict[str, str]
-
-    @property
-    def token(self) -> str:
-        return self.headers["Authorization"].removeprefix("Bearer ")
-
-
-class Cast:
-    """The people of a report test, each created on first use (password hashing is slow)."""
-
-    def __init__(self, session: Session, settings: Settings) -> None:
-        self._session = session
-        self._settings = settings
-
-    @cached_property
-    def rider(self) -> Person:
-        return self.person(Role.RIDER, "13800000001")
-
-    @cached_property
-    def other_rider(self) -> Person:
-        return self.person(Role.RIDER, "13800000002")
-
-    @cached_property
-    def pending_rider(self) -> Person:
-        return self.person(Role.RIDER, "13800000003", status=AccountStatus.PENDING)
-
-    @cached_property
-    def bystander(self) -> Person:
-        """An active rider who reports nothing: looks around before reporting."""
-        return self.person(Role.RIDER, "13800000004")
-
-    @cached_property
-    def coordinator(self) -> Person:
-        """Owns COMMUNITY, where GRID lies."""
-        return self.person(Role.COORDINATOR, "coordinator", areas=(COMMUNITY,))
-
-    @cached_property
-    def other_coordinator(self) -> Person:
-        """Owns OTHER_COMMUNITY, in the other town."""
-        return self.person(Role.COORDINATOR, "other-coordinator", areas=(OTHER_COMMUNITY,))
-
-    @cached_property
-    def admin(self) -> Person:
-        return self.person(Role.ADMIN, "admin")
-
-    @cached_property
-    def unit(self) -> Person:
-        make_unit(self._session, "U-PROP-1")
-        return self.person(Role.UNIT, "unit", unit_code="U-PROP-1")
-
-    def person(self, role: Role, username: str, **options: Any) -> Person:
-        """A new account (make_account options) with its headers."""
-        account = make_account(self._session, role, username, **options)
-        assert account.id is not None
-        token = issue_token(
-            account.id, secret_key=self._settings.secret_key, lifetime=timedelta(hours=1)
-        )
-        return Person(account.id, {"Authorization": f"Bearer {token.access_token}"})
 
 
 def report_fields(**overrides: object) -> dict[str, str]:
@@ -142,58 +69,6 @@ def post_report(
     return client.post(
         "/api/v1/reports", data=report_fields(**fields), files=parts or None, headers=headers
     )
-
-
-def make_report(
-    session: Session,
-    reporter_id: int,
-    *,
-    category: str = GARBAGE,
-    point: tuple[float, float] = GRID_POINT,
-    grid: str | None = GRID,
-    urgent: bool = False,
-    status: ReportStatus = ReportStatus.SUBMITTED,
-    created_at: datetime | None = None,
-    photo_keys: tuple[str, str] | None = None,
-) -> Report:
-    """A report inserted directly (no photo work), placed in `grid` or in no grid."""
-    area = grid_by_code(session, grid) if grid else None
-    lon, lat = point
-    report = Report(
-        reporter_id=reporter_id,
-        client_id=str(uuid.uuid4()),
-        fingerprint="0" * 64,
-        category_code=category,
-        lat=lat,
-        lon=lon,
-        urgent=urgent,
-        channel=Channel.APP,
-        status=status,
-        grid_code=area.code if area else None,
-        community_code=area.parent_code if area else None,
-        area_path=area.path if area else None,
-    )
-    if created_at is not None:
-        report.created_at = report.updated_at = created_at
-    session.add(report)
-    session.flush()
-    if photo_keys is not None:
-        assert report.id is not None
-        display_key, thumbnail_key = photo_keys
-        session.add(
-            ReportPhoto(
-                report_id=report.id,
-                display_key=display_key,
-                thumbnail_key=thumbnail_key,
-                width=320,
-                height=240,
-                thumbnail_width=320,
-                thumbnail_height=240,
-                uploaded_by_id=reporter_id,
-            )
-        )
-    session.commit()
-    return report
 
 
 @dataclass

@@ -13,8 +13,9 @@ from app.reports.ingest import image_pool_of
 from app.reports.models import Report, ReportPhoto
 from tests.conftest import make_settings
 from tests.factories import assert_problem, seed_grids
+from tests.fixtures.people import People
 from tests.photos.factories import make_flat_png
-from tests.reports.factories import Cast, count_rows, post_report, small_jpeg, stored_files
+from tests.reports.factories import count_rows, post_report, small_jpeg, stored_files
 
 SMALL_FILE_BYTES = 300_000
 CLIENT_ID = "5f0c6a57-4f7e-4d53-9a53-2f1a86b1f2c1"
@@ -32,12 +33,6 @@ def large_flat_png() -> bytes:
     return make_flat_png(4500, 4500)
 
 
-@pytest.fixture
-def cast(session: Session, settings: Settings) -> Cast:
-    seed_grids(session)
-    return Cast(session, settings)
-
-
 def assert_nothing_stored(session: Session, settings: Settings) -> None:
     assert count_rows(session, Report) == 0
     assert count_rows(session, ReportPhoto) == 0
@@ -45,10 +40,10 @@ def assert_nothing_stored(session: Session, settings: Settings) -> None:
 
 
 def test_small_png_of_huge_size_is_refused_before_decoding(
-    client: TestClient, cast: Cast, session: Session, settings: Settings, huge_flat_png: bytes
+    client: TestClient, people: People, session: Session, settings: Settings, huge_flat_png: bytes
 ) -> None:
     assert len(huge_flat_png) < SMALL_FILE_BYTES
-    response = post_report(client, cast.rider.headers, (huge_flat_png,))
+    response = post_report(client, people.rider.headers, (huge_flat_png,))
     body = assert_problem(response, 422)
     assert body["errors"][0]["field"] == "photo[0]"
     assert "25 megapixels" in body["errors"][0]["message"]
@@ -57,19 +52,19 @@ def test_small_png_of_huge_size_is_refused_before_decoding(
 
 
 def test_six_small_pngs_of_huge_size_are_refused_naming_the_first(
-    client: TestClient, cast: Cast, session: Session, settings: Settings, huge_flat_png: bytes
+    client: TestClient, people: People, session: Session, settings: Settings, huge_flat_png: bytes
 ) -> None:
-    response = post_report(client, cast.rider.headers, (huge_flat_png,) * 6)
+    response = post_report(client, people.rider.headers, (huge_flat_png,) * 6)
     body = assert_problem(response, 422)
     assert body["errors"][0]["field"] == "photo[0]"
     assert_nothing_stored(session, settings)
 
 
 def test_photos_each_within_limits_are_refused_together_over_the_request_budget(
-    client: TestClient, cast: Cast, session: Session, settings: Settings, large_flat_png: bytes
+    client: TestClient, people: People, session: Session, settings: Settings, large_flat_png: bytes
 ) -> None:
     # 20.25 MP each: four fit the 100 MP budget, the fifth goes over it.
-    response = post_report(client, cast.rider.headers, (large_flat_png,) * 6)
+    response = post_report(client, people.rider.headers, (large_flat_png,) * 6)
     body = assert_problem(response, 422)
     assert body["errors"] == [{"field": "photo[4]", "message": body["errors"][0]["message"]}]
     assert "100 megapixels" in body["errors"][0]["message"]
@@ -89,16 +84,16 @@ def test_full_pool_answers_503_with_retry_after_and_stores_nothing(
 ) -> None:
     settings = one_slot_runtime.settings
     seed_grids(session)
-    cast = Cast(session, settings)
+    people = People(session, settings)
     pool = image_pool_of(one_slot_runtime)
     photo = small_jpeg()
     with TestClient(create_app(runtime=one_slot_runtime)) as client:
         with pool.admitted():  # the one slot, taken as another request's image work takes it
-            busy = post_report(client, cast.rider.headers, (photo,), client_id=CLIENT_ID)
+            busy = post_report(client, people.rider.headers, (photo,), client_id=CLIENT_ID)
             body = assert_problem(busy, 503)
             assert busy.headers["Retry-After"] == "3"
             assert "retry" in body["detail"]
             assert_nothing_stored(session, settings)
-        retried = post_report(client, cast.rider.headers, (photo,), client_id=CLIENT_ID)
+        retried = post_report(client, people.rider.headers, (photo,), client_id=CLIENT_ID)
     assert retried.status_code == 201, retried.text
     assert count_rows(session, ReportPhoto) == 1

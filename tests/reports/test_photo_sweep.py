@@ -16,7 +16,8 @@ from app.photos.storage import PhotoStore
 from app.reports.photo_sweep import SweepResult, sweep_photo_store
 from tests.conftest import make_settings
 from tests.factories import make_account, seed_grids
-from tests.reports.factories import make_report, stored_files
+from tests.fixtures.reports import make_report
+from tests.reports.factories import stored_files
 
 GRACE = timedelta(hours=1)
 LONG_AGO_S = 2 * 3600

@@ -16,7 +16,8 @@ from app.core.runtime import Runtime
 from app.main import create_app
 from app.photos.metadata import read_jpeg_segments
 from app.reports.models import Report, ReportEvent, ReportPhoto
-from tests.factories import GRID_POINT, assert_problem, seed_grids
+from tests.factories import GRID_POINT, assert_problem
+from tests.fixtures.people import People
 from tests.photos.factories import (
     TEST_CAMERA_MAKE,
     TEST_CAMERA_MODEL,
@@ -24,14 +25,7 @@ from tests.photos.factories import (
     fixture_photo_paths,
     make_jpeg,
 )
-from tests.reports.factories import (
-    Cast,
-    count_rows,
-    post_report,
-    small_jpeg,
-    stored_files,
-    timed,
-)
+from tests.reports.factories import count_rows, post_report, small_jpeg, stored_files, timed
 
 # Time limits are on the CPU time the request costs (see factories.timed), so that other work on
 # a shared machine cannot fail them; a reader caught in a loop burns CPU and fails them at once.
@@ -47,12 +41,6 @@ READER_CRASHERS = [
     *fixture_photo_paths("jpg/tests"),
     "jpg/corrupted.jpg",
 ]
-
-
-@pytest.fixture
-def cast(session: Session, settings: Settings) -> Cast:
-    seed_grids(session)
-    return Cast(session, settings)
 
 
 def served(client: TestClient, url: str) -> bytes:
@@ -91,12 +79,12 @@ def worldwide_client(settings: Settings, runtime: Runtime) -> Iterator[TestClien
 
 @pytest.mark.parametrize("relative_path", EUROPEAN_GPS_PHOTOS)
 def test_report_without_a_point_takes_the_gps_of_a_real_photo(
-    worldwide_client: TestClient, cast: Cast, relative_path: str
+    worldwide_client: TestClient, people: People, relative_path: str
 ) -> None:
     """The points lie in Europe: in no grid, kept in the nearest community's unassigned queue."""
     client = worldwide_client
     response = post_report(
-        client, cast.rider.headers, (fixture_photo(relative_path),), lat=None, lon=None
+        client, people.rider.headers, (fixture_photo(relative_path),), lat=None, lon=None
     )
     assert response.status_code == 201, response.text
     report = response.json()
@@ -109,17 +97,17 @@ def test_report_without_a_point_takes_the_gps_of_a_real_photo(
         assert min_lat < report["lat"] < max_lat
     assert report["grid"] is None
     admin_queue = client.get(
-        "/api/v1/reports", params={"unassigned": "true"}, headers=cast.admin.headers
+        "/api/v1/reports", params={"unassigned": "true"}, headers=people.admin.headers
     ).json()
     assert [item["id"] for item in admin_queue["items"]] == [report["id"]]
 
 
 @pytest.mark.parametrize("relative_path", EUROPEAN_GPS_PHOTOS[:2])
 def test_a_photo_whose_gps_lies_outside_the_service_area_is_refused(
-    client: TestClient, cast: Cast, relative_path: str
+    client: TestClient, people: People, relative_path: str
 ) -> None:
     response = post_report(
-        client, cast.rider.headers, (fixture_photo(relative_path),), lat=None, lon=None
+        client, people.rider.headers, (fixture_photo(relative_path),), lat=None, lon=None
     )
     body = assert_problem(response, 422)
     # The photo's GPS was read (else: "send lat/lon or a photo with GPS"), then refused.
@@ -145,17 +133,17 @@ def _best_transpose_distance(image: Image.Image, reference: Image.Image) -> list
 
 @pytest.mark.parametrize("shape", ["landscape", "portrait"])
 def test_every_exif_orientation_is_served_upright(
-    client: TestClient, cast: Cast, shape: str
+    client: TestClient, people: People, shape: str
 ) -> None:
     reference = display_image(
         client,
         post_report(
-            client, cast.rider.headers, (fixture_photo(f"jpg/orientation/{shape}_1.jpg"),)
+            client, people.rider.headers, (fixture_photo(f"jpg/orientation/{shape}_1.jpg"),)
         ).json(),
     )
     for orientation in ORIENTATIONS:
         photo = fixture_photo(f"jpg/orientation/{shape}_{orientation}.jpg")
-        image = display_image(client, post_report(client, cast.rider.headers, (photo,)).json())
+        image = display_image(client, post_report(client, people.rider.headers, (photo,)).json())
         assert image.size == reference.size, orientation
         as_served, *turned = _best_transpose_distance(image, reference)
         # As served it matches the upright sample far better than any rotation or flip of it.
@@ -164,9 +152,9 @@ def test_every_exif_orientation_is_served_upright(
 
 @pytest.mark.parametrize("relative_path", READER_CRASHERS)
 def test_files_that_crashed_exif_readers_are_answered_without_hanging_or_a_server_error(
-    client: TestClient, cast: Cast, relative_path: str
+    client: TestClient, people: People, relative_path: str
 ) -> None:
-    headers, upload = cast.rider.headers, fixture_photo(relative_path)
+    headers, upload = people.rider.headers, fixture_photo(relative_path)
     with timed() as elapsed:
         response = post_report(client, headers, (upload,))
     # A hang guard, not a speed claim (bench/ measures speed): a stuck decoder would wait here.
@@ -249,13 +237,13 @@ def _svg() -> bytes:
 )
 def test_broken_or_hostile_upload_is_refused_and_leaves_nothing(
     client: TestClient,
-    cast: Cast,
+    people: People,
     session: Session,
     settings: Settings,
     make_upload: Callable[[], bytes],
     status: int,
 ) -> None:
-    headers, uploads = cast.rider.headers, (small_jpeg(), make_upload())
+    headers, uploads = people.rider.headers, (small_jpeg(), make_upload())
     with timed() as elapsed:
         response = post_report(client, headers, uploads)
     assert elapsed.wall_s < NO_HANG_S  # a hang guard; bench/image_memory.py measures the cost
@@ -268,10 +256,10 @@ def test_broken_or_hostile_upload_is_refused_and_leaves_nothing(
 
 
 def test_iphone_heic_is_accepted_and_served_as_an_upright_jpeg(
-    client: TestClient, cast: Cast
+    client: TestClient, people: People
 ) -> None:
     photo = fixture_photo("heic/mobile/iphone_13_pro_max.HEIC")
-    response = post_report(client, cast.rider.headers, (photo,))
+    response = post_report(client, people.rider.headers, (photo,))
     assert response.status_code == 201, response.text
     [served_photo] = response.json()["photos"]
     assert (served_photo["width"], served_photo["height"]) == (1200, 1600)
@@ -315,11 +303,11 @@ def _jpeg_with_all_metadata() -> bytes:
     ],
 )
 def test_served_copies_carry_no_location_device_or_editor_metadata(
-    client: TestClient, cast: Cast, make_upload: Callable[[], bytes], secrets: list[bytes]
+    client: TestClient, people: People, make_upload: Callable[[], bytes], secrets: list[bytes]
 ) -> None:
     upload = make_upload()
     assert all(secret in upload for secret in secrets)  # the upload really carries them
-    response = post_report(client, cast.rider.headers, (upload,))
+    response = post_report(client, people.rider.headers, (upload,))
     assert response.status_code == 201, response.text
     for data in served_images(client, response.json()):
         exif = Image.open(io.BytesIO(data)).getexif()
@@ -331,12 +319,12 @@ def test_served_copies_carry_no_location_device_or_editor_metadata(
             assert secret not in data
 
 
-def test_bytes_after_the_end_of_a_jpeg_are_not_served(client: TestClient, cast: Cast) -> None:
+def test_bytes_after_the_end_of_a_jpeg_are_not_served(client: TestClient, people: People) -> None:
     clean = make_jpeg(640, 480)
     # Phones append secondary images (with their own GPS) and vendor trailers after the EOI.
     trailer = make_jpeg(64, 48, gps=GRID_POINT) + b"VENDOR-TRAILER-SECRET"
-    with_trailer = post_report(client, cast.rider.headers, (clean + trailer,)).json()
-    without_trailer = post_report(client, cast.rider.headers, (clean,)).json()
+    with_trailer = post_report(client, people.rider.headers, (clean + trailer,)).json()
+    without_trailer = post_report(client, people.rider.headers, (clean,)).json()
     assert with_trailer["photos"][0]["url"] == without_trailer["photos"][0]["url"]
     for data in served_images(client, with_trailer):
         assert b"VENDOR-TRAILER-SECRET" not in data

@@ -10,33 +10,28 @@ from sqlmodel import Session, func, select
 from app.core.config import Settings
 from app.reports.models import Report
 from app.reports.states import ReportStatus
-from tests.factories import assert_problem, seed_grids
-from tests.reports.factories import Cast, make_report
+from tests.factories import assert_problem
+from tests.fixtures.people import People
+from tests.fixtures.reports import make_report
 from tests.reports.storm import Server, run_storm, server_process
 
 COORDINATOR_WRITE_WITHIN_S = 1.0  # the requirement: other writers are not held up by a storm
 
 
 @pytest.fixture
-def cast(session: Session, settings: Settings) -> Cast:
-    seed_grids(session)
-    return Cast(session, settings)
-
-
-@pytest.fixture
-def server(settings: Settings, cast: Cast) -> Iterator[Server]:
+def server(settings: Settings, people: People) -> Iterator[Server]:
     with server_process(settings) as server:
         yield server
 
 
 def test_a_retry_storm_makes_one_report_per_client_id_and_other_writers_go_through(
-    server: Server, cast: Cast, session: Session
+    server: Server, people: People, session: Session
 ) -> None:
-    waiting = make_report(session, cast.rider.id)
+    waiting = make_report(session, people.rider.id)
     assert waiting.id is not None
-    coordinator_headers = cast.coordinator.headers
+    coordinator_headers = people.coordinator.headers
 
-    result = run_storm(server.base_url, cast.rider.headers, coordinator_headers, waiting.id)
+    result = run_storm(server.base_url, people.rider.headers, coordinator_headers, waiting.id)
 
     statuses = Counter(answer.status for answer in result.reports)
     assert set(statuses) <= {200, 201}, statuses
@@ -59,10 +54,10 @@ def test_a_retry_storm_makes_one_report_per_client_id_and_other_writers_go_throu
 
 
 def test_a_writer_that_cannot_get_the_lock_in_time_is_told_to_come_back(
-    client: TestClient, cast: Cast, session: Session
+    client: TestClient, people: People, session: Session
 ) -> None:
-    waiting = make_report(session, cast.rider.id)
-    coordinator_headers = cast.coordinator.headers
+    waiting = make_report(session, people.rider.id)
+    coordinator_headers = people.coordinator.headers
     # Another writer holds the report: on SQLite the write lock, on PostgreSQL its row.
     session.exec(select(Report).where(Report.id == waiting.id).with_for_update()).one()
 

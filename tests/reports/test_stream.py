@@ -8,21 +8,13 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from shapely.geometry import shape
-from sqlmodel import Session
 
-from app.core.config import Settings
 from app.core.runtime import Runtime
 from app.demo.fengyang import demo_grids
 from app.main import create_app
-from tests.factories import assert_problem, seed_grids
-from tests.reports.factories import (
-    ROAD_COLLAPSE,
-    Cast,
-    EventStreamListener,
-    Person,
-    live_server,
-    post_report,
-)
+from tests.factories import assert_problem
+from tests.fixtures.people import People, Person
+from tests.reports.factories import ROAD_COLLAPSE, EventStreamListener, live_server, post_report
 
 PUSHED_WITHIN_S = 1.0
 WAIT_LIMIT_S = 10.0  # how long a test waits before calling a missing message a failure
@@ -36,12 +28,6 @@ def _point_in(grid_code: str) -> tuple[float, float]:
 
 
 OTHER_TOWN_POINT = _point_in(OTHER_TOWN_GRID)  # far outside the coordinator's COMMUNITY
-
-
-@pytest.fixture
-def cast(session: Session, settings: Settings) -> Cast:
-    seed_grids(session)
-    return Cast(session, settings)
 
 
 @pytest.fixture
@@ -66,12 +52,12 @@ def open_stream(server: str, person: Person) -> EventStreamListener:
 
 
 def test_urgent_report_reaches_the_coordinators_stream_within_a_second(
-    server: str, http: httpx.Client, cast: Cast
+    server: str, http: httpx.Client, people: People
 ) -> None:
-    listener = open_stream(server, cast.coordinator)
+    listener = open_stream(server, people.coordinator)
     try:
-        ordinary = post_report(http, cast.rider.headers)
-        urgent = post_report(http, cast.rider.headers, category=ROAD_COLLAPSE)
+        ordinary = post_report(http, people.rider.headers)
+        urgent = post_report(http, people.rider.headers, category=ROAD_COLLAPSE)
         saved_at = time.monotonic()
         assert (ordinary.status_code, urgent.status_code) == (201, 201)
         message = listener.next_event(WAIT_LIMIT_S)
@@ -85,14 +71,16 @@ def test_urgent_report_reaches_the_coordinators_stream_within_a_second(
 
 
 def test_stream_carries_only_reports_in_the_callers_areas(
-    server: str, http: httpx.Client, cast: Cast
+    server: str, http: httpx.Client, people: People
 ) -> None:
-    other_town = open_stream(server, cast.other_coordinator)
-    admin = open_stream(server, cast.admin)
+    other_town = open_stream(server, people.other_coordinator)
+    admin = open_stream(server, people.admin)
     try:
-        in_community = post_report(http, cast.rider.headers, urgent=True).json()
+        in_community = post_report(http, people.rider.headers, urgent=True).json()
         lon, lat = OTHER_TOWN_POINT
-        in_other_town = post_report(http, cast.rider.headers, urgent=True, lat=lat, lon=lon).json()
+        in_other_town = post_report(
+            http, people.rider.headers, urgent=True, lat=lat, lon=lon
+        ).json()
         assert in_other_town["grid"]["code"] == OTHER_TOWN_GRID
         # Its first event is the second report: the first one was never sent to it.
         other_town_event = other_town.next_event(WAIT_LIMIT_S)
@@ -105,20 +93,22 @@ def test_stream_carries_only_reports_in_the_callers_areas(
 
 
 def test_reports_saved_before_connecting_are_not_repeated(
-    server: str, http: httpx.Client, cast: Cast
+    server: str, http: httpx.Client, people: People
 ) -> None:
-    earlier = post_report(http, cast.rider.headers, urgent=True).json()
-    listener = open_stream(server, cast.coordinator)
+    earlier = post_report(http, people.rider.headers, urgent=True).json()
+    listener = open_stream(server, people.coordinator)
     try:
-        later = post_report(http, cast.rider.headers, urgent=True).json()
+        later = post_report(http, people.rider.headers, urgent=True).json()
         message = listener.next_event(WAIT_LIMIT_S)
     finally:
         listener.close()
     assert (message.data["id"], earlier["id"] != later["id"]) == (later["id"], True)
 
 
-def test_stream_accepts_the_bearer_header_too(server: str, http: httpx.Client, cast: Cast) -> None:
-    with http.stream("GET", "/api/v1/reports/stream", headers=cast.admin.headers) as response:
+def test_stream_accepts_the_bearer_header_too(
+    server: str, http: httpx.Client, people: People
+) -> None:
+    with http.stream("GET", "/api/v1/reports/stream", headers=people.admin.headers) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         assert "event: ready" in list(itertools.islice(response.iter_lines(), 3))
@@ -128,11 +118,11 @@ def test_stream_accepts_the_bearer_header_too(server: str, http: httpx.Client, c
     ("who", "status"), [("rider", 403), ("unit", 403), (None, 401), ("forged", 401)]
 )
 def test_stream_is_for_coordinators_and_admins(
-    client: TestClient, cast: Cast, who: str | None, status: int
+    client: TestClient, people: People, who: str | None, status: int
 ) -> None:
     params = {}
     if who == "forged":
         params = {"access_token": "not.a.token"}
     elif who is not None:
-        params = {"access_token": getattr(cast, who).token}
+        params = {"access_token": getattr(people, who).token}
     assert_problem(client.get("/api/v1/reports/stream", params=params), status)

@@ -13,22 +13,23 @@ from app.core.runtime import Runtime
 from app.main import create_app
 from tests.conftest import make_settings
 from tests.factories import seed_grids
-from tests.reports.factories import Cast, EventStreamListener, Person, live_server
+from tests.fixtures.people import People, Person
+from tests.reports.factories import EventStreamListener, live_server
 
 CAP = 3
 WAIT_LIMIT_S = 10.0
 
 
 @pytest.fixture
-def capped(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Cast]]:
+def capped(database_url: str, tmp_path: Path) -> Iterator[tuple[str, People]]:
     settings = make_settings(database_url, tmp_path / "data", max_streams_per_account=CAP)
     runtime = Runtime.from_settings(settings)
     with Session(runtime.engine, expire_on_commit=False) as session:
         seed_grids(session)
-        cast = Cast(session, settings)
-        cast.coordinator, cast.admin  # noqa: B018  (made now, while the session is open)
+        people = People(session, settings)
+        people.coordinator, people.admin  # noqa: B018  (made now, while the session is open)
         with live_server(create_app(runtime=runtime)) as server:
-            yield server, cast
+            yield server, people
     runtime.engine.dispose()
 
 
@@ -52,13 +53,13 @@ def _refusal(listener: EventStreamListener) -> dict[str, object]:
 
 
 def test_the_stream_past_the_cap_is_refused_with_429_and_a_closed_one_frees_its_slot(
-    capped: tuple[str, Cast],
+    capped: tuple[str, People],
 ) -> None:
-    server, cast = capped
-    streams = [_stream(server, cast.coordinator) for _ in range(CAP)]
+    server, people = capped
+    streams = [_stream(server, people.coordinator) for _ in range(CAP)]
     try:
         assert all(_opened(stream) for stream in streams)
-        refused = _stream(server, cast.coordinator)
+        refused = _stream(server, people.coordinator)
         problem = _refusal(refused)
         refused.close()
         assert refused.status_line.split()[1] == "429"
@@ -66,14 +67,14 @@ def test_the_stream_past_the_cap_is_refused_with_429_and_a_closed_one_frees_its_
         assert refused.headers["content-type"].startswith("application/problem+json")
         assert int(refused.headers["retry-after"]) > 0
         # Another account is not affected by the coordinator's streams.
-        other = _stream(server, cast.admin)
+        other = _stream(server, people.admin)
         assert _opened(other)
         other.close()
         streams.pop().close()
         # The server lets the slot go once it notices the closed socket (its next write).
         deadline = time.monotonic() + WAIT_LIMIT_S
         while True:
-            again = _stream(server, cast.coordinator)
+            again = _stream(server, people.coordinator)
             if _opened(again):
                 streams.append(again)
                 break

@@ -24,11 +24,11 @@ from app.main import create_app
 from app.reports import ingest
 from app.reports.models import Report, ReportEvent, ReportPhoto
 from tests.conftest import make_settings
-from tests.factories import COMMUNITY, GRID, GRID_POINT, assert_problem, seed_grids
+from tests.factories import COMMUNITY, GRID, GRID_POINT, assert_problem
+from tests.fixtures.people import People
 from tests.reports.factories import (
     GARBAGE,
     ROAD_COLLAPSE,
-    Cast,
     count_rows,
     live_server,
     photo_parts,
@@ -41,12 +41,6 @@ from tests.reports.factories import (
 METRES_PER_DEGREE_LAT = 111_320.0
 ITALY = (11.885, 43.467)  # far from every demo community
 OTHER_TOWN_POINT = (117.60, 32.93)  # in the demo county, in the other town
-
-
-@pytest.fixture
-def cast(session: Session, settings: Settings) -> Cast:
-    seed_grids(session)
-    return Cast(session, settings)
 
 
 @pytest.fixture
@@ -72,9 +66,9 @@ def assert_nothing_stored(session: Session, settings: Settings) -> None:
 
 
 def test_rider_report_lands_in_the_grid_of_its_point(
-    client: TestClient, cast: Cast, session: Session
+    client: TestClient, people: People, session: Session
 ) -> None:
-    response = post_report(client, cast.rider.headers, accuracy_m=8.5)
+    response = post_report(client, people.rider.headers, accuracy_m=8.5)
     assert response.status_code == 201, response.text
     report = response.json()
     assert report["status"] == "submitted"
@@ -96,13 +90,13 @@ def test_rider_report_lands_in_the_grid_of_its_point(
         "submitted",
         "submitted",
     )
-    assert event.actor_id == cast.rider.id
+    assert event.actor_id == people.rider.id
 
 
 def test_pending_rider_may_not_report_and_nothing_is_stored(
-    client: TestClient, cast: Cast, session: Session
+    client: TestClient, people: People, session: Session
 ) -> None:
-    body = assert_problem(post_report(client, cast.pending_rider.headers), 403)
+    body = assert_problem(post_report(client, people.pending_rider.headers), 403)
     assert "报到备案" in body["detail"]
     assert session.exec(select(Report)).all() == []
     session.rollback()
@@ -110,20 +104,22 @@ def test_pending_rider_may_not_report_and_nothing_is_stored(
 
 @pytest.mark.parametrize("crs", [CoordinateSystem.GCJ02, CoordinateSystem.BD09])
 def test_chinese_map_point_lands_in_the_same_grid_as_its_wgs84_original(
-    client: TestClient, cast: Cast, crs: CoordinateSystem
+    client: TestClient, people: People, crs: CoordinateSystem
 ) -> None:
     lon, lat = from_wgs84(*GRID_POINT, crs)
     # Read as WGS-84, the shifted point would lie hundreds of metres away.
     assert distance_m(lon, lat, *GRID_POINT) > 300
-    response = post_report(client, cast.rider.headers, lat=lat, lon=lon, crs=crs)
+    response = post_report(client, people.rider.headers, lat=lat, lon=lon, crs=crs)
     report = response.json()
     assert report["grid"]["code"] == GRID
     assert distance_m(report["lon"], report["lat"], *GRID_POINT) < 1
 
 
-def test_report_without_a_point_takes_the_first_photo_gps(client: TestClient, cast: Cast) -> None:
+def test_report_without_a_point_takes_the_first_photo_gps(
+    client: TestClient, people: People
+) -> None:
     photos = (small_jpeg(gps=GRID_POINT), small_jpeg(gps=ITALY))
-    response = post_report(client, cast.rider.headers, photos, lat=None, lon=None)
+    response = post_report(client, people.rider.headers, photos, lat=None, lon=None)
     report = response.json()
     assert response.status_code == 201, report
     assert report["location_source"] == "exif"
@@ -131,16 +127,16 @@ def test_report_without_a_point_takes_the_first_photo_gps(client: TestClient, ca
     assert distance_m(report["lon"], report["lat"], *GRID_POINT) < 1
 
 
-def test_point_sent_wins_over_the_photo_gps(client: TestClient, cast: Cast) -> None:
-    response = post_report(client, cast.rider.headers, (small_jpeg(gps=ITALY),))
+def test_point_sent_wins_over_the_photo_gps(client: TestClient, people: People) -> None:
+    response = post_report(client, people.rider.headers, (small_jpeg(gps=ITALY),))
     assert response.json()["grid"]["code"] == GRID
     assert response.json()["location_source"] == "client"
 
 
 def test_report_without_point_or_gps_is_refused_with_a_hint(
-    client: TestClient, cast: Cast, session: Session, settings: Settings
+    client: TestClient, people: People, session: Session, settings: Settings
 ) -> None:
-    response = post_report(client, cast.rider.headers, lat=None, lon=None)
+    response = post_report(client, people.rider.headers, lat=None, lon=None)
     body = assert_problem(response, 422)
     assert "send lat/lon or a photo with GPS" in body["detail"]
     assert_nothing_stored(session, settings)
@@ -161,13 +157,13 @@ def _point_beside_the_grids() -> tuple[float, float]:
 
 
 def test_point_in_no_grid_goes_to_the_unassigned_queue_of_the_nearest_community(
-    client: TestClient, cast: Cast
+    client: TestClient, people: People
 ) -> None:
     lon, lat = _point_beside_the_grids()
-    report = post_report(client, cast.rider.headers, lat=lat, lon=lon).json()
+    report = post_report(client, people.rider.headers, lat=lat, lon=lon).json()
     assert report["grid"] is None
     community = report["community"]["code"]
-    community_coordinator = cast.person(
+    community_coordinator = people.person(
         Role.COORDINATOR, "community-coordinator", areas=(community,)
     )
     queue = client.get(
@@ -175,16 +171,16 @@ def test_point_in_no_grid_goes_to_the_unassigned_queue_of_the_nearest_community(
     )
     assert [item["id"] for item in queue.json()["items"]] == [report["id"]]
     admin_queue = client.get(
-        "/api/v1/reports", params={"unassigned": "true"}, headers=cast.admin.headers
+        "/api/v1/reports", params={"unassigned": "true"}, headers=people.admin.headers
     )
     assert [item["id"] for item in admin_queue.json()["items"]] == [report["id"]]
 
 
 def test_point_far_from_every_community_is_refused(
-    client: TestClient, cast: Cast, session: Session
+    client: TestClient, people: People, session: Session
 ) -> None:
     lon, lat = ITALY
-    response = post_report(client, cast.rider.headers, lat=lat, lon=lon)
+    response = post_report(client, people.rider.headers, lat=lat, lon=lon)
     body = assert_problem(response, 422)
     assert body["errors"][0]["field"] == "lat"
     assert count_rows(session, Report) == 0
@@ -195,9 +191,9 @@ def test_point_far_from_every_community_is_refused(
     [(GARBAGE, False, False), (GARBAGE, True, True), (ROAD_COLLAPSE, False, True)],
 )
 def test_report_is_urgent_when_the_rider_says_so_or_its_category_is_an_emergency(
-    client: TestClient, cast: Cast, category: str, urgent_flag: bool, urgent: bool
+    client: TestClient, people: People, category: str, urgent_flag: bool, urgent: bool
 ) -> None:
-    response = post_report(client, cast.rider.headers, category=category, urgent=urgent_flag)
+    response = post_report(client, people.rider.headers, category=category, urgent=urgent_flag)
     assert response.json()["urgent"] is urgent
 
 
@@ -219,71 +215,71 @@ def test_report_is_urgent_when_the_rider_says_so_or_its_category_is_an_emergency
 )
 def test_invalid_form_is_refused_with_the_field_named(
     client: TestClient,
-    cast: Cast,
+    people: People,
     session: Session,
     settings: Settings,
     overrides: dict[str, object],
     field: str,
 ) -> None:
-    body = assert_problem(post_report(client, cast.rider.headers, **overrides), 422)
+    body = assert_problem(post_report(client, people.rider.headers, **overrides), 422)
     assert field in [error["field"] for error in body["errors"]], body
     assert_nothing_stored(session, settings)
 
 
-def test_description_of_2000_characters_is_accepted(client: TestClient, cast: Cast) -> None:
-    response = post_report(client, cast.rider.headers, description="垃" * 2000)
+def test_description_of_2000_characters_is_accepted(client: TestClient, people: People) -> None:
+    response = post_report(client, people.rider.headers, description="垃" * 2000)
     assert response.status_code == 201, response.text
     assert len(response.json()["description"]) == 2000
 
 
-def test_retired_category_is_refused(client: TestClient, cast: Cast, session: Session) -> None:
+def test_retired_category_is_refused(client: TestClient, people: People, session: Session) -> None:
     category = session.get(Category, GARBAGE)
     assert category is not None
     category.active = False
     session.commit()
-    body = assert_problem(post_report(client, cast.rider.headers), 422)
+    body = assert_problem(post_report(client, people.rider.headers), 422)
     assert body["errors"][0]["field"] == "category"
 
 
-def test_app_report_needs_a_photo(client: TestClient, cast: Cast) -> None:
-    body = assert_problem(post_report(client, cast.rider.headers, ()), 422)
+def test_app_report_needs_a_photo(client: TestClient, people: People) -> None:
+    body = assert_problem(post_report(client, people.rider.headers, ()), 422)
     assert body["errors"][0]["field"] == "photo"
 
 
 def test_more_photos_than_allowed_is_refused(
-    client: TestClient, cast: Cast, settings: Settings
+    client: TestClient, people: People, settings: Settings
 ) -> None:
     photos = tuple(small_jpeg() for _ in range(settings.max_photos_per_report + 1))
-    body = assert_problem(post_report(client, cast.rider.headers, photos), 422)
+    body = assert_problem(post_report(client, people.rider.headers, photos), 422)
     assert body["errors"][0]["field"] == "photo"
 
 
 def test_photo_over_the_byte_limit_is_a_413(
-    client_with: Callable[..., TestClient], cast: Cast, session: Session, settings: Settings
+    client_with: Callable[..., TestClient], people: People, session: Session, settings: Settings
 ) -> None:
     limited = client_with(max_photo_bytes=20_000)
     big = small_jpeg() + b"\0" * 20_000  # padding after the end of the image still counts
-    body = assert_problem(post_report(limited, cast.rider.headers, (small_jpeg(), big)), 413)
+    body = assert_problem(post_report(limited, people.rider.headers, (small_jpeg(), big)), 413)
     assert body["errors"][0]["field"] == "photo[1]"
     assert_nothing_stored(session, settings)
 
 
 def test_request_over_the_byte_limit_is_a_413(
-    client_with: Callable[..., TestClient], cast: Cast, session: Session, settings: Settings
+    client_with: Callable[..., TestClient], people: People, session: Session, settings: Settings
 ) -> None:
     limited = client_with(max_request_bytes=50_000)
     photos = (small_jpeg() + b"\0" * 60_000,)
-    assert_problem(post_report(limited, cast.rider.headers, photos), 413)
+    assert_problem(post_report(limited, people.rider.headers, photos), 413)
     assert_nothing_stored(session, settings)
 
 
 @pytest.mark.parametrize("channel", ["phone", "wechat", "message"])
 def test_coordinator_records_a_call_without_photos(
-    client: TestClient, cast: Cast, channel: str
+    client: TestClient, people: People, channel: str
 ) -> None:
     response = post_report(
         client,
-        cast.coordinator.headers,
+        people.coordinator.headers,
         (),
         channel=channel,
         caller_name="王先生",
@@ -295,10 +291,12 @@ def test_coordinator_records_a_call_without_photos(
     assert (report["caller_name"], report["caller_phone"]) == ("王先生", "13900000000")
 
 
-def test_admin_records_a_call_anywhere_in_the_service_area(client: TestClient, cast: Cast) -> None:
+def test_admin_records_a_call_anywhere_in_the_service_area(
+    client: TestClient, people: People
+) -> None:
     lon, lat = OTHER_TOWN_POINT
     response = post_report(
-        client, cast.admin.headers, (), channel="phone", caller_name="李女士", lat=lat, lon=lon
+        client, people.admin.headers, (), channel="phone", caller_name="李女士", lat=lat, lon=lon
     )
     assert response.status_code == 201, response.text
 
@@ -315,7 +313,7 @@ def test_admin_records_a_call_anywhere_in_the_service_area(client: TestClient, c
 )
 def test_channel_rules(
     client: TestClient,
-    cast: Cast,
+    people: People,
     session: Session,
     settings: Settings,
     who: str,
@@ -323,7 +321,7 @@ def test_channel_rules(
     status: int,
     field: str | None,
 ) -> None:
-    person = getattr(cast, who)
+    person = getattr(people, who)
     body = assert_problem(post_report(client, person.headers, **overrides), status)
     if field is not None:
         assert body["errors"][0]["field"] == field
@@ -331,10 +329,10 @@ def test_channel_rules(
 
 
 def test_coordinator_records_only_inside_their_areas(
-    client: TestClient, cast: Cast, session: Session, settings: Settings
+    client: TestClient, people: People, session: Session, settings: Settings
 ) -> None:
     response = post_report(
-        client, cast.other_coordinator.headers, (), channel="phone", caller_name="王先生"
+        client, people.other_coordinator.headers, (), channel="phone", caller_name="王先生"
     )
     body = assert_problem(response, 403)
     assert "outside your areas" in body["detail"]
@@ -342,13 +340,13 @@ def test_coordinator_records_only_inside_their_areas(
 
 
 def test_created_report_lists_open_reports_of_its_category_nearby(
-    client: TestClient, cast: Cast
+    client: TestClient, people: People
 ) -> None:
     lon, lat = GRID_POINT
-    first = post_report(client, cast.rider.headers).json()
-    post_report(client, cast.rider.headers, category=ROAD_COLLAPSE)
+    first = post_report(client, people.rider.headers).json()
+    post_report(client, people.rider.headers, category=ROAD_COLLAPSE)
     north_50_m = lat + 50 / METRES_PER_DEGREE_LAT
-    second = post_report(client, cast.other_rider.headers, lat=north_50_m, lon=lon)
+    second = post_report(client, people.other_rider.headers, lat=north_50_m, lon=lon)
     assert second.status_code == 201
     [neighbour] = second.json()["nearby"]
     assert (neighbour["id"], neighbour["category"], neighbour["status"]) == (
@@ -361,15 +359,15 @@ def test_created_report_lists_open_reports_of_its_category_nearby(
 
 
 def test_replayed_client_id_returns_the_same_report(
-    client: TestClient, cast: Cast, session: Session
+    client: TestClient, people: People, session: Session
 ) -> None:
     fields = report_fields()
     photo = small_jpeg()
     first = client.post(
-        "/api/v1/reports", data=fields, files=photo_parts(photo), headers=cast.rider.headers
+        "/api/v1/reports", data=fields, files=photo_parts(photo), headers=people.rider.headers
     )
     replay = client.post(
-        "/api/v1/reports", data=fields, files=photo_parts(photo), headers=cast.rider.headers
+        "/api/v1/reports", data=fields, files=photo_parts(photo), headers=people.rider.headers
     )
     assert (first.status_code, replay.status_code) == (201, 200)
     assert replay.json() == first.json()
@@ -379,12 +377,12 @@ def test_replayed_client_id_returns_the_same_report(
 
 
 def test_replay_is_answered_before_any_photo_work(
-    client: TestClient, cast: Cast, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, people: People, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fields = report_fields()
     photo = small_jpeg()
     first = client.post(
-        "/api/v1/reports", data=fields, files=photo_parts(photo), headers=cast.rider.headers
+        "/api/v1/reports", data=fields, files=photo_parts(photo), headers=people.rider.headers
     )
 
     def no_image_work(*_args: object, **_kwargs: object) -> None:
@@ -393,7 +391,7 @@ def test_replay_is_answered_before_any_photo_work(
     monkeypatch.setattr(ingest, "process_uploads", no_image_work)
     fields["client_id"] = fields["client_id"].upper()  # the same UUID, written differently
     replay = client.post(
-        "/api/v1/reports", data=fields, files=photo_parts(photo), headers=cast.rider.headers
+        "/api/v1/reports", data=fields, files=photo_parts(photo), headers=people.rider.headers
     )
     assert replay.status_code == 200
     assert replay.json()["id"] == first.json()["id"]
@@ -411,12 +409,12 @@ def test_replay_is_answered_before_any_photo_work(
     ids=["description", "category", "urgent", "point", "photo"],
 )
 def test_replay_with_other_content_is_a_conflict(
-    client: TestClient, cast: Cast, session: Session, change: dict[str, object]
+    client: TestClient, people: People, session: Session, change: dict[str, object]
 ) -> None:
     fields = report_fields()
     photo = small_jpeg()
     first = client.post(
-        "/api/v1/reports", data=fields, files=photo_parts(photo), headers=cast.rider.headers
+        "/api/v1/reports", data=fields, files=photo_parts(photo), headers=people.rider.headers
     )
     assert first.status_code == 201
     change = dict(change)  # the parameter is shared by both database runs
@@ -424,24 +422,27 @@ def test_replay_with_other_content_is_a_conflict(
     assert isinstance(changed_photo, bytes)
     fields.update({name: str(value).lower() for name, value in change.items()})
     response = client.post(
-        "/api/v1/reports", data=fields, files=photo_parts(changed_photo), headers=cast.rider.headers
+        "/api/v1/reports",
+        data=fields,
+        files=photo_parts(changed_photo),
+        headers=people.rider.headers,
     )
     assert_problem(response, 409)
     assert count_rows(session, Report) == 1
 
 
 def test_same_client_id_from_another_account_is_another_report(
-    client: TestClient, cast: Cast
+    client: TestClient, people: People
 ) -> None:
     client_id = str(uuid.uuid4())
-    first = post_report(client, cast.rider.headers, client_id=client_id)
-    second = post_report(client, cast.other_rider.headers, client_id=client_id)
+    first = post_report(client, people.rider.headers, client_id=client_id)
+    second = post_report(client, people.other_rider.headers, client_id=client_id)
     assert (first.status_code, second.status_code) == (201, 201)
     assert first.json()["id"] != second.json()["id"]
 
 
 def test_twin_saved_during_the_photo_work_is_returned(
-    client: TestClient, cast: Cast, session: Session, monkeypatch: pytest.MonkeyPatch
+    client: TestClient, people: People, session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The twin commits between our replay check and our insert: the unique constraint catches
     it. The twin can commit at all only because the write lock is not held during image work."""
@@ -454,14 +455,17 @@ def test_twin_saved_during_the_photo_work_is_returned(
         if not twin_statuses:
             twin_statuses.append(0)
             twin = client.post(
-                "/api/v1/reports", data=fields, files=photo_parts(photo), headers=cast.rider.headers
+                "/api/v1/reports",
+                data=fields,
+                files=photo_parts(photo),
+                headers=people.rider.headers,
             )
             twin_statuses[0] = twin.status_code
         return process_uploads(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(ingest, "process_uploads", process_while_a_twin_arrives)
     response = client.post(
-        "/api/v1/reports", data=fields, files=photo_parts(photo), headers=cast.rider.headers
+        "/api/v1/reports", data=fields, files=photo_parts(photo), headers=people.rider.headers
     )
     assert (twin_statuses, response.status_code) == ([201], 200)
     assert count_rows(session, Report) == 1
@@ -471,7 +475,7 @@ def test_twin_saved_during_the_photo_work_is_returned(
 
 
 def test_racing_requests_with_one_client_id_make_one_report(
-    runtime: Runtime, cast: Cast, session: Session, settings: Settings
+    runtime: Runtime, people: People, session: Session, settings: Settings
 ) -> None:
     fields = report_fields()
     photos = (small_jpeg(), small_jpeg(gps=GRID_POINT))
@@ -488,7 +492,7 @@ def test_racing_requests_with_one_client_id_make_one_report(
                         "/api/v1/reports",
                         data=fields,
                         files=photo_parts(*photos),
-                        headers=cast.rider.headers,
+                        headers=people.rider.headers,
                     )
                 )
 
@@ -509,13 +513,13 @@ def test_racing_requests_with_one_client_id_make_one_report(
 
 def test_failed_commit_takes_back_the_new_files_only(
     client: TestClient,
-    cast: Cast,
+    people: People,
     session: Session,
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     shared_photo = small_jpeg()
-    assert post_report(client, cast.rider.headers, (shared_photo,)).status_code == 201
+    assert post_report(client, people.rider.headers, (shared_photo,)).status_code == 201
     kept = stored_files(settings.photo_dir)
     assert kept
 
@@ -525,6 +529,6 @@ def test_failed_commit_takes_back_the_new_files_only(
     monkeypatch.setattr("app.reports.service.publish", failing_subscriber)
     new_photo = small_jpeg(gps=GRID_POINT)
     with pytest.raises(RuntimeError, match="a subscriber failed"):
-        post_report(client, cast.rider.headers, (shared_photo, new_photo))
+        post_report(client, people.rider.headers, (shared_photo, new_photo))
     assert stored_files(settings.photo_dir) == kept
     assert count_rows(session, Report) == 1

@@ -1,16 +1,16 @@
 """Plain factories for riders and volunteer teams."""
 
 from datetime import timedelta
-from functools import cache
 
 from sqlmodel import Session
 
 from app.accounts.models import Account, AccountStatus, Role
 from app.core.config import Settings
-from app.core.security import hash_password, issue_token
+from app.core.security import issue_token
 from app.riders.models import Platform, RiderProfile, RiderRole, Team
 from app.riders.service import register_rider
 from tests.factories import COMMUNITY, PASSWORD
+from tests.fixtures.people import password_hash
 
 
 def make_team(session: Session, name: str = "第一志愿队", *, community: str = COMMUNITY) -> Team:
@@ -56,11 +56,6 @@ def rider_phone(number: int) -> str:
     return f"139{number:08d}"
 
 
-@cache
-def _shared_password_hash() -> str:
-    return hash_password(PASSWORD)
-
-
 def make_many_riders(
     session: Session, count: int, *, community: str = COMMUNITY
 ) -> list[RiderProfile]:
@@ -70,7 +65,7 @@ def make_many_riders(
         phone = rider_phone(number)
         account = Account(
             username=phone,
-            password_hash=_shared_password_hash(),
+            password_hash=password_hash(),
             role=Role.RIDER,
             status=AccountStatus.ACTIVE,
             display_name=f"骑手{number}",

@@ -9,7 +9,8 @@ from app.points.periods import month_of
 from app.reports.states import ReportStatus, TaskStatus
 from app.verifications.models import VerificationTask
 from tests.factories import COMMUNITY, login, make_account, seed_grids
-from tests.points.factories import TO_CLOSED, make_report, move_report
+from tests.fixtures.reports import make_report
+from tests.points.factories import TO_CLOSED, move_report
 from tests.rewards.factories import make_reward
 from tests.riders.factories import make_rider, make_team
 from tests.verifications.factories import CHECK_PHOTO, complete_a_task

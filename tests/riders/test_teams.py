@@ -12,7 +12,8 @@ from tests.factories import (
     make_account,
     seed_grids,
 )
-from tests.points.factories import TO_CLOSED, make_report, move_report
+from tests.fixtures.reports import make_report
+from tests.points.factories import TO_CLOSED, move_report
 from tests.riders.factories import make_rider, make_team
 
 

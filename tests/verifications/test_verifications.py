@@ -23,7 +23,8 @@ from tests.factories import (
     make_account,
     seed_grids,
 )
-from tests.points.factories import make_report, move_report, run_together
+from tests.fixtures.reports import make_report
+from tests.points.factories import move_report, run_together
 from tests.riders.factories import make_many_riders, make_rider, make_team, token_headers
 from tests.verifications.factories import CHECK_PHOTO, complete_a_task
 

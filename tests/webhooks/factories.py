@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
-from tests.cases.factories import Person
+from tests.fixtures.people import Person
 
 SECRET = "a-receiver-secret-0123456789"
 ALL_EVENTS = [event.value for event in WebhookEvent]

@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 
 from app.core.runtime import Runtime
 from app.main import create_app
-from tests.cases.factories import People
 from tests.conftest import make_settings
 from tests.factories import assert_problem
+from tests.fixtures.people import People
 from tests.webhooks.factories import SECRET, subscribe
 
 PUBLIC_URL = "https://93.184.215.14/hook"  # a public address literal: no DNS look-up needed

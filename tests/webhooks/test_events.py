@@ -13,7 +13,8 @@ from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.runtime import Runtime
 from app.webhooks.models import WebhookEvent
-from tests.cases.factories import People, Steps, unit_code_of
+from tests.cases.factories import Steps
+from tests.fixtures.people import People, unit_code_of
 from tests.reports.factories import post_report
 from tests.waiting import eventually
 from tests.webhooks.factories import (

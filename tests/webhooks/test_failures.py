@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.webhooks.models import DeliveryStatus
-from tests.cases.factories import People, Steps
+from tests.cases.factories import Steps
+from tests.fixtures.people import People
 from tests.reports.factories import post_report
 from tests.waiting import eventually
 from tests.webhooks.factories import (

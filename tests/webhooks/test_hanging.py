@@ -7,8 +7,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.core.config import Settings
-from tests.cases.factories import People, Steps
+from tests.cases.factories import Steps
 from tests.conftest import make_settings
+from tests.fixtures.people import People
 from tests.reports.factories import post_report
 from tests.webhooks.conftest import WEBHOOK_TEST_SETTINGS
 from tests.webhooks.factories import deliveries, subscribe

@@ -19,7 +19,8 @@ from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscrip
 from app.webhooks.outbox import Outcome
 from app.webhooks.retry import retry_delay_s
 from app.webhooks.schemas import WebhookCreate
-from tests.cases.factories import People, make_report
+from tests.fixtures.people import People
+from tests.fixtures.reports import make_report
 from tests.webhooks.factories import SECRET, deliveries
 
 LEASE = timedelta(seconds=30)
@@ -97,7 +98,7 @@ def test_a_later_delivery_of_a_report_waits_for_the_earlier_one(
     session: Session, people: People, runtime: Runtime, settings: Settings
 ) -> None:
     subscription = _subscription(session, people)
-    report = make_report(session, people.rider)
+    report = make_report(session, people.rider.id)
     _write(session, subscription, 2, report_id=report.id)
     _write(session, subscription, 1)  # no report: not held back
     first, second, unrelated = deliveries(session)

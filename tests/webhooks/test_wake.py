@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
-from tests.cases.factories import People
 from tests.conftest import make_settings
+from tests.fixtures.people import People
 from tests.reports.factories import post_report
 from tests.webhooks.conftest import WEBHOOK_TEST_SETTINGS
 from tests.webhooks.factories import subscribe
