@@ -1,5 +1,5 @@
-"""Fixtures of the API-key tests: the case tests' people and steps."""
+"""Fixtures of the API-key tests: the case tests' steps (the people come from tests/conftest.py)."""
 
-from tests.cases.conftest import people, steps
+from tests.cases.conftest import steps
 
-__all__ = ["people", "steps"]
+__all__ = ["steps"]

@@ -1,4 +1,4 @@
-"""Fixtures of the case-workflow tests: the demo grids, the people, the API steps."""
+"""Fixtures of the case-workflow tests: the API steps (the people come from tests/conftest.py)."""
 
 import pytest
 from fastapi.testclient import TestClient

@@ -9,11 +9,11 @@ from sqlmodel import Session
 
 from app.core import clock
 from app.core.config import Settings
-from tests.cases.factories import GARBAGE, GAS_LEAK, Steps
+from tests.cases.factories import GAS_LEAK, Steps
 from tests.conftest import make_settings
 from tests.factories import assert_problem
 from tests.fixtures.people import People, unit_code_of
-from tests.fixtures.reports import make_report
+from tests.fixtures.reports import GARBAGE, make_report
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # National Day 2026 (1-7 Oct) off, Saturday 10 Oct worked instead.

@@ -13,7 +13,8 @@ from app.reports.models import Report
 from app.riders.models import Team
 from tests.factories import COMMUNITY, assert_problem, login, seed_grids
 from tests.fixtures.people import People
-from tests.reports.factories import GARBAGE, live_server, post_report
+from tests.fixtures.reports import GARBAGE
+from tests.reports.factories import live_server, post_report
 from tests.riders.factories import make_rider
 
 BEYOND_INT32 = 2**31

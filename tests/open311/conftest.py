@@ -1,4 +1,4 @@
-"""Fixtures of the Open311 tests: the demo grids, the people, the workflow steps, a live server."""
+"""Fixtures of the Open311 tests: the workflow steps and a live server."""
 
 from collections.abc import Iterator
 

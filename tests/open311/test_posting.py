@@ -17,9 +17,9 @@ from app.core.runtime import Runtime
 from app.main import create_app
 from app.reports.models import Report, ReportPhoto
 from tests.apikeys.factories import issue_key
-from tests.cases.factories import GARBAGE
 from tests.factories import GRID, GRID_POINT
 from tests.fixtures.people import People, Person
+from tests.fixtures.reports import GARBAGE
 from tests.photos.factories import make_jpeg
 from tests.reports.factories import live_server
 

@@ -12,9 +12,9 @@ from sqlmodel import Session
 
 from app.categories.service import list_categories
 from app.core.clock import utcnow
-from tests.cases.factories import GARBAGE, Steps
+from tests.cases.factories import Steps
 from tests.fixtures.people import People
-from tests.fixtures.reports import make_report
+from tests.fixtures.reports import GARBAGE, make_report
 from tests.reports.factories import post_report, small_jpeg
 
 FORMATS = ["json", "xml"]

@@ -15,8 +15,8 @@ from app.reports.states import ReportStatus
 from app.reports.workflow import change_status
 from tests.factories import COMMUNITY, GRID, GRID_POINT, TOWN, assert_problem
 from tests.fixtures.people import People
-from tests.fixtures.reports import make_report
-from tests.reports.factories import DIRTY_ROAD, GARBAGE, post_report
+from tests.fixtures.reports import GARBAGE, make_report
+from tests.reports.factories import DIRTY_ROAD, post_report
 
 OTHER_TOWN_GRID = "341126101001001"
 METRES_PER_DEGREE_LAT = 111_320.0

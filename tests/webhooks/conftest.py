@@ -1,4 +1,4 @@
-"""Fixtures of the webhook tests: deliveries to loopback allowed, quick retries, the people."""
+"""Fixtures of the webhook tests: deliveries to loopback allowed, quick retries, the steps."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from app.core.config import Settings
-from tests.cases.conftest import people, steps
+from tests.cases.conftest import steps
 from tests.conftest import make_settings
 from tests.webhooks.receiver import Receiver, receiver_on
 
-__all__ = ["hanging_receiver", "people", "receiver", "settings", "steps"]
+__all__ = ["hanging_receiver", "receiver", "settings", "steps"]
 
 # Quick retries and a short poll, so that recovery happens within a test's patience.
 WEBHOOK_TEST_SETTINGS: dict[str, object] = {
