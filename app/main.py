@@ -33,9 +33,9 @@ from app.notices.router import router as notices_router
 from app.notifications.router import router as notifications_router
 from app.open311.router import error_response as open311_error
 from app.open311.router import router as open311_router
+from app.photos.intake import close_image_pool, image_pool_of
 from app.photos.router import router as photos_router
 from app.points.router import router as points_router
-from app.reports.ingest import close_image_pool, image_pool_of
 from app.reports.photo_sweep import sweep_photos_periodically
 from app.reports.router import router as reports_router
 from app.rewards.router import router as rewards_router

@@ -42,8 +42,8 @@ from app.core.errors import Forbidden, Unprocessable
 from app.core.inputs import BoundedDatetime, DbId
 from app.core.pagination import parse_id_cursor
 from app.grids.service import grid_by_code
+from app.photos import intake
 from app.photos.urls import photo_url_signer
-from app.reports import ingest
 from app.reports import reading as reports_reading
 from app.reports import service as reports_service
 from app.reports.models import Report
@@ -265,22 +265,19 @@ def complete_task(
     uploads = photo or []
     if not uploads:
         raise Unprocessable.for_field("photo", 'send at least one "after" photo')
-    ingest.check_upload_sizes(
-        [ingest.upload_size_bytes(upload) for upload in uploads],
-        max_photos=settings.max_photos_per_report,
-        max_photo_bytes=settings.max_photo_bytes,
-    )
+    photos = intake.read_checked_uploads(settings, uploads)
     # End the transaction (nothing written yet) so that no lock is held during the image work.
     session.commit()
-    processed = ingest.process_uploads(runtime, [upload.file.read() for upload in uploads])
-    # Files first, then rows; if anything fails before the commit, the new files go too.
-    with ingest.photo_store(settings).staged() as writes:
-        stored = ingest.store_photos(writes, processed)
+
+    def insert(stored: list[intake.StoredPhoto]) -> Task:
         task, report = service.load_task_for_unit(session, account, task_id)
         service.complete_task(
             session, account, task, report, note=(note or "").strip() or None, photos=stored
         )
         session.commit()
+        return task
+
+    task = intake.take_in_photos(runtime, photos, insert)
     return _task(session, task)
 
 

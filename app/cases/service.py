@@ -33,8 +33,8 @@ from app.core.events import publish
 from app.core.runtime import Runtime
 from app.grids.models import Grid
 from app.grids.service import related_to_any
+from app.photos.intake import StoredPhoto
 from app.reports.access import load_visible_report
-from app.reports.ingest import StoredPhoto
 from app.reports.models import PhotoKind, Report, ReportEvent, ReportEventKind
 from app.reports.service import attach_photos
 from app.reports.states import (

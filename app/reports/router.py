@@ -15,8 +15,9 @@ from app.core.db import session_scope
 from app.core.deps import ReportReader, ReportWriter, RuntimeDep, SessionDep, SettingsDep
 from app.core.inputs import DbId
 from app.grids.crs import CoordinateSystem, to_wgs84
+from app.photos import intake
 from app.photos.urls import photo_url_signer
-from app.reports import ingest, reading, service, submission
+from app.reports import reading, service, submission
 from app.reports.access import load_visible_report
 from app.reports.intake import intake_slot
 from app.reports.models import Channel, Report
@@ -83,11 +84,7 @@ def submit_report(
     uploads = photo or []
     channel = service.channel_of(account, channel)
     service.check_submitter(account, channel)
-    ingest.check_upload_sizes(
-        [ingest.upload_size_bytes(upload) for upload in uploads],
-        max_photos=settings.max_photos_per_report,
-        max_photo_bytes=settings.max_photo_bytes,
-    )
+    photos = intake.read_checked_uploads(settings, uploads)
     draft = service.ReportDraft(
         client_id=str(client_id),
         category_code=category,
@@ -98,7 +95,7 @@ def submit_report(
         channel=channel,
         caller_name=_text_or_none(caller_name),
         caller_phone=_text_or_none(caller_phone),
-        photos=tuple(upload.file.read() for upload in uploads),
+        photos=tuple(photos),
     )
     service.check_draft(draft)
     report, created = submission.submit(runtime, account, draft)

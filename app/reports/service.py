@@ -18,9 +18,9 @@ from app.core.errors import Conflict, Forbidden, Unprocessable
 from app.core.events import publish
 from app.grids.crs import CoordinateSystem, check_wgs84_range, to_wgs84
 from app.grids.locator import GridSnapshot, Location, locate_point
+from app.photos.intake import StoredPhoto
 from app.photos.pipeline import ProcessedPhoto
 from app.reports.events import ReportCreated
-from app.reports.ingest import StoredPhoto
 from app.reports.models import (
     RECORDED_CHANNELS,
     Channel,

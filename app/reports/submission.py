@@ -13,7 +13,8 @@ from app.accounts.scope import scope_of
 from app.core.db import session_scope
 from app.core.runtime import Runtime
 from app.grids.locator import locator_of
-from app.reports import ingest, service
+from app.photos import intake
+from app.reports import service
 from app.reports.models import RECORDED_CHANNELS, Channel, Report
 
 
@@ -46,32 +47,33 @@ def _save_new_report(
         category = service.submittable_category(reader, draft.category_code)
         snapshot = locator_of(runtime).snapshot(reader)
         scope = scope_of(reader, account) if scoped else None
-    processed = ingest.process_uploads(runtime, draft.photos)
+    processed = intake.process_uploads(runtime, draft.photos)
     place = service.place_report(
         draft, processed, snapshot, unassigned_max_distance_m=settings.unassigned_max_distance_m
     )
     if scope is not None:
         service.check_recording_scope(scope, place)
-    with session_scope(runtime.engine) as writer:
-        try:
-            # Files first, then rows; if anything fails before the commit, the new files go too.
-            with ingest.photo_store(settings).staged() as writes:
-                stored = ingest.store_photos(writes, processed)
-                report = service.create_report(
-                    writer,
-                    reporter_id=reporter_id,
-                    draft=draft,
-                    urgent=service.is_urgent(draft, category),
-                    place=place,
-                    photos=stored,
-                )
-                writer.commit()
-        except IntegrityError:
-            # The same client_id raced us and won (unique on reporter_id, client_id).
-            writer.rollback()
-            with session_scope(runtime.engine, write=False) as reader:
-                twin = service.find_replay(reader, reporter_id, draft)
-            if twin is None:
-                raise
-            return twin, False
-    return report, True
+
+    def insert(stored: list[intake.StoredPhoto]) -> Report:
+        with session_scope(runtime.engine) as writer:
+            report = service.create_report(
+                writer,
+                reporter_id=reporter_id,
+                draft=draft,
+                urgent=service.is_urgent(draft, category),
+                place=place,
+                photos=stored,
+            )
+            writer.commit()
+            return report
+
+    try:
+        return intake.stage_photos(settings, processed, insert), True
+    except IntegrityError:
+        # The same client_id raced us and won (unique on reporter_id, client_id); the files
+        # this attempt created are gone again, the twin's are its own.
+        with session_scope(runtime.engine, write=False) as reader:
+            twin = service.find_replay(reader, reporter_id, draft)
+        if twin is None:
+            raise
+        return twin, False

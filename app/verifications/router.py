@@ -10,7 +10,7 @@ from app.accounts.scope import scope_of
 from app.core.deps import CurrentAccount, RuntimeDep, SessionDep
 from app.core.errors import Forbidden
 from app.core.inputs import DbId
-from app.reports import ingest
+from app.photos import intake
 from app.reports.models import Report
 from app.riders.deps import ActiveRider, get_active_rider
 from app.riders.public import rider_brief
@@ -76,20 +76,18 @@ def submit_verification(
 ) -> VerificationPublic:
     """Check a completed task with photos; the first valid check wins, later ones get 409."""
     settings = runtime.settings
-    ingest.check_upload_sizes(
-        [ingest.upload_size_bytes(upload) for upload in photo],
-        max_photos=settings.max_photos_per_report,
-        max_photo_bytes=settings.max_photo_bytes,
-    )
+    photos = intake.read_checked_uploads(settings, photo)
     service.open_for_rider(session, rider, verification_id)  # 404/409 before the photo work
     # End the transaction (nothing written yet) so that SQLite's write lock is not held while
     # the photos are converted.
     session.commit()
-    processed = ingest.process_uploads(runtime, [upload.file.read() for upload in photo])
-    with ingest.photo_store(settings).staged() as writes:
-        stored = ingest.store_photos(writes, processed)
+
+    def insert(stored: list[intake.StoredPhoto]) -> VerificationTask:
         task = service.submit(session, rider, verification_id, stored, note=note)
         session.commit()
+        return task
+
+    task = intake.take_in_photos(runtime, photos, insert)
     report = session.get(Report, task.report_id)
     assert report is not None
     return _verification(session, task, report, None)

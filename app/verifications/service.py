@@ -10,7 +10,7 @@ from app.core.clock import utcnow
 from app.core.errors import Conflict, NotFound
 from app.core.events import publish
 from app.grids.service import under_any
-from app.reports.ingest import StoredPhoto
+from app.photos.intake import StoredPhoto
 from app.reports.models import PhotoKind, Report, ReportEventKind
 from app.reports.service import attach_photos
 from app.reports.workflow import record_event

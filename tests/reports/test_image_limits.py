@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.core.config import Settings
 from app.core.runtime import Runtime
 from app.main import create_app
-from app.reports.ingest import image_pool_of
+from app.photos.intake import image_pool_of
 from app.reports.models import Report, ReportPhoto
 from tests.conftest import make_settings
 from tests.factories import assert_problem, seed_grids

@@ -21,7 +21,7 @@ from app.core.runtime import Runtime
 from app.demo.fengyang import demo_grids
 from app.grids.crs import CoordinateSystem, distance_m, from_wgs84
 from app.main import create_app
-from app.reports import ingest
+from app.photos import intake
 from app.reports.models import Report, ReportEvent, ReportPhoto
 from tests.conftest import make_settings
 from tests.factories import COMMUNITY, GRID, GRID_POINT, assert_problem
@@ -388,7 +388,7 @@ def test_replay_is_answered_before_any_photo_work(
     def no_image_work(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("a replay must not process its photos again")
 
-    monkeypatch.setattr(ingest, "process_uploads", no_image_work)
+    monkeypatch.setattr(intake, "process_uploads", no_image_work)
     fields["client_id"] = fields["client_id"].upper()  # the same UUID, written differently
     replay = client.post(
         "/api/v1/reports", data=fields, files=photo_parts(photo), headers=people.rider.headers
@@ -448,7 +448,7 @@ def test_twin_saved_during_the_photo_work_is_returned(
     it. The twin can commit at all only because the write lock is not held during image work."""
     fields = report_fields()
     photo = small_jpeg()
-    process_uploads = ingest.process_uploads
+    process_uploads = intake.process_uploads
     twin_statuses: list[int] = []
 
     def process_while_a_twin_arrives(*args: object, **kwargs: object) -> object:
@@ -463,7 +463,7 @@ def test_twin_saved_during_the_photo_work_is_returned(
             twin_statuses[0] = twin.status_code
         return process_uploads(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ingest, "process_uploads", process_while_a_twin_arrives)
+    monkeypatch.setattr(intake, "process_uploads", process_while_a_twin_arrives)
     response = client.post(
         "/api/v1/reports", data=fields, files=photo_parts(photo), headers=people.rider.headers
     )

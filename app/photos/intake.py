@@ -1,7 +1,9 @@
-"""A report's photos: limits on the uploads, the image work, and the files kept for serving."""
+"""Photo intake for every upload (reports, task results, verifications): limits on the uploads,
+the image work in the pool, and the files kept for serving, staged with the rows that use them."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from fastapi import UploadFile
 
@@ -20,6 +22,7 @@ from app.photos.storage import PhotoStore, StagedWrites
 
 PHOTO_FIELD = "photo"
 IMAGE_POOL_CACHE = "image_pool"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,40 @@ class StoredPhoto:
 def photo_store(settings: Settings) -> PhotoStore:
     """The content-addressed store under the data dir."""
     return PhotoStore(settings.photo_dir)
+
+
+def take_in_photos(
+    runtime: Runtime, photos: Sequence[bytes], insert: Callable[[list[StoredPhoto]], T]
+) -> T:
+    """The one photo unit of work: convert the photos in the image pool, stage their files, then
+    `insert(stored)` the rows that use them and commit there. Files first, then rows: if
+    `insert` raises, the files this call created are removed again (not ones already stored).
+
+    Call it with no transaction open: the image work must not hold SQLite's write lock.
+    """
+    return stage_photos(runtime.settings, process_uploads(runtime, photos), insert)
+
+
+def stage_photos(
+    settings: Settings,
+    processed: Sequence[ProcessedPhoto],
+    insert: Callable[[list[StoredPhoto]], T],
+) -> T:
+    """The second half of take_in_photos, for callers that look at the converted photos first
+    (a report is placed by its photo's GPS before it is inserted)."""
+    with photo_store(settings).staged() as writes:
+        return insert(store_photos(writes, processed))
+
+
+def read_checked_uploads(settings: Settings, uploads: Sequence[UploadFile]) -> list[bytes]:
+    """The uploads' bytes, once their count and sizes are within the limits (422/413 before
+    any is read)."""
+    check_upload_sizes(
+        [upload_size_bytes(upload) for upload in uploads],
+        max_photos=settings.max_photos_per_report,
+        max_photo_bytes=settings.max_photo_bytes,
+    )
+    return [upload.file.read() for upload in uploads]
 
 
 def check_upload_sizes(
