@@ -13,6 +13,7 @@ from sqlmodel import Session
 from app.accounts.models import Account, AccountArea, AccountStatus, Role
 from app.core.config import Settings
 from app.core.security import hash_password, issue_token
+from app.figures.rollup import count_report
 from app.grids.service import grid_by_code
 from app.reports.models import Channel, Report
 from app.reports.states import ReportStatus
@@ -166,6 +167,8 @@ def make_report(
     record_event(
         session, report, "submitted", actor_id=reporter.id, to_status=ReportStatus.SUBMITTED
     )
+    # Counted in the figures as the service counts what it creates.
+    count_report(session, report.id)
     session.commit()
     return report
 

@@ -25,6 +25,7 @@ from sqlmodel import Session, SQLModel, func, select
 from app.accounts.models import AccountStatus, Role
 from app.core.config import Settings
 from app.core.security import issue_token
+from app.figures.rollup import count_report
 from app.grids.service import grid_by_code
 from app.reports.models import Channel, Report, ReportPhoto
 from app.reports.states import ReportStatus
@@ -192,6 +193,8 @@ def make_report(
                 uploaded_by_id=reporter_id,
             )
         )
+    # Counted in the figures as the service counts what it creates.
+    count_report(session, report.id)
     session.commit()
     return report
 
