@@ -43,9 +43,9 @@ def rebuild_figures(session: Session) -> int:
 def _levels(paths: list[str]) -> Any:
     """A VALUES list pairing each report area path with each area level it counts in."""
     pairs = [(path, level) for path in paths for level in area_levels(path)]
-    return values(column("area_path", String), column("level", String), name="area_level").data(
-        pairs
-    )
+    # A CTE: SQLite takes a VALUES list there but not as an aliased table.
+    listed = values(column("area_path", String), column("level", String), name="area_level")
+    return listed.data(pairs).cte("area_level")
 
 
 def _sum_days(session: Session, paths: list[str]) -> None:
