@@ -45,6 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     backup.add_argument("dir", type=Path, help="a new or empty directory")
     restore = commands.add_parser("restore", help="restore a backup into an empty data dir")
     restore.add_argument("dir", type=Path, help="a directory written by tantou backup")
+    commands.add_parser(
+        "rebuild-figures", help="recompute every rollup behind the figures from the reports"
+    )
 
     args = parser.parse_args(argv)
     if args.command == "serve":
@@ -111,6 +114,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
                 print("demo seeded: Fengyang County (凤阳县). Logins:")
             for login in DEMO_LOGINS:
                 print(f"  {login.role:<12} {login.username:<14} {login.password}   {login.note}")
+        elif args.command == "rebuild-figures":
+            from app.figures.rebuild import rebuild_figures
+
+            print(f"figures rebuilt: {rebuild_figures(session)} reports counted")
     engine.dispose()
     return 0
 

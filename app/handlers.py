@@ -4,6 +4,7 @@ Each domain that reacts to another's events keeps its subscribers in `<domain>/h
 and is listed here once.
 """
 
+from app.figures import handlers as figures_handlers  # noqa: F401
 from app.notifications import handlers as notifications_handlers  # noqa: F401
 from app.points import handlers as points_handlers  # noqa: F401
 from app.verifications import handlers as verifications_handlers  # noqa: F401

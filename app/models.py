@@ -4,6 +4,7 @@ from app.accounts import models as accounts
 from app.apikeys import models as apikeys
 from app.cases import models as cases
 from app.categories import models as categories
+from app.figures import models as figures
 from app.grids import models as grids
 from app.notices import models as notices
 from app.notifications import models as notifications
@@ -20,6 +21,7 @@ __all__ = [
     "apikeys",
     "cases",
     "categories",
+    "figures",
     "grids",
     "notices",
     "notifications",

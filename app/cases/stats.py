@@ -4,19 +4,25 @@ Reports count in the period they were received (`created_at` in [since, until)).
 deadline is the latest `due_at` of its tasks that were not handed back. A case is due to close
 (应结案) once it is closed or its deadline has passed; it closed on time (按期结案) when the
 units' work was resolved by the deadline and the case was then closed.
+
+What the history decides comes from the rollups (app.figures): counts by status, category and
+closure flags, and the close-time histogram, so a year of a city reads a few thousand rows.
+What depends on the clock is read live from the open work only: open cases past their
+deadline, and tasks overdue now.
 """
 
-import statistics
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, true
-from sqlalchemy import select as sa_select
+from sqlalchemy import ColumnElement, true
 from sqlmodel import Session, col, func, select
 
 from app.cases.models import Task
 from app.categories.models import Category
+from app.figures.buckets import bucket_midpoint_minutes
+from app.figures.reading import read_rollups
 from app.grids.service import under_any
 from app.reports.models import Report
 from app.reports.states import ACTIVE_TASK_STATUSES, ReportStatus, TaskStatus
@@ -31,7 +37,8 @@ CASE_STATUSES = frozenset(
         ReportStatus.CLOSED,
     }
 )
-SECONDS_PER_HOUR = 3600
+OPEN_CASE_STATUSES = CASE_STATUSES - {ReportStatus.CLOSED}
+MINUTES_PER_HOUR = 60
 
 
 @dataclass(frozen=True)
@@ -85,88 +92,95 @@ def case_figures(
 
     Deadlines count as passed at the end of the period or now, whichever is earlier;
     `overdue_now` counts the area's tasks overdue now, whenever their case was received.
+    The median time to close is read from close-time buckets: within 30 seconds or 0.8%.
     """
     in_area = true() if area_paths is None else under_any(Report.area_path, area_paths)
+    as_of = min(until, now) if until is not None else now
+    rolled = read_rollups(session, area_paths, since=since, until=until)
+    by_status = dict.fromkeys(ReportStatus, 0)
+    by_category: Counter[str] = Counter()
+    cases = reworked = resolved_once = closed_on_time = 0
+    for (category, status, was_reworked, was_resolved, on_time), n in rolled.counts.items():
+        by_status[ReportStatus(status)] += n
+        by_category[category] += n
+        if status in CASE_STATUSES:
+            cases += n
+            reworked += n if was_reworked else 0
+            resolved_once += n if was_resolved else 0
+        closed_on_time += n if on_time else 0
+    closed = by_status[ReportStatus.CLOSED]
     window = [in_area]
     if since is not None:
         window.append(col(Report.created_at) >= since)
     if until is not None:
         window.append(col(Report.created_at) < until)
-    as_of = min(until, now) if until is not None else now
-    by_status = dict.fromkeys(ReportStatus, 0)
-    for status, count in session.exec(
-        select(Report.status, func.count()).where(*window).group_by(col(Report.status))
-    ):
-        by_status[ReportStatus(status)] = count
-    figures = _closure_figures(session, window, as_of)
     return CaseFigures(
         as_of=as_of,
         received=sum(by_status.values()),
         by_status=by_status,
-        by_category=_by_category(session, window),
-        cases=figures[0],
-        due_to_close=figures[1],
-        closed=figures[2],
-        closed_on_time=figures[3],
-        reworked=figures[4],
-        resolved_once=figures[5],
-        median_hours_to_close=_median_hours_to_close(session, window),
+        by_category=_by_category(session, by_category),
+        cases=cases,
+        due_to_close=closed + _open_past_deadline(session, window, as_of),
+        closed=closed,
+        closed_on_time=closed_on_time,
+        reworked=reworked,
+        resolved_once=resolved_once,
+        median_hours_to_close=_median_hours(rolled.close_minutes),
         overdue_now=_overdue_now(session, in_area, now),
     )
 
 
-def _closure_figures(
+def _open_past_deadline(
     session: Session, window: list[ColumnElement[bool]], as_of: datetime
-) -> tuple[int, int, int, int, int, int]:
+) -> int:
+    """Open cases of the period whose deadline has passed: the live queue, not the history."""
     deadlines = (
         select(col(Task.report_id).label("report_id"), func.max(Task.due_at).label("deadline"))
         .where(col(Task.status) != TaskStatus.RETURNED)
         .group_by(col(Task.report_id))
         .subquery()
     )
-    deadline = deadlines.c.deadline
-    is_case = col(Report.status).in_(CASE_STATUSES)
-    closed = col(Report.status) == ReportStatus.CLOSED
     query = (
-        sa_select(
-            func.count().filter(is_case),
-            func.count().filter(and_(is_case, or_(closed, deadline <= as_of))),
-            func.count().filter(closed),
-            func.count().filter(and_(closed, col(Report.resolved_at) <= deadline)),
-            func.count().filter(and_(is_case, col(Report.rework_count) > 0)),
-            func.count().filter(and_(is_case, col(Report.resolved_at).is_not(None))),
-        )
+        select(func.count())
         .select_from(Report)
-        .outerjoin(deadlines, deadlines.c.report_id == Report.id)
-        .where(*window)
+        .join(deadlines, deadlines.c.report_id == Report.id)
+        .where(
+            *window,
+            col(Report.status).in_(OPEN_CASE_STATUSES),
+            deadlines.c.deadline <= as_of,
+        )
     )
-    cases, due, closed_count, on_time, reworked, resolved_once = session.execute(query).one()
-    return cases, due, closed_count, on_time, reworked, resolved_once
+    return int(session.exec(query).one())
 
 
-def _by_category(session: Session, window: list[ColumnElement[bool]]) -> list[CategoryCount]:
-    count = func.count().label("count")
-    query = (
-        select(Category.code, Category.name_zh, Category.name_en, count)
-        .join(Report, col(Report.category_code) == Category.code)
-        .where(*window)
-        .group_by(col(Category.code), col(Category.name_zh), col(Category.name_en))
-        .order_by(count.desc(), col(Category.code))
+def _by_category(session: Session, counts: Counter[str]) -> list[CategoryCount]:
+    present = [code for code, n in counts.items() if n]
+    if not present:
+        return []
+    names = session.exec(
+        select(Category.code, Category.name_zh, Category.name_en).where(
+            col(Category.code).in_(present)
+        )
     )
-    return [CategoryCount(*row) for row in session.exec(query)]
+    found = [CategoryCount(code, zh, en, counts[code]) for code, zh, en in names]
+    return sorted(found, key=lambda item: (-item.count, item.code))
 
 
-def _median_hours_to_close(session: Session, window: list[ColumnElement[bool]]) -> float | None:
-    # Two columns of the closed cases only; pre-aggregate if a dashboard polls this at scale.
-    query = select(Report.created_at, Report.closed_at).where(
-        *window, col(Report.status) == ReportStatus.CLOSED
-    )
-    hours = [
-        (closed_at - created_at).total_seconds() / SECONDS_PER_HOUR
-        for created_at, closed_at in session.exec(query)
-        if closed_at is not None
-    ]
-    return round(statistics.median(hours), 2) if hours else None
+def _median_hours(buckets: Counter[int]) -> float | None:
+    """The median of the bucketed close times (the mean of the middle two for an even count)."""
+    total = sum(buckets.values())
+    if not total:
+        return None
+    ranks = sorted({(total - 1) // 2, total // 2})
+    middles: list[float] = []
+    seen = 0
+    for bucket in sorted(buckets):
+        seen += buckets[bucket]
+        while ranks and ranks[0] < seen:
+            ranks.pop(0)
+            middles.append(bucket_midpoint_minutes(bucket))
+    middles += middles[-1:] * (2 - len(middles))
+    return round(sum(middles) / 2 / MINUTES_PER_HOUR, 2)
 
 
 def _overdue_now(session: Session, in_area: ColumnElement[bool], now: datetime) -> int:
