@@ -63,6 +63,9 @@ class RequestLogMiddleware:
                 status = message["status"]
                 headers = [h for h in message.get("headers", []) if h[0] != b"x-request-id"]
                 headers.append((b"x-request-id", request_id.encode()))
+                # Time to the first byte, so benchmarks can tell server time from client time.
+                elapsed_ms = (time.perf_counter() - started) * 1000
+                headers.append((b"server-timing", f"app;dur={elapsed_ms:.2f}".encode()))
                 message["headers"] = headers
             await send(message)
 

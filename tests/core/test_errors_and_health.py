@@ -63,6 +63,7 @@ def test_every_response_carries_a_request_id_and_keeps_a_sane_incoming_one(
     client: TestClient,
 ) -> None:
     assert len(client.get("/healthz").headers["x-request-id"]) >= 8
+    assert client.get("/healthz").headers["server-timing"].startswith("app;dur=")
     kept = client.get("/healthz", headers={"X-Request-ID": "trace-abc.123"})
     assert kept.headers["x-request-id"] == "trace-abc.123"
     replaced = client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"})
