@@ -1,7 +1,7 @@
 """list_indexes: staff report lists in their own order (urgent first, newest first)
 
 Revision ID: list_indexes
-Revises: webhooks
+Revises: figures
 Create Date: 2026-12-02 20:20:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "list_indexes"
-down_revision: str | None = "webhooks"
+down_revision: str | None = "figures"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
