@@ -21,9 +21,9 @@ from app.grids.models import Grid, GridLevel
 from app.reports.models import Report
 from app.reports.states import ReportStatus
 from tests.cases.factories import GAS_LEAK
-from tests.fixtures.reports import GARBAGE
 from tests.factories import PASSWORD, seed_grids
 from tests.figures.recount import figures_of, recount, rollup_rows
+from tests.fixtures.reports import GARBAGE
 
 NOW = datetime.now(UTC)
 
