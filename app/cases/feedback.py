@@ -9,7 +9,7 @@ from app.accounts.models import Account
 from app.cases.events import CaseRated
 from app.cases.models import ReportRating
 from app.core import clock
-from app.core.errors import Conflict, Forbidden
+from app.core.errors import Conflict, Forbidden, TransitionNotAllowed
 from app.core.events import publish
 from app.reports.access import load_visible_report
 from app.reports.models import Report
@@ -46,7 +46,9 @@ def reopen_case(session: Session, account: Account, report_id: int, *, reason: s
     report = _load_case_for_reporter(session, account, report_id)
     # Checked here, not only by the state machine: submitted -> accepted is an edge too.
     if report.status is not ReportStatus.CLOSED:
-        raise Conflict(f"Only a closed case can be reopened; this one is {report.status}.")
+        raise TransitionNotAllowed(
+            f"Only a closed case can be reopened; this one is {report.status}."
+        )
     assert report.closed_at is not None
     if clock.utcnow() - report.closed_at > REOPEN_WINDOW:
         raise Conflict("A case can be reopened only within 7 days of closing.")

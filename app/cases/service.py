@@ -28,7 +28,7 @@ from app.cases.events import TaskStatusChanged
 from app.cases.models import Task
 from app.categories.service import get_category
 from app.core import clock
-from app.core.errors import Conflict, Unprocessable
+from app.core.errors import Conflict, StaleState, TransitionNotAllowed, Unprocessable
 from app.core.events import publish
 from app.core.runtime import Runtime
 from app.grids.models import Grid
@@ -87,7 +87,7 @@ def change_task_status(
     try:
         check_task_transition(current, target)
     except IllegalTransition as exc:
-        raise Conflict(str(exc)) from None
+        raise TransitionNotAllowed(str(exc)) from None
     now = clock.utcnow()
     values: dict[str, object] = {"status": target, "updated_at": now, **changes}
     if column := TASK_TIMESTAMPS.get(target):
@@ -99,7 +99,7 @@ def change_task_status(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("Someone else changed this task first; reload it.")
+        raise StaleState("Someone else changed this task first; reload it.")
     for name, value in values.items():
         set_committed_value(task, name, value)
     event = record_event(
@@ -124,7 +124,7 @@ def dispatch_task(
     require_case_coordinator(session, account, report)
     lock_reports(session, report)
     if report.status not in DISPATCHABLE_STATUSES:
-        raise Conflict(
+        raise TransitionNotAllowed(
             f"A report that is {report.status.value} cannot get a task; "
             + _dispatch_hint(report.status)
         )
@@ -196,7 +196,7 @@ def check_can_complete(task: Task) -> None:
     try:
         check_task_transition(task.status, TaskStatus.COMPLETED)
     except IllegalTransition as exc:
-        raise Conflict(str(exc)) from None
+        raise TransitionNotAllowed(str(exc)) from None
 
 
 def complete_task(
@@ -245,7 +245,9 @@ def verify_case(
     lock_reports(session, report)
     # Checked here, not only by the state machine: accepted -> dispatched is an edge too.
     if report.status is not ReportStatus.RESOLVED:
-        raise Conflict(f"Only a resolved case can be verified; this one is {report.status}.")
+        raise TransitionNotAllowed(
+            f"Only a resolved case can be verified; this one is {report.status}."
+        )
     if approved:
         change_status(session, report, ReportStatus.CLOSED, actor_id=account.id, note=note)
         return report

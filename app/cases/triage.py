@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Account
 from app.accounts.scope import scope_of
 from app.cases.access import lock_reports, require_case_coordinator
-from app.core.errors import Conflict, Unprocessable
+from app.core.errors import Conflict, TransitionNotAllowed, Unprocessable
 from app.reports.access import load_visible_report, visible_reports
 from app.reports.models import Report
 from app.reports.states import MERGE_TARGET_STATUSES, ReportStatus
@@ -21,7 +21,9 @@ def accept_report(
     require_case_coordinator(session, account, report)
     # Checked here, not only by the state machine: returned cases move to accepted too.
     if report.status is not ReportStatus.SUBMITTED:
-        raise Conflict(f"Only a submitted report can be accepted; this one is {report.status}.")
+        raise TransitionNotAllowed(
+            f"Only a submitted report can be accepted; this one is {report.status}."
+        )
     change_status(session, report, ReportStatus.ACCEPTED, actor_id=account.id, note=note)
     return report
 

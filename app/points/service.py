@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.scope import Scope
 from app.core.clock import utcnow
-from app.core.errors import Conflict, NotFound
+from app.core.errors import ClientIdReused, NotEnoughPoints, NotFound
 from app.points.models import PointsAccount, PointsEntry, PointsRule
 from app.points.periods import local_day_start, month_bounds
 from app.points.rules import (
@@ -100,7 +100,7 @@ def post_entry(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(f"积分不足。Not enough points: this needs {-amount}.")
+        raise NotEnoughPoints(f"积分不足。Not enough points: this needs {-amount}.")
     entry = PointsEntry(
         rider_id=rider_id,
         amount=amount,
@@ -221,7 +221,7 @@ def adjust(
     existing = entry_for_source(session, rider_id, EntryKind.ADJUSTMENT, source_id)
     if existing is not None:
         if (existing.amount, existing.reason) != (amount, reason):
-            raise Conflict("This client_id was used for a different adjustment.")
+            raise ClientIdReused("This client_id was used for a different adjustment.")
         return existing, False
     entry = post_entry(
         session,

@@ -14,7 +14,7 @@ from app.accounts.scope import Scope
 from app.categories.models import Category
 from app.categories.standard import EMERGENCY_GROUP_CODE
 from app.core.clock import utcnow
-from app.core.errors import Conflict, Forbidden, Unprocessable
+from app.core.errors import ClientIdReused, Forbidden, Unprocessable
 from app.core.events import publish
 from app.grids.crs import CoordinateSystem, check_wgs84_range, to_wgs84
 from app.grids.locator import GridSnapshot, Location, locate_point
@@ -147,7 +147,7 @@ def find_replay(session: Session, reporter_id: int, draft: ReportDraft) -> Repor
         select(Report).where(Report.reporter_id == reporter_id, Report.client_id == draft.client_id)
     ).first()
     if existing is not None and existing.fingerprint != draft.fingerprint:
-        raise Conflict(
+        raise ClientIdReused(
             f"client_id {draft.client_id} was already used for a different report; "
             "use a new client_id for a new report."
         )

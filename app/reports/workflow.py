@@ -4,7 +4,7 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from app.core.clock import utcnow
-from app.core.errors import Conflict
+from app.core.errors import StaleState, TransitionNotAllowed
 from app.core.events import publish
 from app.reports.events import ReportStatusChanged
 from app.reports.models import Report, ReportEvent, ReportEventKind
@@ -38,7 +38,7 @@ def change_status(
     try:
         check_report_transition(current, target)
     except IllegalTransition as exc:
-        raise Conflict(str(exc)) from None
+        raise TransitionNotAllowed(str(exc)) from None
     now = utcnow()
     values: dict[str, object] = {"status": target, "updated_at": now, **changes}
     if column := STATUS_TIMESTAMPS.get(target):
@@ -50,7 +50,7 @@ def change_status(
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("Someone else changed this report first; reload it.")
+        raise StaleState("Someone else changed this report first; reload it.")
     for name, value in values.items():
         setattr(report, name, value)
     event = record_event(

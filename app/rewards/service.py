@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.scope import Scope
 from app.core.clock import utcnow
-from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.errors import Conflict, NotEnoughPoints, NotFound, OutOfStock, Unprocessable
 from app.grids.models import GridLevel
 from app.grids.service import ancestor_paths, grid_by_code, related_to_any
 from app.notifications.messages import Message
@@ -142,7 +142,7 @@ def redeem(session: Session, profile: RiderProfile, reward_id: int) -> Redemptio
         _check_monthly_limit(session, rider_id, reward.id, reward.monthly_limit_per_rider)
     balance = balance_of(session, rider_id)
     if balance < reward.cost:
-        raise Conflict(
+        raise NotEnoughPoints(
             f"积分不足：需要 {reward.cost} 分，当前 {balance} 分。"
             f"Not enough points: {reward.cost} needed, {balance} available."
         )
@@ -153,7 +153,7 @@ def redeem(session: Session, profile: RiderProfile, reward_id: int) -> Redemptio
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("奖品已兑完。Out of stock.")
+        raise OutOfStock("奖品已兑完。Out of stock.")
     redemption = Redemption(rider_id=rider_id, reward_id=reward.id, cost=reward.cost)
     session.add(redemption)
     session.flush()
