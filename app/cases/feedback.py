@@ -25,7 +25,7 @@ def rate_case(
     """The reporter's stars and comment on a closed case, once per reporter (409 again)."""
     report = _load_case_for_reporter(session, account, report_id)
     if report.status is not ReportStatus.CLOSED:
-        raise Conflict(f"Only a closed case can be rated; this one is {report.status}.")
+        raise TransitionNotAllowed(f"Only a closed case can be rated; this one is {report.status}.")
     assert account.id is not None
     assert report.id is not None
     if _rating_of(session, report.id, account.id) is not None:
@@ -60,7 +60,7 @@ def _load_case_for_reporter(session: Session, account: Account, report_id: int) 
     """The case if the caller reported it or a report merged into it (404, then 403)."""
     report = load_visible_report(session, account, report_id)
     if report.status is ReportStatus.DUPLICATE and report.reporter_id == account.id:
-        raise Conflict(
+        raise TransitionNotAllowed(
             f"This report was merged into case {report.duplicate_of_id}; act on that case."
         )
     if report.reporter_id != account.id and not _follows(session, account, report):

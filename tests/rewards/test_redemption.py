@@ -102,13 +102,13 @@ def test_every_refusal_is_a_409_that_says_why_and_takes_nothing(
     )
     assert redeem(client, headers, limited.id or 0).status_code == 201
     expected = {
-        sold_out.id: "兑完",
-        dear.id: "积分不足",
-        limited.id: "上限",
-        withdrawn.id: "下架",
+        sold_out.id: ("兑完", "out-of-stock"),
+        dear.id: ("积分不足", "not-enough-points"),
+        limited.id: ("上限", "conflict"),
+        withdrawn.id: ("下架", "conflict"),
     }
-    for reward_id, why in expected.items():
-        body = assert_problem(redeem(client, headers, reward_id or 0), 409)
+    for reward_id, (why, slug) in expected.items():
+        body = assert_problem(redeem(client, headers, reward_id or 0), 409, slug=slug)
         assert why in body["detail"], body
     assert balance(session, rider.account_id) == 240
     assert session.exec(select(func.count()).select_from(Redemption)).one() == 1
