@@ -1,16 +1,16 @@
 // The one place that talks HTTP to /api/v1: auth header, JSON, problem+json errors.
 
-import { accessToken, clearSession } from './session.js';
+import { accessToken, clearSession } from "./session.js";
 
-export const API_BASE = '/api/v1';
+export const API_BASE = "/api/v1";
 
 /** An error answer from the API (RFC 9457 problem+json), or a network failure (status 0). */
 export class ApiError extends Error {
   constructor(status, problem = {}) {
     super(problem.detail || problem.title || `HTTP ${status}`);
     this.status = status;
-    this.title = problem.title || '';
-    this.detail = problem.detail || '';
+    this.title = problem.title || "";
+    this.detail = problem.detail || "";
     this.errors = Array.isArray(problem.errors) ? problem.errors : [];
   }
 }
@@ -19,7 +19,7 @@ export class ApiError extends Error {
 function withQuery(path, query = {}) {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === '') continue;
+    if (value === undefined || value === null || value === "") continue;
     params.set(key, String(value));
   }
   const text = params.toString();
@@ -44,12 +44,12 @@ export async function request(
   path,
   { body, query, signal, anonymous = false, token: givenToken = null } = {},
 ) {
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: "application/json" };
   const token = anonymous ? null : givenToken || accessToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   let payload = body;
   if (body !== undefined && !(body instanceof FormData) && !(body instanceof URLSearchParams)) {
-    headers['Content-Type'] = 'application/json';
+    headers["Content-Type"] = "application/json";
     payload = JSON.stringify(body);
   }
   let response;
@@ -59,11 +59,11 @@ export async function request(
       headers,
       body: payload,
       signal,
-      credentials: 'same-origin',
+      credentials: "same-origin",
     });
   } catch (error) {
-    if (error.name === 'AbortError') throw error;
-    throw new ApiError(0, { detail: '' });
+    if (error.name === "AbortError") throw error;
+    throw new ApiError(0, { detail: "" });
   }
   if (!response.ok) {
     const problem = await readProblem(response);
@@ -72,13 +72,13 @@ export async function request(
     throw new ApiError(response.status, problem);
   }
   if (response.status === 204) return null;
-  const type = response.headers.get('content-type') || '';
-  return type.includes('json') ? response.json() : response.text();
+  const type = response.headers.get("content-type") || "";
+  return type.includes("json") ? response.json() : response.text();
 }
 
 export const api = {
-  get: (path, query, options = {}) => request('GET', path, { ...options, query }),
-  post: (path, body, options = {}) => request('POST', path, { ...options, body }),
-  patch: (path, body, options = {}) => request('PATCH', path, { ...options, body }),
-  delete: (path, options = {}) => request('DELETE', path, options),
+  get: (path, query, options = {}) => request("GET", path, { ...options, query }),
+  post: (path, body, options = {}) => request("POST", path, { ...options, body }),
+  patch: (path, body, options = {}) => request("PATCH", path, { ...options, body }),
+  delete: (path, options = {}) => request("DELETE", path, options),
 };

@@ -8,16 +8,16 @@ export function h(tag, props = {}, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(props || {})) {
     if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith('on') && typeof value === 'function') {
+    if (key.startsWith("on") && typeof value === "function") {
       el.addEventListener(key.slice(2), value);
-    } else if (key === 'className') {
+    } else if (key === "className") {
       el.className = value;
-    } else if (key === 'dataset') {
+    } else if (key === "dataset") {
       Object.assign(el.dataset, value);
-    } else if (key === 'value' || key === 'checked' || key === 'disabled' || key === 'hidden') {
+    } else if (key === "value" || key === "checked" || key === "disabled" || key === "hidden") {
       el[key] = value;
     } else {
-      el.setAttribute(key, value === true ? '' : String(value));
+      el.setAttribute(key, value === true ? "" : String(value));
     }
   }
   append(el, children);
@@ -43,18 +43,18 @@ export function replace(parent, ...children) {
 export function field(labelText, control, hint = null) {
   const id = control.id || `f-${Math.random().toString(36).slice(2, 9)}`;
   control.id = id;
-  const error = h('div', { className: 'field-error', role: 'alert' });
+  const error = h("div", { className: "field-error", role: "alert" });
   const wrapper = h(
-    'div',
-    { className: 'field' },
-    h('label', { for: id }, labelText),
+    "div",
+    { className: "field" },
+    h("label", { for: id }, labelText),
     control,
-    hint ? h('div', { className: 'field-hint' }, hint) : null,
+    hint ? h("div", { className: "field-hint" }, hint) : null,
     error,
   );
   wrapper.showError = (message) => {
-    error.textContent = message || '';
-    control.toggleAttribute('aria-invalid', Boolean(message));
+    error.textContent = message || "";
+    control.toggleAttribute("aria-invalid", Boolean(message));
   };
   return wrapper;
 }

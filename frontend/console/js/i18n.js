@@ -1,13 +1,13 @@
 // UI text: every string lives in i18n/<language>.js; zh-CN is the default.
 
-import en from './i18n/en.js';
-import zhCN from './i18n/zh-CN.js';
+import en from "./i18n/en.js";
+import zhCN from "./i18n/zh-CN.js";
 
-const KEY = 'tantou.console.lang';
-const LANGUAGES = { 'zh-CN': zhCN, en };
+const KEY = "tantou.console.lang";
+const LANGUAGES = { "zh-CN": zhCN, en };
 const listeners = new Set();
 
-let current = LANGUAGES[localStorage.getItem(KEY)] ? localStorage.getItem(KEY) : 'zh-CN';
+let current = LANGUAGES[localStorage.getItem(KEY)] ? localStorage.getItem(KEY) : "zh-CN";
 document.documentElement.lang = current;
 
 /** The current language code ('zh-CN' or 'en'). */
@@ -17,15 +17,15 @@ export function language() {
 
 /** The text for `key` in the current language, with `{name}` placeholders filled from `vars`. */
 export function t(key, vars = {}) {
-  const text = LANGUAGES[current][key] ?? LANGUAGES['zh-CN'][key] ?? key;
+  const text = LANGUAGES[current][key] ?? LANGUAGES["zh-CN"][key] ?? key;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
 }
 
 /** The text for `prefix.value` if there is one, else the raw value (unknown enum values). */
 export function label(prefix, value) {
-  if (value === null || value === undefined || value === '') return '';
+  if (value === null || value === undefined || value === "") return "";
   const key = `${prefix}.${value}`;
-  return LANGUAGES[current][key] ?? LANGUAGES['zh-CN'][key] ?? String(value);
+  return LANGUAGES[current][key] ?? LANGUAGES["zh-CN"][key] ?? String(value);
 }
 
 /** Switch language, remember it and tell the listeners. */

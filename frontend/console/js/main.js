@@ -1,50 +1,50 @@
 // Start-up: login or the role's console; routes to views; wires the live urgent stream.
 
-import { logOut } from './auth.js';
-import { onLanguageChange } from './i18n.js';
-import { allows, homeFor } from './menu.js';
-import { forgetReference } from './reference.js';
-import { currentLocation, match, navigate, route, start } from './router.js';
-import { currentAccount, onSessionChange } from './session.js';
-import { createShell } from './shell.js';
-import { onUrgentReport, startUrgentStream, stopUrgentStream } from './urgent-stream.js';
-import { refreshUnread, startUnreadPolling, stopUnreadPolling } from './unread.js';
-import { renderLogin } from './views/login.js';
-import { VIEWS } from './views/index.js';
+import { logOut } from "./auth.js";
+import { onLanguageChange } from "./i18n.js";
+import { allows, homeFor } from "./menu.js";
+import { forgetReference } from "./reference.js";
+import { currentLocation, match, navigate, route, start } from "./router.js";
+import { currentAccount, onSessionChange } from "./session.js";
+import { createShell } from "./shell.js";
+import { onUrgentReport, startUrgentStream, stopUrgentStream } from "./urgent-stream.js";
+import { refreshUnread, startUnreadPolling, stopUnreadPolling } from "./unread.js";
+import { renderLogin } from "./views/login.js";
+import { VIEWS } from "./views/index.js";
 
-const root = document.getElementById('app');
+const root = document.getElementById("app");
 let shell = null;
 let viewCleanup = null;
 let viewController = null;
 let stopAlerts = null;
 let servicesRunning = false;
 
-route('/queue', 'queue');
-route('/unassigned', 'unassigned');
-route('/reports/:id', 'report');
-route('/tasks', 'tasks');
-route('/my-tasks', 'myTasks');
-route('/my-tasks/:id', 'myTask');
-route('/riders', 'riders');
-route('/stats', 'stats');
-route('/notices', 'notices');
-route('/redemptions', 'redemptions');
-route('/notifications', 'notifications');
-route('/units', 'units');
-route('/categories', 'categories');
-route('/rewards', 'rewards');
-route('/integrations', 'integrations');
-route('/integrations/webhooks/:id', 'webhookDeliveries');
+route("/queue", "queue");
+route("/unassigned", "unassigned");
+route("/reports/:id", "report");
+route("/tasks", "tasks");
+route("/my-tasks", "myTasks");
+route("/my-tasks/:id", "myTask");
+route("/riders", "riders");
+route("/stats", "stats");
+route("/notices", "notices");
+route("/redemptions", "redemptions");
+route("/notifications", "notifications");
+route("/units", "units");
+route("/categories", "categories");
+route("/rewards", "rewards");
+route("/integrations", "integrations");
+route("/integrations/webhooks/:id", "webhookDeliveries");
 
 function endView() {
   if (viewController) viewController.abort();
-  if (typeof viewCleanup === 'function') viewCleanup();
+  if (typeof viewCleanup === "function") viewCleanup();
   viewCleanup = null;
   viewController = null;
 }
 
 function isStaff(account) {
-  return account.role === 'admin' || account.role === 'coordinator';
+  return account.role === "admin" || account.role === "coordinator";
 }
 
 /** Take the frame down; the live stream and polling keep running unless `stopServices`. */
@@ -67,7 +67,7 @@ function showLogin() {
   renderLogin(root, () => {
     const { path } = currentLocation();
     const account = currentAccount();
-    if (path === '/' || !allows(account.role, path))
+    if (path === "/" || !allows(account.role, path))
       navigate(homeFor(account.role), {}, { replace: true });
     else render();
   });
@@ -123,8 +123,8 @@ onSessionChange((session) => {
   if (!session) showLogin();
 });
 // Another tab logged out (or in as someone else): follow it.
-window.addEventListener('storage', (event) => {
-  if (event.key !== 'tantou.console.session') return;
+window.addEventListener("storage", (event) => {
+  if (event.key !== "tantou.console.session") return;
   endShell();
   render();
 });

@@ -8,15 +8,15 @@ export function route(pattern, name) {
   const keys = [];
   const source = pattern.replace(/:(\w+)/g, (whole, key) => {
     keys.push(key);
-    return '([^/]+)';
+    return "([^/]+)";
   });
   routes.push({ name, keys, regex: new RegExp(`^${source}$`) });
 }
 
 /** The current location as {path, query}. */
 export function currentLocation() {
-  const raw = location.hash.replace(/^#/, '') || '/';
-  const [path, search = ''] = raw.split('?');
+  const raw = location.hash.replace(/^#/, "") || "/";
+  const [path, search = ""] = raw.split("?");
   return { path, query: Object.fromEntries(new URLSearchParams(search)) };
 }
 
@@ -38,14 +38,14 @@ export function match(path) {
 export function navigate(path, query = {}, { replace = false } = {}) {
   const search = new URLSearchParams(
     Object.entries(query).filter(
-      ([, value]) => value !== undefined && value !== null && value !== '',
+      ([, value]) => value !== undefined && value !== null && value !== "",
     ),
   ).toString();
-  const hash = `#${path}${search ? `?${search}` : ''}`;
+  const hash = `#${path}${search ? `?${search}` : ""}`;
   if (hash === location.hash) {
     if (handler) handler();
   } else if (replace) {
-    history.replaceState(null, '', hash);
+    history.replaceState(null, "", hash);
     if (handler) handler();
   } else {
     location.hash = hash;
@@ -55,6 +55,6 @@ export function navigate(path, query = {}, { replace = false } = {}) {
 /** Start listening; `onChange()` runs now and after every hash change. */
 export function start(onChange) {
   handler = onChange;
-  window.addEventListener('hashchange', onChange);
+  window.addEventListener("hashchange", onChange);
   onChange();
 }

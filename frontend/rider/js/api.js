@@ -36,7 +36,8 @@ export async function api(path, { method = "GET", query, json, form, auth = true
   }
   const data = await response.json().catch(() => null);
   if (!response.ok) {
-    if (response.status === 401 && token && !bearer) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
+    if (response.status === 401 && token && !bearer)
+      window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
     throw new ApiError(response.status, data);
   }
   return data;

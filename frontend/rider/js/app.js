@@ -53,20 +53,56 @@ let firstView = true;
 
 function drawShell() {
   const other = getLang() === "zh-CN" ? "en" : "zh-CN";
-  replace(document.getElementById("topbar"),
-    h("a", { class: "brand", href: "#/" },
-      h("img", { src: "/icons/favicon-32.png", alt: "", width: 28, height: 28 }), h("span", {}, t("app.name"))),
-    h("span", { class: "net-status", id: "net-status", role: "status", hidden: navigator.onLine },
-      icon(ICONS.offline, 16), h("span", {}, t("net.offline"))),
-    h("button", { class: "lang-switch", id: "lang-switch", type: "button", lang: other,
-      "aria-label": t("lang.switch_to", { lang: t(`lang.${other}`) }), onclick: () => setLang(other) },
-    t(`lang.short.${other}`)),
-    h("a", { class: "icon-button bell", id: "bell", href: "#/messages", "aria-label": t("messages.title"),
-      hidden: !isLoggedIn() },
-      icon(ICONS.bell), h("span", { class: "badge", id: "unread-badge", hidden: true })));
-  replace(document.getElementById("tabbar"), TABS.map(([name, path, paths]) =>
-    h("a", { class: "tab-link", href: `#${path}`, dataset: { tab: name } }, icon(paths, 24),
-      h("span", {}, t(`tab.${name}`)))));
+  replace(
+    document.getElementById("topbar"),
+    h(
+      "a",
+      { class: "brand", href: "#/" },
+      h("img", { src: "/icons/favicon-32.png", alt: "", width: 28, height: 28 }),
+      h("span", {}, t("app.name")),
+    ),
+    h(
+      "span",
+      { class: "net-status", id: "net-status", role: "status", hidden: navigator.onLine },
+      icon(ICONS.offline, 16),
+      h("span", {}, t("net.offline")),
+    ),
+    h(
+      "button",
+      {
+        class: "lang-switch",
+        id: "lang-switch",
+        type: "button",
+        lang: other,
+        "aria-label": t("lang.switch_to", { lang: t(`lang.${other}`) }),
+        onclick: () => setLang(other),
+      },
+      t(`lang.short.${other}`),
+    ),
+    h(
+      "a",
+      {
+        class: "icon-button bell",
+        id: "bell",
+        href: "#/messages",
+        "aria-label": t("messages.title"),
+        hidden: !isLoggedIn(),
+      },
+      icon(ICONS.bell),
+      h("span", { class: "badge", id: "unread-badge", hidden: true }),
+    ),
+  );
+  replace(
+    document.getElementById("tabbar"),
+    TABS.map(([name, path, paths]) =>
+      h(
+        "a",
+        { class: "tab-link", href: `#${path}`, dataset: { tab: name } },
+        icon(paths, 24),
+        h("span", {}, t(`tab.${name}`)),
+      ),
+    ),
+  );
 }
 
 /** The path an account may be on instead of `route` (null when it may stay). */
@@ -97,7 +133,12 @@ function show(match) {
   // After a navigation, screen readers start reading the new screen rather than the old spot.
   if (!firstView) main.focus({ preventScroll: true });
   firstView = false;
-  stopView = match.route.view({ root: view, params: match.params, query: match.query, me: cachedMe() });
+  stopView = match.route.view({
+    root: view,
+    params: match.params,
+    query: match.query,
+    me: cachedMe(),
+  });
   if (isLoggedIn() && match.route.chrome !== false) refreshUnread();
   return undefined;
 }
@@ -127,13 +168,18 @@ async function refreshAccount() {
   try {
     const me = await refreshMe();
     if (me.status !== before) show(currentRoute());
-  } catch { /* offline or logged out: the cached account stands */ }
+  } catch {
+    /* offline or logged out: the cached account stands */
+  }
 }
 
 applyLang();
 drawShell();
 watchNetwork();
-window.addEventListener(LANG_EVENT, () => { drawShell(); show(currentRoute()); });
+window.addEventListener(LANG_EVENT, () => {
+  drawShell();
+  show(currentRoute());
+});
 window.addEventListener(UNAUTHORIZED_EVENT, async () => {
   if (!isLoggedIn()) return;
   await logOut();

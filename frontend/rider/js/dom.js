@@ -72,5 +72,7 @@ export function toast(message, kind = "info") {
   box.dataset.kind = kind;
   box.hidden = false;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { box.hidden = true; }, 3500);
+  toastTimer = setTimeout(() => {
+    box.hidden = true;
+  }, 3500);
 }

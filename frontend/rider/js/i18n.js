@@ -32,7 +32,9 @@ export function applyLang() {
 /** The text for `key` in the current language, with {placeholders} filled from `params`. */
 export function t(key, params = {}) {
   const text = DICTIONARIES[lang][key] ?? DICTIONARIES["zh-CN"][key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  return text.replace(/\{(\w+)\}/g, (whole, name) =>
+    name in params ? String(params[name]) : whole,
+  );
 }
 
 /** Whether `key` has a text (for keys built from server values, such as statuses). */
@@ -52,7 +54,11 @@ export function formatTime(iso) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
   return new Intl.DateTimeFormat(lang, {
-    month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false,
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hour12: false,
   }).format(date);
 }
 

@@ -5,7 +5,10 @@ const routes = [];
 /** Register a view for a pattern such as "/reports/:id". */
 export function addRoute(pattern, view, options = {}) {
   const names = [];
-  const source = pattern.replace(/:(\w+)/g, (_, name) => { names.push(name); return "([^/]+)"; });
+  const source = pattern.replace(/:(\w+)/g, (_, name) => {
+    names.push(name);
+    return "([^/]+)";
+  });
   routes.push({ pattern, regex: new RegExp(`^${source}$`), names, view, ...options });
 }
 
@@ -15,7 +18,9 @@ export function currentRoute() {
   for (const route of routes) {
     const match = route.regex.exec(path);
     if (!match) continue;
-    const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1])]));
+    const params = Object.fromEntries(
+      route.names.map((n, i) => [n, decodeURIComponent(match[i + 1])]),
+    );
     return { route, path, params, query: Object.fromEntries(new URLSearchParams(search)) };
   }
   return null;

@@ -8,17 +8,30 @@ import { ICONS } from "./icons.js";
 /** A screen title, with a back button when `back` is a path (or true for history.back). */
 export function pageHeader(title, { back = null, actions = null } = {}) {
   const backButton = back
-    ? h("button", {
-      class: "icon-button back", type: "button", "aria-label": t("common.back"),
-      onclick: () => (back === true && history.length > 1 ? history.back() : (location.hash = `#${back === true ? "/" : back}`)),
-    }, icon(ICONS.back))
+    ? h(
+        "button",
+        {
+          class: "icon-button back",
+          type: "button",
+          "aria-label": t("common.back"),
+          onclick: () =>
+            back === true && history.length > 1
+              ? history.back()
+              : (location.hash = `#${back === true ? "/" : back}`),
+        },
+        icon(ICONS.back),
+      )
     : null;
   return h("header", { class: "page-header" }, backButton, h("h1", {}, title), actions);
 }
 
 export function loadingBlock() {
-  return h("div", { class: "loading", role: "status", "aria-busy": "true" },
-    h("span", { class: "spinner", "aria-hidden": "true" }), t("common.loading"));
+  return h(
+    "div",
+    { class: "loading", role: "status", "aria-busy": "true" },
+    h("span", { class: "spinner", "aria-hidden": "true" }),
+    t("common.loading"),
+  );
 }
 
 export function emptyBlock(text, iconName = "list") {
@@ -31,17 +44,30 @@ export function errorText(error) {
   if (error instanceof ApiError) {
     const messages = (error.problem.errors || []).map((e) => e.message).filter(Boolean);
     const detail = error.problem.detail || error.problem.title || "";
-    const key = hasText(`error.status.${error.status}`) ? `error.status.${error.status}` : "error.status.other";
+    const key = hasText(`error.status.${error.status}`)
+      ? `error.status.${error.status}`
+      : "error.status.other";
     return [t(key, { status: error.status }), detail, ...messages]
-      .filter((part, i, all) => part && all.indexOf(part) === i).join(" · ");
+      .filter((part, i, all) => part && all.indexOf(part) === i)
+      .join(" · ");
   }
   return t("error.unexpected");
 }
 
 export function errorBlock(error, retry) {
-  return h("div", { class: "error-block", role: "alert" },
-    icon(ICONS.alert, 28), h("p", {}, errorText(error)),
-    retry ? h("button", { class: "button secondary", type: "button", onclick: retry }, t("common.retry")) : null);
+  return h(
+    "div",
+    { class: "error-block", role: "alert" },
+    icon(ICONS.alert, 28),
+    h("p", {}, errorText(error)),
+    retry
+      ? h(
+          "button",
+          { class: "button secondary", type: "button", onclick: retry },
+          t("common.retry"),
+        )
+      : null,
+  );
 }
 
 /** A coloured chip for a report status. */
@@ -52,8 +78,12 @@ export function statusChip(status) {
 /** A report photo (thumbnail unless `full`), lazy and sized to avoid layout jumps. */
 export function photoImage(photo, { full = false, alt = "" } = {}) {
   return h("img", {
-    src: full ? photo.url : photo.thumbnail_url || photo.url, alt, loading: "lazy", decoding: "async",
-    width: photo.width || null, height: photo.height || null,
+    src: full ? photo.url : photo.thumbnail_url || photo.url,
+    alt,
+    loading: "lazy",
+    decoding: "async",
+    width: photo.width || null,
+    height: photo.height || null,
   });
 }
 

@@ -9,8 +9,12 @@ import { ICONS } from "../icons.js";
 export function locationLine() {
   const text = h("span", { class: "location-text" });
   const grid = h("span", { class: "location-grid" });
-  const node = h("p", { class: "location-line", role: "status", "aria-live": "polite" },
-    icon(ICONS.pin, 18), h("span", {}, text, grid));
+  const node = h(
+    "p",
+    { class: "location-line", role: "status", "aria-live": "polite" },
+    icon(ICONS.pin, 18),
+    h("span", {}, text, grid),
+  );
   let lookedUp = null;
 
   const draw = () => {

@@ -15,7 +15,9 @@ export function reportsView({ root }) {
   const list = h("ul", { class: "report-list" });
   const more = h("div", { class: "list-more" });
   root.append(pageHeader(t("reports.title")), outbox.node, list, more);
-  loadCategories().catch(() => {}).finally(() => loadPage(null));
+  loadCategories()
+    .catch(() => {})
+    .finally(() => loadPage(null));
 
   async function loadPage(cursor) {
     more.replaceChildren(loadingBlock());
@@ -25,8 +27,17 @@ export function reportsView({ root }) {
       more.replaceChildren();
       if (!cursor && !page.items.length) more.append(emptyBlock(t("reports.empty"), "camera"));
       if (page.next_cursor) {
-        more.append(h("button", { class: "button secondary block", type: "button",
-          onclick: () => loadPage(page.next_cursor) }, t("common.more")));
+        more.append(
+          h(
+            "button",
+            {
+              class: "button secondary block",
+              type: "button",
+              onclick: () => loadPage(page.next_cursor),
+            },
+            t("common.more"),
+          ),
+        );
       }
     } catch (error) {
       more.replaceChildren(errorBlock(error, () => loadPage(cursor)));
@@ -39,14 +50,32 @@ export function reportsView({ root }) {
 function reportCard(report) {
   const category = categoryByCode(report.category);
   const photo = report.photos?.[0];
-  return h("li", {},
-    h("a", { class: "report-card", href: `#/reports/${report.id}`, dataset: { reportId: report.id } },
-      photo ? h("img", { class: "thumb", src: photo.thumbnail_url, alt: "", loading: "lazy" })
+  return h(
+    "li",
+    {},
+    h(
+      "a",
+      { class: "report-card", href: `#/reports/${report.id}`, dataset: { reportId: report.id } },
+      photo
+        ? h("img", { class: "thumb", src: photo.thumbnail_url, alt: "", loading: "lazy" })
         : h("span", { class: "thumb" }, icon(ICONS[categoryIcon(category)])),
-      h("div", { class: "report-card-body" },
-        h("p", { class: "report-card-title" }, localName(category),
-          report.urgent ? h("span", { class: "urgent-tag" }, t("report.urgent")) : null),
-        h("p", { class: "report-card-grid" }, report.grid?.name || report.community?.name || t("report.no_grid")),
-        h("p", { class: "report-card-time" }, formatTime(report.created_at))),
-      statusChip(report.status)));
+      h(
+        "div",
+        { class: "report-card-body" },
+        h(
+          "p",
+          { class: "report-card-title" },
+          localName(category),
+          report.urgent ? h("span", { class: "urgent-tag" }, t("report.urgent")) : null,
+        ),
+        h(
+          "p",
+          { class: "report-card-grid" },
+          report.grid?.name || report.community?.name || t("report.no_grid"),
+        ),
+        h("p", { class: "report-card-time" }, formatTime(report.created_at)),
+      ),
+      statusChip(report.status),
+    ),
+  );
 }
