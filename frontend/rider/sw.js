@@ -7,7 +7,7 @@ import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-41f5452b";
+const VERSION = "shell-9b0b0924";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",
@@ -24,7 +24,6 @@ const SHELL = [
   "/js/badge.js",
   "/js/camera.js",
   "/js/categories.js",
-  "/js/dom.js",
   "/js/draft.js",
   "/js/errors.js",
   "/js/exif.js",
@@ -38,6 +37,7 @@ const SHELL = [
   "/js/outbox-store.js",
   "/js/outbox.js",
   "/js/router.js",
+  "/js/toast.js",
   "/js/token.js",
   "/js/ui.js",
   "/js/upload.js",
@@ -58,6 +58,7 @@ const SHELL = [
   "/js/views/reports.js",
   "/js/views/tasks.js",
   "/js/views/verification.js",
+  "/shared/dom.js",
 ];
 const NAVIGATION_TIMEOUT_MS = 4000;
 const SYNC_TAG = "outbox";

@@ -1,13 +1,13 @@
 // Status and flag badges: colour by status, text from the language file.
 
-import { h } from "./dom.js";
+import { h } from "../../shared/dom.js";
 import { label, t } from "./i18n.js";
 
 /** A report (case) status badge: 待受理, 已派遣, … */
 export function reportStatusBadge(status) {
   return h(
     "span",
-    { className: `badge report-${status}`, dataset: { status } },
+    { class: `badge report-${status}`, dataset: { status } },
     label("status", status),
   );
 }
@@ -16,22 +16,22 @@ export function reportStatusBadge(status) {
 export function taskStatusBadge(status) {
   return h(
     "span",
-    { className: `badge task-${status}`, dataset: { status } },
+    { class: `badge task-${status}`, dataset: { status } },
     label("task_status", status),
   );
 }
 
 /** The red 紧急 flag. */
 export function urgentBadge() {
-  return h("span", { className: "badge urgent" }, t("report.urgent"));
+  return h("span", { class: "badge urgent" }, t("report.urgent"));
 }
 
 /** The 超期 flag for overdue tasks. */
 export function overdueBadge() {
-  return h("span", { className: "badge overdue" }, t("task.overdue"));
+  return h("span", { class: "badge overdue" }, t("task.overdue"));
 }
 
 /** A neutral badge for other enums (role, channel, account status). */
 export function plainBadge(text, kind = "") {
-  return h("span", { className: `badge plain ${kind}`.trim() }, text);
+  return h("span", { class: `badge plain ${kind}`.trim() }, text);
 }

@@ -1,6 +1,6 @@
 // The urgent-report banner: a red, pulsing, sound-free alert above the page, one per report.
 
-import { h } from "./dom.js";
+import { h } from "../../shared/dom.js";
 import { formatTime } from "./format.js";
 import { t } from "./i18n.js";
 import { categoryName, loadCategories } from "./reference.js";
@@ -17,7 +17,7 @@ function markTitle(on) {
 /** The alerts area; `show(report)` adds an alert for a newly arrived urgent report. */
 export function createUrgentBanner(onOpen) {
   const region = h("section", {
-    className: "urgent-banner",
+    class: "urgent-banner",
     "aria-live": "assertive",
     "aria-label": t("urgent.region"),
   });
@@ -33,22 +33,22 @@ export function createUrgentBanner(onOpen) {
     const where = report.grid ? report.grid.name : t("report.unassigned");
     const alert = h(
       "div",
-      { className: "urgent-alert", role: "alert", dataset: { reportId: String(report.id) } },
-      h("strong", { className: "urgent-alert-title" }, t("urgent.title", { id: report.id })),
+      { class: "urgent-alert", role: "alert", dataset: { reportId: String(report.id) } },
+      h("strong", { class: "urgent-alert-title" }, t("urgent.title", { id: report.id })),
       h(
         "span",
-        { className: "urgent-alert-text" },
+        { class: "urgent-alert-text" },
         [categoryName(categories, report.category), where, formatTime(report.created_at)]
           .filter(Boolean)
           .join(" · "),
       ),
-      report.description ? h("span", { className: "urgent-alert-desc" }, report.description) : null,
-      h("span", { className: "spacer" }),
+      report.description ? h("span", { class: "urgent-alert-desc" }, report.description) : null,
+      h("span", { class: "spacer" }),
       h(
         "button",
         {
           type: "button",
-          className: "btn btn-light",
+          class: "btn btn-light",
           onclick: () => {
             dismiss(alert);
             onOpen(report.id);
@@ -60,7 +60,7 @@ export function createUrgentBanner(onOpen) {
         "button",
         {
           type: "button",
-          className: "btn-icon",
+          class: "btn-icon",
           "aria-label": t("action.dismiss"),
           title: t("action.dismiss"),
           onclick: () => dismiss(alert),

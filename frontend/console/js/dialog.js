@@ -1,6 +1,7 @@
 // Modal forms: required fields are checked here, before anything is sent.
 
-import { h, field } from "./dom.js";
+import { h } from "../../shared/dom.js";
+import { field } from "./field.js";
 import { describeError, fieldErrors } from "./errors.js";
 import { t } from "./i18n.js";
 import { selectOptions } from "./ui.js";
@@ -51,21 +52,21 @@ function checkboxGroup(spec) {
   const boxes = spec.options.map((o) =>
     h("input", { type: "checkbox", value: o.value, checked: chosen.has(o.value) }),
   );
-  const error = h("div", { className: "field-error", role: "alert" });
+  const error = h("div", { class: "field-error", role: "alert" });
   const wrapper = h(
     "fieldset",
-    { className: "field checkbox-group" },
+    { class: "field checkbox-group" },
     h("legend", {}, spec.label),
     spec.options.map((o, i) =>
       h(
         "label",
-        { className: "checkbox-option" },
+        { class: "checkbox-option" },
         boxes[i],
         h("span", {}, o.label),
-        o.hint ? h("span", { className: "field-hint" }, o.hint) : null,
+        o.hint ? h("span", { class: "field-hint" }, o.hint) : null,
       ),
     ),
-    spec.hint ? h("div", { className: "field-hint" }, spec.hint) : null,
+    spec.hint ? h("div", { class: "field-hint" }, spec.hint) : null,
     error,
   );
   wrapper.showError = (message) => {
@@ -77,7 +78,7 @@ function checkboxGroup(spec) {
 
 /** Thumbnails of the images picked in a file input (local files, shown before sending). */
 function filePreview(input, urls) {
-  const strip = h("div", { className: "file-preview" });
+  const strip = h("div", { class: "file-preview" });
   input.addEventListener("change", () => {
     strip.replaceChildren(
       ...Array.from(input.files || [])
@@ -134,23 +135,23 @@ export function openForm({
       wrappers.set(spec.name, field(spec.label, input, spec.hint));
       if (spec.type === "file") input.after(filePreview(input, previewUrls));
     }
-    const formError = h("div", { className: "form-error", role: "alert" });
+    const formError = h("div", { class: "form-error", role: "alert" });
     const submit = h(
       "button",
-      { type: "submit", className: danger ? "btn btn-danger" : "btn btn-primary" },
+      { type: "submit", class: danger ? "btn btn-danger" : "btn btn-primary" },
       submitLabel,
     );
-    const cancel = h("button", { type: "button", className: "btn" }, t("action.cancel"));
+    const cancel = h("button", { type: "button", class: "btn" }, t("action.cancel"));
     const form = h(
       "form",
-      { method: "dialog", novalidate: true, className: "dialog-form" },
+      { method: "dialog", novalidate: true, class: "dialog-form" },
       h("h2", {}, title),
       intro,
       [...wrappers.values()],
       formError,
-      h("div", { className: "dialog-actions" }, cancel, submit),
+      h("div", { class: "dialog-actions" }, cancel, submit),
     );
-    const dialog = h("dialog", { className: "dialog", "aria-label": title }, form);
+    const dialog = h("dialog", { class: "dialog", "aria-label": title }, form);
     document.body.append(dialog);
 
     const values = () =>
@@ -228,15 +229,15 @@ export async function confirmAction({ title, message, confirmLabel, danger = fal
 /** Show `body` with a single close button (no cancel: there is nothing to decide). */
 export function showNotice({ title, body, closeLabel = t("action.close") }) {
   return new Promise((resolve) => {
-    const closeButton = h("button", { type: "submit", className: "btn btn-primary" }, closeLabel);
+    const closeButton = h("button", { type: "submit", class: "btn btn-primary" }, closeLabel);
     const form = h(
       "form",
-      { method: "dialog", className: "dialog-form" },
+      { method: "dialog", class: "dialog-form" },
       h("h2", {}, title),
       body,
-      h("div", { className: "dialog-actions" }, closeButton),
+      h("div", { class: "dialog-actions" }, closeButton),
     );
-    const dialog = h("dialog", { className: "dialog", "aria-label": title }, form);
+    const dialog = h("dialog", { class: "dialog", "aria-label": title }, form);
     document.body.append(dialog);
     dialog.addEventListener("close", () => {
       dialog.remove();

@@ -2,7 +2,7 @@
 
 import { api } from "./api.js";
 import { createUrgentBanner } from "./banner.js";
-import { h } from "./dom.js";
+import { h } from "../../shared/dom.js";
 import { label, language, setLanguage, t } from "./i18n.js";
 import { menuFor } from "./menu.js";
 import { onStreamState, streamState } from "./urgent-stream.js";
@@ -15,7 +15,7 @@ export function languageSwitch() {
       "button",
       {
         type: "button",
-        className: "lang-option",
+        class: "lang-option",
         lang: code,
         "aria-pressed": String(language() === code),
         onclick: () => setLanguage(code),
@@ -24,7 +24,7 @@ export function languageSwitch() {
     );
   return h(
     "div",
-    { className: "lang-switch", role: "group", "aria-label": t("lang.switch") },
+    { class: "lang-switch", role: "group", "aria-label": t("lang.switch") },
     button("zh-CN", "中文"),
     button("en", "EN"),
   );
@@ -34,59 +34,59 @@ export function languageSwitch() {
 export function createShell(account, { onLogout, onOpenReport, live }) {
   const nav = h(
     "nav",
-    { className: "sidebar", "aria-label": t("nav.label") },
+    { class: "sidebar", "aria-label": t("nav.label") },
     menuFor(account.role).map((item) =>
       h(
         "a",
         {
           href: `#${item.path}`,
-          className: item.group ? `nav-link nav-${item.group}` : "nav-link",
+          class: item.group ? `nav-link nav-${item.group}` : "nav-link",
           dataset: { path: item.path },
           hidden: Boolean(item.probe),
         },
-        h("span", { className: "nav-label" }, t(item.key)),
-        item.path === "/notifications" ? h("span", { className: "nav-count", hidden: true }) : null,
+        h("span", { class: "nav-label" }, t(item.key)),
+        item.path === "/notifications" ? h("span", { class: "nav-count", hidden: true }) : null,
       ),
     ),
   );
   const liveIndicator = live
     ? h(
         "span",
-        { className: "live", dataset: { streamState: streamState() }, title: t("live.title") },
+        { class: "live", dataset: { streamState: streamState() }, title: t("live.title") },
         t("live.label"),
       )
     : null;
   const banner = createUrgentBanner(onOpenReport);
-  const view = h("main", { id: "view", className: "view", tabindex: "-1" });
+  const view = h("main", { id: "view", class: "view", tabindex: "-1" });
   const frame = h(
     "div",
-    { className: "app" },
+    { class: "app" },
     h(
       "header",
-      { className: "topbar" },
+      { class: "topbar" },
       h(
         "a",
-        { className: "brand", href: "#/" },
-        h("span", { className: "brand-mark", "aria-hidden": "true" }, "探"),
-        h("span", { className: "brand-name" }, t("app.name")),
-        h("span", { className: "brand-sub" }, t("app.subtitle")),
+        { class: "brand", href: "#/" },
+        h("span", { class: "brand-mark", "aria-hidden": "true" }, "探"),
+        h("span", { class: "brand-name" }, t("app.name")),
+        h("span", { class: "brand-sub" }, t("app.subtitle")),
       ),
-      h("span", { className: "spacer" }),
+      h("span", { class: "spacer" }),
       liveIndicator,
       languageSwitch(),
       h(
         "span",
-        { className: "who" },
-        h("span", { className: "who-name" }, account.username),
-        h("span", { className: "who-role" }, label("role", account.role)),
+        { class: "who" },
+        h("span", { class: "who-name" }, account.username),
+        h("span", { class: "who-role" }, label("role", account.role)),
       ),
       h(
         "button",
-        { type: "button", className: "btn btn-ghost", onclick: onLogout },
+        { type: "button", class: "btn btn-ghost", onclick: onLogout },
         t("action.logout"),
       ),
     ),
-    h("div", { className: "frame" }, nav, h("div", { className: "content" }, banner.element, view)),
+    h("div", { class: "frame" }, nav, h("div", { class: "content" }, banner.element, view)),
   );
 
   for (const item of menuFor(account.role).filter((entry) => entry.probe)) {

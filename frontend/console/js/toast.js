@@ -1,13 +1,13 @@
 // Short confirmations and failures shown in a corner, announced to screen readers.
 
-import { h } from "./dom.js";
+import { h } from "../../shared/dom.js";
 
 const SHOW_MS = 4000;
 
 function region() {
   let el = document.getElementById("toasts");
   if (!el) {
-    el = h("div", { id: "toasts", className: "toasts", "aria-live": "polite" });
+    el = h("div", { id: "toasts", class: "toasts", "aria-live": "polite" });
     document.body.append(el);
   }
   return el;
@@ -17,7 +17,7 @@ function region() {
 export function toast(message, kind = "ok") {
   const item = h(
     "div",
-    { className: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status" },
+    { class: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status" },
     message,
   );
   region().append(item);

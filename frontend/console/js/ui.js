@@ -1,6 +1,6 @@
 // Page building blocks shared by the views: headings, tables, states, filters.
 
-import { h } from "./dom.js";
+import { h } from "../../shared/dom.js";
 import { describeError } from "./errors.js";
 import { t } from "./i18n.js";
 
@@ -8,9 +8,9 @@ import { t } from "./i18n.js";
 export function pageHeader(title, ...actions) {
   return h(
     "div",
-    { className: "page-header" },
+    { class: "page-header" },
     h("h1", {}, title),
-    h("div", { className: "page-actions" }, actions),
+    h("div", { class: "page-actions" }, actions),
   );
 }
 
@@ -18,14 +18,14 @@ export function pageHeader(title, ...actions) {
 export function panel(title, ...children) {
   return h(
     "section",
-    { className: "panel" },
-    title ? h("h2", { className: "panel-title" }, title) : null,
+    { class: "panel" },
+    title ? h("h2", { class: "panel-title" }, title) : null,
     children,
   );
 }
 
 /**
- * A dense table. `columns`: [{title, cell(row) -> node|string, className}]; `rowProps(row)` adds
+ * A dense table. `columns`: [{title, cell(row) -> node|string, class}]; `rowProps(row)` adds
  * attributes to each <tr>. Returns {element, tbody, addRows(rows, {prepend}), rowFor(row)}.
  */
 export function dataTable(
@@ -33,25 +33,21 @@ export function dataTable(
   { rowProps = () => ({}), emptyText = t("table.empty"), caption = null } = {},
 ) {
   const tbody = h("tbody");
-  const empty = h(
-    "tr",
-    { className: "empty-row" },
-    h("td", { colspan: columns.length }, emptyText),
-  );
+  const empty = h("tr", { class: "empty-row" }, h("td", { colspan: columns.length }, emptyText));
   tbody.append(empty);
   const rowFor = (row) =>
     h(
       "tr",
       rowProps(row),
-      columns.map((column) => h("td", { className: column.className || "" }, column.cell(row))),
+      columns.map((column) => h("td", { class: column.class || "" }, column.cell(row))),
     );
   const element = h(
     "div",
-    { className: "table-wrap" },
+    { class: "table-wrap" },
     h(
       "table",
-      { className: "data-table" },
-      caption ? h("caption", { className: "sr-only" }, caption) : null,
+      { class: "data-table" },
+      caption ? h("caption", { class: "sr-only" }, caption) : null,
       h(
         "thead",
         {},
@@ -59,7 +55,7 @@ export function dataTable(
           "tr",
           {},
           columns.map((column) =>
-            h("th", { scope: "col", className: column.className || "" }, column.title),
+            h("th", { scope: "col", class: column.class || "" }, column.title),
           ),
         ),
       ),
@@ -86,18 +82,16 @@ export function dataTable(
 
 /** A "loading…" placeholder. */
 export function loading() {
-  return h("div", { className: "loading", role: "status" }, t("state.loading"));
+  return h("div", { class: "loading", role: "status" }, t("state.loading"));
 }
 
 /** An error box with a retry button. */
 export function errorBox(error, retry = null) {
   return h(
     "div",
-    { className: "error-box", role: "alert" },
+    { class: "error-box", role: "alert" },
     h("span", {}, describeError(error)),
-    retry
-      ? h("button", { type: "button", className: "btn", onclick: retry }, t("action.retry"))
-      : null,
+    retry ? h("button", { type: "button", class: "btn", onclick: retry }, t("action.retry")) : null,
   );
 }
 
@@ -131,14 +125,14 @@ export function filterSelect(labelText, name, options, value, onChange) {
     { name, onchange: (event) => onChange(event.target.value) },
     selectOptions(options, value),
   );
-  return h("label", { className: "filter" }, h("span", {}, labelText), select);
+  return h("label", { class: "filter" }, h("span", {}, labelText), select);
 }
 
 /** Definition list rows: [[term, value], …] with value a node or text. */
 export function facts(pairs) {
   return h(
     "dl",
-    { className: "facts" },
+    { class: "facts" },
     pairs.filter(Boolean).map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]),
   );
 }
@@ -159,11 +153,7 @@ export async function busy(button, work) {
  * footer holding the button, and `loadPage` to load the first page.
  */
 export function pagedRows(table, fetchPage) {
-  const more = h(
-    "button",
-    { type: "button", className: "btn", hidden: true },
-    t("queue.load_more"),
-  );
+  const more = h("button", { type: "button", class: "btn", hidden: true }, t("queue.load_more"));
   const message = h("div");
   let cursor = null;
   async function loadPage() {
@@ -178,5 +168,5 @@ export function pagedRows(table, fetchPage) {
     }
   }
   more.addEventListener("click", () => busy(more, loadPage));
-  return { message, foot: h("div", { className: "table-foot" }, more), loadPage };
+  return { message, foot: h("div", { class: "table-foot" }, more), loadPage };
 }

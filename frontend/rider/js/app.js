@@ -3,9 +3,10 @@
 import { UNAUTHORIZED_EVENT } from "./api.js";
 import { cachedMe, isLoggedIn, logOut, refreshMe } from "./auth.js";
 import { refreshUnread } from "./badge.js";
-import { h, icon, replace, toast } from "./dom.js";
+import { h, replace } from "../../shared/dom.js";
+import { icon, ICONS } from "./icons.js";
+import { toast } from "./toast.js";
 import { LANG_EVENT, applyLang, getLang, setLang, t } from "./i18n.js";
-import { ICONS } from "./icons.js";
 import { startOutbox } from "./outbox.js";
 import { addRoute, currentRoute, navigate, startRouter } from "./router.js";
 import { homeView } from "./views/home.js";

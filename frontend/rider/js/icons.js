@@ -1,4 +1,4 @@
-// Stroke icons on a 24x24 grid (drawn for this app); rendered with dom.icon().
+// Stroke icons on a 24x24 grid (drawn for this app); rendered with icon().
 
 export const ICONS = {
   camera: [
@@ -85,4 +85,21 @@ const GROUP_ICONS = {
 /** The icon name for a category: its own, else its group's, else a pin. */
 export function categoryIcon(category) {
   return CATEGORY_ICONS[category.code] || GROUP_ICONS[category.group] || "pin";
+}
+
+/** An SVG icon from a list of path strings (our own constants, never server text). */
+export function icon(paths, size = 24) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", String(size));
+  svg.setAttribute("height", String(size));
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("class", "icon");
+  for (const d of paths) {
+    const path = document.createElementNS(ns, "path");
+    path.setAttribute("d", d);
+    svg.append(path);
+  }
+  return svg;
 }

@@ -1,9 +1,9 @@
 // Pieces every screen uses: headers, loading/empty/error blocks, status chips, photos.
 
-import { h, icon } from "./dom.js";
+import { h } from "../../shared/dom.js";
+import { icon, ICONS } from "./icons.js";
 import { ApiError, NetworkError } from "./errors.js";
 import { hasText, t } from "./i18n.js";
-import { ICONS } from "./icons.js";
 
 /** A screen title, with a back button when `back` is a path (or true for history.back). */
 export function pageHeader(title, { back = null, actions = null } = {}) {

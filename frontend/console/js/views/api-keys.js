@@ -1,7 +1,7 @@
 // API keys on the integrations page: issue one (its whole key is shown once), list, revoke.
 
 import { api } from "../api.js";
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { confirmAction, openForm, showNotice } from "../dialog.js";
 import { formatTime } from "../format.js";
 import { t } from "../i18n.js";
@@ -17,7 +17,7 @@ function scopeBadge(scope) {
   const known = API_SCOPES.includes(scope);
   return h(
     "span",
-    { className: "badge plain", title: scope, dataset: { scope } },
+    { class: "badge plain", title: scope, dataset: { scope } },
     known ? t(`integrations.scope.${scope}`) : scope,
   );
 }
@@ -118,17 +118,17 @@ async function copyText(text, secret, button) {
 
 /** The one and only time a key is shown. Nothing keeps it: the dialog leaves the page on close. */
 function showKeyOnce(issued) {
-  const secret = h("code", { className: "secret", dataset: { secretKey: "" } }, issued.key);
-  const copy = h("button", { type: "button", className: "btn" }, t("integrations.copy"));
+  const secret = h("code", { class: "secret", dataset: { secretKey: "" } }, issued.key);
+  const copy = h("button", { type: "button", class: "btn" }, t("integrations.copy"));
   copy.addEventListener("click", () => copyText(issued.key, secret, copy));
   return showNotice({
     title: t("integrations.key_created"),
     body: h(
       "div",
-      { className: "key-once" },
-      h("p", { className: "warning", role: "alert" }, t("integrations.key_once")),
-      h("div", { className: "secret-row" }, secret, copy),
-      h("p", { className: "muted" }, t("integrations.key_use", { prefix: issued.key_prefix })),
+      { class: "key-once" },
+      h("p", { class: "warning", role: "alert" }, t("integrations.key_once")),
+      h("div", { class: "secret-row" }, secret, copy),
+      h("p", { class: "muted" }, t("integrations.key_use", { prefix: issued.key_prefix })),
     ),
     closeLabel: t("integrations.key_saved"),
   });
@@ -139,7 +139,7 @@ function revokeButton(key, reload) {
     "button",
     {
       type: "button",
-      className: "btn btn-danger btn-small",
+      class: "btn btn-danger btn-small",
       onclick: async () => {
         const done = await confirmAction({
           title: t("integrations.revoke_title"),
@@ -161,10 +161,10 @@ function revokeButton(key, reload) {
 function stateBadge(key) {
   return key.revoked_at
     ? [
-        h("span", { className: "badge cancelled" }, t("integrations.revoked")),
-        h("div", { className: "muted" }, formatTime(key.revoked_at)),
+        h("span", { class: "badge cancelled" }, t("integrations.revoked")),
+        h("div", { class: "muted" }, formatTime(key.revoked_at)),
       ]
-    : h("span", { className: "badge issued" }, t("integrations.active"));
+    : h("span", { class: "badge issued" }, t("integrations.active"));
 }
 
 /** The API-key panel; `reload()` renders the page again after a change. */
@@ -173,7 +173,7 @@ export function apiKeysPanel({ names, choices, reload, signal }) {
     [
       {
         title: t("integrations.key_name"),
-        cell: (k) => h("span", { className: "strong" }, k.name),
+        cell: (k) => h("span", { class: "strong" }, k.name),
       },
       { title: t("integrations.key_scopes"), cell: (k) => (k.scopes || []).map(scopeBadge) },
       { title: t("integrations.reach"), cell: (k) => reachOf(k, names) },
@@ -181,15 +181,15 @@ export function apiKeysPanel({ names, choices, reload, signal }) {
         title: t("integrations.rate"),
         cell: (k) => t("integrations.per_minute", { n: k.rate_limit_per_minute }),
       },
-      { title: t("integrations.key_prefix"), className: "mono", cell: (k) => `${k.key_prefix}…` },
+      { title: t("integrations.key_prefix"), class: "mono", cell: (k) => `${k.key_prefix}…` },
       {
         title: t("integrations.created_at"),
-        className: "col-time",
+        class: "col-time",
         cell: (k) => formatTime(k.created_at),
       },
       {
         title: t("integrations.last_used"),
-        className: "col-time",
+        class: "col-time",
         cell: (k) => (k.last_used_at ? formatTime(k.last_used_at) : t("integrations.never_used")),
       },
       { title: t("integrations.state"), cell: stateBadge },
@@ -208,7 +208,7 @@ export function apiKeysPanel({ names, choices, reload, signal }) {
     "button",
     {
       type: "button",
-      className: "btn btn-primary",
+      class: "btn btn-primary",
       onclick: async () => {
         const issued = await createKey(choices);
         if (!issued) return;
@@ -226,8 +226,8 @@ export function apiKeysPanel({ names, choices, reload, signal }) {
     });
   return panel(
     t("integrations.keys"),
-    h("p", { className: "muted" }, t("integrations.keys_intro")),
-    h("div", { className: "panel-actions" }, create),
+    h("p", { class: "muted" }, t("integrations.keys_intro")),
+    h("div", { class: "panel-actions" }, create),
     message,
     table.element,
   );

@@ -2,7 +2,7 @@
 
 import { api } from "../api.js";
 import { plainBadge, urgentBadge } from "../badges.js";
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { openForm } from "../dialog.js";
 import { label, t } from "../i18n.js";
 import { categoryName, forgetReference } from "../reference.js";
@@ -130,14 +130,14 @@ export async function renderCategories(root, { signal }) {
     "button",
     {
       type: "button",
-      className: "btn btn-primary",
+      class: "btn btn-primary",
       onclick: async () => reload(await createCategory(), "done.category_created"),
     },
     t("categories.create"),
   );
   const table = dataTable(
     [
-      { title: t("categories.code"), className: "mono", cell: (c) => c.code },
+      { title: t("categories.code"), class: "mono", cell: (c) => c.code },
       { title: t("categories.name"), cell: (c) => categoryName(new Map([[c.code, c]]), c.code) },
       {
         title: t("categories.group"),
@@ -163,7 +163,7 @@ export async function renderCategories(root, { signal }) {
             "button",
             {
               type: "button",
-              className: "btn btn-small",
+              class: "btn btn-small",
               onclick: async () => reload(await editCategory(c), "done.category_saved"),
             },
             t("action.edit"),

@@ -2,7 +2,8 @@
 
 import { ApiError } from "../api.js";
 import { logIn } from "../auth.js";
-import { field, h } from "../dom.js";
+import { field } from "../field.js";
+import { h } from "../../../shared/dom.js";
 import { describeError } from "../errors.js";
 import { t } from "../i18n.js";
 import { languageSwitch } from "../shell.js";
@@ -18,18 +19,18 @@ export function renderLogin(root, onLoggedIn) {
   });
   const usernameField = field(t("login.username"), username);
   const passwordField = field(t("login.password"), password);
-  const error = h("div", { className: "form-error", role: "alert" });
+  const error = h("div", { class: "form-error", role: "alert" });
   const submit = h(
     "button",
-    { type: "submit", className: "btn btn-primary btn-block" },
+    { type: "submit", class: "btn btn-primary btn-block" },
     t("login.submit"),
   );
 
   const form = h(
     "form",
-    { className: "login-form", novalidate: true },
+    { class: "login-form", novalidate: true },
     h("h1", {}, t("login.title")),
-    h("p", { className: "muted" }, t("login.subtitle")),
+    h("p", { class: "muted" }, t("login.subtitle")),
     usernameField,
     passwordField,
     error,
@@ -62,25 +63,25 @@ export function renderLogin(root, onLoggedIn) {
   root.replaceChildren(
     h(
       "div",
-      { className: "login-page" },
+      { class: "login-page" },
       h(
         "div",
-        { className: "login-card" },
+        { class: "login-card" },
         h(
           "div",
-          { className: "login-brand" },
-          h("span", { className: "brand-mark", "aria-hidden": "true" }, "探"),
+          { class: "login-brand" },
+          h("span", { class: "brand-mark", "aria-hidden": "true" }, "探"),
           h(
             "div",
             {},
-            h("div", { className: "brand-name" }, t("app.name")),
-            h("div", { className: "brand-sub" }, t("app.subtitle")),
+            h("div", { class: "brand-name" }, t("app.name")),
+            h("div", { class: "brand-sub" }, t("app.subtitle")),
           ),
           languageSwitch(),
         ),
         form,
       ),
-      h("p", { className: "login-foot muted" }, t("login.footer")),
+      h("p", { class: "login-foot muted" }, t("login.footer")),
     ),
   );
   username.focus();

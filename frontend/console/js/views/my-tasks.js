@@ -2,7 +2,7 @@
 
 import { api } from "../api.js";
 import { overdueBadge, reportStatusBadge, taskStatusBadge, urgentBadge } from "../badges.js";
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { openForm } from "../dialog.js";
 import { formatPoint, formatTime } from "../format.js";
 import { t } from "../i18n.js";
@@ -20,7 +20,7 @@ export async function renderMyTasks(root, { query, signal }) {
   const status = query.status ?? "";
   root.append(
     pageHeader(t("nav.my_tasks")),
-    h("div", { className: "filters" }, taskStatusFilter("/my-tasks", status)),
+    h("div", { class: "filters" }, taskStatusFilter("/my-tasks", status)),
   );
   const categories = await loadCategories().catch(() => null);
   if (signal.aborted) return;
@@ -29,7 +29,7 @@ export async function renderMyTasks(root, { query, signal }) {
     signal,
     emptyText: t("my_tasks.empty"),
     rowProps: (task) => ({
-      className: task.overdue ? "row-link row-overdue" : "row-link",
+      class: task.overdue ? "row-link row-overdue" : "row-link",
       dataset: { taskId: String(task.id) },
       onclick: (event) => {
         if (!event.target.closest("a")) navigate(`/my-tasks/${task.id}`);
@@ -38,14 +38,14 @@ export async function renderMyTasks(root, { query, signal }) {
     columns: [
       {
         title: t("task.id"),
-        className: "col-id",
+        class: "col-id",
         cell: (task) => h("a", { href: `#/my-tasks/${task.id}` }, `#${task.id}`),
       },
       ...caseColumns(categories),
       { title: t("task.status"), cell: (task) => taskStatusBadge(task.status) },
       {
         title: t("task.due_at"),
-        className: "col-time",
+        class: "col-time",
         cell: (task) => [formatTime(task.due_at), task.overdue ? overdueBadge() : null],
       },
     ],
@@ -128,16 +128,16 @@ function unitCommands(task) {
 }
 
 function commandButtons(commands, reload) {
-  if (!commands.length) return h("p", { className: "muted" }, t("my_tasks.no_actions"));
+  if (!commands.length) return h("p", { class: "muted" }, t("my_tasks.no_actions"));
   return h(
     "div",
-    { className: "command-bar" },
+    { class: "command-bar" },
     commands.map((command) =>
       h(
         "button",
         {
           type: "button",
-          className: `btn btn-${command.kind}`,
+          class: `btn btn-${command.kind}`,
           dataset: { command: command.key },
           onclick: async () => {
             if (await command.run()) {
@@ -183,14 +183,14 @@ export function renderMyTask(root, { params, signal }) {
           taskStatusBadge(task.status),
           task.overdue ? overdueBadge() : null,
         ],
-        h("a", { href: "#/my-tasks", className: "btn btn-ghost" }, t("action.back_to_tasks")),
+        h("a", { href: "#/my-tasks", class: "btn btn-ghost" }, t("action.back_to_tasks")),
       ),
       h(
         "div",
-        { className: "detail-grid" },
+        { class: "detail-grid" },
         h(
           "div",
-          { className: "detail-main" },
+          { class: "detail-main" },
           panel(
             t("my_tasks.case"),
             facts([
@@ -203,13 +203,10 @@ export function renderMyTask(root, { params, signal }) {
                 ],
               ],
               [t("report.category"), categoryName(categories, report.category)],
-              [
-                t("report.description"),
-                h("div", { className: "prewrap" }, report.description || "—"),
-              ],
+              [t("report.description"), h("div", { class: "prewrap" }, report.description || "—")],
               [
                 t("report.point"),
-                h("span", { className: "mono" }, formatPoint(report.lat, report.lon)),
+                h("span", { class: "mono" }, formatPoint(report.lat, report.lon)),
               ],
               [t("report.grid"), report.grid ? report.grid.name : t("report.unassigned")],
               [t("report.created_at"), formatTime(report.created_at)],
@@ -222,15 +219,13 @@ export function renderMyTask(root, { params, signal }) {
         ),
         h(
           "aside",
-          { className: "detail-side" },
+          { class: "detail-side" },
           commandsPanel(commandButtons(unitCommands(task), load)),
           panel(
             t("my_tasks.task"),
             facts([
               [t("task.due_at"), formatTime(task.due_at)],
-              task.note
-                ? [t("dispatch.note"), h("div", { className: "prewrap" }, task.note)]
-                : null,
+              task.note ? [t("dispatch.note"), h("div", { class: "prewrap" }, task.note)] : null,
               task.return_reason ? [t("my_tasks.return_reason"), task.return_reason] : null,
               task.result_note ? [t("my_tasks.result_note"), task.result_note] : null,
             ]),

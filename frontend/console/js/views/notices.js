@@ -1,7 +1,7 @@
 // Policy notices (政策宣讲): publish to riders of an area, and see how far each one reached.
 
 import { api } from "../api.js";
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { openForm } from "../dialog.js";
 import { formatCount, formatTime } from "../format.js";
 import { t } from "../i18n.js";
@@ -39,7 +39,7 @@ export async function renderNotices(root, { signal }) {
     "button",
     {
       type: "button",
-      className: "btn btn-primary",
+      class: "btn btn-primary",
       onclick: async () => {
         const notice = await publishNotice(communities);
         if (notice) {
@@ -56,8 +56,8 @@ export async function renderNotices(root, { signal }) {
       {
         title: t("notices.title"),
         cell: (n) => [
-          h("div", { className: "strong" }, n.title),
-          h("div", { className: "muted clamp" }, n.body),
+          h("div", { class: "strong" }, n.title),
+          h("div", { class: "muted clamp" }, n.body),
         ],
       },
       {
@@ -67,7 +67,7 @@ export async function renderNotices(root, { signal }) {
       },
       {
         title: t("notices.published_at"),
-        className: "col-time",
+        class: "col-time",
         cell: (n) => formatTime(n.published_at),
       },
       { title: t("notices.audience"), cell: (n) => formatCount(reach(n).audience) },

@@ -1,7 +1,7 @@
 // Notifications (消息通知): newest first, unread ones marked; opening one marks it read.
 
 import { api } from "../api.js";
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { formatTime } from "../format.js";
 import { language, t } from "../i18n.js";
 import { navigate } from "../router.js";
@@ -16,15 +16,11 @@ function target(item, account) {
 
 /** Render the caller's notifications. */
 export function renderNotifications(root, { account, signal }) {
-  const list = h("ul", { className: "notifications" });
-  const empty = h("p", { className: "muted", hidden: true }, t("notifications.empty"));
-  const more = h(
-    "button",
-    { type: "button", className: "btn", hidden: true },
-    t("queue.load_more"),
-  );
+  const list = h("ul", { class: "notifications" });
+  const empty = h("p", { class: "muted", hidden: true }, t("notifications.empty"));
+  const more = h("button", { type: "button", class: "btn", hidden: true }, t("queue.load_more"));
   const message = h("div");
-  const markAll = h("button", { type: "button", className: "btn" }, t("notifications.mark_all"));
+  const markAll = h("button", { type: "button", class: "btn" }, t("notifications.mark_all"));
   let cursor = null;
 
   async function markRead(ids) {
@@ -38,16 +34,16 @@ export function renderNotifications(root, { account, signal }) {
     const li = h(
       "li",
       {
-        className: unread ? "notification unread" : "notification",
+        class: unread ? "notification unread" : "notification",
         dataset: { notificationId: String(n.id) },
       },
       h(
         "div",
-        { className: "notification-head" },
+        { class: "notification-head" },
         h("strong", {}, language() === "en" ? n.title_en : n.title_zh),
         h("time", { datetime: n.created_at }, formatTime(n.created_at)),
       ),
-      n.body ? h("div", { className: "notification-body" }, n.body) : null,
+      n.body ? h("div", { class: "notification-body" }, n.body) : null,
     );
     if (path || unread) {
       li.classList.add("clickable");
@@ -93,7 +89,7 @@ export function renderNotifications(root, { account, signal }) {
     message,
     empty,
     list,
-    h("div", { className: "table-foot" }, more),
+    h("div", { class: "table-foot" }, more),
   );
   loadPage();
 }

@@ -3,7 +3,7 @@
 
 import { api } from "../api.js";
 import { reportStatusBadge, urgentBadge } from "../badges.js";
-import { append, h } from "../dom.js";
+import { append, h } from "../../../shared/dom.js";
 import { formatTime } from "../format.js";
 import { label, t } from "../i18n.js";
 import { categoryName, loadAreas, loadCategories, loadCommunities } from "../reference.js";
@@ -54,7 +54,7 @@ function gridCell(report) {
   const text = report.community
     ? t("report.unassigned_near", { community: report.community.name })
     : t("report.unassigned");
-  return h("span", { className: "badge plain warn" }, text);
+  return h("span", { class: "badge plain warn" }, text);
 }
 
 function shorten(text) {
@@ -80,14 +80,14 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
     [
       {
         title: t("report.id"),
-        className: "col-id",
+        class: "col-id",
         cell: (r) => h("a", { href: `#/reports/${r.id}` }, `#${r.id}`),
       },
-      { title: "", className: "col-flag", cell: (r) => (r.urgent ? urgentBadge() : "") },
+      { title: "", class: "col-flag", cell: (r) => (r.urgent ? urgentBadge() : "") },
       { title: t("report.category"), cell: (r) => categoryName(categories, r.category) },
       {
         title: t("report.description"),
-        className: "col-desc",
+        class: "col-desc",
         cell: (r) => shorten(r.description),
       },
       { title: t("report.grid"), cell: gridCell },
@@ -95,7 +95,7 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
       { title: t("report.status"), cell: (r) => reportStatusBadge(r.status) },
       {
         title: t("report.created_at"),
-        className: "col-time",
+        class: "col-time",
         cell: (r) => formatTime(r.created_at),
       },
     ],
@@ -103,7 +103,7 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
       emptyText: unassignedOnly ? t("queue.unassigned_empty") : t("queue.empty"),
       caption: t(unassignedOnly ? "nav.unassigned" : "nav.queue"),
       rowProps: (r) => ({
-        className: r.urgent ? "row-link row-urgent" : "row-link",
+        class: r.urgent ? "row-link row-urgent" : "row-link",
         dataset: { reportId: String(r.id) },
         onclick: (event) => {
           if (!event.target.closest("a")) navigate(`/reports/${r.id}`);
@@ -112,10 +112,10 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
     },
   );
 
-  const shownCount = h("span", { className: "muted", role: "status" });
+  const shownCount = h("span", { class: "muted", role: "status" });
   const moreButton = h(
     "button",
-    { type: "button", className: "btn", hidden: true },
+    { type: "button", class: "btn", hidden: true },
     t("queue.load_more"),
   );
   const message = h("div");
@@ -132,16 +132,16 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
         "button",
         {
           type: "button",
-          className: "btn",
+          class: "btn",
           onclick: () => navigate(path, filters, { replace: true }),
         },
         t("action.refresh"),
       ),
     ),
-    unassignedOnly ? h("p", { className: "page-intro" }, t("queue.unassigned_intro")) : null,
+    unassignedOnly ? h("p", { class: "page-intro" }, t("queue.unassigned_intro")) : null,
     h(
       "div",
-      { className: "filters", role: "search" },
+      { class: "filters", role: "search" },
       filterSelect(t("report.status"), "status", statusOptions, filters.status, (v) =>
         setFilter("status", v),
       ),
@@ -161,7 +161,7 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
     ),
     message,
     table.element,
-    h("div", { className: "table-foot" }, shownCount, moreButton),
+    h("div", { class: "table-foot" }, shownCount, moreButton),
   ]);
 
   const listQuery = {

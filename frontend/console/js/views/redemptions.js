@@ -2,7 +2,7 @@
 
 import { api } from "../api.js";
 import { plainBadge } from "../badges.js";
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { describeError } from "../errors.js";
 import { openForm } from "../dialog.js";
 import { formatCount, formatTime } from "../format.js";
@@ -17,7 +17,7 @@ function actions(redemption, reload) {
   if (redemption.status !== "pending") return "";
   const issue = h(
     "button",
-    { type: "button", className: "btn btn-primary btn-small", dataset: { command: "issue" } },
+    { type: "button", class: "btn btn-primary btn-small", dataset: { command: "issue" } },
     t("redemptions.issue"),
   );
   issue.addEventListener("click", () =>
@@ -35,12 +35,12 @@ function actions(redemption, reload) {
     "button",
     {
       type: "button",
-      className: "btn btn-danger btn-small",
+      class: "btn btn-danger btn-small",
       dataset: { command: "cancel" },
       onclick: async () => {
         const done = await openForm({
           title: t("redemptions.cancel_title"),
-          intro: h("p", { className: "muted" }, t("redemptions.cancel_intro")),
+          intro: h("p", { class: "muted" }, t("redemptions.cancel_intro")),
           fields: [
             {
               name: "reason",
@@ -63,7 +63,7 @@ function actions(redemption, reload) {
     },
     t("redemptions.cancel"),
   );
-  return h("div", { className: "row-actions" }, issue, cancel);
+  return h("div", { class: "row-actions" }, issue, cancel);
 }
 
 /** Render the redemptions in one status (pending by default). */
@@ -72,7 +72,7 @@ export function renderRedemptions(root, { query, signal }) {
   const reload = () => navigate("/redemptions", { status }, { replace: true });
   const table = dataTable(
     [
-      { title: t("redemptions.id"), className: "col-id", cell: (r) => `#${r.id}` },
+      { title: t("redemptions.id"), class: "col-id", cell: (r) => `#${r.id}` },
       { title: t("redemptions.reward"), cell: (r) => r.reward_name },
       {
         title: t("redemptions.rider"),
@@ -85,7 +85,7 @@ export function renderRedemptions(root, { query, signal }) {
       },
       {
         title: t("redemptions.created_at"),
-        className: "col-time",
+        class: "col-time",
         cell: (r) => formatTime(r.created_at),
       },
       { title: "", cell: (r) => actions(r, reload) },
@@ -102,7 +102,7 @@ export function renderRedemptions(root, { query, signal }) {
     pageHeader(t("nav.redemptions")),
     h(
       "div",
-      { className: "filters" },
+      { class: "filters" },
       filterSelect(
         t("redemptions.status"),
         "status",

@@ -1,7 +1,7 @@
 // The coordinator's commands on a report: accept, reject, merge, dispatch, verify.
 
 import { api } from "../api.js";
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { openForm } from "../dialog.js";
 import { formatTime, fromLocalInputValue } from "../format.js";
 import { label, t } from "../i18n.js";
@@ -34,7 +34,7 @@ export function commandsFor(report, { units, categories, nearby }) {
       run: () =>
         openForm({
           title: t("triage.reject_title", { id }),
-          intro: h("p", { className: "muted" }, t("triage.reject_intro")),
+          intro: h("p", { class: "muted" }, t("triage.reject_intro")),
           fields: [
             {
               name: "reason",
@@ -114,7 +114,7 @@ export function commandsFor(report, { units, categories, nearby }) {
 function openMerge(report, targets, categories) {
   return openForm({
     title: t("triage.merge_title", { id: report.id }),
-    intro: h("p", { className: "muted" }, t("triage.merge_intro")),
+    intro: h("p", { class: "muted" }, t("triage.merge_intro")),
     fields: [
       {
         name: "into",

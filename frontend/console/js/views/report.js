@@ -2,7 +2,7 @@
 
 import { api } from "../api.js";
 import { overdueBadge, reportStatusBadge, taskStatusBadge, urgentBadge } from "../badges.js";
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { formatPoint, formatTime } from "../format.js";
 import { label, t } from "../i18n.js";
 import { photoStrip } from "../photos.js";
@@ -29,22 +29,22 @@ function actorName(event) {
 }
 
 function timeline(events) {
-  if (!events.length) return h("p", { className: "muted" }, t("timeline.empty"));
+  if (!events.length) return h("p", { class: "muted" }, t("timeline.empty"));
   return h(
     "ol",
-    { className: "timeline" },
+    { class: "timeline" },
     events.map((event) =>
       h(
         "li",
-        { className: event.to_status ? `tl-item tl-${event.to_status}` : "tl-item" },
+        { class: event.to_status ? `tl-item tl-${event.to_status}` : "tl-item" },
         h(
           "div",
-          { className: "tl-head" },
+          { class: "tl-head" },
           h("strong", {}, eventTitle(event)),
           h("time", { datetime: event.created_at }, formatTime(event.created_at)),
         ),
-        actorName(event) ? h("div", { className: "tl-actor muted" }, actorName(event)) : null,
-        event.note ? h("div", { className: "tl-note" }, event.note) : null,
+        actorName(event) ? h("div", { class: "tl-actor muted" }, actorName(event)) : null,
+        event.note ? h("div", { class: "tl-note" }, event.note) : null,
       ),
     ),
   );
@@ -69,17 +69,17 @@ function tasksTable(tasks) {
 
 function nearbyList(nearby, report, categories) {
   const others = nearby.filter((r) => r.id !== report.id);
-  if (!others.length) return h("p", { className: "muted" }, t("nearby.none"));
+  if (!others.length) return h("p", { class: "muted" }, t("nearby.none"));
   return h(
     "ul",
-    { className: "nearby" },
+    { class: "nearby" },
     others.map((r) =>
       h(
         "li",
         { dataset: { reportId: String(r.id) } },
         r.thumbnail_url
-          ? h("img", { src: r.thumbnail_url, alt: "", className: "nearby-thumb", loading: "lazy" })
-          : h("span", { className: "nearby-thumb" }),
+          ? h("img", { src: r.thumbnail_url, alt: "", class: "nearby-thumb", loading: "lazy" })
+          : h("span", { class: "nearby-thumb" }),
         h(
           "div",
           {},
@@ -92,7 +92,7 @@ function nearbyList(nearby, report, categories) {
           ),
           h(
             "div",
-            { className: "muted" },
+            { class: "muted" },
             [
               categoryName(categories, r.category),
               t("unit.meters", { n: Math.round(r.distance_m) }),
@@ -106,19 +106,19 @@ function nearbyList(nearby, report, categories) {
 }
 
 function commandBar(commands, reload) {
-  if (!commands.length) return h("p", { className: "muted" }, t("report.no_actions"));
+  if (!commands.length) return h("p", { class: "muted" }, t("report.no_actions"));
   return h(
     "div",
-    { className: "command-bar" },
+    { class: "command-bar" },
     commands.map((command) =>
       h(
         "div",
-        { className: "command" },
+        { class: "command" },
         h(
           "button",
           {
             type: "button",
-            className: `btn ${command.kind ? `btn-${command.kind}` : ""}`.trim(),
+            class: `btn ${command.kind ? `btn-${command.kind}` : ""}`.trim(),
             disabled: command.disabled,
             dataset: { command: command.key },
             onclick: async () => {
@@ -131,7 +131,7 @@ function commandBar(commands, reload) {
           },
           command.label,
         ),
-        command.hint ? h("div", { className: "field-hint" }, command.hint) : null,
+        command.hint ? h("div", { class: "field-hint" }, command.hint) : null,
       ),
     ),
   );
@@ -195,14 +195,14 @@ export function renderReport(root, { account, params, signal }) {
     root.replaceChildren(
       pageHeader(
         title,
-        h("a", { href: `#${homeFor(account.role)}`, className: "btn btn-ghost" }, t("action.back")),
+        h("a", { href: `#${homeFor(account.role)}`, class: "btn btn-ghost" }, t("action.back")),
       ),
       h(
         "div",
-        { className: "detail-grid" },
+        { class: "detail-grid" },
         h(
           "div",
-          { className: "detail-main" },
+          { class: "detail-main" },
           panel(
             t("report.details"),
             facts([
@@ -211,7 +211,7 @@ export function renderReport(root, { account, params, signal }) {
                 t("report.description"),
                 h(
                   "div",
-                  { className: "prewrap", dataset: { field: "description" } },
+                  { class: "prewrap", dataset: { field: "description" } },
                   report.description || "—",
                 ),
               ],
@@ -247,7 +247,7 @@ export function renderReport(root, { account, params, signal }) {
             facts([
               [
                 t("report.point"),
-                h("span", { className: "mono" }, formatPoint(report.lat, report.lon)),
+                h("span", { class: "mono" }, formatPoint(report.lat, report.lon)),
               ],
               report.accuracy_m
                 ? [t("report.accuracy"), t("unit.meters", { n: Math.round(report.accuracy_m) })]
@@ -259,7 +259,7 @@ export function renderReport(root, { account, params, signal }) {
                 t("report.grid"),
                 report.grid
                   ? `${report.grid.name}（${report.grid.code}）`
-                  : h("span", { className: "badge plain warn" }, t("report.unassigned")),
+                  : h("span", { class: "badge plain warn" }, t("report.unassigned")),
               ],
               report.community
                 ? [t("report.community"), `${report.community.name}（${report.community.code}）`]
@@ -270,7 +270,7 @@ export function renderReport(root, { account, params, signal }) {
         ),
         h(
           "aside",
-          { className: "detail-side" },
+          { class: "detail-side" },
           canAct
             ? commandsPanel(commandBar(commandsFor(report, { units, categories, nearby }), load))
             : null,

@@ -1,7 +1,7 @@
 // The rewards catalogue (积分奖品): what riders can redeem, and adding items (admins).
 
 import { api } from "../api.js";
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { openForm } from "../dialog.js";
 import { formatCount } from "../format.js";
 import { t } from "../i18n.js";
@@ -60,7 +60,7 @@ export async function renderRewards(root, { account, signal }) {
           "button",
           {
             type: "button",
-            className: "btn btn-primary",
+            class: "btn btn-primary",
             onclick: async () => {
               const reward = await createReward(communities);
               if (reward) {
@@ -78,14 +78,13 @@ export async function renderRewards(root, { account, signal }) {
         title: t("rewards.name"),
         cell: (r) => [
           h("div", {}, r.name),
-          r.description ? h("div", { className: "muted" }, r.description) : null,
+          r.description ? h("div", { class: "muted" }, r.description) : null,
         ],
       },
       { title: t("rewards.cost"), cell: (r) => formatCount(r.cost) },
       {
         title: t("rewards.stock"),
-        cell: (r) =>
-          h("span", { className: r.stock === 0 ? "text-danger" : "" }, formatCount(r.stock)),
+        cell: (r) => h("span", { class: r.stock === 0 ? "text-danger" : "" }, formatCount(r.stock)),
       },
       {
         title: t("rewards.area"),

@@ -2,7 +2,7 @@
 
 import { api } from "../api.js";
 import { plainBadge } from "../badges.js";
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { describeError } from "../errors.js";
 import { openForm } from "../dialog.js";
 import { label, t } from "../i18n.js";
@@ -17,7 +17,7 @@ function reviewButtons(rider, reload) {
   if (rider.status !== "pending") return "";
   const approve = h(
     "button",
-    { type: "button", className: "btn btn-primary btn-small", dataset: { command: "approve" } },
+    { type: "button", class: "btn btn-primary btn-small", dataset: { command: "approve" } },
     t("action.approve_rider"),
   );
   approve.addEventListener("click", () =>
@@ -35,7 +35,7 @@ function reviewButtons(rider, reload) {
     "button",
     {
       type: "button",
-      className: "btn btn-danger btn-small",
+      class: "btn btn-danger btn-small",
       dataset: { command: "reject" },
       onclick: async () => {
         const done = await openForm({
@@ -62,7 +62,7 @@ function reviewButtons(rider, reload) {
     },
     t("action.reject"),
   );
-  return h("div", { className: "row-actions" }, approve, reject);
+  return h("div", { class: "row-actions" }, approve, reject);
 }
 
 /** Render the riders awaiting review (or in another status). */
@@ -71,10 +71,10 @@ export async function renderRiders(root, { query, signal }) {
   const reload = () => navigate("/riders", { status }, { replace: true });
   root.append(
     pageHeader(t("nav.riders")),
-    h("p", { className: "page-intro" }, t("riders.intro")),
+    h("p", { class: "page-intro" }, t("riders.intro")),
     h(
       "div",
-      { className: "filters" },
+      { class: "filters" },
       filterSelect(
         t("riders.status"),
         "status",
@@ -97,7 +97,7 @@ export async function renderRiders(root, { query, signal }) {
   const table = dataTable(
     [
       { title: t("riders.name"), cell: (r) => r.name },
-      { title: t("riders.phone"), className: "mono", cell: (r) => r.phone },
+      { title: t("riders.phone"), class: "mono", cell: (r) => r.phone },
       { title: t("riders.platform"), cell: (r) => label("platform", r.platform) },
       {
         title: t("riders.party_member"),

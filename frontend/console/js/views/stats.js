@@ -2,7 +2,7 @@
 // median time to close and what is overdue now.
 
 import { api } from "../api.js";
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { formatCount, formatHours, formatPercent } from "../format.js";
 import { label, language, t } from "../i18n.js";
 import { loadCommunities } from "../reference.js";
@@ -13,27 +13,27 @@ import { REPORT_STATUSES } from "./queue.js";
 function card(title, value, { tone = "", hint = "" } = {}) {
   return h(
     "div",
-    { className: `kpi ${tone}`.trim() },
-    h("div", { className: "kpi-title" }, title),
-    h("div", { className: "kpi-value" }, value),
-    hint ? h("div", { className: "kpi-hint" }, hint) : null,
+    { class: `kpi ${tone}`.trim() },
+    h("div", { class: "kpi-title" }, title),
+    h("div", { class: "kpi-value" }, value),
+    hint ? h("div", { class: "kpi-hint" }, hint) : null,
   );
 }
 
 /** Horizontal bars: [{label, count}]; widths relative to the largest. */
 function bars(rows) {
   const max = Math.max(1, ...rows.map((r) => r.count));
-  if (!rows.length) return h("p", { className: "muted" }, t("table.empty"));
+  if (!rows.length) return h("p", { class: "muted" }, t("table.empty"));
   return h(
     "div",
-    { className: "bars" },
+    { class: "bars" },
     rows.map((row) =>
       h(
         "div",
-        { className: "bar-row" },
-        h("span", { className: "bar-label", title: row.label }, row.label),
-        h("span", { className: "bar-track" }, barFill(row, max)),
-        h("span", { className: "bar-count" }, formatCount(row.count)),
+        { class: "bar-row" },
+        h("span", { class: "bar-label", title: row.label }, row.label),
+        h("span", { class: "bar-track" }, barFill(row, max)),
+        h("span", { class: "bar-count" }, formatCount(row.count)),
       ),
     ),
   );
@@ -42,7 +42,7 @@ function bars(rows) {
 function dateInput(name, value, onChange) {
   return h(
     "label",
-    { className: "filter" },
+    { class: "filter" },
     h("span", {}, t(`stats.${name}`)),
     h("input", {
       type: "date",
@@ -63,7 +63,7 @@ export async function renderStats(root, { query, signal }) {
     pageHeader(t("nav.stats")),
     h(
       "div",
-      { className: "filters" },
+      { class: "filters" },
       areaSlot,
       dateInput("from", filters.from, (v) => set("from", v)),
       dateInput("to", filters.to, (v) => set("to", v)),
@@ -111,7 +111,7 @@ export async function renderStats(root, { query, signal }) {
   body.replaceChildren(
     h(
       "div",
-      { className: "kpis" },
+      { class: "kpis" },
       card(t("stats.received"), formatCount(figures.received)),
       card(t("stats.cases"), formatCount(figures.cases)),
       card(t("stats.closure_rate"), formatPercent(figures.closure_rate), {
@@ -133,14 +133,14 @@ export async function renderStats(root, { query, signal }) {
     ),
     h(
       "div",
-      { className: "two-columns" },
+      { class: "two-columns" },
       panel(
         t("stats.by_status"),
         bars(
           REPORT_STATUSES.map((s) => ({
             label: label("status", s),
             count: byStatus[s] || 0,
-            className: `fill-${s}`,
+            class: `fill-${s}`,
           })),
         ),
       ),
@@ -151,7 +151,7 @@ export async function renderStats(root, { query, signal }) {
 
 /** The bar's length is set through the CSSOM: the CSP refuses style="" attributes. */
 function barFill(row, max) {
-  const fill = h("span", { className: `bar-fill ${row.className || ""}` });
+  const fill = h("span", { class: `bar-fill ${row.class || ""}` });
   fill.style.width = `${(row.count / max) * 100}%`;
   return fill;
 }

@@ -2,7 +2,7 @@
 
 import { api } from "../api.js";
 import { overdueBadge, taskStatusBadge, urgentBadge } from "../badges.js";
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { formatTime } from "../format.js";
 import { label, t } from "../i18n.js";
 import { categoryName, loadCategories } from "../reference.js";
@@ -27,7 +27,7 @@ export function caseColumns(categories) {
   return [
     {
       title: "",
-      className: "col-flag",
+      class: "col-flag",
       cell: (task) => (task.report?.urgent ? urgentBadge() : ""),
     },
     {
@@ -36,7 +36,7 @@ export function caseColumns(categories) {
     },
     {
       title: t("report.description"),
-      className: "col-desc",
+      class: "col-desc",
       cell: (task) => task.report?.description || "",
     },
   ];
@@ -60,8 +60,8 @@ export async function renderTasks(root, { query, signal }) {
   const status = query.status ?? "";
   root.append(
     pageHeader(t("nav.tasks")),
-    h("p", { className: "page-intro" }, t("tasks.intro")),
-    h("div", { className: "filters" }, taskStatusFilter("/tasks", status)),
+    h("p", { class: "page-intro" }, t("tasks.intro")),
+    h("div", { class: "filters" }, taskStatusFilter("/tasks", status)),
   );
   const categories = await loadCategories().catch(() => null);
   if (signal.aborted) return;
@@ -70,17 +70,17 @@ export async function renderTasks(root, { query, signal }) {
     signal,
     emptyText: t("task.none"),
     rowProps: (task) => ({
-      className: task.overdue ? "row-link row-overdue" : "row-link",
+      class: task.overdue ? "row-link row-overdue" : "row-link",
       dataset: { taskId: String(task.id) },
       onclick: (event) => {
         if (!event.target.closest("a")) navigate(`/reports/${task.report_id}`);
       },
     }),
     columns: [
-      { title: t("task.id"), className: "col-id", cell: (task) => `#${task.id}` },
+      { title: t("task.id"), class: "col-id", cell: (task) => `#${task.id}` },
       {
         title: t("task.report"),
-        className: "col-id",
+        class: "col-id",
         cell: (task) => h("a", { href: `#/reports/${task.report_id}` }, `#${task.report_id}`),
       },
       ...caseColumns(categories),
@@ -88,7 +88,7 @@ export async function renderTasks(root, { query, signal }) {
       { title: t("task.status"), cell: (task) => taskStatusBadge(task.status) },
       {
         title: t("task.due_at"),
-        className: "col-time",
+        class: "col-time",
         cell: (task) => [formatTime(task.due_at), task.overdue ? overdueBadge() : null],
       },
     ],

@@ -1,7 +1,7 @@
 // Handling units (处置单位): the list in the caller's areas, and registering a new one.
 
 import { api } from "../api.js";
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { openForm } from "../dialog.js";
 import { label, t } from "../i18n.js";
 import { forgetReference, loadCommunities, loadUnits } from "../reference.js";
@@ -64,7 +64,7 @@ export async function renderUnits(root, { signal }) {
     "button",
     {
       type: "button",
-      className: "btn btn-primary",
+      class: "btn btn-primary",
       onclick: async () => {
         const unit = await createUnit(communities);
         if (unit) {
@@ -78,7 +78,7 @@ export async function renderUnits(root, { signal }) {
   );
   const table = dataTable(
     [
-      { title: t("units.code"), className: "mono", cell: (u) => u.code },
+      { title: t("units.code"), class: "mono", cell: (u) => u.code },
       { title: t("units.name"), cell: (u) => u.name },
       { title: t("units.type"), cell: (u) => label("unit_type", u.type) },
       {

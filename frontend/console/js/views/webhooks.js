@@ -3,7 +3,7 @@
 // instead of breaking the page; a server without webhooks (404) gets a plain explanation.
 
 import { api, ApiError } from "../api.js";
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { confirmAction, openForm } from "../dialog.js";
 import { describeError } from "../errors.js";
 import { formatTime } from "../format.js";
@@ -43,7 +43,7 @@ function eventLabel(event) {
   const known = [...WEBHOOK_EVENTS, "ping"].includes(event);
   return h(
     "span",
-    { className: "badge plain", title: event },
+    { class: "badge plain", title: event },
     known ? t(`integrations.event.${event}`) : event,
   );
 }
@@ -114,13 +114,13 @@ async function sendTestEvent(id) {
 }
 
 function hookActions(hook, reload) {
-  const test = h("button", { type: "button", className: "btn btn-small" }, t("integrations.test"));
+  const test = h("button", { type: "button", class: "btn btn-small" }, t("integrations.test"));
   test.addEventListener("click", () => busy(test, () => sendTestEvent(hook.id)));
   const remove = h(
     "button",
     {
       type: "button",
-      className: "btn btn-danger btn-small",
+      class: "btn btn-danger btn-small",
       onclick: async () => {
         const done = await confirmAction({
           title: t("integrations.hook_delete_title"),
@@ -136,10 +136,10 @@ function hookActions(hook, reload) {
   );
   return h(
     "div",
-    { className: "row-actions" },
+    { class: "row-actions" },
     h(
       "a",
-      { className: "btn btn-small", href: `#/integrations/webhooks/${hook.id}` },
+      { class: "btn btn-small", href: `#/integrations/webhooks/${hook.id}` },
       t("integrations.deliveries"),
     ),
     test,
@@ -153,7 +153,7 @@ export function webhooksPanel({ names, choices, reload, signal }) {
     [
       {
         title: t("integrations.hook_url"),
-        className: "mono prewrap",
+        class: "mono prewrap",
         cell: (w) => pick(w, "url", "target_url"),
       },
       {
@@ -163,7 +163,7 @@ export function webhooksPanel({ names, choices, reload, signal }) {
       { title: t("integrations.reach"), cell: (w) => reachOf(w, names) },
       {
         title: t("integrations.created_at"),
-        className: "col-time",
+        class: "col-time",
         cell: (w) => formatTime(pick(w, "created_at")),
       },
       { title: "", cell: (w) => hookActions(w, reload) },
@@ -178,7 +178,7 @@ export function webhooksPanel({ names, choices, reload, signal }) {
     "button",
     {
       type: "button",
-      className: "btn btn-primary",
+      class: "btn btn-primary",
       hidden: true,
       onclick: async () => {
         if (await createWebhook(choices)) {
@@ -200,14 +200,14 @@ export function webhooksPanel({ names, choices, reload, signal }) {
       if (error.name === "AbortError") return;
       body.replaceChildren(
         missingEndpoints(error)
-          ? h("div", { className: "notice-box", role: "status" }, t("integrations.hooks_missing"))
+          ? h("div", { class: "notice-box", role: "status" }, t("integrations.hooks_missing"))
           : errorBox(error, reload),
       );
     });
   return panel(
     t("integrations.hooks"),
-    h("p", { className: "muted" }, t("integrations.hooks_intro")),
-    h("div", { className: "panel-actions" }, create),
+    h("p", { class: "muted" }, t("integrations.hooks_intro")),
+    h("div", { class: "panel-actions" }, create),
     body,
   );
 }
@@ -217,7 +217,7 @@ function deliveryStatus(delivery) {
   const kind = { delivered: "issued", failed: "danger", pending: "warn" }[status] || "plain";
   return h(
     "span",
-    { className: `badge ${kind}`, dataset: { status } },
+    { class: `badge ${kind}`, dataset: { status } },
     DELIVERY_STATUSES.includes(status) ? t(`integrations.delivery.${status}`) : status,
   );
 }
@@ -236,7 +236,7 @@ function responseOf(delivery) {
 function redeliverButton(delivery, reload) {
   const button = h(
     "button",
-    { type: "button", className: "btn btn-small" },
+    { type: "button", class: "btn btn-small" },
     t("integrations.redeliver"),
   );
   button.addEventListener("click", () =>
@@ -257,11 +257,7 @@ function redeliverButton(delivery, reload) {
 export async function renderDeliveries(root, { params, signal }) {
   const id = params.id;
   const reload = () => navigate(`/integrations/webhooks/${id}`, {}, { replace: true });
-  const test = h(
-    "button",
-    { type: "button", className: "btn btn-primary" },
-    t("integrations.test"),
-  );
+  const test = h("button", { type: "button", class: "btn btn-primary" }, t("integrations.test"));
   test.addEventListener("click", () =>
     busy(test, async () => {
       if (await sendTestEvent(id)) reload();
@@ -269,16 +265,16 @@ export async function renderDeliveries(root, { params, signal }) {
   );
   const refresh = h(
     "button",
-    { type: "button", className: "btn", onclick: reload },
+    { type: "button", class: "btn", onclick: reload },
     t("integrations.refresh"),
   );
-  const back = h("a", { className: "btn", href: "#/integrations" }, t("integrations.back"));
+  const back = h("a", { class: "btn", href: "#/integrations" }, t("integrations.back"));
   const summary = h("div");
   const table = dataTable(
     [
       {
         title: t("integrations.delivery_time"),
-        className: "col-time",
+        class: "col-time",
         cell: (d) => formatTime(pick(d, "created_at", "occurred_at")),
       },
       {
@@ -290,15 +286,15 @@ export async function renderDeliveries(root, { params, signal }) {
         title: t("integrations.attempts"),
         cell: (d) => String(pick(d, "attempts", "attempt_count") ?? ""),
       },
-      { title: t("integrations.response"), className: "mono", cell: responseOf },
+      { title: t("integrations.response"), class: "mono", cell: responseOf },
       {
         title: t("integrations.last_error"),
-        className: "prewrap",
+        class: "prewrap",
         cell: (d) => pick(d, "last_error") || "",
       },
       {
         title: t("integrations.delivered_at"),
-        className: "col-time",
+        class: "col-time",
         cell: (d) => formatTime(pick(d, "delivered_at")),
       },
       { title: "", cell: (d) => redeliverButton(d, reload) },
@@ -311,7 +307,7 @@ export async function renderDeliveries(root, { params, signal }) {
   );
   const missing = h(
     "div",
-    { className: "notice-box", role: "status", hidden: true },
+    { class: "notice-box", role: "status", hidden: true },
     t("integrations.deliveries_missing"),
   );
   const rows = pagedRows(table, async (cursor) => {
@@ -339,7 +335,7 @@ export async function renderDeliveries(root, { params, signal }) {
             facts([
               [
                 t("integrations.hook_url"),
-                h("span", { className: "mono" }, pick(hook, "url", "target_url")),
+                h("span", { class: "mono" }, pick(hook, "url", "target_url")),
               ],
               [t("integrations.hook_events"), (pick(hook, "events") || []).map(eventLabel)],
             ]),

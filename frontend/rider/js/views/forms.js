@@ -1,6 +1,6 @@
 // Form rows with labels, and the brand block of the login and registration screens.
 
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { t } from "../i18n.js";
 
 let fieldNumber = 0;

@@ -1,10 +1,10 @@
 // The first screen: one big camera button (tap 1 of 3), where the rider is, and the outbox.
 
 import { loadCategories } from "../categories.js";
-import { h, icon } from "../dom.js";
+import { h } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
 import { startDraft } from "../draft.js";
 import { t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 import { navigate } from "../router.js";
 import { locationLine } from "./location-line.js";
 import { outboxList } from "./outbox-list.js";

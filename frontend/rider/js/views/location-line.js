@@ -1,9 +1,9 @@
 // One line saying where the report will be placed: accuracy of the fix and the grid's name.
 
-import { h, icon } from "../dom.js";
+import { h } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
 import { currentFix, geoState, locateFix, onGeoChange, startGeo } from "../geo.js";
 import { t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 
 /** A live location line; returns {node, stop}. */
 export function locationLine() {

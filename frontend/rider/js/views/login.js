@@ -1,7 +1,7 @@
 // Log in with phone number and password.
 
 import { logIn } from "../auth.js";
-import { h } from "../dom.js";
+import { h } from "../../../shared/dom.js";
 import { ApiError } from "../errors.js";
 import { t } from "../i18n.js";
 import { navigate } from "../router.js";

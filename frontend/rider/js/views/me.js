@@ -2,9 +2,9 @@
 
 import { api } from "../api.js";
 import { cachedMe, logOut } from "../auth.js";
-import { h, icon, replace } from "../dom.js";
+import { h, replace } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
 import { LANGUAGES, getLang, setLang, t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 import { navigate } from "../router.js";
 import { pageHeader } from "../ui.js";
 

@@ -2,9 +2,9 @@
 
 import { api } from "../api.js";
 import { showUnread } from "../badge.js";
-import { h, icon } from "../dom.js";
+import { h } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
 import { formatTime, getLang, t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 import { navigate } from "../router.js";
 import { emptyBlock, errorBlock, loadingBlock, pageHeader } from "../ui.js";
 

@@ -1,9 +1,10 @@
 // Policy notices (政策宣讲): read one, acknowledge it, pass it on.
 
 import { api } from "../api.js";
-import { add, h, icon, toast } from "../dom.js";
+import { append, h } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
+import { toast } from "../toast.js";
 import { formatTime, t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 import { errorText, loadInto, pageHeader } from "../ui.js";
 import { noticeList } from "./tasks.js";
 
@@ -55,7 +56,7 @@ export function noticeView({ root, params }) {
       icon(ICONS.share, 20),
       h("span", {}, t("notice.share")),
     );
-    add(
+    append(
       body,
       h("h1", {}, notice.title),
       h("p", { class: "notice-meta" }, formatTime(notice.published_at)),

@@ -2,9 +2,9 @@
 // "refused: reason", updated live and announced to screen readers.
 
 import { categoryByCode } from "../categories.js";
-import { h, icon } from "../dom.js";
+import { h } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
 import { formatTime, hasText, localName, t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 import { REFUSED, SENDING } from "../outbox-store.js";
 import { dismissRefused, onOutboxChange, outboxItems } from "../outbox.js";
 

@@ -1,9 +1,10 @@
 // Waiting for the community to approve the registration.
 
 import { logOut, refreshMe } from "../auth.js";
-import { h, icon, toast } from "../dom.js";
+import { h } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
+import { toast } from "../toast.js";
 import { t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 import { navigate } from "../router.js";
 import { errorText } from "../ui.js";
 

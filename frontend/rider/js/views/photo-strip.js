@@ -1,9 +1,10 @@
 // The draft's photos as a row of thumbnails, with "remove" and "add another".
 
 import { addPhotos, removePhoto } from "../draft.js";
-import { h, icon, replace, toast } from "../dom.js";
+import { h, replace } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
+import { toast } from "../toast.js";
 import { t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 
 const MAX_PHOTOS = 6;
 

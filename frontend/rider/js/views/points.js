@@ -2,9 +2,10 @@
 
 import { api } from "../api.js";
 import { cachedMe } from "../auth.js";
-import { h, icon, toast } from "../dom.js";
+import { h } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
+import { toast } from "../toast.js";
 import { formatNumber, formatTime, t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 import { navigate } from "../router.js";
 import { emptyBlock, errorText, loadInto, pageHeader } from "../ui.js";
 

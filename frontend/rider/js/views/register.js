@@ -2,7 +2,7 @@
 
 import { api } from "../api.js";
 import { logIn } from "../auth.js";
-import { h, replace } from "../dom.js";
+import { h, replace } from "../../../shared/dom.js";
 import { ApiError } from "../errors.js";
 import { t } from "../i18n.js";
 import { navigate } from "../router.js";

@@ -10,10 +10,11 @@ import {
   loadCategories,
 } from "../categories.js";
 import { currentDraft, discardDraft } from "../draft.js";
-import { h, icon, toast } from "../dom.js";
+import { h } from "../../../shared/dom.js";
+import { categoryIcon, icon, ICONS } from "../icons.js";
+import { toast } from "../toast.js";
 import { currentFix } from "../geo.js";
 import { formatTime, getLang, localName, t } from "../i18n.js";
-import { ICONS, categoryIcon } from "../icons.js";
 import { queueReport } from "../outbox.js";
 import { navigate } from "../router.js";
 import { errorBlock, loadingBlock, pageHeader, statusChip } from "../ui.js";

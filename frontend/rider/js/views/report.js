@@ -2,10 +2,11 @@
 
 import { api } from "../api.js";
 import { categoryByCode, loadCategories } from "../categories.js";
-import { h, icon, replace, toast } from "../dom.js";
+import { h, replace } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
+import { toast } from "../toast.js";
 import { ApiError } from "../errors.js";
 import { formatTime, hasText, localName, t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 import { errorBlock, errorText, loadingBlock, pageHeader, photoImage, statusChip } from "../ui.js";
 
 const REOPEN_DAYS = 7;

@@ -2,9 +2,9 @@
 
 import { api } from "../api.js";
 import { categoryByCode, loadCategories } from "../categories.js";
-import { h, icon } from "../dom.js";
+import { h } from "../../../shared/dom.js";
+import { categoryIcon, icon, ICONS } from "../icons.js";
 import { formatTime, localName, t } from "../i18n.js";
-import { ICONS, categoryIcon } from "../icons.js";
 import { emptyBlock, errorBlock, loadingBlock, pageHeader, statusChip } from "../ui.js";
 import { outboxList } from "./outbox-list.js";
 

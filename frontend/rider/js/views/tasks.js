@@ -2,9 +2,9 @@
 
 import { api } from "../api.js";
 import { categoryByCode, loadCategories } from "../categories.js";
-import { h, icon } from "../dom.js";
+import { h } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
 import { formatTime, localName, t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 import { emptyBlock, loadInto, pageHeader } from "../ui.js";
 
 export function tasksView({ root }) {

@@ -3,10 +3,11 @@
 import { api } from "../api.js";
 import { shrinkPhoto } from "../camera.js";
 import { categoryByCode, loadCategories } from "../categories.js";
-import { add, h, icon, toast } from "../dom.js";
+import { append, h } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
+import { toast } from "../toast.js";
 import { NetworkError } from "../errors.js";
 import { formatTime, localName, t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 import { navigate } from "../router.js";
 import { errorText, loadInto, pageHeader } from "../ui.js";
 
@@ -46,7 +47,7 @@ export function verificationView({ root, params }) {
       t("verify.submit"),
     );
 
-    add(
+    append(
       body,
       h(
         "div",
