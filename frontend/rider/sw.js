@@ -7,7 +7,7 @@ import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-9b0b0924";
+const VERSION = "shell-4da89441";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",
@@ -36,7 +36,6 @@ const SHELL = [
   "/js/outbox-send.js",
   "/js/outbox-store.js",
   "/js/outbox.js",
-  "/js/router.js",
   "/js/toast.js",
   "/js/token.js",
   "/js/ui.js",
@@ -59,6 +58,9 @@ const SHELL = [
   "/js/views/tasks.js",
   "/js/views/verification.js",
   "/shared/dom.js",
+  "/shared/i18n.js",
+  "/shared/router.js",
+  "/shared/status-words.js",
 ];
 const NAVIGATION_TIMEOUT_MS = 4000;
 const SYNC_TAG = "outbox";

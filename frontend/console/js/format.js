@@ -1,13 +1,13 @@
 // Formatting times, durations, rates and coordinates for the current language.
 
-import { language, t } from "./i18n.js";
+import { getLang, t } from "./i18n.js";
 
 /** '2026-11-29 14:03' in the browser's time zone; '' for no time. */
 export function formatTime(iso) {
   if (!iso) return "";
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(language(), {
+  return new Intl.DateTimeFormat(getLang(), {
     year: "numeric",
     month: "2-digit",
     day: "2-digit",
@@ -30,7 +30,7 @@ export function formatHours(hours) {
 /** A ratio 0..1 as '87.5%'; '—' when unknown. */
 export function formatPercent(ratio) {
   if (ratio === null || ratio === undefined || Number.isNaN(Number(ratio))) return "—";
-  return new Intl.NumberFormat(language(), {
+  return new Intl.NumberFormat(getLang(), {
     style: "percent",
     maximumFractionDigits: 1,
   }).format(Number(ratio));
@@ -38,7 +38,7 @@ export function formatPercent(ratio) {
 
 /** A count with grouping. */
 export function formatCount(n) {
-  return new Intl.NumberFormat(language()).format(Number(n || 0));
+  return new Intl.NumberFormat(getLang()).format(Number(n || 0));
 }
 
 /** WGS-84 point as 'lat, lon' with six decimals (about 0.1 m). */

@@ -1,10 +1,10 @@
 // Start-up: login or the role's console; routes to views; wires the live urgent stream.
 
 import { logOut } from "./auth.js";
-import { onLanguageChange } from "./i18n.js";
+import { onLangChange } from "./i18n.js";
 import { allows, homeFor } from "./menu.js";
 import { forgetReference } from "./reference.js";
-import { currentLocation, match, navigate, route, start } from "./router.js";
+import { addRoute, currentRoute, navigate, startRouter } from "../../shared/router.js";
 import { currentAccount, onSessionChange } from "./session.js";
 import { createShell } from "./shell.js";
 import { onUrgentReport, startUrgentStream, stopUrgentStream } from "./urgent-stream.js";
@@ -19,22 +19,22 @@ let viewController = null;
 let stopAlerts = null;
 let servicesRunning = false;
 
-route("/queue", "queue");
-route("/unassigned", "unassigned");
-route("/reports/:id", "report");
-route("/tasks", "tasks");
-route("/my-tasks", "myTasks");
-route("/my-tasks/:id", "myTask");
-route("/riders", "riders");
-route("/stats", "stats");
-route("/notices", "notices");
-route("/redemptions", "redemptions");
-route("/notifications", "notifications");
-route("/units", "units");
-route("/categories", "categories");
-route("/rewards", "rewards");
-route("/integrations", "integrations");
-route("/integrations/webhooks/:id", "webhookDeliveries");
+addRoute("/queue", { name: "queue" });
+addRoute("/unassigned", { name: "unassigned" });
+addRoute("/reports/:id", { name: "report" });
+addRoute("/tasks", { name: "tasks" });
+addRoute("/my-tasks", { name: "myTasks" });
+addRoute("/my-tasks/:id", { name: "myTask" });
+addRoute("/riders", { name: "riders" });
+addRoute("/stats", { name: "stats" });
+addRoute("/notices", { name: "notices" });
+addRoute("/redemptions", { name: "redemptions" });
+addRoute("/notifications", { name: "notifications" });
+addRoute("/units", { name: "units" });
+addRoute("/categories", { name: "categories" });
+addRoute("/rewards", { name: "rewards" });
+addRoute("/integrations", { name: "integrations" });
+addRoute("/integrations/webhooks/:id", { name: "webhookDeliveries" });
 
 function endView() {
   if (viewController) viewController.abort();
@@ -65,10 +65,10 @@ function showLogin() {
   endShell();
   forgetReference();
   renderLogin(root, () => {
-    const { path } = currentLocation();
+    const { path } = currentRoute();
     const account = currentAccount();
     if (path === "/" || !allows(account.role, path))
-      navigate(homeFor(account.role), {}, { replace: true });
+      navigate(homeFor(account.role), { replace: true });
     else render();
   });
 }
@@ -100,10 +100,9 @@ function render() {
     showLogin();
     return;
   }
-  const { path, query } = currentLocation();
-  const found = match(path);
-  if (!found || !allows(account.role, path)) {
-    navigate(homeFor(account.role), {}, { replace: true });
+  const { path, query, params, route } = currentRoute();
+  if (!route || !allows(account.role, path)) {
+    navigate(homeFor(account.role), { replace: true });
     return;
   }
   if (!shell) mountShell(account);
@@ -111,9 +110,9 @@ function render() {
   shell.setActive(path);
   shell.view.replaceChildren();
   viewController = new AbortController();
-  viewCleanup = VIEWS[found.name](shell.view, {
+  viewCleanup = VIEWS[route.name](shell.view, {
     account,
-    params: found.params,
+    params,
     query,
     signal: viewController.signal,
   });
@@ -128,7 +127,7 @@ window.addEventListener("storage", (event) => {
   endShell();
   render();
 });
-onLanguageChange(() => {
+onLangChange(() => {
   if (!currentAccount()) {
     showLogin();
     return;
@@ -137,4 +136,4 @@ onLanguageChange(() => {
   render();
 });
 
-start(render);
+startRouter(render);

@@ -1,7 +1,7 @@
 // Reference data the views share (categories, units, communities, grids), loaded once per login.
 
 import { api } from "./api.js";
-import { language, t } from "./i18n.js";
+import { getLang, t } from "./i18n.js";
 
 const cache = new Map();
 
@@ -34,7 +34,7 @@ export function loadCategories() {
 export function categoryName(categories, code) {
   const category = categories?.get(code);
   if (!category) return code || "";
-  return language() === "en" ? category.name_en : category.name_zh;
+  return getLang() === "en" ? category.name_en : category.name_zh;
 }
 
 /** Handling units in the caller's areas, by code (empty for roles that may not list them). */

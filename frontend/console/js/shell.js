@@ -3,7 +3,7 @@
 import { api } from "./api.js";
 import { createUrgentBanner } from "./banner.js";
 import { h } from "../../shared/dom.js";
-import { label, language, setLanguage, t } from "./i18n.js";
+import { getLang, label, setLang, t } from "./i18n.js";
 import { menuFor } from "./menu.js";
 import { onStreamState, streamState } from "./urgent-stream.js";
 import { onUnread } from "./unread.js";
@@ -17,8 +17,8 @@ export function languageSwitch() {
         type: "button",
         class: "lang-option",
         lang: code,
-        "aria-pressed": String(language() === code),
-        onclick: () => setLanguage(code),
+        "aria-pressed": String(getLang() === code),
+        onclick: () => setLang(code),
       },
       text,
     );

@@ -6,9 +6,9 @@ import { refreshUnread } from "./badge.js";
 import { h, replace } from "../../shared/dom.js";
 import { icon, ICONS } from "./icons.js";
 import { toast } from "./toast.js";
-import { LANG_EVENT, applyLang, getLang, setLang, t } from "./i18n.js";
+import { applyTitle, getLang, onLangChange, setLang, t } from "./i18n.js";
 import { startOutbox } from "./outbox.js";
-import { addRoute, currentRoute, navigate, startRouter } from "./router.js";
+import { addRoute, currentRoute, navigate, startRouter } from "../../shared/router.js";
 import { homeView } from "./views/home.js";
 import { loginView } from "./views/login.js";
 import { meView } from "./views/me.js";
@@ -24,21 +24,21 @@ import { tasksView } from "./views/tasks.js";
 import { verificationView } from "./views/verification.js";
 
 // access: "public" (logged out only), "pending" (waiting for approval), "active" (the default).
-addRoute("/login", loginView, { access: "public", chrome: false });
-addRoute("/register", registerView, { access: "public", chrome: false });
-addRoute("/pending", pendingView, { access: "pending", chrome: false });
-addRoute("/", homeView, { tab: "home" });
-addRoute("/new", pickCategoryView, { chrome: false });
-addRoute("/new/send", reviewView, { chrome: false });
-addRoute("/reports", reportsView, { tab: "reports" });
-addRoute("/reports/:id", reportView, { tab: "reports" });
-addRoute("/tasks", tasksView, { tab: "tasks" });
-addRoute("/verifications/:id", verificationView, { tab: "tasks", chrome: false });
-addRoute("/notices", noticesView, { tab: "tasks" });
-addRoute("/notices/:id", noticeView, { tab: "tasks" });
-addRoute("/points", pointsView, { tab: "points" });
-addRoute("/messages", messagesView, { tab: "me" });
-addRoute("/me", meView, { tab: "me" });
+addRoute("/login", { view: loginView, access: "public", chrome: false });
+addRoute("/register", { view: registerView, access: "public", chrome: false });
+addRoute("/pending", { view: pendingView, access: "pending", chrome: false });
+addRoute("/", { view: homeView, tab: "home" });
+addRoute("/new", { view: pickCategoryView, chrome: false });
+addRoute("/new/send", { view: reviewView, chrome: false });
+addRoute("/reports", { view: reportsView, tab: "reports" });
+addRoute("/reports/:id", { view: reportView, tab: "reports" });
+addRoute("/tasks", { view: tasksView, tab: "tasks" });
+addRoute("/verifications/:id", { view: verificationView, tab: "tasks", chrome: false });
+addRoute("/notices", { view: noticesView, tab: "tasks" });
+addRoute("/notices/:id", { view: noticeView, tab: "tasks" });
+addRoute("/points", { view: pointsView, tab: "points" });
+addRoute("/messages", { view: messagesView, tab: "me" });
+addRoute("/me", { view: meView, tab: "me" });
 
 const TABS = [
   ["home", "/", ICONS.camera],
@@ -118,7 +118,7 @@ function redirectFor(route) {
 }
 
 function show(match) {
-  if (!match) return navigate("/", { replace: true });
+  if (!match.route) return navigate("/", { replace: true });
   const redirect = redirectFor(match.route);
   if (redirect) return navigate(redirect, { replace: true });
   if (typeof stopView === "function") stopView();
@@ -174,10 +174,11 @@ async function refreshAccount() {
   }
 }
 
-applyLang();
+applyTitle();
 drawShell();
 watchNetwork();
-window.addEventListener(LANG_EVENT, () => {
+onLangChange(() => {
+  applyTitle();
   drawShell();
   show(currentRoute());
 });

@@ -36,20 +36,6 @@ export default {
   "role.unit": "Handling unit",
   "role.rider": "Rider",
 
-  "status.submitted": "Submitted",
-  "status.accepted": "Accepted",
-  "status.rejected": "Rejected",
-  "status.duplicate": "Merged",
-  "status.dispatched": "Dispatched",
-  "status.in_progress": "In progress",
-  "status.resolved": "To verify",
-  "status.closed": "Closed",
-
-  "task_status.open": "Open",
-  "task_status.in_progress": "In progress",
-  "task_status.returned": "Returned",
-  "task_status.completed": "Completed",
-
   "channel.app": "App",
   "channel.phone": "Phone",
   "channel.wechat": "WeChat",

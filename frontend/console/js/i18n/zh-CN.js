@@ -36,20 +36,6 @@ export default {
   "role.unit": "处置单位",
   "role.rider": "骑手",
 
-  "status.submitted": "待受理",
-  "status.accepted": "已受理",
-  "status.rejected": "已驳回",
-  "status.duplicate": "已合并",
-  "status.dispatched": "已派遣",
-  "status.in_progress": "处置中",
-  "status.resolved": "待核查",
-  "status.closed": "已办结",
-
-  "task_status.open": "待接单",
-  "task_status.in_progress": "处置中",
-  "task_status.returned": "已退回",
-  "task_status.completed": "已完成",
-
   "channel.app": "随手拍",
   "channel.phone": "电话",
   "channel.wechat": "微信",

@@ -6,7 +6,7 @@ import { h } from "../../../shared/dom.js";
 import { openForm } from "../dialog.js";
 import { label, t } from "../i18n.js";
 import { categoryName, forgetReference } from "../reference.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { toast } from "../toast.js";
 import { dataTable, errorBox, pageHeader } from "../ui.js";
 import { UNIT_TYPES } from "./units.js";
@@ -124,7 +124,7 @@ export async function renderCategories(root, { signal }) {
     if (!saved) return;
     toast(t(key, { name: saved.name_zh }));
     forgetReference("categories");
-    navigate("/categories", {}, { replace: true });
+    navigate("/categories", { replace: true });
   };
   const add = h(
     "button",

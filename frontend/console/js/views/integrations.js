@@ -2,7 +2,7 @@
 
 import { t } from "../i18n.js";
 import { areaChoices, loadCommunities, loadUnits } from "../reference.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { pageHeader } from "../ui.js";
 import { apiKeysPanel } from "./api-keys.js";
 import { webhooksPanel } from "./webhooks.js";
@@ -36,7 +36,7 @@ async function reachReference() {
 export async function renderIntegrations(root, { signal }) {
   const reference = await reachReference();
   if (signal.aborted) return;
-  const reload = () => navigate("/integrations", {}, { replace: true });
+  const reload = () => navigate("/integrations", { replace: true });
   const context = { ...reference, reload, signal };
   root.append(pageHeader(t("nav.integrations")), apiKeysPanel(context), webhooksPanel(context));
 }

@@ -8,7 +8,7 @@ import { formatPoint, formatTime } from "../format.js";
 import { t } from "../i18n.js";
 import { photoStrip } from "../photos.js";
 import { categoryName, loadCategories } from "../reference.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { toast } from "../toast.js";
 import { errorBox, facts, loading, pageHeader, panel } from "../ui.js";
 import { caseColumns, taskList, taskStatusFilter } from "./tasks.js";

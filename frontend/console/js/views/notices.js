@@ -6,7 +6,7 @@ import { openForm } from "../dialog.js";
 import { formatCount, formatTime } from "../format.js";
 import { t } from "../i18n.js";
 import { areaChoices, loadCommunities } from "../reference.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { toast } from "../toast.js";
 import { dataTable, pageHeader, pagedRows } from "../ui.js";
 
@@ -44,7 +44,7 @@ export async function renderNotices(root, { signal }) {
         const notice = await publishNotice(communities);
         if (notice) {
           toast(t("done.notice_published"));
-          navigate("/notices", {}, { replace: true });
+          navigate("/notices", { replace: true });
         }
       },
     },

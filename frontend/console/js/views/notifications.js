@@ -3,8 +3,8 @@
 import { api } from "../api.js";
 import { h } from "../../../shared/dom.js";
 import { formatTime } from "../format.js";
-import { language, t } from "../i18n.js";
-import { navigate } from "../router.js";
+import { getLang, t } from "../i18n.js";
+import { navigate } from "../../../shared/router.js";
 import { busy, errorBox, pageHeader } from "../ui.js";
 import { setUnread } from "../unread.js";
 
@@ -40,7 +40,7 @@ export function renderNotifications(root, { account, signal }) {
       h(
         "div",
         { class: "notification-head" },
-        h("strong", {}, language() === "en" ? n.title_en : n.title_zh),
+        h("strong", {}, getLang() === "en" ? n.title_en : n.title_zh),
         h("time", { datetime: n.created_at }, formatTime(n.created_at)),
       ),
       n.body ? h("div", { class: "notification-body" }, n.body) : null,

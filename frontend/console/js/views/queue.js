@@ -7,7 +7,7 @@ import { append, h } from "../../../shared/dom.js";
 import { formatTime } from "../format.js";
 import { label, t } from "../i18n.js";
 import { categoryName, loadAreas, loadCategories, loadCommunities } from "../reference.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { busy, dataTable, errorBox, filterSelect, pageHeader } from "../ui.js";
 import { onUrgentReport } from "../urgent-stream.js";
 
@@ -72,7 +72,7 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
     urgent: query.urgent ?? "",
   };
   const setFilter = (name, value) =>
-    navigate(path, { ...filters, [name]: value }, { replace: true });
+    navigate(path, { query: { ...filters, [name]: value }, replace: true });
 
   let categories = null;
   const seen = new Set();
@@ -133,7 +133,7 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
         {
           type: "button",
           class: "btn",
-          onclick: () => navigate(path, filters, { replace: true }),
+          onclick: () => navigate(path, { query: filters, replace: true }),
         },
         t("action.refresh"),
       ),

@@ -7,7 +7,7 @@ import { describeError } from "../errors.js";
 import { openForm } from "../dialog.js";
 import { formatCount, formatTime } from "../format.js";
 import { label, t } from "../i18n.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { toast } from "../toast.js";
 import { busy, dataTable, filterSelect, pageHeader, pagedRows } from "../ui.js";
 
@@ -69,7 +69,7 @@ function actions(redemption, reload) {
 /** Render the redemptions in one status (pending by default). */
 export function renderRedemptions(root, { query, signal }) {
   const status = query.status ?? "pending";
-  const reload = () => navigate("/redemptions", { status }, { replace: true });
+  const reload = () => navigate("/redemptions", { query: { status }, replace: true });
   const table = dataTable(
     [
       { title: t("redemptions.id"), class: "col-id", cell: (r) => `#${r.id}` },
@@ -108,7 +108,7 @@ export function renderRedemptions(root, { query, signal }) {
         "status",
         STATUSES.map((s) => ({ value: s, label: label("redemption_status", s) })),
         status,
-        (v) => navigate("/redemptions", { status: v }, { replace: true }),
+        (v) => navigate("/redemptions", { query: { status: v }, replace: true }),
       ),
     ),
     message,

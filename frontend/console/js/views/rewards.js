@@ -6,7 +6,7 @@ import { openForm } from "../dialog.js";
 import { formatCount } from "../format.js";
 import { t } from "../i18n.js";
 import { areaChoices, loadCommunities } from "../reference.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { toast } from "../toast.js";
 import { dataTable, errorBox, pageHeader } from "../ui.js";
 
@@ -65,7 +65,7 @@ export async function renderRewards(root, { account, signal }) {
               const reward = await createReward(communities);
               if (reward) {
                 toast(t("done.reward_created", { name: reward.name }));
-                navigate("/rewards", {}, { replace: true });
+                navigate("/rewards", { replace: true });
               }
             },
           },

@@ -7,7 +7,7 @@ import { describeError } from "../errors.js";
 import { openForm } from "../dialog.js";
 import { label, t } from "../i18n.js";
 import { loadCommunities } from "../reference.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { toast } from "../toast.js";
 import { busy, dataTable, filterSelect, pageHeader, pagedRows } from "../ui.js";
 
@@ -68,7 +68,7 @@ function reviewButtons(rider, reload) {
 /** Render the riders awaiting review (or in another status). */
 export async function renderRiders(root, { query, signal }) {
   const status = query.status ?? "pending";
-  const reload = () => navigate("/riders", { status }, { replace: true });
+  const reload = () => navigate("/riders", { query: { status }, replace: true });
   root.append(
     pageHeader(t("nav.riders")),
     h("p", { class: "page-intro" }, t("riders.intro")),
@@ -80,7 +80,7 @@ export async function renderRiders(root, { query, signal }) {
         "status",
         STATUSES.map((s) => ({ value: s, label: label("account_status", s) })),
         status,
-        (v) => navigate("/riders", { status: v }, { replace: true }),
+        (v) => navigate("/riders", { query: { status: v }, replace: true }),
       ),
     ),
   );

@@ -4,9 +4,9 @@
 import { api } from "../api.js";
 import { h } from "../../../shared/dom.js";
 import { formatCount, formatHours, formatPercent } from "../format.js";
-import { label, language, t } from "../i18n.js";
+import { getLang, label, t } from "../i18n.js";
 import { loadCommunities } from "../reference.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { errorBox, filterSelect, loading, pageHeader, panel } from "../ui.js";
 import { REPORT_STATUSES } from "./queue.js";
 
@@ -56,7 +56,8 @@ function dateInput(name, value, onChange) {
 /** Render the figures for `query.area` (default: all the caller's areas) and period. */
 export async function renderStats(root, { query, signal }) {
   const filters = { area: query.area ?? "", from: query.from ?? "", to: query.to ?? "" };
-  const set = (name, value) => navigate("/stats", { ...filters, [name]: value }, { replace: true });
+  const set = (name, value) =>
+    navigate("/stats", { query: { ...filters, [name]: value }, replace: true });
   const areaSlot = h("span");
   const body = h("div", {}, loading());
   root.append(
@@ -105,7 +106,7 @@ export async function renderStats(root, { query, signal }) {
   }
   const byStatus = figures.by_status || {};
   const byCategory = (figures.by_category || []).map((c) => ({
-    label: language() === "en" ? c.name_en : c.name_zh,
+    label: getLang() === "en" ? c.name_en : c.name_zh,
     count: c.count,
   }));
   body.replaceChildren(

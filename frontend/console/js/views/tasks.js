@@ -6,7 +6,7 @@ import { h } from "../../../shared/dom.js";
 import { formatTime } from "../format.js";
 import { label, t } from "../i18n.js";
 import { categoryName, loadCategories } from "../reference.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { dataTable, filterSelect, pageHeader, pagedRows } from "../ui.js";
 
 const TASK_STATUSES = ["open", "in_progress", "returned", "completed"];
@@ -51,7 +51,7 @@ export function taskStatusFilter(path, status) {
       TASK_STATUSES.map((s) => ({ value: s, label: label("task_status", s) })),
     ),
     status,
-    (value) => navigate(path, { status: value }, { replace: true }),
+    (value) => navigate(path, { query: { status: value }, replace: true }),
   );
 }
 

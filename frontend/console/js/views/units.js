@@ -5,7 +5,7 @@ import { h } from "../../../shared/dom.js";
 import { openForm } from "../dialog.js";
 import { label, t } from "../i18n.js";
 import { forgetReference, loadCommunities, loadUnits } from "../reference.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { toast } from "../toast.js";
 import { dataTable, errorBox, pageHeader } from "../ui.js";
 
@@ -70,7 +70,7 @@ export async function renderUnits(root, { signal }) {
         if (unit) {
           toast(t("done.unit_created", { name: unit.name }));
           forgetReference("units");
-          navigate("/units", {}, { replace: true });
+          navigate("/units", { replace: true });
         }
       },
     },

@@ -8,7 +8,7 @@ import { confirmAction, openForm } from "../dialog.js";
 import { describeError } from "../errors.js";
 import { formatTime } from "../format.js";
 import { t } from "../i18n.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { toast } from "../toast.js";
 import { busy, dataTable, errorBox, facts, pageHeader, pagedRows, panel } from "../ui.js";
 import { reachFields, reachOf } from "./api-keys.js";
@@ -256,7 +256,7 @@ function redeliverButton(delivery, reload) {
 /** One subscription's delivery log (#/integrations/webhooks/:id), newest first. */
 export async function renderDeliveries(root, { params, signal }) {
   const id = params.id;
-  const reload = () => navigate(`/integrations/webhooks/${id}`, {}, { replace: true });
+  const reload = () => navigate(`/integrations/webhooks/${id}`, { replace: true });
   const test = h("button", { type: "button", class: "btn btn-primary" }, t("integrations.test"));
   test.addEventListener("click", () =>
     busy(test, async () => {

@@ -5,7 +5,7 @@ import { h } from "../../../shared/dom.js";
 import { icon, ICONS } from "../icons.js";
 import { startDraft } from "../draft.js";
 import { t } from "../i18n.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { locationLine } from "./location-line.js";
 import { outboxList } from "./outbox-list.js";
 

@@ -4,7 +4,7 @@ import { logIn } from "../auth.js";
 import { h } from "../../../shared/dom.js";
 import { ApiError } from "../errors.js";
 import { t } from "../i18n.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { errorText } from "../ui.js";
 import { brandBlock, field } from "./forms.js";
 

@@ -5,7 +5,7 @@ import { cachedMe, logOut } from "../auth.js";
 import { h, replace } from "../../../shared/dom.js";
 import { icon, ICONS } from "../icons.js";
 import { LANGUAGES, getLang, setLang, t } from "../i18n.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { pageHeader } from "../ui.js";
 
 export function meView({ root }) {

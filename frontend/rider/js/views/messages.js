@@ -5,7 +5,7 @@ import { showUnread } from "../badge.js";
 import { h } from "../../../shared/dom.js";
 import { icon, ICONS } from "../icons.js";
 import { formatTime, getLang, t } from "../i18n.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { emptyBlock, errorBlock, loadingBlock, pageHeader } from "../ui.js";
 
 export function messagesView({ root }) {

@@ -5,7 +5,7 @@ import { h } from "../../../shared/dom.js";
 import { icon, ICONS } from "../icons.js";
 import { toast } from "../toast.js";
 import { t } from "../i18n.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { errorText } from "../ui.js";
 
 export function pendingView({ root, me }) {

@@ -6,7 +6,7 @@ import { h } from "../../../shared/dom.js";
 import { icon, ICONS } from "../icons.js";
 import { toast } from "../toast.js";
 import { formatNumber, formatTime, t } from "../i18n.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { emptyBlock, errorText, loadInto, pageHeader } from "../ui.js";
 
 const TABS = ["rewards", "ledger", "redemptions", "board"];

@@ -16,7 +16,7 @@ import { toast } from "../toast.js";
 import { currentFix } from "../geo.js";
 import { formatTime, getLang, localName, t } from "../i18n.js";
 import { queueReport } from "../outbox.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { errorBlock, loadingBlock, pageHeader, statusChip } from "../ui.js";
 import { locationLine } from "./location-line.js";
 import { photoStrip } from "./photo-strip.js";

@@ -8,7 +8,7 @@ import { icon, ICONS } from "../icons.js";
 import { toast } from "../toast.js";
 import { NetworkError } from "../errors.js";
 import { formatTime, localName, t } from "../i18n.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { errorText, loadInto, pageHeader } from "../ui.js";
 
 export function verificationView({ root, params }) {
