@@ -7,7 +7,7 @@ import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-4da89441";
+const VERSION = "shell-a7b1b209";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",
@@ -25,7 +25,6 @@ const SHELL = [
   "/js/camera.js",
   "/js/categories.js",
   "/js/draft.js",
-  "/js/errors.js",
   "/js/exif.js",
   "/js/geo.js",
   "/js/i18n.js",
@@ -58,6 +57,7 @@ const SHELL = [
   "/js/views/tasks.js",
   "/js/views/verification.js",
   "/shared/dom.js",
+  "/shared/http.js",
   "/shared/i18n.js",
   "/shared/router.js",
   "/shared/status-words.js",

@@ -2,9 +2,9 @@
 
 import { h } from "../../shared/dom.js";
 import { field } from "./field.js";
-import { describeError, fieldErrors } from "./errors.js";
+import { describeError, selectOptions } from "./ui.js";
+import { fieldErrors } from "../../shared/http.js";
 import { t } from "./i18n.js";
-import { selectOptions } from "./ui.js";
 
 function control(spec) {
   const common = { name: spec.name, required: spec.required || undefined };

@@ -5,7 +5,7 @@ import { statusTexts } from "../../shared/status-words.js";
 import en from "./i18n/en.js";
 import zhCN from "./i18n/zh-CN.js";
 
-export const { t, label, getLang, setLang, onLangChange } = createI18n(
+export const { t, hasText, label, getLang, setLang, onLangChange } = createI18n(
   {
     "zh-CN": { ...statusTexts("zh-CN"), ...zhCN },
     en: { ...statusTexts("en"), ...en },

@@ -1,8 +1,13 @@
 // Page building blocks shared by the views: headings, tables, states, filters.
 
 import { h } from "../../shared/dom.js";
-import { describeError } from "./errors.js";
-import { t } from "./i18n.js";
+import { problemMessage } from "../../shared/http.js";
+import { hasText, t } from "./i18n.js";
+
+/** A one-line message for an error: what happened in the UI language, plus the server's words. */
+export function describeError(error) {
+  return problemMessage(error, { t, hasText });
+}
 
 /** A page heading with optional actions on the right. */
 export function pageHeader(title, ...actions) {

@@ -1,6 +1,6 @@
 // Live urgent reports over Server-Sent Events (event `urgent_report`), reconnecting on failure.
 
-import { API_BASE } from "./api.js";
+import { API_BASE } from "../../shared/http.js";
 import { accessToken } from "./session.js";
 
 const RETRY_MAX_MS = 30000;

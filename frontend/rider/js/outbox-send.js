@@ -1,7 +1,7 @@
 // Sending the outbox, oldest first: shared by the page (XHR, with upload progress) and the
 // service worker (fetch, for Background Sync). The server's client_id makes every replay safe.
 
-import { NetworkError } from "./errors.js";
+import { NetworkError, problemLines } from "../../shared/http.js";
 import {
   REFUSED,
   SENDING,
@@ -33,12 +33,7 @@ export function retryDelayMs(attempts, random = Math.random) {
 
 /** The rider-facing reason of a refusal, from a problem+json body. */
 export function refusalOf(status, body) {
-  const fieldMessages = Array.isArray(body?.errors)
-    ? body.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).filter(Boolean)
-    : [];
-  const detail = typeof body?.detail === "string" ? body.detail : "";
-  const lines = [detail, ...fieldMessages.filter((m) => !detail.includes(m))].filter(Boolean);
-  return { status, title: body?.title || "", detail: lines.join("\n") };
+  return { status, title: body?.title || "", detail: problemLines(body).join("\n") };
 }
 
 /** The multipart body of a stored report. */

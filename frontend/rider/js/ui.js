@@ -2,7 +2,7 @@
 
 import { h } from "../../shared/dom.js";
 import { icon, ICONS } from "./icons.js";
-import { ApiError, NetworkError } from "./errors.js";
+import { problemMessage } from "../../shared/http.js";
 import { hasText, t } from "./i18n.js";
 
 /** A screen title, with a back button when `back` is a path (or true for history.back). */
@@ -40,18 +40,7 @@ export function emptyBlock(text, iconName = "list") {
 
 /** What went wrong, in the rider's words: offline, or the server's own reason. */
 export function errorText(error) {
-  if (error instanceof NetworkError) return t("error.offline");
-  if (error instanceof ApiError) {
-    const messages = (error.problem.errors || []).map((e) => e.message).filter(Boolean);
-    const detail = error.problem.detail || error.problem.title || "";
-    const key = hasText(`error.status.${error.status}`)
-      ? `error.status.${error.status}`
-      : "error.status.other";
-    return [t(key, { status: error.status }), detail, ...messages]
-      .filter((part, i, all) => part && all.indexOf(part) === i)
-      .join(" · ");
-  }
-  return t("error.unexpected");
+  return problemMessage(error, { t, hasText });
 }
 
 export function errorBlock(error, retry) {

@@ -1,6 +1,6 @@
 // The page's transport for the outbox: XMLHttpRequest, because fetch cannot report upload progress.
 
-import { NetworkError } from "./errors.js";
+import { NetworkError } from "../../shared/http.js";
 
 const TIMEOUT_MS = 120_000;
 

@@ -1,10 +1,10 @@
 // The login page: username and password; only staff accounts get in.
 
-import { ApiError } from "../api.js";
+import { ApiError } from "../../../shared/http.js";
 import { logIn } from "../auth.js";
 import { field } from "../field.js";
 import { h } from "../../../shared/dom.js";
-import { describeError } from "../errors.js";
+import { describeError } from "../ui.js";
 import { t } from "../i18n.js";
 import { languageSwitch } from "../shell.js";
 

@@ -3,13 +3,12 @@
 import { api } from "../api.js";
 import { plainBadge } from "../badges.js";
 import { h } from "../../../shared/dom.js";
-import { describeError } from "../errors.js";
+import { busy, dataTable, describeError, filterSelect, pagedRows, pageHeader } from "../ui.js";
 import { openForm } from "../dialog.js";
 import { formatCount, formatTime } from "../format.js";
 import { label, t } from "../i18n.js";
 import { navigate } from "../../../shared/router.js";
 import { toast } from "../toast.js";
-import { busy, dataTable, filterSelect, pageHeader, pagedRows } from "../ui.js";
 
 const STATUSES = ["pending", "issued", "cancelled"];
 

@@ -2,15 +2,24 @@
 // and a test event. Fields are read leniently (`pick`) so that a renamed field shows as empty
 // instead of breaking the page; a server without webhooks (404) gets a plain explanation.
 
-import { api, ApiError } from "../api.js";
+import { api } from "../api.js";
+import { ApiError } from "../../../shared/http.js";
 import { h } from "../../../shared/dom.js";
 import { confirmAction, openForm } from "../dialog.js";
-import { describeError } from "../errors.js";
+import {
+  busy,
+  dataTable,
+  describeError,
+  errorBox,
+  facts,
+  pagedRows,
+  pageHeader,
+  panel,
+} from "../ui.js";
 import { formatTime } from "../format.js";
 import { t } from "../i18n.js";
 import { navigate } from "../../../shared/router.js";
 import { toast } from "../toast.js";
-import { busy, dataTable, errorBox, facts, pageHeader, pagedRows, panel } from "../ui.js";
 import { reachFields, reachOf } from "./api-keys.js";
 
 export const WEBHOOK_EVENTS = [

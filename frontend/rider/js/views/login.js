@@ -2,7 +2,7 @@
 
 import { logIn } from "../auth.js";
 import { h } from "../../../shared/dom.js";
-import { ApiError } from "../errors.js";
+import { ApiError } from "../../../shared/http.js";
 import { t } from "../i18n.js";
 import { navigate } from "../../../shared/router.js";
 import { errorText } from "../ui.js";

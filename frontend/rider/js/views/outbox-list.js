@@ -3,6 +3,7 @@
 
 import { categoryByCode } from "../categories.js";
 import { h } from "../../../shared/dom.js";
+import { statusHeadline } from "../../../shared/http.js";
 import { icon, ICONS } from "../icons.js";
 import { formatTime, hasText, localName, t } from "../i18n.js";
 import { REFUSED, SENDING } from "../outbox-store.js";
@@ -125,8 +126,7 @@ export function outboxList({ showSent = true } = {}) {
   }
 
   function refusalTitle(status) {
-    const key = hasText(`error.status.${status}`) ? `error.status.${status}` : "error.status.other";
-    return t("outbox.refused_reason", { what: t(key, { status }), status });
+    return t("outbox.refused_reason", { what: statusHeadline(status, { t, hasText }), status });
   }
 
   function sentRow(item) {

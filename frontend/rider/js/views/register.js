@@ -3,7 +3,7 @@
 import { api } from "../api.js";
 import { logIn } from "../auth.js";
 import { h, replace } from "../../../shared/dom.js";
-import { ApiError } from "../errors.js";
+import { ApiError } from "../../../shared/http.js";
 import { t } from "../i18n.js";
 import { navigate } from "../../../shared/router.js";
 import { errorText } from "../ui.js";

@@ -5,7 +5,7 @@ import { categoryByCode, loadCategories } from "../categories.js";
 import { h, replace } from "../../../shared/dom.js";
 import { icon, ICONS } from "../icons.js";
 import { toast } from "../toast.js";
-import { ApiError } from "../errors.js";
+import { ApiError } from "../../../shared/http.js";
 import { formatTime, hasText, localName, t } from "../i18n.js";
 import { errorBlock, errorText, loadingBlock, pageHeader, photoImage, statusChip } from "../ui.js";
 

@@ -6,7 +6,7 @@ import { categoryByCode, loadCategories } from "../categories.js";
 import { append, h } from "../../../shared/dom.js";
 import { icon, ICONS } from "../icons.js";
 import { toast } from "../toast.js";
-import { NetworkError } from "../errors.js";
+import { NetworkError } from "../../../shared/http.js";
 import { formatTime, localName, t } from "../i18n.js";
 import { navigate } from "../../../shared/router.js";
 import { errorText, loadInto, pageHeader } from "../ui.js";
