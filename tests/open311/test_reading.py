@@ -80,7 +80,7 @@ def test_a_case_reads_back_with_its_agency_deadline_and_status(
     steps.approve(report.id)
     closed = client.get_service_request(str(report.id))
     assert closed["status"] == "closed"
-    assert closed["status_notes"] == "已结案"
+    assert closed["status_notes"] == "已办结"
 
 
 def test_filters_by_id_code_status_and_date(
