@@ -3,7 +3,7 @@
 import { h } from "../../shared/dom.js";
 import { label, t } from "./i18n.js";
 
-/** A report (case) status badge: 待受理, 已派遣, … */
+/** A report (case) status badge: 待受理, 已派单, … (words from the shared glossary) */
 export function reportStatusBadge(status) {
   return h(
     "span",

@@ -110,7 +110,7 @@ export default {
   "done.accept": "已受理，已转为案件",
   "done.reject": "已驳回，上报人将看到驳回理由",
   "done.merge": "已合并到所选案件",
-  "done.dispatch": "任务已派遣",
+  "done.dispatch": "已派单，处置单位将收到任务",
   "done.approve": "核查通过，案件已办结",
   "done.rework": "已退回返工",
   "done.task_accept": "已接单",
