@@ -1,6 +1,8 @@
 // Pieces every screen uses: headers, loading/empty/error blocks, status chips, photos.
 
 import { h } from "../../shared/dom.js";
+import { navigate } from "../../shared/router.js";
+import { logOut } from "./auth.js";
 import { icon, ICONS } from "./icons.js";
 import { problemMessage } from "../../shared/http.js";
 import { hasText, t } from "./i18n.js";
@@ -86,4 +88,54 @@ export async function loadInto(box, load, draw) {
   } catch (error) {
     box.replaceChildren(errorBlock(error, () => loadInto(box, load, draw)));
   }
+}
+
+/** "Log out", back to the login screen (queued reports stay for this rider's next login). */
+export function logoutButton(className) {
+  return h(
+    "button",
+    {
+      class: className,
+      type: "button",
+      onclick: async () => {
+        await logOut();
+        navigate("/login", { replace: true });
+      },
+    },
+    t("me.logout"),
+  );
+}
+
+/**
+ * Load a cursor-paged list into `list`, with a "more" button (or the empty or error block) in
+ * `more`. `fetchPage(cursor)` resolves with `{items, next_cursor}`; `onPage(page)` sees each page.
+ * Returns the loader: call it with null for the first page.
+ */
+export function pagedList({ list, more, fetchPage, item, empty, onPage = () => {} }) {
+  async function loadPage(cursor) {
+    more.replaceChildren(loadingBlock());
+    try {
+      const page = await fetchPage(cursor);
+      onPage(page);
+      list.append(...page.items.map(item));
+      more.replaceChildren();
+      if (!cursor && !page.items.length) more.append(empty());
+      if (page.next_cursor) {
+        more.append(
+          h(
+            "button",
+            {
+              class: "button secondary block",
+              type: "button",
+              onclick: () => loadPage(page.next_cursor),
+            },
+            t("common.more"),
+          ),
+        );
+      }
+    } catch (error) {
+      more.replaceChildren(errorBlock(error, () => loadPage(cursor)));
+    }
+  }
+  return loadPage;
 }

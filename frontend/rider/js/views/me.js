@@ -1,12 +1,11 @@
 // Me: who I am, my team, the language, and logging out.
 
 import { api } from "../api.js";
-import { cachedMe, logOut } from "../auth.js";
+import { cachedMe } from "../auth.js";
 import { h, replace } from "../../../shared/dom.js";
 import { icon, ICONS } from "../icons.js";
 import { LANGUAGES, getLang, setLang, t } from "../i18n.js";
-import { navigate } from "../../../shared/router.js";
-import { pageHeader } from "../ui.js";
+import { logoutButton, pageHeader } from "../ui.js";
 
 export function meView({ root }) {
   const me = cachedMe() || {};
@@ -62,18 +61,7 @@ export function meView({ root }) {
         ),
       ),
     ),
-    h(
-      "button",
-      {
-        class: "button secondary block logout",
-        type: "button",
-        onclick: async () => {
-          await logOut();
-          navigate("/login", { replace: true });
-        },
-      },
-      t("me.logout"),
-    ),
+    logoutButton("button secondary block logout"),
   );
 
   showProfile(profile, name);

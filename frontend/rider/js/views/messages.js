@@ -6,7 +6,7 @@ import { h } from "../../../shared/dom.js";
 import { icon, ICONS } from "../icons.js";
 import { formatTime, getLang, t } from "../i18n.js";
 import { navigate } from "../../../shared/router.js";
-import { emptyBlock, errorBlock, loadingBlock, pageHeader } from "../ui.js";
+import { emptyBlock, pagedList, pageHeader } from "../ui.js";
 
 export function messagesView({ root }) {
   const list = h("ul", { class: "message-list" });
@@ -17,34 +17,18 @@ export function messagesView({ root }) {
     t("messages.read_all"),
   );
   root.append(pageHeader(t("messages.title"), { actions: readAll }), list, more);
-  loadPage(null);
-
-  async function loadPage(cursor) {
-    more.replaceChildren(loadingBlock());
-    try {
-      const page = await api("/me/notifications", { query: { cursor, limit: 30 } });
+  const loadPage = pagedList({
+    list,
+    more,
+    fetchPage: (cursor) => api("/me/notifications", { query: { cursor, limit: 30 } }),
+    item: row,
+    empty: () => emptyBlock(t("messages.empty"), "bell"),
+    onPage: (page) => {
       showUnread(page.unread);
       readAll.hidden = !page.unread;
-      list.append(...page.items.map(row));
-      more.replaceChildren();
-      if (!cursor && !page.items.length) more.append(emptyBlock(t("messages.empty"), "bell"));
-      if (page.next_cursor) {
-        more.append(
-          h(
-            "button",
-            {
-              class: "button secondary block",
-              type: "button",
-              onclick: () => loadPage(page.next_cursor),
-            },
-            t("common.more"),
-          ),
-        );
-      }
-    } catch (error) {
-      more.replaceChildren(errorBlock(error, () => loadPage(cursor)));
-    }
-  }
+    },
+  });
+  loadPage(null);
 
   function row(item) {
     const title = getLang() === "en" ? item.title_en : item.title_zh;

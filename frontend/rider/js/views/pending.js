@@ -1,12 +1,12 @@
 // Waiting for the community to approve the registration.
 
-import { logOut, refreshMe } from "../auth.js";
+import { refreshMe } from "../auth.js";
 import { h } from "../../../shared/dom.js";
 import { icon, ICONS } from "../icons.js";
 import { toast } from "../toast.js";
 import { t } from "../i18n.js";
 import { navigate } from "../../../shared/router.js";
-import { errorText } from "../ui.js";
+import { errorText, logoutButton } from "../ui.js";
 
 export function pendingView({ root, me }) {
   const check = h(
@@ -23,18 +23,7 @@ export function pendingView({ root, me }) {
       h("p", { class: "status-line", role: "status" }, t("pending.status")),
       h("p", { class: "lead" }, t("pending.explain", { phone: me?.username || "" })),
       check,
-      h(
-        "button",
-        {
-          class: "button link",
-          type: "button",
-          onclick: async () => {
-            await logOut();
-            navigate("/login", { replace: true });
-          },
-        },
-        t("me.logout"),
-      ),
+      logoutButton("button link"),
     ),
   );
 

@@ -5,7 +5,7 @@ import { categoryByCode, loadCategories } from "../categories.js";
 import { h } from "../../../shared/dom.js";
 import { categoryIcon, icon, ICONS } from "../icons.js";
 import { formatTime, localName, t } from "../i18n.js";
-import { emptyBlock, errorBlock, loadingBlock, pageHeader, statusChip } from "../ui.js";
+import { emptyBlock, pagedList, pageHeader, statusChip } from "../ui.js";
 import { outboxList } from "./outbox-list.js";
 
 const PAGE_SIZE = 20;
@@ -15,34 +15,17 @@ export function reportsView({ root }) {
   const list = h("ul", { class: "report-list" });
   const more = h("div", { class: "list-more" });
   root.append(pageHeader(t("reports.title")), outbox.node, list, more);
+  const loadPage = pagedList({
+    list,
+    more,
+    fetchPage: (cursor) => api("/reports", { query: { limit: PAGE_SIZE, cursor } }),
+    item: reportCard,
+    empty: () => emptyBlock(t("reports.empty"), "camera"),
+  });
   loadCategories()
     .catch(() => {})
     .finally(() => loadPage(null));
 
-  async function loadPage(cursor) {
-    more.replaceChildren(loadingBlock());
-    try {
-      const page = await api("/reports", { query: { limit: PAGE_SIZE, cursor } });
-      list.append(...page.items.map(reportCard));
-      more.replaceChildren();
-      if (!cursor && !page.items.length) more.append(emptyBlock(t("reports.empty"), "camera"));
-      if (page.next_cursor) {
-        more.append(
-          h(
-            "button",
-            {
-              class: "button secondary block",
-              type: "button",
-              onclick: () => loadPage(page.next_cursor),
-            },
-            t("common.more"),
-          ),
-        );
-      }
-    } catch (error) {
-      more.replaceChildren(errorBlock(error, () => loadPage(cursor)));
-    }
-  }
   return () => outbox.stop();
 }
 
