@@ -3,6 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -11,10 +12,13 @@ from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.db import create_db_engine
 from app.core.runtime import Runtime
+from app.main import create_app
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from tests.factories import assert_problem
 from tests.fixtures.people import People
 from tests.metrics.scraping import SCRAPER_HEADERS, sample, sample_labels, scrape
+from tests.reports.factories import EventStreamListener, live_server
+from tests.waiting import eventually
 
 LATENCY_COUNT = "tantou_http_request_duration_seconds_count"
 REPORT_ROUTE = "/api/v1/reports/{report_id}"
@@ -25,7 +29,7 @@ def test_metrics_without_credentials_is_refused(client: TestClient) -> None:
 
 
 def test_metrics_with_a_wrong_token_is_refused(client: TestClient) -> None:
-    headers = {"Authorization": f"Bearer {SCRAPER_HEADERS['Authorization'][-10:]}-not-it"}
+    headers = {"Authorization": f"{SCRAPER_HEADERS['Authorization']}-but-longer"}
     assert_problem(client.get("/metrics", headers=headers), 401)
 
 
@@ -143,3 +147,17 @@ def test_webhook_backlog_gauge_equals_the_pending_deliveries(
     session.add(rows[0])
     session.commit()
     assert sample(scrape(client), "tantou_webhook_deliveries_pending") == 2
+
+
+def test_open_streams_gauge_follows_a_stream(runtime: Runtime, people: People) -> None:
+    streams = "tantou_event_streams_open"
+    with live_server(create_app(runtime=runtime)) as server, httpx.Client(base_url=server) as http:
+        before = sample(scrape(http), streams)
+        token = people.coordinator.token
+        listener = EventStreamListener(server, f"/api/v1/reports/stream?access_token={token}")
+        try:
+            assert listener.next_message(10).event == "ready"
+            assert sample(scrape(http), streams) == before + 1
+        finally:
+            listener.close()
+        eventually(lambda: sample(scrape(http), streams) == before, 10, "the stream counted closed")
