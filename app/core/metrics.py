@@ -4,8 +4,8 @@ The metrics live in prometheus-client's default registry. With several worker pr
 PROMETHEUS_MULTIPROC_DIR (before the processes start) to a directory of their own: every
 process then writes its values there and a scrape, answered by any one of them, adds them up.
 Gauges of work in progress count live processes only ("livesum"): a process that stops
-cleanly forgets its own (`forget_this_process`); `clear_multiprocess_dir` empties the directory
-before a server starts.
+cleanly forgets its own (`forget_this_process`), and `clear_multiprocess_dir` removes an
+earlier run's files before a server starts.
 """
 
 import os
