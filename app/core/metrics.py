@@ -151,6 +151,9 @@ class MetricsMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self._templates = RouteTemplates()
+        # The labelled children, kept: `labels()` costs more than the observation itself.
+        self._in_progress: dict[str, Gauge] = {}
+        self._durations: dict[tuple[str, str, str], Histogram] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -166,15 +169,24 @@ class MetricsMiddleware:
                 status = message["status"]
             await send(message)
 
-        in_progress = REQUESTS_IN_PROGRESS.labels(method)
+        in_progress = self._in_progress.get(method)
+        if in_progress is None:
+            in_progress = self._in_progress[method] = REQUESTS_IN_PROGRESS.labels(method)
         in_progress.inc()
         try:
             await self.app(scope, receive, send_and_note_status)
         finally:
             in_progress.dec()
-            REQUEST_DURATION.labels(
-                self._templates.of(scope), method, f"{status // 100}xx"
-            ).observe(time.perf_counter() - started)
+            self._duration_of(self._templates.of(scope), method, status).observe(
+                time.perf_counter() - started
+            )
+
+    def _duration_of(self, route: str, method: str, status: int) -> Histogram:
+        key = (route, method, f"{status // 100}xx")
+        duration = self._durations.get(key)
+        if duration is None:
+            duration = self._durations[key] = REQUEST_DURATION.labels(*key)
+        return duration
 
 
 def exposition(scrape_time_collectors: Iterable[Collector] = ()) -> bytes:

@@ -6,7 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from app.core.config import Settings
 from app.core.errors import ServiceUnavailable
 from app.core.metrics import exposition
 from app.photos.pool import ImagePool
@@ -26,6 +28,11 @@ SCRAPE = (
     "import sys; from app.core.metrics import exposition; sys.stdout.write(exposition().decode())"
 )
 CLEAR = "from app.core.metrics import clear_multiprocess_dir; clear_multiprocess_dir()"
+
+
+def test_a_short_metrics_token_is_refused_at_start(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="TANTOU_METRICS_TOKEN"):
+        Settings(data_dir=tmp_path, metrics_token="too-short")
 
 
 def test_image_pool_counts_admissions_and_refusals() -> None:
