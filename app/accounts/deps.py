@@ -52,6 +52,8 @@ def scope_from(account_alias: Any) -> Any:
 AdminAccount = Annotated[Account, admitting(ADMINS)]
 AreaManagerAccount = Annotated[Account, admitting(AREA_MANAGERS)]
 RiderAccount = Annotated[Account, admitting(RIDERS)]
+# Routes that show riders their own side of something and area managers their areas'.
+RiderOrAreaManagerAccount = Annotated[Account, admitting(RIDERS | AREA_MANAGERS)]
 
 CurrentScope = Annotated[Scope, scope_from(CurrentAccount)]
 ReportReaderScope = Annotated[Scope, scope_from(ReportReader)]
