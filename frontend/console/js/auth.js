@@ -3,16 +3,17 @@
 import { request } from "./api.js";
 import { accessToken, clearSession, saveSession } from "./session.js";
 
-const STAFF_ROLES = new Set(["admin", "coordinator", "unit"]);
+// Who may use the console: area managers (admins, coordinators) and handling units.
+const CONSOLE_ROLES = new Set(["admin", "coordinator", "unit"]);
 
 /** Log in with the OAuth2 password form; resolves with the account or throws. */
 export async function logIn(username, password) {
   const form = new URLSearchParams({ username, password });
   const token = await request("POST", "/auth/token", { body: form, anonymous: true });
   const account = await request("GET", "/me", { token: token.access_token });
-  if (!STAFF_ROLES.has(account.role)) {
-    const refusal = new Error("not-staff");
-    refusal.code = "not-staff";
+  if (!CONSOLE_ROLES.has(account.role)) {
+    const refusal = new Error("not-console-user");
+    refusal.code = "not-console-user";
     throw refusal;
   }
   saveSession(token.access_token, token.expires_in, account);

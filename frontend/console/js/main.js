@@ -43,7 +43,8 @@ function endView() {
   viewController = null;
 }
 
-function isStaff(account) {
+// Area managers (admins, coordinators) follow urgent reports live; units do not.
+function isAreaManager(account) {
   return account.role === "admin" || account.role === "coordinator";
 }
 
@@ -77,10 +78,10 @@ function mountShell(account) {
   shell = createShell(account, {
     onLogout: () => logOut(),
     onOpenReport: (id) => navigate(`/reports/${id}`),
-    live: isStaff(account),
+    live: isAreaManager(account),
   });
   root.replaceChildren(shell.element);
-  if (isStaff(account)) {
+  if (isAreaManager(account)) {
     const banner = shell.banner;
     stopAlerts = onUrgentReport((report) => {
       banner.show(report);
@@ -90,7 +91,7 @@ function mountShell(account) {
   if (!servicesRunning) {
     servicesRunning = true;
     startUnreadPolling();
-    if (isStaff(account)) startUrgentStream();
+    if (isAreaManager(account)) startUrgentStream();
   }
 }
 

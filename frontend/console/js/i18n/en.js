@@ -13,7 +13,7 @@ export default {
   "login.password": "Password",
   "login.submit": "Sign in",
   "login.failed": "Wrong username or password",
-  "login.not_staff": "This is not a staff account; riders use the Tantou phone app.",
+  "login.not_console_user": "This is not a staff account; riders use the Tantou phone app.",
   "login.footer": "Tantou · delivery riders in grassroots grid governance",
 
   "nav.label": "Main menu",

@@ -13,7 +13,7 @@ export default {
   "login.password": "密码",
   "login.submit": "登录",
   "login.failed": "用户名或密码不正确",
-  "login.not_staff": "该账号不是工作人员账号，骑手请使用“探头”手机端。",
+  "login.not_console_user": "该账号不是工作人员账号，骑手请使用“探头”手机端。",
   "login.footer": "探头 · 新就业群体参与基层网格治理",
 
   "nav.label": "主菜单",

@@ -1,4 +1,4 @@
-// The login page: username and password; only staff accounts get in.
+// The login page: username and password; only console accounts (area managers and units) get in.
 
 import { ApiError } from "../../../shared/http.js";
 import { logIn } from "../auth.js";
@@ -50,7 +50,7 @@ export function renderLogin(root, onLoggedIn) {
     try {
       onLoggedIn(await logIn(username.value.trim(), password.value));
     } catch (failure) {
-      if (failure.code === "not-staff") error.textContent = t("login.not_staff");
+      if (failure.code === "not-console-user") error.textContent = t("login.not_console_user");
       else if (failure instanceof ApiError && failure.status === 401)
         error.textContent = t("login.failed");
       else error.textContent = describeError(failure);
