@@ -74,9 +74,7 @@ def test_an_extra_condition_that_fails_changes_nothing(session: Session, reward:
     assert reward.stock == 5
 
 
-def test_by_key_the_sessions_copy_of_the_row_is_reloaded(
-    session: Session, reward: Reward
-) -> None:
+def test_by_key_the_sessions_copy_of_the_row_is_reloaded(session: Session, reward: Reward) -> None:
     assert update_where(session, Reward, reward.id, values={"stock": col(Reward.stock) + 4})
     assert reward.stock == 9
 
@@ -97,9 +95,7 @@ def test_the_raising_variant_raises_conflict_naming_the_fresh_state(
     assert session.get_one(Reward, reward.id).stock == 1
 
 
-def test_the_raising_variant_returns_quietly_when_it_wins(
-    session: Session, reward: Reward
-) -> None:
+def test_the_raising_variant_returns_quietly_when_it_wins(session: Session, reward: Reward) -> None:
     update_or_conflict(
         session,
         Reward,
