@@ -9,8 +9,6 @@ completed resolves it, and when every task was handed back it returns to the coo
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from app.accounts.scope import Scope
@@ -27,22 +25,17 @@ from app.cases.events import TaskStatusChanged
 from app.cases.models import Task
 from app.categories.service import get_category
 from app.core import clock
-from app.core.errors import Conflict, StaleState, TransitionNotAllowed, Unprocessable
+from app.core.errors import Conflict, TransitionNotAllowed, Unprocessable
 from app.core.events import publish
 from app.core.runtime import Runtime
+from app.core.transitions import transition
 from app.grids.models import Grid
 from app.grids.service import related_to_any
 from app.photos.intake import StoredPhoto
 from app.reports.access import load_visible_report
 from app.reports.models import PhotoKind, Report, ReportEvent, ReportEventKind
 from app.reports.service import attach_photos
-from app.reports.states import (
-    ACTIVE_TASK_STATUSES,
-    IllegalTransition,
-    ReportStatus,
-    TaskStatus,
-    check_task_transition,
-)
+from app.reports.states import ACTIVE_TASK_STATUSES, TASK_MACHINE, ReportStatus, TaskStatus
 from app.reports.workflow import change_status, record_event
 from app.units.models import Unit
 
@@ -51,12 +44,6 @@ CALENDAR_CACHE_KEY = "work_calendar"
 DISPATCHABLE_STATUSES = frozenset(
     {ReportStatus.ACCEPTED, ReportStatus.DISPATCHED, ReportStatus.IN_PROGRESS}
 )
-# The timestamp column each task status sets when a task enters it.
-TASK_TIMESTAMPS: dict[TaskStatus, str] = {
-    TaskStatus.IN_PROGRESS: "accepted_at",
-    TaskStatus.COMPLETED: "completed_at",
-    TaskStatus.RETURNED: "returned_at",
-}
 # The timeline entry each task status writes.
 TASK_EVENT_KINDS: dict[TaskStatus, ReportEventKind] = {
     TaskStatus.IN_PROGRESS: ReportEventKind.TASK_ACCEPTED,
@@ -80,25 +67,7 @@ def change_task_status(
     update only if nobody moved it first (else 409), stamp the time, append the event to the
     case's timeline and announce it. Flushes; the caller commits.
     """
-    current = task.status
-    try:
-        check_task_transition(current, target)
-    except IllegalTransition as exc:
-        raise TransitionNotAllowed(str(exc)) from None
-    now = clock.utcnow()
-    values: dict[str, object] = {"status": target, "updated_at": now, **changes}
-    if column := TASK_TIMESTAMPS.get(target):
-        values[column] = now
-    result = session.execute(
-        update(Task)
-        .where(col(Task.id) == task.id, col(Task.status) == current)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise StaleState("Someone else changed this task first; reload it.")
-    for name, value in values.items():
-        set_committed_value(task, name, value)
+    current = transition(session, TASK_MACHINE, task, target, **changes)
     event = record_event(
         session, report, TASK_EVENT_KINDS[target], actor_id=actor_id, note=note, task_id=task.id
     )
@@ -191,10 +160,7 @@ def return_task(session: Session, scope: Scope, task_id: int, *, reason: str) ->
 
 def check_can_complete(task: Task) -> None:
     """409 unless the task may be completed now (before any photo work is done for it)."""
-    try:
-        check_task_transition(task.status, TaskStatus.COMPLETED)
-    except IllegalTransition as exc:
-        raise TransitionNotAllowed(str(exc)) from None
+    TASK_MACHINE.require(task.status, TaskStatus.COMPLETED)
 
 
 def complete_task(

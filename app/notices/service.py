@@ -3,13 +3,14 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlalchemy import ColumnElement, and_, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Account, AccountStatus
 from app.accounts.scope import Scope
 from app.core.clock import utcnow
+from app.core.conditional import update_where
 from app.core.errors import Forbidden, NotFound, Unprocessable
 from app.core.events import publish
 from app.grids.models import Grid, GridLevel
@@ -189,16 +190,13 @@ def _receipt(session: Session, notice: Notice, rider_id: int) -> NoticeReceipt:
 
 def _stamp_once(session: Session, receipt: NoticeReceipt, column: str) -> bool:
     # Conditional on the column being empty: of concurrent requests, exactly one stamps it.
-    now = utcnow()
-    result = session.execute(
-        update(NoticeReceipt)
-        .where(col(NoticeReceipt.id) == receipt.id, getattr(NoticeReceipt, column).is_(None))
-        .values({column: now})
-        .execution_options(synchronize_session=False)
+    return update_where(
+        session,
+        NoticeReceipt,
+        receipt,
+        getattr(NoticeReceipt, column).is_(None),
+        values={column: utcnow()},
     )
-    stamped = bool(result.rowcount == 1)  # type: ignore[attr-defined]
-    session.refresh(receipt, [column])
-    return stamped
 
 
 def reach_of(session: Session, notice: Notice) -> Reach:

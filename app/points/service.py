@@ -5,12 +5,13 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.accounts.scope import Scope
 from app.core.clock import utcnow
+from app.core.conditional import update_or_conflict
 from app.core.errors import ClientIdReused, NotEnoughPoints, NotFound
 from app.points.models import PointsAccount, PointsEntry, PointsRule
 from app.points.periods import local_day_start, month_bounds
@@ -90,17 +91,14 @@ def post_entry(
     now = at or utcnow()
     # Conditional: the balance check and the change are one statement, so no race makes it
     # negative; the CHECK constraint on the table is the last line of defence.
-    result = session.execute(
-        update(PointsAccount)
-        .where(
-            col(PointsAccount.rider_id) == rider_id,
-            col(PointsAccount.balance) + amount >= 0,
-        )
-        .values(balance=col(PointsAccount.balance) + amount, updated_at=now)
-        .execution_options(synchronize_session=False)
+    update_or_conflict(
+        session,
+        PointsAccount,
+        rider_id,
+        col(PointsAccount.balance) + amount >= 0,
+        values={"balance": col(PointsAccount.balance) + amount, "updated_at": now},
+        conflict=lambda: NotEnoughPoints(f"积分不足。Not enough points: this needs {-amount}."),
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise NotEnoughPoints(f"积分不足。Not enough points: this needs {-amount}.")
     entry = PointsEntry(
         rider_id=rider_id,
         amount=amount,

@@ -1,12 +1,14 @@
 """The report (case) and task state machines: statuses, transition tables and their checks.
 
-Pure data and functions; the service that changes a status calls `check_report_transition` or
-`check_task_transition` first, and the API turns `IllegalTransition` into a 409.
+Pure data; `app.core.transitions.transition` moves a row along `REPORT_MACHINE` or
+`TASK_MACHINE` and turns an illegal edge into a 409.
 """
 
 from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
+
+from app.core.transitions import StateMachine
 
 
 class ReportStatus(StrEnum):
@@ -78,24 +80,22 @@ TERMINAL_TASK_STATUSES: frozenset[TaskStatus] = frozenset({TaskStatus.RETURNED})
 # Tasks a unit still has to act on; only these can be overdue.
 ACTIVE_TASK_STATUSES: frozenset[TaskStatus] = frozenset({TaskStatus.OPEN, TaskStatus.IN_PROGRESS})
 
-
-class IllegalTransition(Exception):
-    """A status change that the state machine does not allow from the current status."""
-
-    def __init__(self, entity: str, current: StrEnum, target: StrEnum) -> None:
-        self.entity = entity
-        self.current = current
-        self.target = target
-        super().__init__(f"a {entity} that is {current.value} cannot become {target.value}")
-
-
-def check_report_transition(current: ReportStatus, target: ReportStatus) -> None:
-    """Raise IllegalTransition unless a report may move from current to target."""
-    if target not in REPORT_TRANSITIONS[current]:
-        raise IllegalTransition("report", current, target)
-
-
-def check_task_transition(current: TaskStatus, target: TaskStatus) -> None:
-    """Raise IllegalTransition unless a task may move from current to target."""
-    if target not in TASK_TRANSITIONS[current]:
-        raise IllegalTransition("task", current, target)
+REPORT_MACHINE = StateMachine(
+    "report",
+    REPORT_TRANSITIONS,
+    entered_at={
+        ReportStatus.ACCEPTED: "accepted_at",
+        ReportStatus.DISPATCHED: "dispatched_at",
+        ReportStatus.RESOLVED: "resolved_at",
+        ReportStatus.CLOSED: "closed_at",
+    },
+)
+TASK_MACHINE = StateMachine(
+    "task",
+    TASK_TRANSITIONS,
+    entered_at={
+        TaskStatus.IN_PROGRESS: "accepted_at",
+        TaskStatus.COMPLETED: "completed_at",
+        TaskStatus.RETURNED: "returned_at",
+    },
+)

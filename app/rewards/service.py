@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.scope import Scope
 from app.core.clock import utcnow
+from app.core.conditional import update_or_conflict
 from app.core.errors import Conflict, NotEnoughPoints, NotFound, OutOfStock, Unprocessable
 from app.grids.models import GridLevel
 from app.grids.service import ancestor_paths, grid_by_code, related_to_any
@@ -66,15 +67,14 @@ def update_reward(
     reward = get_reward(session, reward_id)
     if add_stock:
         # A delta, not a new total: redemptions running meanwhile are not overwritten.
-        result = session.execute(
-            update(Reward)
-            .where(col(Reward.id) == reward_id, col(Reward.stock) + add_stock >= 0)
-            .values(stock=col(Reward.stock) + add_stock)
-            .execution_options(synchronize_session=False)
+        update_or_conflict(
+            session,
+            Reward,
+            reward,
+            col(Reward.stock) + add_stock >= 0,
+            values={"stock": col(Reward.stock) + add_stock},
+            conflict=lambda: Conflict("库存不能小于零。Stock cannot go below zero."),
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict("库存不能小于零。Stock cannot go below zero.")
-        session.refresh(reward, ["stock"])
     for field, value in changes.items():
         setattr(reward, field, value)
     reward.updated_at = utcnow()
@@ -146,14 +146,15 @@ def redeem(session: Session, profile: RiderProfile, reward_id: int) -> Redemptio
             f"积分不足：需要 {reward.cost} 分，当前 {balance} 分。"
             f"Not enough points: {reward.cost} needed, {balance} available."
         )
-    taken = session.execute(
-        update(Reward)
-        .where(col(Reward.id) == reward.id, col(Reward.stock) > 0, col(Reward.active))
-        .values(stock=col(Reward.stock) - 1)
-        .execution_options(synchronize_session=False)
+    update_or_conflict(
+        session,
+        Reward,
+        reward,
+        col(Reward.stock) > 0,
+        expected={"active": True},
+        values={"stock": col(Reward.stock) - 1},
+        conflict=lambda: OutOfStock("奖品已兑完。Out of stock."),
     )
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise OutOfStock("奖品已兑完。Out of stock.")
     redemption = Redemption(rider_id=rider_id, reward_id=reward.id, cost=reward.cost)
     session.add(redemption)
     session.flush()
@@ -255,21 +256,14 @@ def _move(
     session: Session, redemption: Redemption, target: RedemptionStatus, **values: Any
 ) -> None:
     # Conditional on pending: of an issue and a cancel (or two cancels) racing, one wins.
-    result = session.execute(
-        update(Redemption)
-        .where(
-            col(Redemption.id) == redemption.id,
-            col(Redemption.status) == RedemptionStatus.PENDING,
-        )
-        .values(status=target, **values)
-        .execution_options(synchronize_session=False)
+    update_or_conflict(
+        session,
+        Redemption,
+        redemption,
+        expected={"status": RedemptionStatus.PENDING},
+        values={"status": target, **values},
+        conflict=lambda: Conflict(f"This redemption is already {redemption.status.value}."),
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        session.refresh(redemption, ["status"])
-        raise Conflict(f"This redemption is already {redemption.status.value}.")
-    redemption.status = target
-    for name, value in values.items():
-        setattr(redemption, name, value)
 
 
 def redemptions_of_rider(session: Session, rider_id: int) -> list[tuple[Redemption, Reward]]:

@@ -11,6 +11,7 @@ from app.accounts.models import Account, AccountStatus, Role
 from app.accounts.scope import Scope
 from app.accounts.service import create_account
 from app.core.clock import utcnow
+from app.core.conditional import update_or_conflict
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.core.security import verify_password
 from app.grids.models import Grid, GridLevel
@@ -198,15 +199,16 @@ def _review(
 ) -> RiderRow:
     profile, account = rider_in_scope(session, scope, rider_id)
     # Conditional on pending: of two coordinators reviewing at once, exactly one decides.
-    result = session.execute(
-        update(Account)
-        .where(col(Account.id) == rider_id, col(Account.status) == AccountStatus.PENDING)
-        .values(status=target)
-        .execution_options(synchronize_session=False)
+    update_or_conflict(
+        session,
+        Account,
+        account,
+        expected={"status": AccountStatus.PENDING},
+        values={"status": target},
+        conflict=lambda: Conflict(
+            f"This rider was already reviewed (status {account.status.value})."
+        ),
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(f"This rider was already reviewed (status {account.status.value}).")
-    account.status = target
     profile.reviewed_at = utcnow()
     profile.reviewed_by_id = actor_id
     profile.rejection_reason = reason

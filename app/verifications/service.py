@@ -2,11 +2,11 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.accounts.scope import Scope
 from app.core.clock import utcnow
+from app.core.conditional import update_or_conflict
 from app.core.errors import Conflict, NotFound
 from app.core.events import publish
 from app.grids.service import under_any
@@ -96,23 +96,19 @@ def submit(
     verification = open_for_rider(session, profile, verification_id)
     now = utcnow()
     # Conditional on open: of riders racing for the same check, exactly one takes it.
-    taken = session.execute(
-        update(VerificationTask)
-        .where(
-            col(VerificationTask.id) == verification_id,
-            col(VerificationTask.status) == VerificationStatus.OPEN,
-        )
-        .values(
-            status=VerificationStatus.SUBMITTED,
-            submitted_by_id=rider_id,
-            submitted_at=now,
-            note=note,
-        )
-        .execution_options(synchronize_session=False)
+    update_or_conflict(
+        session,
+        VerificationTask,
+        verification,
+        expected={"status": VerificationStatus.OPEN},
+        values={
+            "status": VerificationStatus.SUBMITTED,
+            "submitted_by_id": rider_id,
+            "submitted_at": now,
+            "note": note,
+        },
+        conflict=lambda: Conflict(ALREADY_TAKEN),
     )
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(ALREADY_TAKEN)
-    session.refresh(verification)
     report = session.get(Report, verification.report_id)
     assert report is not None
     assert report.id is not None
