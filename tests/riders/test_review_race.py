@@ -8,7 +8,7 @@ from app.accounts.scope import scope_of
 from app.core.db import writer_engine
 from app.core.errors import Conflict
 from app.core.runtime import Runtime
-from app.riders.service import approve_rider, reject_rider, rider_for_staff
+from app.riders.service import approve_rider, reject_rider, rider_in_scope
 from tests.factories import TOWN, make_account, seed_grids
 from tests.riders.factories import make_rider
 
@@ -21,7 +21,7 @@ def test_the_review_that_lost_the_race_names_the_status_that_won(
     rider = make_rider(session, "13800000001", active=False)
     scope = scope_of(session, coordinator)
     # `session` holds on to the rider's account, read while pending, as the other review commits.
-    _, seen = rider_for_staff(session, scope, rider.account_id)
+    _, seen = rider_in_scope(session, scope, rider.account_id)
     session.commit()
     assert coordinator.id is not None
     with Session(writer_engine(runtime.engine)) as other:
