@@ -18,7 +18,7 @@ from app.photos.pipeline import (
     decoded_pixels,
 )
 from app.photos.pool import ImagePool
-from app.photos.storage import PhotoStore, StagedWrites
+from app.photos.storage import StagedWrites, photo_store
 
 PHOTO_FIELD = "photo"
 IMAGE_POOL_CACHE = "image_pool"
@@ -35,11 +35,6 @@ class StoredPhoto:
     height: int
     thumbnail_width: int
     thumbnail_height: int
-
-
-def photo_store(settings: Settings) -> PhotoStore:
-    """The content-addressed store under the data dir."""
-    return PhotoStore(settings.photo_dir)
 
 
 def take_in_photos(
