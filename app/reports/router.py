@@ -8,10 +8,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile,
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from sqlmodel import Session
 
-from app.accounts.models import Account
 from app.accounts.scope import scope_of
-from app.core.config import Settings
-from app.core.db import session_scope
 from app.core.deps import ReportReader, ReportWriter, RuntimeDep, SessionDep, SettingsDep
 from app.core.inputs import DbId
 from app.grids.crs import CoordinateSystem, to_wgs84
@@ -100,29 +97,7 @@ def submit_report(
     service.check_draft(draft)
     report, created = submission.submit(runtime, account, draft)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    with session_scope(runtime.engine, write=False) as reader:
-        return _submitted(reader, settings, report, account)
-
-
-def _submitted(
-    session: Session, settings: Settings, report: Report, viewer: Account
-) -> SubmittedReport:
-    urls = photo_url_signer(settings.secret_key)
-    public = reading.present_reports(
-        session, [report], photo_url=urls, for_staff=service.is_staff(viewer)
-    )[0]
-    nearby = reading.nearby_reports(
-        session,
-        lon=report.lon,
-        lat=report.lat,
-        category_code=report.category_code,
-        radius_m=settings.nearby_radius_m,
-        days=settings.nearby_days,
-        photo_url=urls,
-        exclude_id=report.id,
-    )
-    # dict(), not model_dump(): the nested models are taken as they are, not rebuilt from dicts.
-    return SubmittedReport(**dict(public), nearby=nearby)
+    return submission.submitted_report(runtime, report, account)
 
 
 @router.get("/reports/nearby", response_model=NearbyList)

@@ -14,8 +14,10 @@ from app.core.db import session_scope
 from app.core.runtime import Runtime
 from app.grids.locator import locator_of
 from app.photos import intake
-from app.reports import service
+from app.photos.urls import photo_url_signer
+from app.reports import reading, service
 from app.reports.models import RECORDED_CHANNELS, Channel, Report
+from app.reports.schemas import SubmittedReport
 
 
 def submit(runtime: Runtime, account: Account, draft: service.ReportDraft) -> tuple[Report, bool]:
@@ -77,3 +79,26 @@ def _save_new_report(
         if twin is None:
             raise
         return twin, False
+
+
+def submitted_report(runtime: Runtime, report: Report, viewer: Account) -> SubmittedReport:
+    """The answer to a submission: the report as its submitter sees it, and the open reports of
+    its category nearby ("is it one of these?"), read apart like the rest of the intake."""
+    settings = runtime.settings
+    urls = photo_url_signer(settings.secret_key)
+    with session_scope(runtime.engine, write=False) as reader:
+        public = reading.present_reports(
+            reader, [report], photo_url=urls, for_staff=service.is_staff(viewer)
+        )[0]
+        nearby = reading.nearby_reports(
+            reader,
+            lon=report.lon,
+            lat=report.lat,
+            category_code=report.category_code,
+            radius_m=settings.nearby_radius_m,
+            days=settings.nearby_days,
+            photo_url=urls,
+            exclude_id=report.id,
+        )
+    # dict(), not model_dump(): the nested models are taken as they are, not rebuilt from dicts.
+    return SubmittedReport(**dict(public), nearby=nearby)
