@@ -32,11 +32,13 @@ from app.core.config import Settings
 from app.core.deps import (
     CaseWriter,
     CurrentAccount,
+    ReadSession,
     ReportReader,
     RuntimeDep,
-    SessionDep,
     SettingsDep,
     StaffAccount,
+    WriteSession,
+    read_apart,
 )
 from app.core.errors import Forbidden, Unprocessable
 from app.core.inputs import BoundedDatetime, DbId
@@ -63,7 +65,7 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 @router.post("/reports/{report_id}/accept", response_model=ReportPublic, responses=CONFLICT)
 def accept_report(
     report_id: DbId,
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
     account: CaseWriter,
     body: Annotated[AcceptBody | None, Body()] = None,
@@ -78,7 +80,7 @@ def accept_report(
 def reject_report(
     report_id: DbId,
     body: RejectBody,
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
     account: CaseWriter,
 ) -> ReportPublic:
@@ -92,7 +94,7 @@ def reject_report(
 def merge_report(
     report_id: DbId,
     body: MergeBody,
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
     account: CaseWriter,
 ) -> ReportPublic:
@@ -112,7 +114,7 @@ def merge_report(
 def dispatch_task(
     report_id: DbId,
     body: DispatchBody,
-    session: SessionDep,
+    session: WriteSession,
     runtime: RuntimeDep,
     account: CaseWriter,
 ) -> TaskPublic:
@@ -135,7 +137,7 @@ def dispatch_task(
 def verify_case(
     report_id: DbId,
     body: VerifyBody,
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
     account: CaseWriter,
 ) -> ReportPublic:
@@ -155,7 +157,7 @@ def verify_case(
     responses={409: {"description": "not closed, or rated already"}},
 )
 def rate_case(
-    report_id: DbId, body: RatingBody, session: SessionDep, account: CurrentAccount
+    report_id: DbId, body: RatingBody, session: WriteSession, account: CurrentAccount
 ) -> RatingPublic:
     """The reporter rates a closed case, once: 1-5 stars and a comment."""
     rating = feedback.rate_case(session, account, report_id, stars=body.stars, comment=body.comment)
@@ -171,7 +173,7 @@ def rate_case(
 def reopen_case(
     report_id: DbId,
     body: ReopenBody,
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
     account: CurrentAccount,
 ) -> ReportPublic:
@@ -184,7 +186,7 @@ def reopen_case(
 
 @router.get("/tasks", response_model=TaskPage)
 def list_tasks(
-    session: SessionDep,
+    session: ReadSession,
     account: ReportReader,
     status: TaskStatus | None = None,
     report_id: Annotated[DbId | None, Query(description="only this case's tasks")] = None,
@@ -213,14 +215,14 @@ def list_tasks(
 
 
 @router.get("/tasks/{task_id}", response_model=TaskPublic)
-def get_task(task_id: DbId, session: SessionDep, account: ReportReader) -> TaskPublic:
+def get_task(task_id: DbId, session: ReadSession, account: ReportReader) -> TaskPublic:
     """One task: its unit and the coordinators of its case's area may see it."""
     task, report = load_visible_task(session, account, task_id)
     return task_public(task, service.unit_of(session, task), report, now=clock.utcnow())
 
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskPublic, responses=CONFLICT)
-def accept_task(task_id: DbId, session: SessionDep, account: CaseWriter) -> TaskPublic:
+def accept_task(task_id: DbId, session: WriteSession, account: CaseWriter) -> TaskPublic:
     """The task's unit takes it on (`in_progress`)."""
     task = service.accept_task(session, account, task_id)
     session.commit()
@@ -229,7 +231,7 @@ def accept_task(task_id: DbId, session: SessionDep, account: CaseWriter) -> Task
 
 @router.post("/tasks/{task_id}/return", response_model=TaskPublic, responses=CONFLICT)
 def return_task(
-    task_id: DbId, body: ReturnBody, session: SessionDep, account: CaseWriter
+    task_id: DbId, body: ReturnBody, session: WriteSession, account: CaseWriter
 ) -> TaskPublic:
     """The task's unit hands it back with a reason; the coordinator dispatches it anew."""
     task = service.return_task(session, account, task_id, reason=body.reason)
@@ -248,7 +250,7 @@ def return_task(
 )
 def complete_task(
     task_id: DbId,
-    session: SessionDep,
+    session: ReadSession,
     runtime: RuntimeDep,
     account: CaseWriter,
     note: Annotated[str | None, Form(max_length=RESULT_NOTE_MAX_CHARS)] = None,
@@ -259,22 +261,21 @@ def complete_task(
 ) -> TaskPublic:
     """The task's unit reports its result with "after" photos; when no other task of the case
     is still open or in progress, the case is `resolved` and awaits verification."""
-    task, _report = service.load_task_for_unit(session, account, task_id)
+    task, _report = read_apart(
+        session, lambda reader: service.load_task_for_unit(reader, account, task_id)
+    )
     service.check_can_complete(task)
     settings = runtime.settings
     uploads = photo or []
     if not uploads:
         raise Unprocessable.for_field("photo", 'send at least one "after" photo')
     photos = intake.read_checked_uploads(settings, uploads)
-    # End the transaction (nothing written yet) so that no lock is held during the image work.
-    session.commit()
 
-    def insert(stored: list[intake.StoredPhoto]) -> Task:
-        task, report = service.load_task_for_unit(session, account, task_id)
+    def insert(writer: Session, stored: list[intake.StoredPhoto]) -> Task:
+        task, report = service.load_task_for_unit(writer, account, task_id)
         service.complete_task(
-            session, account, task, report, note=(note or "").strip() or None, photos=stored
+            writer, account, task, report, note=(note or "").strip() or None, photos=stored
         )
-        session.commit()
         return task
 
     task = intake.take_in_photos(runtime, photos, insert)
@@ -283,7 +284,7 @@ def complete_task(
 
 @router.get("/stats", response_model=CaseStats)
 def get_stats(
-    session: SessionDep,
+    session: ReadSession,
     runtime: RuntimeDep,
     account: StaffAccount,
     area: Annotated[

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from app.accounts.models import Role
 from app.accounts.scope import scope_of
-from app.core.deps import CurrentAccount, SessionDep, StaffAccount
+from app.core.deps import CurrentAccount, ReadSession, StaffAccount, WriteSession
 from app.core.errors import Forbidden
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
@@ -41,7 +41,7 @@ def _notice(
 
 
 @router.post("/notices", response_model=NoticePublic, status_code=status.HTTP_201_CREATED)
-def publish_notice(body: NoticeCreate, session: SessionDep, staff: StaffAccount) -> NoticePublic:
+def publish_notice(body: NoticeCreate, session: WriteSession, staff: StaffAccount) -> NoticePublic:
     """Publish a notice to the riders of an area (area_code) or of a team (team_id)."""
     assert staff.id is not None
     notice = service.publish_notice(
@@ -60,7 +60,7 @@ def publish_notice(body: NoticeCreate, session: SessionDep, staff: StaffAccount)
 
 @router.get("/notices", response_model=NoticeList)
 def list_notices(
-    session: SessionDep,
+    session: ReadSession,
     account: CurrentAccount,
     cursor: Annotated[str | None, Query(max_length=20)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -82,7 +82,7 @@ def list_notices(
 
 
 @router.get("/notices/{notice_id}", response_model=NoticePublic)
-def get_notice(notice_id: DbId, session: SessionDep, account: CurrentAccount) -> NoticePublic:
+def get_notice(notice_id: DbId, session: ReadSession, account: CurrentAccount) -> NoticePublic:
     """A notice; staff also see its reach (audience, read and passed-on counts)."""
     if account.role is Role.RIDER:
         profile, _rider = own_profile(session, account)
@@ -95,7 +95,7 @@ def get_notice(notice_id: DbId, session: SessionDep, account: CurrentAccount) ->
 
 
 @router.post("/notices/{notice_id}/read", response_model=ReceiptPublic)
-def read_notice(notice_id: DbId, session: SessionDep, rider: RiderAccount) -> ReceiptPublic:
+def read_notice(notice_id: DbId, session: WriteSession, rider: RiderAccount) -> ReceiptPublic:
     """I read this notice (repeating it changes nothing)."""
     profile, _account = own_profile(session, rider)
     receipt = service.mark_read(session, profile, notice_id)
@@ -104,7 +104,7 @@ def read_notice(notice_id: DbId, session: SessionDep, rider: RiderAccount) -> Re
 
 
 @router.post("/notices/{notice_id}/share", response_model=ReceiptPublic)
-def share_notice(notice_id: DbId, session: SessionDep, rider: RiderAccount) -> ReceiptPublic:
+def share_notice(notice_id: DbId, session: WriteSession, rider: RiderAccount) -> ReceiptPublic:
     """I passed this notice on; an approved rider earns points for it once."""
     profile, _account = own_profile(session, rider)
     receipt = service.mark_shared(session, profile, notice_id)

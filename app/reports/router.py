@@ -9,7 +9,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from sqlmodel import Session
 
 from app.accounts.scope import scope_of
-from app.core.deps import ReportReader, ReportWriter, RuntimeDep, SessionDep, SettingsDep
+from app.core.deps import ReadSession, ReportReader, ReportWriter, RuntimeDep, SettingsDep
 from app.core.inputs import DbId
 from app.grids.crs import CoordinateSystem, to_wgs84
 from app.photos import intake
@@ -102,7 +102,7 @@ def submit_report(
 
 @router.get("/reports/nearby", response_model=NearbyList)
 def list_nearby(
-    session: SessionDep,
+    session: ReadSession,
     settings: SettingsDep,
     _account: ReportReader,
     lat: Annotated[float, Query(ge=-90, le=90)],
@@ -152,7 +152,7 @@ async def stream_urgent_reports(
 
 @router.get("/reports/{report_id}", response_model=ReportPublic)
 def get_report(
-    report_id: DbId, session: SessionDep, settings: SettingsDep, account: ReportReader
+    report_id: DbId, session: ReadSession, settings: SettingsDep, account: ReportReader
 ) -> ReportPublic:
     """One report: its reporter, coordinators of its area and admins may see it."""
     report = load_visible_report(session, account, report_id)
@@ -166,7 +166,7 @@ def get_report(
 
 @router.get("/reports", response_model=ReportPage)
 def list_reports(
-    session: SessionDep,
+    session: ReadSession,
     settings: SettingsDep,
     account: ReportReader,
     status: ReportStatus | None = None,
@@ -199,7 +199,7 @@ def list_reports(
 
 @router.get("/reports/{report_id}/events", response_model=ReportEventList)
 def list_report_events(
-    report_id: DbId, session: SessionDep, account: ReportReader
+    report_id: DbId, session: ReadSession, account: ReportReader
 ) -> ReportEventList:
     """The report's timeline: every step with who, when and the note."""
     report = load_visible_report(session, account, report_id)

@@ -7,6 +7,7 @@ race. The request's own session is not used: a replay storm then holds up no wri
 """
 
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from app.accounts.models import Account
 from app.accounts.scope import scope_of
@@ -56,21 +57,18 @@ def _save_new_report(
     if scope is not None:
         service.check_recording_scope(scope, place)
 
-    def insert(stored: list[intake.StoredPhoto]) -> Report:
-        with session_scope(runtime.engine) as writer:
-            report = service.create_report(
-                writer,
-                reporter_id=reporter_id,
-                draft=draft,
-                urgent=service.is_urgent(draft, category),
-                place=place,
-                photos=stored,
-            )
-            writer.commit()
-            return report
+    def insert(writer: Session, stored: list[intake.StoredPhoto]) -> Report:
+        return service.create_report(
+            writer,
+            reporter_id=reporter_id,
+            draft=draft,
+            urgent=service.is_urgent(draft, category),
+            place=place,
+            photos=stored,
+        )
 
     try:
-        return intake.stage_photos(settings, processed, insert), True
+        return intake.stage_photos(runtime, processed, insert), True
     except IntegrityError:
         # The same client_id raced us and won (unique on reporter_id, client_id); the files
         # this attempt created are gone again, the twin's are its own.

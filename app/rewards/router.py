@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, status
 
 from app.accounts.models import Role
 from app.accounts.scope import scope_of
-from app.core.deps import AdminAccount, CurrentAccount, SessionDep, StaffAccount
+from app.core.deps import AdminAccount, CurrentAccount, ReadSession, StaffAccount, WriteSession
 from app.core.errors import Forbidden
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
@@ -52,7 +52,7 @@ def _redemption(
 
 
 @router.post("/rewards", response_model=RewardPublic, status_code=status.HTTP_201_CREATED)
-def create_reward(body: RewardCreate, session: SessionDep, admin: AdminAccount) -> RewardPublic:
+def create_reward(body: RewardCreate, session: WriteSession, admin: AdminAccount) -> RewardPublic:
     """Add a reward to a street's or community's catalogue (or everyone's, without one)."""
     reward = service.create_reward(
         session, service.RewardFields(**body.model_dump()), actor_id=admin.id
@@ -63,7 +63,7 @@ def create_reward(body: RewardCreate, session: SessionDep, admin: AdminAccount) 
 
 @router.patch("/rewards/{reward_id}", response_model=RewardPublic)
 def update_reward(
-    reward_id: DbId, body: RewardUpdate, session: SessionDep, _admin: AdminAccount
+    reward_id: DbId, body: RewardUpdate, session: WriteSession, _admin: AdminAccount
 ) -> RewardPublic:
     """Edit a reward, restock it (add_stock), or take it off the catalogue (active false)."""
     changes = body.model_dump(exclude_unset=True, exclude={"add_stock"})
@@ -73,7 +73,7 @@ def update_reward(
 
 
 @router.get("/rewards", response_model=RewardList)
-def list_rewards(session: SessionDep, account: CurrentAccount) -> RewardList:
+def list_rewards(session: ReadSession, account: CurrentAccount) -> RewardList:
     """Riders: what they can redeem; admins and coordinators: the catalogues of their areas."""
     if account.role is Role.RIDER:
         profile, _rider = own_profile(session, account)
@@ -86,7 +86,7 @@ def list_rewards(session: SessionDep, account: CurrentAccount) -> RewardList:
 
 
 @router.post("/redemptions", response_model=RedemptionPublic, status_code=status.HTTP_201_CREATED)
-def redeem(body: RedemptionRequest, session: SessionDep, rider: ActiveRider) -> RedemptionPublic:
+def redeem(body: RedemptionRequest, session: WriteSession, rider: ActiveRider) -> RedemptionPublic:
     """Redeem a reward: points and one item taken at once; 409 says why when refused."""
     redemption = service.redeem(session, rider, body.reward_id)
     reward = service.get_reward(session, redemption.reward_id)
@@ -95,7 +95,7 @@ def redeem(body: RedemptionRequest, session: SessionDep, rider: ActiveRider) -> 
 
 
 @router.get("/me/redemptions", response_model=RedemptionList)
-def my_redemptions(session: SessionDep, rider: RiderAccount) -> RedemptionList:
+def my_redemptions(session: ReadSession, rider: RiderAccount) -> RedemptionList:
     """My redemptions, newest first."""
     profile, _account = own_profile(session, rider)
     rows = service.redemptions_of_rider(session, profile.account_id)
@@ -104,7 +104,7 @@ def my_redemptions(session: SessionDep, rider: RiderAccount) -> RedemptionList:
 
 @router.get("/redemptions", response_model=RedemptionList)
 def list_redemptions(
-    session: SessionDep,
+    session: ReadSession,
     staff: StaffAccount,
     status: RedemptionStatus | None = None,
     cursor: Annotated[str | None, Query(max_length=20)] = None,
@@ -128,7 +128,7 @@ def list_redemptions(
 
 @router.post("/redemptions/{redemption_id}/issue", response_model=RedemptionPublic)
 def issue_redemption(
-    redemption_id: DbId, session: SessionDep, staff: StaffAccount
+    redemption_id: DbId, session: WriteSession, staff: StaffAccount
 ) -> RedemptionPublic:
     """The item was handed to the rider."""
     assert staff.id is not None
@@ -141,7 +141,7 @@ def issue_redemption(
 
 @router.post("/redemptions/{redemption_id}/cancel", response_model=RedemptionPublic)
 def cancel_redemption(
-    redemption_id: DbId, body: CancelRequest, session: SessionDep, staff: StaffAccount
+    redemption_id: DbId, body: CancelRequest, session: WriteSession, staff: StaffAccount
 ) -> RedemptionPublic:
     """Cancel a pending redemption: the item goes back to stock and the points to the rider."""
     assert staff.id is not None

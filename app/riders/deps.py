@@ -9,7 +9,7 @@ from app.accounts.models import Account, AccountStatus, Role
 from app.core.deps import (
     PENDING_REFUSAL,
     CurrentAccount,
-    SessionDep,
+    ReadSession,
     SignedInAccount,
     read_apart,
     require_roles,
@@ -31,7 +31,7 @@ def get_registrant(account: SignedInAccount) -> Account:
 RegistrantAccount = Annotated[Account, Depends(get_registrant)]
 
 
-def get_active_rider(session: SessionDep, account: CurrentAccount) -> RiderProfile:
+def get_active_rider(session: ReadSession, account: CurrentAccount) -> RiderProfile:
     """The caller's profile if they are an approved rider; 403 otherwise."""
     profile, rider = read_apart(session, lambda reader: own_profile(reader, account))
     if rider.status is not AccountStatus.ACTIVE:

@@ -6,7 +6,14 @@ from fastapi import APIRouter, Query, Request, status
 
 from app.accounts.models import Account, AccountStatus
 from app.accounts.scope import scope_of
-from app.core.deps import CurrentAccount, SessionDep, SettingsDep, StaffAccount, client_address_of
+from app.core.deps import (
+    CurrentAccount,
+    ReadSession,
+    SettingsDep,
+    StaffAccount,
+    WriteSession,
+    client_address_of,
+)
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.riders import registration_limit, service
@@ -47,7 +54,7 @@ def _detail(profile: RiderProfile, account: Account, viewer: Account) -> RiderDe
     responses={429: {"description": "too many registrations from this address in an hour"}},
 )
 def register(
-    body: RiderRegistration, request: Request, session: SessionDep, settings: SettingsDep
+    body: RiderRegistration, request: Request, session: WriteSession, settings: SettingsDep
 ) -> RiderRegistered:
     """报到备案: a rider registers with a community and waits for approval.
 
@@ -79,7 +86,7 @@ def register(
 
 @router.get("/riders", response_model=RiderList)
 def list_riders(
-    session: SessionDep,
+    session: ReadSession,
     staff: StaffAccount,
     status: AccountStatus | None = None,
     community_code: Annotated[str | None, Query(max_length=32)] = None,
@@ -102,7 +109,7 @@ def list_riders(
 
 
 @router.get("/riders/{rider_id}", response_model=RiderDetail)
-def get_rider(rider_id: DbId, session: SessionDep, staff: StaffAccount) -> RiderDetail:
+def get_rider(rider_id: DbId, session: ReadSession, staff: StaffAccount) -> RiderDetail:
     """One rider of the caller's communities."""
     profile, account = service.rider_for_staff(session, scope_of(session, staff), rider_id)
     return _detail(profile, account, staff)
@@ -110,7 +117,7 @@ def get_rider(rider_id: DbId, session: SessionDep, staff: StaffAccount) -> Rider
 
 @router.patch("/riders/{rider_id}", response_model=RiderDetail)
 def update_rider(
-    rider_id: DbId, body: StaffRiderChanges, session: SessionDep, staff: StaffAccount
+    rider_id: DbId, body: StaffRiderChanges, session: WriteSession, staff: StaffAccount
 ) -> RiderDetail:
     """Move a rider to another team of their community, or set their roles (四员)."""
     profile, account = service.rider_for_staff(session, scope_of(session, staff), rider_id)
@@ -120,7 +127,7 @@ def update_rider(
 
 
 @router.post("/riders/{rider_id}/approve", response_model=RiderDetail)
-def approve_rider(rider_id: DbId, session: SessionDep, staff: StaffAccount) -> RiderDetail:
+def approve_rider(rider_id: DbId, session: WriteSession, staff: StaffAccount) -> RiderDetail:
     """报到备案 approved: the rider becomes active (earns points, takes checks, redeems)."""
     assert staff.id is not None
     profile, account = service.approve_rider(
@@ -132,7 +139,7 @@ def approve_rider(rider_id: DbId, session: SessionDep, staff: StaffAccount) -> R
 
 @router.post("/riders/{rider_id}/reject", response_model=RiderDetail)
 def reject_rider(
-    rider_id: DbId, body: Rejection, session: SessionDep, staff: StaffAccount
+    rider_id: DbId, body: Rejection, session: WriteSession, staff: StaffAccount
 ) -> RiderDetail:
     """报到备案 refused, with the reason."""
     assert staff.id is not None
@@ -144,7 +151,7 @@ def reject_rider(
 
 
 @router.get("/me/profile", response_model=RiderDetail)
-def my_profile(session: SessionDep, rider: RegistrantAccount) -> RiderDetail:
+def my_profile(session: ReadSession, rider: RegistrantAccount) -> RiderDetail:
     """My rider profile, full phone included (also while my registration is pending)."""
     profile, account = service.own_profile(session, rider)
     return _detail(profile, account, rider)
@@ -152,7 +159,7 @@ def my_profile(session: SessionDep, rider: RegistrantAccount) -> RiderDetail:
 
 @router.patch("/me/profile", response_model=RiderDetail)
 def update_my_profile(
-    body: ProfileChanges, session: SessionDep, rider: RegistrantAccount
+    body: ProfileChanges, session: WriteSession, rider: RegistrantAccount
 ) -> RiderDetail:
     """Change my name, platform, party membership, team (in my community) or roles (also while
     my registration is pending)."""
@@ -168,7 +175,7 @@ def update_my_profile(
 
 @router.get("/teams", response_model=TeamList)
 def list_teams(
-    session: SessionDep, community_code: Annotated[str | None, Query(max_length=32)] = None
+    session: ReadSession, community_code: Annotated[str | None, Query(max_length=32)] = None
 ) -> TeamList:
     """Volunteer teams, for the registration form."""
     teams = service.list_teams(session, community_code)
@@ -182,7 +189,7 @@ def list_teams(
 
 
 @router.post("/teams", response_model=TeamPage, status_code=status.HTTP_201_CREATED)
-def create_team(body: TeamCreate, session: SessionDep, staff: StaffAccount) -> TeamPage:
+def create_team(body: TeamCreate, session: WriteSession, staff: StaffAccount) -> TeamPage:
     """A new volunteer team in one of the caller's communities."""
     team = service.create_team(
         session,
@@ -197,7 +204,7 @@ def create_team(body: TeamCreate, session: SessionDep, staff: StaffAccount) -> T
 
 @router.patch("/teams/{team_id}", response_model=TeamPage)
 def update_team(
-    team_id: DbId, body: TeamChanges, session: SessionDep, staff: StaffAccount
+    team_id: DbId, body: TeamChanges, session: WriteSession, staff: StaffAccount
 ) -> TeamPage:
     """Rename a team or set its leader (an active member; null clears it)."""
     changes = body.model_dump(exclude_unset=True)
@@ -207,6 +214,6 @@ def update_team(
 
 
 @router.get("/teams/{team_id}", response_model=TeamPage)
-def team_page(team_id: DbId, session: SessionDep, account: CurrentAccount) -> TeamPage:
+def team_page(team_id: DbId, session: ReadSession, account: CurrentAccount) -> TeamPage:
     """A team's page: leader, members, this month's activity and points."""
     return build_team_page(session, service.get_team(session, team_id), account)

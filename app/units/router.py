@@ -4,7 +4,7 @@ from fastapi import APIRouter, status
 
 from app.accounts.models import Role
 from app.accounts.scope import scope_of
-from app.core.deps import ReportReader, SessionDep, StaffAccount
+from app.core.deps import ReadSession, ReportReader, StaffAccount, WriteSession
 from app.core.errors import Forbidden
 from app.grids.service import grid_by_code
 from app.units import service
@@ -15,7 +15,7 @@ router = APIRouter(tags=["units"])
 
 
 @router.post("/units", response_model=UnitPublic, status_code=status.HTTP_201_CREATED)
-def create_unit(body: UnitCreate, session: SessionDep, account: StaffAccount) -> UnitPublic:
+def create_unit(body: UnitCreate, session: WriteSession, account: StaffAccount) -> UnitPublic:
     """Register a handling unit in a community the caller administers."""
     community = grid_by_code(session, body.community_code)
     if community is not None and not scope_of(session, account).covers(community.path):
@@ -26,7 +26,7 @@ def create_unit(body: UnitCreate, session: SessionDep, account: StaffAccount) ->
 
 
 @router.get("/units", response_model=UnitList)
-def list_units(session: SessionDep, account: ReportReader) -> UnitList:
+def list_units(session: ReadSession, account: ReportReader) -> UnitList:
     """Handling units in the caller's areas (coordinators, admins and their integrations)."""
     if account.role not in (Role.ADMIN, Role.COORDINATOR):
         raise Forbidden("Only coordinators and admins list handling units.")

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from app.accounts.models import Account, Role
 from app.accounts.scope import scope_of
-from app.core.deps import CurrentAccount, RuntimeDep, SessionDep
+from app.core.deps import CurrentAccount, ReadSession, RuntimeDep, read_apart
 from app.core.errors import Forbidden
 from app.core.inputs import DbId
 from app.photos import intake
@@ -49,7 +49,7 @@ def _verification(
 
 @router.get("/verifications", response_model=VerificationList)
 def list_verifications(
-    session: SessionDep,
+    session: ReadSession,
     account: CurrentAccount,
     status: VerificationStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
@@ -68,7 +68,7 @@ def list_verifications(
 @router.post("/verifications/{verification_id}/submit", response_model=VerificationPublic)
 def submit_verification(
     verification_id: DbId,
-    session: SessionDep,
+    session: ReadSession,
     runtime: RuntimeDep,
     rider: ActiveRider,
     photo: Annotated[list[UploadFile], File(description="the place as it is now")],
@@ -77,15 +77,11 @@ def submit_verification(
     """Check a completed task with photos; the first valid check wins, later ones get 409."""
     settings = runtime.settings
     photos = intake.read_checked_uploads(settings, photo)
-    service.open_for_rider(session, rider, verification_id)  # 404/409 before the photo work
-    # End the transaction (nothing written yet) so that SQLite's write lock is not held while
-    # the photos are converted.
-    session.commit()
+    # 404/409 before the photo work, which runs with no transaction open
+    read_apart(session, lambda reader: service.open_for_rider(reader, rider, verification_id))
 
-    def insert(stored: list[intake.StoredPhoto]) -> VerificationTask:
-        task = service.submit(session, rider, verification_id, stored, note=note)
-        session.commit()
-        return task
+    def insert(writer: Session, stored: list[intake.StoredPhoto]) -> VerificationTask:
+        return service.submit(writer, rider, verification_id, stored, note=note)
 
     task = intake.take_in_photos(runtime, photos, insert)
     report = session.get(Report, task.report_id)
