@@ -29,6 +29,7 @@ from app.cases.schemas import (
 )
 from app.core import clock
 from app.core.config import Settings
+from app.core.db import session_scope
 from app.core.deps import (
     CaseWriter,
     CurrentAccount,
@@ -38,7 +39,6 @@ from app.core.deps import (
     SettingsDep,
     StaffAccount,
     WriteSession,
-    read_apart,
 )
 from app.core.errors import Forbidden, Unprocessable
 from app.core.inputs import BoundedDatetime, DbId
@@ -250,7 +250,6 @@ def return_task(
 )
 def complete_task(
     task_id: DbId,
-    session: ReadSession,
     runtime: RuntimeDep,
     account: CaseWriter,
     note: Annotated[str | None, Form(max_length=RESULT_NOTE_MAX_CHARS)] = None,
@@ -261,9 +260,9 @@ def complete_task(
 ) -> TaskPublic:
     """The task's unit reports its result with "after" photos; when no other task of the case
     is still open or in progress, the case is `resolved` and awaits verification."""
-    task, _report = read_apart(
-        session, lambda reader: service.load_task_for_unit(reader, account, task_id)
-    )
+    # Short sessions of its own around the photo work, which runs with no transaction open.
+    with session_scope(runtime.engine, write=False) as reader:
+        task, _report = service.load_task_for_unit(reader, account, task_id)
     service.check_can_complete(task)
     settings = runtime.settings
     uploads = photo or []
@@ -279,7 +278,8 @@ def complete_task(
         return task
 
     task = intake.take_in_photos(runtime, photos, insert)
-    return _task(session, task)
+    with session_scope(runtime.engine, write=False) as reader:
+        return _task(reader, task)
 
 
 @router.get("/stats", response_model=CaseStats)

@@ -74,10 +74,9 @@ WriteSession = Annotated[Session, Depends(get_write_session)]
 
 
 def read_apart(session: Session, read: Callable[[Session], T]) -> T:
-    """`read(session)`, leaving no transaction open when it returns: for a dependency, whose
-    request's next step runs in another worker thread, perhaps much later, and for a route's
-    checks before its photo work. Neither may hold a connection all that time. The objects stay
-    loaded (expire_on_commit is off).
+    """`read(session)` for a dependency, leaving no transaction open when it returns: the
+    request's next step runs in another worker thread, perhaps much later, and must not find
+    a connection held all that time. The objects stay loaded (expire_on_commit is off).
     """
     result = read(session)
     session.commit()

@@ -7,7 +7,8 @@ from sqlmodel import Session
 
 from app.accounts.models import Account, Role
 from app.accounts.scope import scope_of
-from app.core.deps import CurrentAccount, ReadSession, RuntimeDep, read_apart
+from app.core.db import session_scope
+from app.core.deps import CurrentAccount, ReadSession, RuntimeDep
 from app.core.errors import Forbidden
 from app.core.inputs import DbId
 from app.photos import intake
@@ -68,7 +69,6 @@ def list_verifications(
 @router.post("/verifications/{verification_id}/submit", response_model=VerificationPublic)
 def submit_verification(
     verification_id: DbId,
-    session: ReadSession,
     runtime: RuntimeDep,
     rider: ActiveRider,
     photo: Annotated[list[UploadFile], File(description="the place as it is now")],
@@ -77,13 +77,13 @@ def submit_verification(
     """Check a completed task with photos; the first valid check wins, later ones get 409."""
     settings = runtime.settings
     photos = intake.read_checked_uploads(settings, photo)
-    # 404/409 before the photo work, which runs with no transaction open
-    read_apart(session, lambda reader: service.open_for_rider(reader, rider, verification_id))
+    # Short sessions of its own around the photo work, which runs with no transaction open.
+    with session_scope(runtime.engine, write=False) as reader:
+        service.open_for_rider(reader, rider, verification_id)  # 404/409 before the photo work
 
     def insert(writer: Session, stored: list[intake.StoredPhoto]) -> VerificationTask:
         return service.submit(writer, rider, verification_id, stored, note=note)
 
     task = intake.take_in_photos(runtime, photos, insert)
-    report = session.get(Report, task.report_id)
-    assert report is not None
-    return _verification(session, task, report, None)
+    with session_scope(runtime.engine, write=False) as reader:
+        return _verification(reader, task, reader.get_one(Report, task.report_id), None)
