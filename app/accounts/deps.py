@@ -15,9 +15,9 @@ from app.accounts.scope import Scope, scope_of
 from app.core.deps import (
     CaseWriter,
     CurrentAccount,
+    ReadSession,
     ReportReader,
     ReportWriter,
-    SessionDep,
     read_apart,
 )
 
@@ -43,7 +43,7 @@ def scope_from(account_alias: Any) -> Any:
     """A dependency giving the scope of the account `account_alias` gives."""
     account_dependency = _dependency_of(account_alias)
 
-    def current_scope(session: SessionDep, account: Account = account_dependency) -> Scope:
+    def current_scope(session: ReadSession, account: Account = account_dependency) -> Scope:
         return read_apart(session, lambda reader: scope_of(reader, account))
 
     return Depends(current_scope)

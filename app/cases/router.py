@@ -36,7 +36,8 @@ from app.cases.schemas import (
 )
 from app.core import clock
 from app.core.config import Settings
-from app.core.deps import ReportReader, RuntimeDep, SessionDep, SettingsDep
+from app.core.db import session_scope
+from app.core.deps import ReadSession, ReportReader, RuntimeDep, SettingsDep, WriteSession
 from app.core.errors import Forbidden, Unprocessable
 from app.core.inputs import BoundedDatetime, DbId
 from app.core.pagination import parse_id_cursor
@@ -64,7 +65,7 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 @router.post("/reports/{report_id}/accept", response_model=ReportPublic, responses=CONFLICT)
 def accept_report(
     report_id: DbId,
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
     scope: CaseWriterScope,
     body: Annotated[AcceptBody | None, Body()] = None,
@@ -79,7 +80,7 @@ def accept_report(
 def reject_report(
     report_id: DbId,
     body: RejectBody,
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
     scope: CaseWriterScope,
 ) -> ReportPublic:
@@ -93,7 +94,7 @@ def reject_report(
 def merge_report(
     report_id: DbId,
     body: MergeBody,
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
     scope: CaseWriterScope,
 ) -> ReportPublic:
@@ -113,7 +114,7 @@ def merge_report(
 def dispatch_task(
     report_id: DbId,
     body: DispatchBody,
-    session: SessionDep,
+    session: WriteSession,
     runtime: RuntimeDep,
     scope: CaseWriterScope,
 ) -> TaskPublic:
@@ -136,7 +137,7 @@ def dispatch_task(
 def verify_case(
     report_id: DbId,
     body: VerifyBody,
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
     scope: CaseWriterScope,
 ) -> ReportPublic:
@@ -156,7 +157,7 @@ def verify_case(
     responses={409: {"description": "not closed, or rated already"}},
 )
 def rate_case(
-    report_id: DbId, body: RatingBody, session: SessionDep, scope: CurrentScope
+    report_id: DbId, body: RatingBody, session: WriteSession, scope: CurrentScope
 ) -> RatingPublic:
     """The reporter rates a closed case, once: 1-5 stars and a comment."""
     rating = feedback.rate_case(session, scope, report_id, stars=body.stars, comment=body.comment)
@@ -172,7 +173,7 @@ def rate_case(
 def reopen_case(
     report_id: DbId,
     body: ReopenBody,
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
     scope: CurrentScope,
 ) -> ReportPublic:
@@ -185,7 +186,7 @@ def reopen_case(
 
 @router.get("/tasks", response_model=TaskPage)
 def list_tasks(
-    session: SessionDep,
+    session: ReadSession,
     _reader: TaskListReader,
     scope: ReportReaderScope,
     status: TaskStatus | None = None,
@@ -213,14 +214,14 @@ def list_tasks(
 
 
 @router.get("/tasks/{task_id}", response_model=TaskPublic)
-def get_task(task_id: DbId, session: SessionDep, scope: ReportReaderScope) -> TaskPublic:
+def get_task(task_id: DbId, session: ReadSession, scope: ReportReaderScope) -> TaskPublic:
     """One task: its unit and the coordinators of its case's area may see it."""
     task, report = load_visible_task(session, scope, task_id)
     return task_public(task, service.unit_of(session, task), report, now=clock.utcnow())
 
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskPublic, responses=CONFLICT)
-def accept_task(task_id: DbId, session: SessionDep, scope: CaseWriterScope) -> TaskPublic:
+def accept_task(task_id: DbId, session: WriteSession, scope: CaseWriterScope) -> TaskPublic:
     """The task's unit takes it on (`in_progress`)."""
     task = service.accept_task(session, scope, task_id)
     session.commit()
@@ -229,7 +230,7 @@ def accept_task(task_id: DbId, session: SessionDep, scope: CaseWriterScope) -> T
 
 @router.post("/tasks/{task_id}/return", response_model=TaskPublic, responses=CONFLICT)
 def return_task(
-    task_id: DbId, body: ReturnBody, session: SessionDep, scope: CaseWriterScope
+    task_id: DbId, body: ReturnBody, session: WriteSession, scope: CaseWriterScope
 ) -> TaskPublic:
     """The task's unit hands it back with a reason; the coordinator dispatches it anew."""
     task = service.return_task(session, scope, task_id, reason=body.reason)
@@ -248,7 +249,6 @@ def return_task(
 )
 def complete_task(
     task_id: DbId,
-    session: SessionDep,
     runtime: RuntimeDep,
     scope: CaseWriterScope,
     note: Annotated[str | None, Form(max_length=RESULT_NOTE_MAX_CHARS)] = None,
@@ -259,31 +259,31 @@ def complete_task(
 ) -> TaskPublic:
     """The task's unit reports its result with "after" photos; when no other task of the case
     is still open or in progress, the case is `resolved` and awaits verification."""
-    task, _report = service.load_task_for_unit(session, scope, task_id)
+    # Short sessions of its own around the photo work, which runs with no transaction open.
+    with session_scope(runtime.engine, write=False) as reader:
+        task, _report = service.load_task_for_unit(reader, scope, task_id)
     service.check_can_complete(task)
     settings = runtime.settings
     uploads = photo or []
     if not uploads:
         raise Unprocessable.for_field("photo", 'send at least one "after" photo')
     photos = intake.read_checked_uploads(settings, uploads)
-    # End the transaction (nothing written yet) so that no lock is held during the image work.
-    session.commit()
 
-    def insert(stored: list[intake.StoredPhoto]) -> Task:
-        task, report = service.load_task_for_unit(session, scope, task_id)
+    def insert(writer: Session, stored: list[intake.StoredPhoto]) -> Task:
+        task, report = service.load_task_for_unit(writer, scope, task_id)
         service.complete_task(
-            session, scope, task, report, note=(note or "").strip() or None, photos=stored
+            writer, scope, task, report, note=(note or "").strip() or None, photos=stored
         )
-        session.commit()
         return task
 
     task = intake.take_in_photos(runtime, photos, insert)
-    return _task(session, task)
+    with session_scope(runtime.engine, write=False) as reader:
+        return _task(reader, task)
 
 
 @router.get("/stats", response_model=CaseStats)
 def get_stats(
-    session: SessionDep,
+    session: ReadSession,
     runtime: RuntimeDep,
     _manager: AreaManagerAccount,
     scope: CurrentScope,

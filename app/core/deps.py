@@ -1,4 +1,8 @@
-"""FastAPI dependencies: the runtime, a session per request, the calling account."""
+"""FastAPI dependencies: the runtime, the read and write sessions, the calling account.
+
+The account dependencies read in the ReadSession: on SQLite a dependency must not take the write
+lock, since FastAPI runs each dependency and the endpoint in a worker thread of its own, and a
+lock held while the request waits for its next thread would stall every writer."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -6,8 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer, SecurityScopes
-from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from app.accounts.models import Account, AccountStatus, RevokedToken
 from app.apikeys.models import ApiScope
@@ -20,7 +23,6 @@ from app.core.security import TokenClaims, read_token
 
 PENDING_REFUSAL = "报到备案审核通过后才能使用。Only approved riders may do this."
 T = TypeVar("T")
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 api_key_scheme = APIKeyHeader(
     name="X-API-Key",
@@ -51,60 +53,34 @@ def client_address_of(request: Request) -> str:
     return (request.client.host if request.client else "-")[:64]
 
 
-class WritingSession(Session):
-    """The session of a request that may write, on SQLite: its transactions take the write
-    lock at BEGIN (queued in the write gate), so a read that turns into a write cannot fail.
-
-    Its dependencies read apart (`read_apart`): FastAPI runs each dependency and the endpoint
-    in a worker thread of its own, and a lock taken for the login lookup would be held while
-    the request waits for the next free thread, with the threads waiting for the lock.
-    """
-
-    def __init__(self, writer: Engine, reader: Engine) -> None:
-        super().__init__(writer, expire_on_commit=False)
-        self.reader = reader
-
-
-def get_session(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
-    """One session per request; requests that may write take SQLite's write lock at BEGIN."""
-    if request.method in READ_METHODS:
-        session = Session(runtime.engine, expire_on_commit=False)
-    elif runtime.settings.is_sqlite:
-        session = WritingSession(runtime.writer, runtime.engine)
-    else:  # PostgreSQL locks rows, not the database: a writing request reads like any other
-        session = Session(runtime.writer, expire_on_commit=False)
-    with session:
+def get_read_session(runtime: RuntimeDep) -> Iterator[Session]:
+    """The session of a route that only reads (and of the account dependencies): plain
+    transactions, which on SQLite never wait for the write lock."""
+    with Session(runtime.engine, expire_on_commit=False) as session:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+def get_write_session(runtime: RuntimeDep) -> Iterator[Session]:
+    """The session of a route that writes: on SQLite its transactions take the write lock at
+    BEGIN (queued in the write gate), so a read that turns into a write cannot fail. PostgreSQL
+    locks rows, not the database, so there it is an ordinary session."""
+    with Session(runtime.writer, expire_on_commit=False) as session:
+        yield session
+
+
+# Every route names the session it needs: ReadSession for GETs, WriteSession for the others.
+ReadSession = Annotated[Session, Depends(get_read_session)]
+WriteSession = Annotated[Session, Depends(get_write_session)]
 
 
 def read_apart(session: Session, read: Callable[[Session], T]) -> T:
     """`read(session)` for a dependency, leaving no transaction open when it returns: the
     request's next step runs in another worker thread, perhaps much later, and must not find
-    a connection (or SQLite's write lock) held all that time.
-
-    A WritingSession reads through a short read-only session whose objects are then merged into
-    it without a query (committing would cost a pass through the write lock); any other session
-    reads and commits (the objects stay loaded).
+    a connection held all that time. The objects stay loaded (expire_on_commit is off).
     """
-    if not isinstance(session, WritingSession):
-        result = read(session)
-        session.commit()
-        return result
-    with Session(session.reader, expire_on_commit=False) as reader:
-        result = read(reader)
-    merged: T = _merged(session, result)
-    return merged
-
-
-def _merged(session: Session, value: Any) -> Any:
-    if isinstance(value, tuple):
-        return tuple(_merged(session, item) for item in value)
-    if isinstance(value, SQLModel):
-        return session.merge(value, load=False)
-    return value
+    result = read(session)
+    session.commit()
+    return result
 
 
 @dataclass(frozen=True)
@@ -143,7 +119,7 @@ def _account_and_revocation(
 
 
 def get_signed_in_account(
-    session: SessionDep,
+    session: ReadSession,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
     api_key: Annotated[str | None, Depends(api_key_scheme)],
@@ -156,7 +132,7 @@ def get_signed_in_account(
 
 def get_current_account(
     security_scopes: SecurityScopes,
-    session: SessionDep,
+    session: ReadSession,
     runtime: RuntimeDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
     api_key: Annotated[str | None, Depends(api_key_scheme)],
@@ -194,6 +170,7 @@ def account_of_key(session: Session, runtime: Runtime, raw_key: str, scopes: lis
         raise TooManyRequests(
             f"This API key may make {api_key.rate_limit_per_minute} requests a minute."
         )
+    # Best effort in the read session, as the key's reads: it commits at once, holding nothing.
     record_use(session, api_key)
     account = read_apart(session, lambda reader: reader.get(Account, api_key.account_id))
     assert account is not None
@@ -201,7 +178,9 @@ def account_of_key(session: Session, runtime: Runtime, raw_key: str, scopes: lis
 
 
 def get_caller(
-    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+    session: ReadSession,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> Caller:
     return authenticate_bearer(session, settings, token)
 

@@ -13,7 +13,7 @@ from app.accounts.deps import (
     RiderAccount,
     RiderOrAreaManagerAccount,
 )
-from app.core.deps import SessionDep
+from app.core.deps import ReadSession, WriteSession
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.notices import service
@@ -46,7 +46,7 @@ def _notice(
 
 @router.post("/notices", response_model=NoticePublic, status_code=status.HTTP_201_CREATED)
 def publish_notice(
-    body: NoticeCreate, session: SessionDep, _manager: AreaManagerAccount, scope: CurrentScope
+    body: NoticeCreate, session: WriteSession, _manager: AreaManagerAccount, scope: CurrentScope
 ) -> NoticePublic:
     """Publish a notice to the riders of an area (area_code) or of a team (team_id)."""
     notice = service.publish_notice(
@@ -65,7 +65,7 @@ def publish_notice(
 
 @router.get("/notices", response_model=NoticeList)
 def list_notices(
-    session: SessionDep,
+    session: ReadSession,
     account: RiderOrAreaManagerAccount,
     scope: CurrentScope,
     cursor: Annotated[str | None, Query(max_length=20)] = None,
@@ -86,7 +86,7 @@ def list_notices(
 
 @router.get("/notices/{notice_id}", response_model=NoticePublic)
 def get_notice(
-    notice_id: DbId, session: SessionDep, account: RiderOrAreaManagerAccount, scope: CurrentScope
+    notice_id: DbId, session: ReadSession, account: RiderOrAreaManagerAccount, scope: CurrentScope
 ) -> NoticePublic:
     """A notice; area managers also see its reach (audience, read and passed-on counts)."""
     if RIDERS.admits(account.role):
@@ -98,7 +98,7 @@ def get_notice(
 
 
 @router.post("/notices/{notice_id}/read", response_model=ReceiptPublic)
-def read_notice(notice_id: DbId, session: SessionDep, rider: RiderAccount) -> ReceiptPublic:
+def read_notice(notice_id: DbId, session: WriteSession, rider: RiderAccount) -> ReceiptPublic:
     """I read this notice (repeating it changes nothing)."""
     profile, _account = own_profile(session, rider)
     receipt = service.mark_read(session, profile, notice_id)
@@ -107,7 +107,7 @@ def read_notice(notice_id: DbId, session: SessionDep, rider: RiderAccount) -> Re
 
 
 @router.post("/notices/{notice_id}/share", response_model=ReceiptPublic)
-def share_notice(notice_id: DbId, session: SessionDep, rider: RiderAccount) -> ReceiptPublic:
+def share_notice(notice_id: DbId, session: WriteSession, rider: RiderAccount) -> ReceiptPublic:
     """I passed this notice on; an approved rider earns points for it once."""
     profile, _account = own_profile(session, rider)
     receipt = service.mark_shared(session, profile, notice_id)

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from app.accounts.deps import AdminAccount, AreaManagerAccount, CurrentScope, RiderAccount
 from app.core.clock import utcnow
-from app.core.deps import CurrentAccount, SessionDep
+from app.core.deps import CurrentAccount, ReadSession, WriteSession
 from app.core.errors import Unprocessable
 from app.core.inputs import DbId
 from app.grids.service import grid_by_code
@@ -69,14 +69,14 @@ def _statement(session: Session, rider_id: int, month: str | None) -> Response:
 
 
 @router.get("/me/points", response_model=PointsSummary)
-def my_points(session: SessionDep, rider: RiderAccount, limit: EntryLimit = 100) -> PointsSummary:
+def my_points(session: ReadSession, rider: RiderAccount, limit: EntryLimit = 100) -> PointsSummary:
     """My balance and latest entries, newest first."""
     profile, _account = own_profile(session, rider)
     return _summary(session, profile.account_id, limit)
 
 
 @router.get("/me/points/statement", response_class=Response, responses=STATEMENT_RESPONSES)
-def my_statement(session: SessionDep, rider: RiderAccount, month: MonthQuery = None) -> Response:
+def my_statement(session: ReadSession, rider: RiderAccount, month: MonthQuery = None) -> Response:
     """月度积分明细: my entries of a month as CSV (UTF-8 with BOM, opens in Excel)."""
     profile, _account = own_profile(session, rider)
     return _statement(session, profile.account_id, month)
@@ -85,7 +85,7 @@ def my_statement(session: SessionDep, rider: RiderAccount, month: MonthQuery = N
 @router.get("/riders/{rider_id}/points", response_model=PointsSummary)
 def rider_points(
     rider_id: DbId,
-    session: SessionDep,
+    session: ReadSession,
     manager: AreaManagerAccount,
     scope: CurrentScope,
     limit: EntryLimit = 100,
@@ -102,7 +102,7 @@ def rider_points(
 )
 def rider_statement(
     rider_id: DbId,
-    session: SessionDep,
+    session: ReadSession,
     manager: AreaManagerAccount,
     scope: CurrentScope,
     month: MonthQuery = None,
@@ -115,7 +115,7 @@ def rider_statement(
 @router.post("/points/adjustments", response_model=EntryPublic, status_code=201)
 def adjust_points(
     body: AdjustmentRequest,
-    session: SessionDep,
+    session: WriteSession,
     _manager: AreaManagerAccount,
     scope: CurrentScope,
     response: Response,
@@ -138,14 +138,14 @@ def adjust_points(
 
 
 @router.get("/points/rules", response_model=RuleList)
-def list_rules(session: SessionDep, _account: CurrentAccount) -> RuleList:
+def list_rules(session: ReadSession, _account: CurrentAccount) -> RuleList:
     """The points rules (志愿服务积分兑换细则); a report's own points are its category's."""
     return RuleList(items=[_rule(rule) for rule in service.list_rules(session)])
 
 
 @router.patch("/points/rules/{code}", response_model=RulePublic)
 def update_rule(
-    code: PointsRuleCode, body: RuleUpdate, session: SessionDep, admin: AdminAccount
+    code: PointsRuleCode, body: RuleUpdate, session: WriteSession, admin: AdminAccount
 ) -> RulePublic:
     """Change a rule from now on; entries already made keep their amounts."""
     assert admin.id is not None
@@ -160,7 +160,7 @@ def _rule(rule: PointsRule) -> RulePublic:
 
 @router.get("/leaderboards", response_model=Leaderboard)
 def leaderboard(
-    session: SessionDep,
+    session: ReadSession,
     _account: CurrentAccount,
     kind: BoardKind = BoardKind.RIDERS,
     period: BoardPeriod = BoardPeriod.MONTH,

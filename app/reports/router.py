@@ -9,10 +9,13 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from sqlmodel import Session
 
 from app.accounts.deps import ReportReaderScope, ReportWriterScope
-from app.accounts.scope import Scope
-from app.core.config import Settings
-from app.core.db import session_scope
-from app.core.deps import ReportReader, ReportWriter, RuntimeDep, SessionDep, SettingsDep
+from app.core.deps import (
+    ReadSession,
+    ReportReader,
+    ReportWriter,
+    RuntimeDep,
+    SettingsDep,
+)
 from app.core.inputs import DbId
 from app.grids.crs import CoordinateSystem, to_wgs84
 from app.photos import intake
@@ -101,34 +104,12 @@ def submit_report(
     service.check_draft(draft)
     report, created = submission.submit(runtime, scope, draft)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    with session_scope(runtime.engine, write=False) as reader:
-        return _submitted(reader, settings, report, scope)
-
-
-def _submitted(
-    session: Session, settings: Settings, report: Report, viewer: Scope
-) -> SubmittedReport:
-    urls = photo_url_signer(settings.secret_key)
-    public = reading.present_reports(
-        session, [report], photo_url=urls, caller_details=sees_caller_details(viewer.role)
-    )[0]
-    nearby = reading.nearby_reports(
-        session,
-        lon=report.lon,
-        lat=report.lat,
-        category_code=report.category_code,
-        radius_m=settings.nearby_radius_m,
-        days=settings.nearby_days,
-        photo_url=urls,
-        exclude_id=report.id,
-    )
-    # dict(), not model_dump(): the nested models are taken as they are, not rebuilt from dicts.
-    return SubmittedReport(**dict(public), nearby=nearby)
+    return submission.submitted_report(runtime, report, scope)
 
 
 @router.get("/reports/nearby", response_model=NearbyList)
 def list_nearby(
-    session: SessionDep,
+    session: ReadSession,
     settings: SettingsDep,
     _account: ReportReader,
     lat: Annotated[float, Query(ge=-90, le=90)],
@@ -178,7 +159,7 @@ async def stream_urgent_reports(
 
 @router.get("/reports/{report_id}", response_model=ReportPublic)
 def get_report(
-    report_id: DbId, session: SessionDep, settings: SettingsDep, scope: ReportReaderScope
+    report_id: DbId, session: ReadSession, settings: SettingsDep, scope: ReportReaderScope
 ) -> ReportPublic:
     """One report: its reporter, coordinators of its area and admins may see it."""
     report = load_visible_report(session, scope, report_id)
@@ -192,7 +173,7 @@ def get_report(
 
 @router.get("/reports", response_model=ReportPage)
 def list_reports(
-    session: SessionDep,
+    session: ReadSession,
     settings: SettingsDep,
     scope: ReportReaderScope,
     status: ReportStatus | None = None,
@@ -224,7 +205,7 @@ def list_reports(
 
 @router.get("/reports/{report_id}/events", response_model=ReportEventList)
 def list_report_events(
-    report_id: DbId, session: SessionDep, account: ReportReader, scope: ReportReaderScope
+    report_id: DbId, session: ReadSession, account: ReportReader, scope: ReportReaderScope
 ) -> ReportEventList:
     """The report's timeline: every step with who, when and the note."""
     report = load_visible_report(session, scope, report_id)

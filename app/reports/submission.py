@@ -7,14 +7,18 @@ race. The request's own session is not used: a replay storm then holds up no wri
 """
 
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from app.accounts.scope import Scope
 from app.core.db import session_scope
 from app.core.runtime import Runtime
 from app.grids.locator import locator_of
 from app.photos import intake
-from app.reports import service
+from app.photos.urls import photo_url_signer
+from app.reports import reading, service
+from app.reports.access import sees_caller_details
 from app.reports.models import RECORDED_CHANNELS, Channel, Report
+from app.reports.schemas import SubmittedReport
 
 
 def submit(runtime: Runtime, scope: Scope, draft: service.ReportDraft) -> tuple[Report, bool]:
@@ -51,21 +55,18 @@ def _save_new_report(
     if scoped:
         service.check_recording_scope(scope, place)
 
-    def insert(stored: list[intake.StoredPhoto]) -> Report:
-        with session_scope(runtime.engine) as writer:
-            report = service.create_report(
-                writer,
-                reporter_id=reporter_id,
-                draft=draft,
-                urgent=service.is_urgent(draft, category),
-                place=place,
-                photos=stored,
-            )
-            writer.commit()
-            return report
+    def insert(writer: Session, stored: list[intake.StoredPhoto]) -> Report:
+        return service.create_report(
+            writer,
+            reporter_id=reporter_id,
+            draft=draft,
+            urgent=service.is_urgent(draft, category),
+            place=place,
+            photos=stored,
+        )
 
     try:
-        return intake.stage_photos(settings, processed, insert), True
+        return intake.stage_photos(runtime, processed, insert), True
     except IntegrityError:
         # The same client_id raced us and won (unique on reporter_id, client_id); the files
         # this attempt created are gone again, the twin's are its own.
@@ -74,3 +75,26 @@ def _save_new_report(
         if twin is None:
             raise
         return twin, False
+
+
+def submitted_report(runtime: Runtime, report: Report, viewer: Scope) -> SubmittedReport:
+    """The answer to a submission: the report as its submitter sees it, and the open reports of
+    its category nearby ("is it one of these?"), read apart like the rest of the intake."""
+    settings = runtime.settings
+    urls = photo_url_signer(settings.secret_key)
+    with session_scope(runtime.engine, write=False) as reader:
+        public = reading.present_reports(
+            reader, [report], photo_url=urls, caller_details=sees_caller_details(viewer.role)
+        )[0]
+        nearby = reading.nearby_reports(
+            reader,
+            lon=report.lon,
+            lat=report.lat,
+            category_code=report.category_code,
+            radius_m=settings.nearby_radius_m,
+            days=settings.nearby_days,
+            photo_url=urls,
+            exclude_id=report.id,
+        )
+    # dict(), not model_dump(): the nested models are taken as they are, not rebuilt from dicts.
+    return SubmittedReport(**dict(public), nearby=nearby)

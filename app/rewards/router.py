@@ -12,7 +12,7 @@ from app.accounts.deps import (
     RiderAccount,
     RiderOrAreaManagerAccount,
 )
-from app.core.deps import SessionDep
+from app.core.deps import ReadSession, WriteSession
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.rewards import service
@@ -57,7 +57,7 @@ def _redemption(
 
 
 @router.post("/rewards", response_model=RewardPublic, status_code=status.HTTP_201_CREATED)
-def create_reward(body: RewardCreate, session: SessionDep, admin: AdminAccount) -> RewardPublic:
+def create_reward(body: RewardCreate, session: WriteSession, admin: AdminAccount) -> RewardPublic:
     """Add a reward to a street's or community's catalogue (or everyone's, without one)."""
     reward = service.create_reward(
         session, service.RewardFields(**body.model_dump()), actor_id=admin.id
@@ -68,7 +68,7 @@ def create_reward(body: RewardCreate, session: SessionDep, admin: AdminAccount) 
 
 @router.patch("/rewards/{reward_id}", response_model=RewardPublic)
 def update_reward(
-    reward_id: DbId, body: RewardUpdate, session: SessionDep, _admin: AdminAccount
+    reward_id: DbId, body: RewardUpdate, session: WriteSession, _admin: AdminAccount
 ) -> RewardPublic:
     """Edit a reward, restock it (add_stock), or take it off the catalogue (active false)."""
     changes = body.model_dump(exclude_unset=True, exclude={"add_stock"})
@@ -79,7 +79,7 @@ def update_reward(
 
 @router.get("/rewards", response_model=RewardList)
 def list_rewards(
-    session: SessionDep, account: RiderOrAreaManagerAccount, scope: CurrentScope
+    session: ReadSession, account: RiderOrAreaManagerAccount, scope: CurrentScope
 ) -> RewardList:
     """Riders: what they can redeem; admins and coordinators: the catalogues of their areas."""
     if RIDERS.admits(account.role):
@@ -91,7 +91,7 @@ def list_rewards(
 
 
 @router.post("/redemptions", response_model=RedemptionPublic, status_code=status.HTTP_201_CREATED)
-def redeem(body: RedemptionRequest, session: SessionDep, rider: ActiveRider) -> RedemptionPublic:
+def redeem(body: RedemptionRequest, session: WriteSession, rider: ActiveRider) -> RedemptionPublic:
     """Redeem a reward: points and one item taken at once; 409 says why when refused."""
     redemption = service.redeem(session, rider, body.reward_id)
     reward = service.get_reward(session, redemption.reward_id)
@@ -100,7 +100,7 @@ def redeem(body: RedemptionRequest, session: SessionDep, rider: ActiveRider) -> 
 
 
 @router.get("/me/redemptions", response_model=RedemptionList)
-def my_redemptions(session: SessionDep, rider: RiderAccount) -> RedemptionList:
+def my_redemptions(session: ReadSession, rider: RiderAccount) -> RedemptionList:
     """My redemptions, newest first."""
     profile, _account = own_profile(session, rider)
     rows = service.redemptions_of_rider(session, profile.account_id)
@@ -109,7 +109,7 @@ def my_redemptions(session: SessionDep, rider: RiderAccount) -> RedemptionList:
 
 @router.get("/redemptions", response_model=RedemptionList)
 def list_redemptions(
-    session: SessionDep,
+    session: ReadSession,
     manager: AreaManagerAccount,
     scope: CurrentScope,
     status: RedemptionStatus | None = None,
@@ -134,7 +134,7 @@ def list_redemptions(
 
 @router.post("/redemptions/{redemption_id}/issue", response_model=RedemptionPublic)
 def issue_redemption(
-    redemption_id: DbId, session: SessionDep, _manager: AreaManagerAccount, scope: CurrentScope
+    redemption_id: DbId, session: WriteSession, _manager: AreaManagerAccount, scope: CurrentScope
 ) -> RedemptionPublic:
     """The item was handed to the rider."""
     redemption = service.issue(session, scope, redemption_id, actor_id=scope.account_id)
@@ -147,7 +147,7 @@ def issue_redemption(
 def cancel_redemption(
     redemption_id: DbId,
     body: CancelRequest,
-    session: SessionDep,
+    session: WriteSession,
     _manager: AreaManagerAccount,
     scope: CurrentScope,
 ) -> RedemptionPublic:

@@ -10,7 +10,7 @@ from app.accounts.models import Account, AccountStatus
 from app.core.deps import (
     PENDING_REFUSAL,
     CurrentAccount,
-    SessionDep,
+    ReadSession,
     SignedInAccount,
     read_apart,
 )
@@ -23,7 +23,7 @@ from app.riders.service import own_profile
 RegistrantAccount = Annotated[Account, admitting(REGISTRANTS, SignedInAccount)]
 
 
-def get_active_rider(session: SessionDep, account: CurrentAccount) -> RiderProfile:
+def get_active_rider(session: ReadSession, account: CurrentAccount) -> RiderProfile:
     """The caller's profile if they are an approved rider; 403 otherwise."""
     profile, rider = read_apart(session, lambda reader: own_profile(reader, account))
     if rider.status is not AccountStatus.ACTIVE:

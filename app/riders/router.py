@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request, status
 
 from app.accounts.deps import AreaManagerAccount, CurrentScope
 from app.accounts.models import Account, AccountStatus
-from app.core.deps import CurrentAccount, SessionDep, SettingsDep, client_address_of
+from app.core.deps import CurrentAccount, ReadSession, SettingsDep, WriteSession, client_address_of
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.riders import registration_limit, service
@@ -47,7 +47,7 @@ def _detail(profile: RiderProfile, account: Account, viewer: Account) -> RiderDe
     responses={429: {"description": "too many registrations from this address in an hour"}},
 )
 def register(
-    body: RiderRegistration, request: Request, session: SessionDep, settings: SettingsDep
+    body: RiderRegistration, request: Request, session: WriteSession, settings: SettingsDep
 ) -> RiderRegistered:
     """报到备案: a rider registers with a community and waits for approval.
 
@@ -79,7 +79,7 @@ def register(
 
 @router.get("/riders", response_model=RiderList)
 def list_riders(
-    session: SessionDep,
+    session: ReadSession,
     manager: AreaManagerAccount,
     scope: CurrentScope,
     status: AccountStatus | None = None,
@@ -104,7 +104,7 @@ def list_riders(
 
 @router.get("/riders/{rider_id}", response_model=RiderDetail)
 def get_rider(
-    rider_id: DbId, session: SessionDep, manager: AreaManagerAccount, scope: CurrentScope
+    rider_id: DbId, session: ReadSession, manager: AreaManagerAccount, scope: CurrentScope
 ) -> RiderDetail:
     """One rider of the caller's communities."""
     profile, account = service.rider_in_scope(session, scope, rider_id)
@@ -115,7 +115,7 @@ def get_rider(
 def update_rider(
     rider_id: DbId,
     body: RiderChangesByManager,
-    session: SessionDep,
+    session: WriteSession,
     manager: AreaManagerAccount,
     scope: CurrentScope,
 ) -> RiderDetail:
@@ -128,7 +128,7 @@ def update_rider(
 
 @router.post("/riders/{rider_id}/approve", response_model=RiderDetail)
 def approve_rider(
-    rider_id: DbId, session: SessionDep, manager: AreaManagerAccount, scope: CurrentScope
+    rider_id: DbId, session: WriteSession, manager: AreaManagerAccount, scope: CurrentScope
 ) -> RiderDetail:
     """报到备案 approved: the rider becomes active (earns points, takes checks, redeems)."""
     profile, account = service.approve_rider(session, scope, rider_id, actor_id=scope.account_id)
@@ -140,7 +140,7 @@ def approve_rider(
 def reject_rider(
     rider_id: DbId,
     body: Rejection,
-    session: SessionDep,
+    session: WriteSession,
     manager: AreaManagerAccount,
     scope: CurrentScope,
 ) -> RiderDetail:
@@ -153,7 +153,7 @@ def reject_rider(
 
 
 @router.get("/me/profile", response_model=RiderDetail)
-def my_profile(session: SessionDep, rider: RegistrantAccount) -> RiderDetail:
+def my_profile(session: ReadSession, rider: RegistrantAccount) -> RiderDetail:
     """My rider profile, full phone included (also while my registration is pending)."""
     profile, account = service.own_profile(session, rider)
     return _detail(profile, account, rider)
@@ -161,7 +161,7 @@ def my_profile(session: SessionDep, rider: RegistrantAccount) -> RiderDetail:
 
 @router.patch("/me/profile", response_model=RiderDetail)
 def update_my_profile(
-    body: ProfileChanges, session: SessionDep, rider: RegistrantAccount
+    body: ProfileChanges, session: WriteSession, rider: RegistrantAccount
 ) -> RiderDetail:
     """Change my name, platform, party membership, team (in my community) or roles (also while
     my registration is pending)."""
@@ -177,7 +177,7 @@ def update_my_profile(
 
 @router.get("/teams", response_model=TeamList)
 def list_teams(
-    session: SessionDep, community_code: Annotated[str | None, Query(max_length=32)] = None
+    session: ReadSession, community_code: Annotated[str | None, Query(max_length=32)] = None
 ) -> TeamList:
     """Volunteer teams, for the registration form."""
     teams = service.list_teams(session, community_code)
@@ -192,7 +192,7 @@ def list_teams(
 
 @router.post("/teams", response_model=TeamPage, status_code=status.HTTP_201_CREATED)
 def create_team(
-    body: TeamCreate, session: SessionDep, manager: AreaManagerAccount, scope: CurrentScope
+    body: TeamCreate, session: WriteSession, manager: AreaManagerAccount, scope: CurrentScope
 ) -> TeamPage:
     """A new volunteer team in one of the caller's communities."""
     team = service.create_team(
@@ -210,7 +210,7 @@ def create_team(
 def update_team(
     team_id: DbId,
     body: TeamChanges,
-    session: SessionDep,
+    session: WriteSession,
     manager: AreaManagerAccount,
     scope: CurrentScope,
 ) -> TeamPage:
@@ -222,6 +222,6 @@ def update_team(
 
 
 @router.get("/teams/{team_id}", response_model=TeamPage)
-def team_page(team_id: DbId, session: SessionDep, account: CurrentAccount) -> TeamPage:
+def team_page(team_id: DbId, session: ReadSession, account: CurrentAccount) -> TeamPage:
     """A team's page: leader, members, this month's activity and points."""
     return build_team_page(session, service.get_team(session, team_id), account)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, status
 
 from app.accounts.deps import AreaManagerAccount, CurrentScope, ReportReaderScope, admitting
 from app.accounts.models import Account
-from app.core.deps import ReportReader, SessionDep
+from app.core.deps import ReadSession, ReportReader, WriteSession
 from app.core.errors import Forbidden
 from app.grids.service import grid_by_code
 from app.units import service
@@ -21,7 +21,7 @@ UnitLister = Annotated[Account, admitting(UNIT_LISTERS, ReportReader)]
 
 @router.post("/units", response_model=UnitPublic, status_code=status.HTTP_201_CREATED)
 def create_unit(
-    body: UnitCreate, session: SessionDep, _manager: AreaManagerAccount, scope: CurrentScope
+    body: UnitCreate, session: WriteSession, _manager: AreaManagerAccount, scope: CurrentScope
 ) -> UnitPublic:
     """Register a handling unit in a community the caller administers."""
     community = grid_by_code(session, body.community_code)
@@ -33,7 +33,7 @@ def create_unit(
 
 
 @router.get("/units", response_model=UnitList)
-def list_units(session: SessionDep, _lister: UnitLister, scope: ReportReaderScope) -> UnitList:
+def list_units(session: ReadSession, _lister: UnitLister, scope: ReportReaderScope) -> UnitList:
     """Handling units in the caller's areas (coordinators, admins and their integrations)."""
     units = service.list_units(session, scope.area_paths)
     return UnitList(items=[UnitPublic.model_validate(u, from_attributes=True) for u in units])

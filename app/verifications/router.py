@@ -8,7 +8,8 @@ from sqlmodel import Session
 from app.accounts.access import RIDERS
 from app.accounts.deps import CurrentScope, RiderOrAreaManagerAccount
 from app.accounts.models import Account
-from app.core.deps import RuntimeDep, SessionDep
+from app.core.db import session_scope
+from app.core.deps import ReadSession, RuntimeDep
 from app.core.inputs import DbId
 from app.photos import intake
 from app.reports.models import Report
@@ -49,7 +50,7 @@ def _verification(
 
 @router.get("/verifications", response_model=VerificationList)
 def list_verifications(
-    session: SessionDep,
+    session: ReadSession,
     account: RiderOrAreaManagerAccount,
     scope: CurrentScope,
     status: VerificationStatus | None = None,
@@ -68,7 +69,6 @@ def list_verifications(
 @router.post("/verifications/{verification_id}/submit", response_model=VerificationPublic)
 def submit_verification(
     verification_id: DbId,
-    session: SessionDep,
     runtime: RuntimeDep,
     rider: ActiveRider,
     photo: Annotated[list[UploadFile], File(description="the place as it is now")],
@@ -77,17 +77,13 @@ def submit_verification(
     """Check a completed task with photos; the first valid check wins, later ones get 409."""
     settings = runtime.settings
     photos = intake.read_checked_uploads(settings, photo)
-    service.open_for_rider(session, rider, verification_id)  # 404/409 before the photo work
-    # End the transaction (nothing written yet) so that SQLite's write lock is not held while
-    # the photos are converted.
-    session.commit()
+    # Short sessions of its own around the photo work, which runs with no transaction open.
+    with session_scope(runtime.engine, write=False) as reader:
+        service.open_for_rider(reader, rider, verification_id)  # 404/409 before the photo work
 
-    def insert(stored: list[intake.StoredPhoto]) -> VerificationTask:
-        task = service.submit(session, rider, verification_id, stored, note=note)
-        session.commit()
-        return task
+    def insert(writer: Session, stored: list[intake.StoredPhoto]) -> VerificationTask:
+        return service.submit(writer, rider, verification_id, stored, note=note)
 
     task = intake.take_in_photos(runtime, photos, insert)
-    report = session.get(Report, task.report_id)
-    assert report is not None
-    return _verification(session, task, report, None)
+    with session_scope(runtime.engine, write=False) as reader:
+        return _verification(reader, task, reader.get_one(Report, task.report_id), None)
