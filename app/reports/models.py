@@ -60,9 +60,15 @@ class Report(SQLModel, table=True):
         Index(
             "ix_report_status_urgent_created", "status", "urgent", "created_at", "id", "area_path"
         ),
-        # The unassigned queue (grid_code null) in the same order, with or without a status.
+        # The unassigned queue (no grid) in the same order, with or without a status: partial, so
+        # small (and no index on grid_code alone, which SQLite would rather read and then sort).
         Index(
-            "ix_report_grid_urgent_created", "grid_code", "urgent", "created_at", "id", "area_path"
+            "ix_report_unassigned_urgent_created",
+            "urgent",
+            "created_at",
+            "id",
+            "area_path",
+            **partial_index_where("grid_code IS NULL"),
         ),
         Index(
             "ix_report_unassigned_status_urgent_created",

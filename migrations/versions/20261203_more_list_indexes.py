@@ -7,6 +7,7 @@ Create Date: 2026-12-03 12:30:00
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -17,17 +18,19 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _partial(condition: str) -> dict[str, sa.TextClause]:
+def _partial(condition: str) -> dict[str, Any]:
     return {f"{dialect}_where": sa.text(condition) for dialect in ("sqlite", "postgresql")}
 
 
 def upgrade() -> None:
-    # Each replaced index is a prefix of its successor, so no other query loses its index.
+    # Each replaced index is a prefix of its successor; no query looks reports up by grid code,
+    # so report.grid_code keeps only the partial indexes of the unassigned queue.
     op.drop_index("ix_report_grid_code", table_name="report")
     op.create_index(
-        "ix_report_grid_urgent_created",
+        "ix_report_unassigned_urgent_created",
         "report",
-        ["grid_code", "urgent", "created_at", "id", "area_path"],
+        ["urgent", "created_at", "id", "area_path"],
+        **_partial("grid_code IS NULL"),
     )
     op.create_index(
         "ix_report_unassigned_status_urgent_created",
@@ -64,5 +67,5 @@ def downgrade() -> None:
     op.drop_index("ix_task_unit_id", table_name="task")
     op.create_index("ix_task_unit_status", "task", ["unit_id", "status"])
     op.drop_index("ix_report_unassigned_status_urgent_created", table_name="report")
-    op.drop_index("ix_report_grid_urgent_created", table_name="report")
+    op.drop_index("ix_report_unassigned_urgent_created", table_name="report")
     op.create_index("ix_report_grid_code", "report", ["grid_code"])
