@@ -3,10 +3,11 @@
 from fastapi import APIRouter, Response, status
 from sqlmodel import Session, col, select
 
+from app.accounts.deps import AdminAccount
 from app.apikeys import service
 from app.apikeys.models import ApiKey, ApiScope
 from app.apikeys.schemas import ApiKeyCreate, ApiKeyList, ApiKeyPublic, IssuedApiKey
-from app.core.deps import AdminAccount, SessionDep
+from app.core.deps import SessionDep
 from app.core.inputs import DbId
 from app.units.models import Unit
 

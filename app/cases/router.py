@@ -5,10 +5,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, File, Form, Query, UploadFile, status
 from sqlmodel import Session
 
+from app.accounts.deps import (
+    AreaManagerAccount,
+    CaseWriterScope,
+    CurrentScope,
+    ReportReaderScope,
+    admitting,
+)
 from app.accounts.models import Account
-from app.accounts.scope import scope_of
+from app.accounts.scope import Scope
 from app.cases import feedback, service, stats, triage
-from app.cases.access import load_visible_task
+from app.cases.access import TASK_READERS, load_visible_task
 from app.cases.models import Task
 from app.cases.schemas import (
     AcceptBody,
@@ -29,15 +36,7 @@ from app.cases.schemas import (
 )
 from app.core import clock
 from app.core.config import Settings
-from app.core.deps import (
-    CaseWriter,
-    CurrentAccount,
-    ReportReader,
-    RuntimeDep,
-    SessionDep,
-    SettingsDep,
-    StaffAccount,
-)
+from app.core.deps import ReportReader, RuntimeDep, SessionDep, SettingsDep
 from app.core.errors import Forbidden, Unprocessable
 from app.core.inputs import BoundedDatetime, DbId
 from app.core.pagination import parse_id_cursor
@@ -45,12 +44,14 @@ from app.grids.service import grid_by_code
 from app.photos import intake
 from app.photos.urls import photo_url_signer
 from app.reports import reading as reports_reading
-from app.reports import service as reports_service
+from app.reports.access import sees_caller_details
 from app.reports.models import Report
 from app.reports.schemas import ReportPublic
 from app.reports.states import TaskStatus
 
 router = APIRouter(tags=["cases"])
+
+TaskListReader = Annotated[Account, admitting(TASK_READERS, ReportReader)]
 
 PAGE_MAX_ITEMS = 100
 PAGE_DEFAULT_ITEMS = 20
@@ -65,13 +66,13 @@ def accept_report(
     report_id: DbId,
     session: SessionDep,
     settings: SettingsDep,
-    account: CaseWriter,
+    scope: CaseWriterScope,
     body: Annotated[AcceptBody | None, Body()] = None,
 ) -> ReportPublic:
     """The grid's coordinator accepts the report: it becomes a case (`accepted`)."""
-    report = triage.accept_report(session, account, report_id, note=body.note if body else None)
+    report = triage.accept_report(session, scope, report_id, note=body.note if body else None)
     session.commit()
-    return _report(session, settings, report, account)
+    return _report(session, settings, report, scope)
 
 
 @router.post("/reports/{report_id}/reject", response_model=ReportPublic, responses=CONFLICT)
@@ -80,12 +81,12 @@ def reject_report(
     body: RejectBody,
     session: SessionDep,
     settings: SettingsDep,
-    account: CaseWriter,
+    scope: CaseWriterScope,
 ) -> ReportPublic:
     """The grid's coordinator rejects the report with a reason its reporter will read."""
-    report = triage.reject_report(session, account, report_id, reason=body.reason)
+    report = triage.reject_report(session, scope, report_id, reason=body.reason)
     session.commit()
-    return _report(session, settings, report, account)
+    return _report(session, settings, report, scope)
 
 
 @router.post("/reports/{report_id}/merge", response_model=ReportPublic, responses=CONFLICT)
@@ -94,13 +95,13 @@ def merge_report(
     body: MergeBody,
     session: SessionDep,
     settings: SettingsDep,
-    account: CaseWriter,
+    scope: CaseWriterScope,
 ) -> ReportPublic:
     """The report duplicates an open case: it becomes `duplicate` and its reporter follows the
     case it joined (and hears its outcome)."""
-    report = triage.merge_report(session, account, report_id, into_id=body.into, note=body.note)
+    report = triage.merge_report(session, scope, report_id, into_id=body.into, note=body.note)
     session.commit()
-    return _report(session, settings, report, account)
+    return _report(session, settings, report, scope)
 
 
 @router.post(
@@ -114,13 +115,13 @@ def dispatch_task(
     body: DispatchBody,
     session: SessionDep,
     runtime: RuntimeDep,
-    account: CaseWriter,
+    scope: CaseWriterScope,
 ) -> TaskPublic:
     """分办: send the case to a handling unit; the first task makes it `dispatched`. A case may
     have tasks for several units at once."""
     task = service.dispatch_task(
         session,
-        account,
+        scope,
         report_id,
         unit_code=body.unit_code,
         note=body.note,
@@ -137,15 +138,15 @@ def verify_case(
     body: VerifyBody,
     session: SessionDep,
     settings: SettingsDep,
-    account: CaseWriter,
+    scope: CaseWriterScope,
 ) -> ReportPublic:
     """The grid's coordinator checks the result: approved closes the case; otherwise rework
     (返工) reopens the task(s) and the case is `dispatched` again."""
     report = service.verify_case(
-        session, account, report_id, approved=body.approved, note=body.note, task_id=body.task_id
+        session, scope, report_id, approved=body.approved, note=body.note, task_id=body.task_id
     )
     session.commit()
-    return _report(session, settings, report, account)
+    return _report(session, settings, report, scope)
 
 
 @router.post(
@@ -155,10 +156,10 @@ def verify_case(
     responses={409: {"description": "not closed, or rated already"}},
 )
 def rate_case(
-    report_id: DbId, body: RatingBody, session: SessionDep, account: CurrentAccount
+    report_id: DbId, body: RatingBody, session: SessionDep, scope: CurrentScope
 ) -> RatingPublic:
     """The reporter rates a closed case, once: 1-5 stars and a comment."""
-    rating = feedback.rate_case(session, account, report_id, stars=body.stars, comment=body.comment)
+    rating = feedback.rate_case(session, scope, report_id, stars=body.stars, comment=body.comment)
     session.commit()
     return RatingPublic.model_validate(rating, from_attributes=True)
 
@@ -173,19 +174,20 @@ def reopen_case(
     body: ReopenBody,
     session: SessionDep,
     settings: SettingsDep,
-    account: CurrentAccount,
+    scope: CurrentScope,
 ) -> ReportPublic:
     """ "It is not fixed": within 7 days of closing, the reporter sends the case back to
     `accepted`, to be dispatched again."""
-    report = feedback.reopen_case(session, account, report_id, reason=body.reason)
+    report = feedback.reopen_case(session, scope, report_id, reason=body.reason)
     session.commit()
-    return _report(session, settings, report, account)
+    return _report(session, settings, report, scope)
 
 
 @router.get("/tasks", response_model=TaskPage)
 def list_tasks(
     session: SessionDep,
-    account: ReportReader,
+    _reader: TaskListReader,
+    scope: ReportReaderScope,
     status: TaskStatus | None = None,
     report_id: Annotated[DbId | None, Query(description="only this case's tasks")] = None,
     cursor: Annotated[str | None, Query(max_length=20)] = None,
@@ -193,11 +195,9 @@ def list_tasks(
 ) -> TaskPage:
     """A unit's own tasks, or the tasks of a coordinator's areas, newest first. Pass
     `next_cursor` back as `cursor` for the next page."""
-    if account.role not in service.TASK_LIST_ROLES:
-        raise Forbidden("Tasks are for handling units and coordinators.")
     rows = service.list_tasks(
         session,
-        account,
+        scope,
         status=status,
         report_id=report_id,
         before_id=parse_id_cursor(cursor),
@@ -213,26 +213,26 @@ def list_tasks(
 
 
 @router.get("/tasks/{task_id}", response_model=TaskPublic)
-def get_task(task_id: DbId, session: SessionDep, account: ReportReader) -> TaskPublic:
+def get_task(task_id: DbId, session: SessionDep, scope: ReportReaderScope) -> TaskPublic:
     """One task: its unit and the coordinators of its case's area may see it."""
-    task, report = load_visible_task(session, account, task_id)
+    task, report = load_visible_task(session, scope, task_id)
     return task_public(task, service.unit_of(session, task), report, now=clock.utcnow())
 
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskPublic, responses=CONFLICT)
-def accept_task(task_id: DbId, session: SessionDep, account: CaseWriter) -> TaskPublic:
+def accept_task(task_id: DbId, session: SessionDep, scope: CaseWriterScope) -> TaskPublic:
     """The task's unit takes it on (`in_progress`)."""
-    task = service.accept_task(session, account, task_id)
+    task = service.accept_task(session, scope, task_id)
     session.commit()
     return _task(session, task)
 
 
 @router.post("/tasks/{task_id}/return", response_model=TaskPublic, responses=CONFLICT)
 def return_task(
-    task_id: DbId, body: ReturnBody, session: SessionDep, account: CaseWriter
+    task_id: DbId, body: ReturnBody, session: SessionDep, scope: CaseWriterScope
 ) -> TaskPublic:
     """The task's unit hands it back with a reason; the coordinator dispatches it anew."""
-    task = service.return_task(session, account, task_id, reason=body.reason)
+    task = service.return_task(session, scope, task_id, reason=body.reason)
     session.commit()
     return _task(session, task)
 
@@ -250,7 +250,7 @@ def complete_task(
     task_id: DbId,
     session: SessionDep,
     runtime: RuntimeDep,
-    account: CaseWriter,
+    scope: CaseWriterScope,
     note: Annotated[str | None, Form(max_length=RESULT_NOTE_MAX_CHARS)] = None,
     photo: Annotated[
         list[UploadFile] | None,
@@ -259,7 +259,7 @@ def complete_task(
 ) -> TaskPublic:
     """The task's unit reports its result with "after" photos; when no other task of the case
     is still open or in progress, the case is `resolved` and awaits verification."""
-    task, _report = service.load_task_for_unit(session, account, task_id)
+    task, _report = service.load_task_for_unit(session, scope, task_id)
     service.check_can_complete(task)
     settings = runtime.settings
     uploads = photo or []
@@ -270,9 +270,9 @@ def complete_task(
     session.commit()
 
     def insert(stored: list[intake.StoredPhoto]) -> Task:
-        task, report = service.load_task_for_unit(session, account, task_id)
+        task, report = service.load_task_for_unit(session, scope, task_id)
         service.complete_task(
-            session, account, task, report, note=(note or "").strip() or None, photos=stored
+            session, scope, task, report, note=(note or "").strip() or None, photos=stored
         )
         session.commit()
         return task
@@ -285,7 +285,8 @@ def complete_task(
 def get_stats(
     session: SessionDep,
     runtime: RuntimeDep,
-    account: StaffAccount,
+    _manager: AreaManagerAccount,
+    scope: CurrentScope,
     area: Annotated[
         str | None, Query(max_length=32, description="a grid, community or street code")
     ] = None,
@@ -303,7 +304,6 @@ def get_stats(
 ) -> CaseStats:
     """Figures of an area's cases (default: all the caller's areas): counts by status and
     category, 结案率, 按期结案率, 返工率, median time to close and tasks overdue now."""
-    scope = scope_of(session, account)
     summary: AreaSummary | None = None
     area_paths = scope.area_paths
     if area is not None:
@@ -321,10 +321,10 @@ def get_stats(
     return case_stats(figures, summary, since=since, until=until)
 
 
-def _report(session: Session, settings: Settings, report: Report, viewer: Account) -> ReportPublic:
+def _report(session: Session, settings: Settings, report: Report, viewer: Scope) -> ReportPublic:
     urls = photo_url_signer(settings.secret_key)
     return reports_reading.present_reports(
-        session, [report], photo_url=urls, for_staff=reports_service.is_staff(viewer)
+        session, [report], photo_url=urls, caller_details=sees_caller_details(viewer.role)
     )[0]
 
 

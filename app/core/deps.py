@@ -9,7 +9,7 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer, SecurityScopes
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, select
 
-from app.accounts.models import Account, AccountStatus, RevokedToken, Role
+from app.accounts.models import Account, AccountStatus, RevokedToken
 from app.apikeys.models import ApiScope
 from app.apikeys.service import authenticate_key, record_use
 from app.core.config import Settings
@@ -211,17 +211,6 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 CurrentAccount = Annotated[Account, Depends(get_current_account)]
 
 
-def require_roles(*roles: Role) -> Callable[[Account], Account]:
-    """A dependency that admits only accounts of the given roles (403 for the others)."""
-
-    def _check(account: CurrentAccount) -> Account:
-        if account.role not in roles:
-            raise Forbidden("Your role may not do this.")
-        return account
-
-    return _check
-
-
 def _allowing_keys(*scopes: ApiScope) -> Any:
     return Security(get_current_account, scopes=[scope.value for scope in scopes])
 
@@ -230,5 +219,3 @@ def _allowing_keys(*scopes: ApiScope) -> Any:
 ReportReader = Annotated[Account, _allowing_keys(ApiScope.REPORTS_READ)]
 ReportWriter = Annotated[Account, _allowing_keys(ApiScope.REPORTS_WRITE)]
 CaseWriter = Annotated[Account, _allowing_keys(ApiScope.CASES_WRITE)]
-AdminAccount = Annotated[Account, Depends(require_roles(Role.ADMIN))]
-StaffAccount = Annotated[Account, Depends(require_roles(Role.ADMIN, Role.COORDINATOR))]

@@ -5,9 +5,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from sqlmodel import Session
 
-from app.accounts.scope import scope_of
+from app.accounts.deps import AdminAccount, AreaManagerAccount, CurrentScope, RiderAccount
 from app.core.clock import utcnow
-from app.core.deps import AdminAccount, CurrentAccount, SessionDep, StaffAccount
+from app.core.deps import CurrentAccount, SessionDep
 from app.core.errors import Unprocessable
 from app.core.inputs import DbId
 from app.grids.service import grid_by_code
@@ -29,9 +29,8 @@ from app.points.schemas import (
     TeamStandingPublic,
 )
 from app.points.statement import statement_csv
-from app.riders.deps import RiderAccount
 from app.riders.public import rider_brief
-from app.riders.service import own_profile, rider_for_staff
+from app.riders.service import own_profile, rider_in_scope
 
 router = APIRouter(tags=["points"])
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -85,10 +84,14 @@ def my_statement(session: SessionDep, rider: RiderAccount, month: MonthQuery = N
 
 @router.get("/riders/{rider_id}/points", response_model=PointsSummary)
 def rider_points(
-    rider_id: DbId, session: SessionDep, staff: StaffAccount, limit: EntryLimit = 100
+    rider_id: DbId,
+    session: SessionDep,
+    manager: AreaManagerAccount,
+    scope: CurrentScope,
+    limit: EntryLimit = 100,
 ) -> PointsSummary:
-    """A rider's balance and latest entries, for staff covering the rider's community."""
-    rider_for_staff(session, scope_of(session, staff), rider_id)
+    """A rider's balance and latest entries, for area managers covering the rider's community."""
+    rider_in_scope(session, scope, rider_id)
     return _summary(session, rider_id, limit)
 
 
@@ -98,27 +101,34 @@ def rider_points(
     responses=STATEMENT_RESPONSES,
 )
 def rider_statement(
-    rider_id: DbId, session: SessionDep, staff: StaffAccount, month: MonthQuery = None
+    rider_id: DbId,
+    session: SessionDep,
+    manager: AreaManagerAccount,
+    scope: CurrentScope,
+    month: MonthQuery = None,
 ) -> Response:
-    """A rider's monthly statement as CSV, for staff covering the rider's community."""
-    rider_for_staff(session, scope_of(session, staff), rider_id)
+    """A rider's monthly statement as CSV, for area managers covering the rider's community."""
+    rider_in_scope(session, scope, rider_id)
     return _statement(session, rider_id, month)
 
 
 @router.post("/points/adjustments", response_model=EntryPublic, status_code=201)
 def adjust_points(
-    body: AdjustmentRequest, session: SessionDep, staff: StaffAccount, response: Response
+    body: AdjustmentRequest,
+    session: SessionDep,
+    _manager: AreaManagerAccount,
+    scope: CurrentScope,
+    response: Response,
 ) -> EntryPublic:
     """A manual entry with a reason, recorded with who made it; a retried client_id answers
     200 with the entry already made."""
-    assert staff.id is not None
     entry, created = service.adjust(
         session,
-        scope_of(session, staff),
+        scope,
         rider_id=body.rider_id,
         amount=body.amount,
         reason=body.reason,
-        actor_id=staff.id,
+        actor_id=scope.account_id,
         client_id=str(body.client_id) if body.client_id else None,
     )
     session.commit()

@@ -22,7 +22,7 @@ from app.points.rules import (
     PointsRuleCode,
     capped_points,
 )
-from app.riders.service import active_rider, rider_for_staff
+from app.riders.service import active_rider, rider_in_scope
 
 CAPPED_NOTE = "（已达每日积分上限）"
 
@@ -210,12 +210,12 @@ def adjust(
     actor_id: int,
     client_id: str | None,
 ) -> tuple[PointsEntry, bool]:
-    """A manual entry by staff for a rider they cover; (entry, created).
+    """A manual entry by an area manager for a rider they cover; (entry, created).
 
     With a client_id a retry returns the entry already made; the same client_id with other
     values is a 409. A deduction beyond the balance is a 409.
     """
-    rider_for_staff(session, scope, rider_id)
+    rider_in_scope(session, scope, rider_id)
     lock_account(session, rider_id)
     source_id = client_id or uuid.uuid4().hex
     existing = entry_for_source(session, rider_id, EntryKind.ADJUSTMENT, source_id)

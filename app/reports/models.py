@@ -54,8 +54,8 @@ class Report(SQLModel, table=True):
         Index("ix_report_category_created", "category_code", "created_at"),
         # The Open311 feed's date window, newest first (and any list of everything by time).
         Index("ix_report_created", "created_at", "id"),
-        # Staff lists: urgent first, newest first, read in index order; area_path last so that
-        # an area's filter is checked in the index before any row is read.
+        # Area managers' lists: urgent first, newest first, read in index order; area_path last
+        # so that an area's filter is checked in the index before any row is read.
         Index("ix_report_urgent_created", "urgent", "created_at", "id"),
         Index(
             "ix_report_status_urgent_created", "status", "urgent", "created_at", "id", "area_path"

@@ -20,11 +20,10 @@ from app.accounts.models import Account
 from app.accounts.scope import Scope, scope_of
 from app.core.db import session_scope
 from app.core.deps import RuntimeDep, active_account_of_token, oauth2_scheme
-from app.core.errors import Forbidden
-from app.reports.access import visible_reports
+from app.core.metrics import OPEN_STREAMS
+from app.reports.access import URGENT_FOLLOWERS, visible_reports
 from app.reports.models import Report
 from app.reports.schemas import ReportPublic
-from app.reports.service import STAFF_ROLES
 from app.reports.stream_slots import StreamSlots
 
 POLL_INTERVAL_S = 0.5
@@ -57,8 +56,7 @@ def stream_viewer(
     # A short session of its own: the stream stays open for hours and must not hold one.
     with session_scope(runtime.engine, write=False) as session:
         account = active_account_of_token(session, runtime.settings, bearer or access_token)
-        if account.role not in STAFF_ROLES:
-            raise Forbidden("Only coordinators and admins follow urgent reports.")
+        URGENT_FOLLOWERS.check(account.role)
         return StreamViewer(account, scope_of(session, account))
 
 
@@ -70,7 +68,7 @@ def held_stream_viewer(
         "stream_slots", StreamSlots(runtime.settings.max_streams_per_account)
     )
     assert viewer.account.id is not None
-    with slots.hold(viewer.account.id):
+    with slots.hold(viewer.account.id), OPEN_STREAMS.track_inprogress():
         yield viewer
 
 

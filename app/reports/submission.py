@@ -8,8 +8,7 @@ race. The request's own session is not used: a replay storm then holds up no wri
 
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import Account
-from app.accounts.scope import scope_of
+from app.accounts.scope import Scope
 from app.core.db import session_scope
 from app.core.runtime import Runtime
 from app.grids.locator import locator_of
@@ -18,20 +17,20 @@ from app.reports import service
 from app.reports.models import RECORDED_CHANNELS, Channel, Report
 
 
-def submit(runtime: Runtime, account: Account, draft: service.ReportDraft) -> tuple[Report, bool]:
-    """The report for this draft and whether it is new (False: a replay of one already made)."""
-    assert account.id is not None
+def submit(runtime: Runtime, scope: Scope, draft: service.ReportDraft) -> tuple[Report, bool]:
+    """The report for this draft, by the account of `scope`, and whether it is new (False: a
+    replay of one already made)."""
     # Before any image work and without the write lock, so that a replay (an outbox resending
     # after a dead zone, often many copies at once) costs next to nothing and holds up no writer.
     with session_scope(runtime.engine, write=False) as reader:
-        replayed = service.find_replay(reader, account.id, draft)
+        replayed = service.find_replay(reader, scope.account_id, draft)
     if replayed is not None:
         return replayed, False
-    return _save_new_report(runtime, account, draft)
+    return _save_new_report(runtime, scope, draft)
 
 
 def _save_new_report(
-    runtime: Runtime, account: Account, draft: service.ReportDraft
+    runtime: Runtime, scope: Scope, draft: service.ReportDraft
 ) -> tuple[Report, bool]:
     """Check, convert and store the photos, then insert in one short transaction.
 
@@ -39,19 +38,17 @@ def _save_new_report(
     The reads come first, apart: the write lock is taken only for the insert.
     """
     settings = runtime.settings
-    assert account.id is not None
-    reporter_id = account.id
+    reporter_id = scope.account_id
     # Coordinators and integrations may only place reports inside their own areas.
     scoped = draft.channel in RECORDED_CHANNELS or draft.channel is Channel.API
     with session_scope(runtime.engine, write=False) as reader:
         category = service.submittable_category(reader, draft.category_code)
         snapshot = locator_of(runtime).snapshot(reader)
-        scope = scope_of(reader, account) if scoped else None
     processed = intake.process_uploads(runtime, draft.photos)
     place = service.place_report(
         draft, processed, snapshot, unassigned_max_distance_m=settings.unassigned_max_distance_m
     )
-    if scope is not None:
+    if scoped:
         service.check_recording_scope(scope, place)
 
     def insert(stored: list[intake.StoredPhoto]) -> Report:

@@ -108,8 +108,8 @@ def rewards_for_rider(session: Session, profile: RiderProfile) -> list[Reward]:
     )
 
 
-def rewards_for_staff(session: Session, scope: Scope) -> list[Reward]:
-    """Rewards of the staff member's areas and the areas above them, inactive ones too."""
+def rewards_in_scope(session: Session, scope: Scope) -> list[Reward]:
+    """Rewards of the area manager's areas and the areas above them, inactive ones too."""
     query = select(Reward).order_by(col(Reward.id))
     if scope.area_paths is not None:
         query = query.where(
@@ -187,8 +187,8 @@ def _check_monthly_limit(session: Session, rider_id: int, reward_id: int, limit:
         )
 
 
-def redemption_for_staff(session: Session, scope: Scope, redemption_id: int) -> Redemption:
-    """A redemption by a rider the staff member covers; 404 otherwise."""
+def redemption_in_scope(session: Session, scope: Scope, redemption_id: int) -> Redemption:
+    """A redemption by a rider the area manager covers; 404 otherwise."""
     redemption = session.exec(
         select(Redemption)
         .join(RiderProfile, col(RiderProfile.account_id) == col(Redemption.rider_id))
@@ -201,7 +201,7 @@ def redemption_for_staff(session: Session, scope: Scope, redemption_id: int) -> 
 
 def issue(session: Session, scope: Scope, redemption_id: int, *, actor_id: int) -> Redemption:
     """The item was handed over: pending -> issued (flushes)."""
-    redemption = redemption_for_staff(session, scope, redemption_id)
+    redemption = redemption_in_scope(session, scope, redemption_id)
     _move(session, redemption, RedemptionStatus.ISSUED, issued_at=utcnow(), issued_by_id=actor_id)
     reward = get_reward(session, redemption.reward_id)
     message = Message(
@@ -215,7 +215,7 @@ def cancel(
     session: Session, scope: Scope, redemption_id: int, *, actor_id: int, reason: str
 ) -> Redemption:
     """pending -> cancelled, with the item back in stock and the points refunded, once."""
-    redemption = redemption_for_staff(session, scope, redemption_id)
+    redemption = redemption_in_scope(session, scope, redemption_id)
     _move(
         session,
         redemption,
@@ -288,7 +288,7 @@ def redemptions_of_rider(
     return [(redemption, reward) for redemption, reward in session.exec(query)]
 
 
-def redemptions_for_staff(
+def redemptions_in_scope(
     session: Session,
     scope: Scope,
     *,
@@ -296,7 +296,7 @@ def redemptions_for_staff(
     before_id: int | None,
     limit: int,
 ) -> list[tuple[Redemption, Reward, RiderProfile]]:
-    """Redemptions by riders the staff member covers, newest first, `limit` before `before_id`."""
+    """Redemptions by riders the area manager covers, newest first, `limit` before `before_id`."""
     query = (
         select(Redemption, Reward, RiderProfile)
         .join(Reward, col(Reward.id) == col(Redemption.reward_id))

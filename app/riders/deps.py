@@ -5,30 +5,22 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from app.accounts.models import Account, AccountStatus, Role
+from app.accounts.deps import admitting
+from app.accounts.models import Account, AccountStatus
 from app.core.deps import (
     PENDING_REFUSAL,
     CurrentAccount,
     SessionDep,
     SignedInAccount,
     read_apart,
-    require_roles,
 )
 from app.core.errors import Forbidden
+from app.riders.access import REGISTRANTS
 from app.riders.models import RiderProfile
 from app.riders.service import own_profile
 
-RiderAccount = Annotated[Account, Depends(require_roles(Role.RIDER))]
-
-
-def get_registrant(account: SignedInAccount) -> Account:
-    """A rider, approved or still pending: for reading and editing one's own registration."""
-    if account.role is not Role.RIDER:
-        raise Forbidden("Only riders have a rider profile.")
-    return account
-
-
-RegistrantAccount = Annotated[Account, Depends(get_registrant)]
+# A rider, approved or still pending: for reading and editing one's own registration.
+RegistrantAccount = Annotated[Account, admitting(REGISTRANTS, SignedInAccount)]
 
 
 def get_active_rider(session: SessionDep, account: CurrentAccount) -> RiderProfile:

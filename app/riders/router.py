@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
+from app.accounts.deps import AreaManagerAccount, CurrentScope
 from app.accounts.models import Account, AccountStatus
-from app.accounts.scope import scope_of
-from app.core.deps import CurrentAccount, SessionDep, SettingsDep, StaffAccount, client_address_of
+from app.core.deps import CurrentAccount, SessionDep, SettingsDep, client_address_of
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.riders import registration_limit, service
@@ -16,11 +16,11 @@ from app.riders.public import rider_public
 from app.riders.schemas import (
     ProfileChanges,
     Rejection,
+    RiderChangesByManager,
     RiderDetail,
     RiderList,
     RiderRegistered,
     RiderRegistration,
-    StaffRiderChanges,
     TeamChanges,
     TeamCreate,
     TeamList,
@@ -80,7 +80,8 @@ def register(
 @router.get("/riders", response_model=RiderList)
 def list_riders(
     session: SessionDep,
-    staff: StaffAccount,
+    manager: AreaManagerAccount,
+    scope: CurrentScope,
     status: AccountStatus | None = None,
     community_code: Annotated[str | None, Query(max_length=32)] = None,
     team_id: DbId | None = None,
@@ -90,57 +91,65 @@ def list_riders(
     """Riders of the caller's communities, e.g. status=pending for 报到备案 review."""
     rows = service.list_riders(
         session,
-        scope_of(session, staff),
+        scope,
         status=status,
         community_code=community_code,
         team_id=team_id,
         after_id=parse_id_cursor(cursor),
         limit=limit,
     )
-    items = [rider_public(profile, account.status, viewer=staff) for profile, account in rows]
+    items = [rider_public(profile, account.status, viewer=manager) for profile, account in rows]
     return RiderList(items=items, next_cursor=str(items[-1].id) if len(items) == limit else None)
 
 
 @router.get("/riders/{rider_id}", response_model=RiderDetail)
-def get_rider(rider_id: DbId, session: SessionDep, staff: StaffAccount) -> RiderDetail:
+def get_rider(
+    rider_id: DbId, session: SessionDep, manager: AreaManagerAccount, scope: CurrentScope
+) -> RiderDetail:
     """One rider of the caller's communities."""
-    profile, account = service.rider_for_staff(session, scope_of(session, staff), rider_id)
-    return _detail(profile, account, staff)
+    profile, account = service.rider_in_scope(session, scope, rider_id)
+    return _detail(profile, account, manager)
 
 
 @router.patch("/riders/{rider_id}", response_model=RiderDetail)
 def update_rider(
-    rider_id: DbId, body: StaffRiderChanges, session: SessionDep, staff: StaffAccount
+    rider_id: DbId,
+    body: RiderChangesByManager,
+    session: SessionDep,
+    manager: AreaManagerAccount,
+    scope: CurrentScope,
 ) -> RiderDetail:
     """Move a rider to another team of their community, or set their roles (四员)."""
-    profile, account = service.rider_for_staff(session, scope_of(session, staff), rider_id)
+    profile, account = service.rider_in_scope(session, scope, rider_id)
     service.update_profile(session, profile, body.model_dump(exclude_unset=True))
     session.commit()
-    return _detail(profile, account, staff)
+    return _detail(profile, account, manager)
 
 
 @router.post("/riders/{rider_id}/approve", response_model=RiderDetail)
-def approve_rider(rider_id: DbId, session: SessionDep, staff: StaffAccount) -> RiderDetail:
+def approve_rider(
+    rider_id: DbId, session: SessionDep, manager: AreaManagerAccount, scope: CurrentScope
+) -> RiderDetail:
     """报到备案 approved: the rider becomes active (earns points, takes checks, redeems)."""
-    assert staff.id is not None
-    profile, account = service.approve_rider(
-        session, scope_of(session, staff), rider_id, actor_id=staff.id
-    )
+    profile, account = service.approve_rider(session, scope, rider_id, actor_id=scope.account_id)
     session.commit()
-    return _detail(profile, account, staff)
+    return _detail(profile, account, manager)
 
 
 @router.post("/riders/{rider_id}/reject", response_model=RiderDetail)
 def reject_rider(
-    rider_id: DbId, body: Rejection, session: SessionDep, staff: StaffAccount
+    rider_id: DbId,
+    body: Rejection,
+    session: SessionDep,
+    manager: AreaManagerAccount,
+    scope: CurrentScope,
 ) -> RiderDetail:
     """报到备案 refused, with the reason."""
-    assert staff.id is not None
     profile, account = service.reject_rider(
-        session, scope_of(session, staff), rider_id, actor_id=staff.id, reason=body.reason
+        session, scope, rider_id, actor_id=scope.account_id, reason=body.reason
     )
     session.commit()
-    return _detail(profile, account, staff)
+    return _detail(profile, account, manager)
 
 
 @router.get("/me/profile", response_model=RiderDetail)
@@ -182,28 +191,34 @@ def list_teams(
 
 
 @router.post("/teams", response_model=TeamPage, status_code=status.HTTP_201_CREATED)
-def create_team(body: TeamCreate, session: SessionDep, staff: StaffAccount) -> TeamPage:
+def create_team(
+    body: TeamCreate, session: SessionDep, manager: AreaManagerAccount, scope: CurrentScope
+) -> TeamPage:
     """A new volunteer team in one of the caller's communities."""
     team = service.create_team(
         session,
-        scope_of(session, staff),
+        scope,
         name=body.name,
         community_code=body.community_code,
         area_name=body.area_name,
     )
     session.commit()
-    return build_team_page(session, team, staff)
+    return build_team_page(session, team, manager)
 
 
 @router.patch("/teams/{team_id}", response_model=TeamPage)
 def update_team(
-    team_id: DbId, body: TeamChanges, session: SessionDep, staff: StaffAccount
+    team_id: DbId,
+    body: TeamChanges,
+    session: SessionDep,
+    manager: AreaManagerAccount,
+    scope: CurrentScope,
 ) -> TeamPage:
     """Rename a team or set its leader (an active member; null clears it)."""
     changes = body.model_dump(exclude_unset=True)
-    team = service.update_team(session, scope_of(session, staff), team_id, changes)
+    team = service.update_team(session, scope, team_id, changes)
     session.commit()
-    return build_team_page(session, team, staff)
+    return build_team_page(session, team, manager)
 
 
 @router.get("/teams/{team_id}", response_model=TeamPage)

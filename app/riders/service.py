@@ -17,6 +17,7 @@ from app.grids.models import Grid, GridLevel
 from app.grids.service import under_any
 from app.notifications.messages import Message
 from app.notifications.service import notify
+from app.riders.access import REGISTRANTS
 from app.riders.models import Platform, RiderProfile, RiderRole, Team
 
 MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -97,7 +98,7 @@ def community_of(session: Session, code: str) -> Grid | None:
 
 
 def in_scope(scope: Scope) -> ColumnElement[bool]:
-    """SQL condition on RiderProfile: riders whose community lies in the staff scope."""
+    """SQL condition on RiderProfile: riders whose community lies in the area manager's scope."""
     if scope.area_paths is None:
         return true()
     communities = select(Grid.code).where(under_any(Grid.path, scope.area_paths))
@@ -147,8 +148,8 @@ def rider_of(session: Session, account_id: int) -> RiderRow | None:
     return None if row is None else (row[0], row[1])
 
 
-def rider_for_staff(session: Session, scope: Scope, rider_id: int) -> RiderRow:
-    """A rider whose community the staff member covers; 404 otherwise."""
+def rider_in_scope(session: Session, scope: Scope, rider_id: int) -> RiderRow:
+    """A rider whose community the area manager covers; 404 otherwise."""
     row = session.exec(
         select(RiderProfile, Account)
         .join(Account, col(Account.id) == col(RiderProfile.account_id))
@@ -170,9 +171,9 @@ def active_rider(session: Session, account_id: int) -> RiderProfile | None:
 def own_profile(session: Session, account: Account) -> RiderRow:
     """The calling rider's own profile; 403 for accounts that are not riders."""
     assert account.id is not None
-    row = rider_of(session, account.id) if account.role is Role.RIDER else None
+    row = rider_of(session, account.id) if REGISTRANTS.admits(account.role) else None
     if row is None:
-        raise Forbidden("Only riders have a rider profile.")
+        raise Forbidden(REGISTRANTS.refusal)
     return row
 
 
@@ -199,7 +200,7 @@ def _review(
     actor_id: int,
     reason: str | None,
 ) -> RiderRow:
-    profile, account = rider_for_staff(session, scope, rider_id)
+    profile, account = rider_in_scope(session, scope, rider_id)
     # Conditional on pending: of two coordinators reviewing at once, exactly one decides.
     result = session.execute(
         update(Account)

@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from sqlmodel import Session
 
-from app.accounts.models import Account, Role
-from app.accounts.scope import scope_of
-from app.core.deps import CurrentAccount, RuntimeDep, SessionDep
-from app.core.errors import Forbidden
+from app.accounts.access import RIDERS
+from app.accounts.deps import CurrentScope, RiderOrAreaManagerAccount
+from app.accounts.models import Account
+from app.core.deps import RuntimeDep, SessionDep
 from app.core.inputs import DbId
 from app.photos import intake
 from app.reports.models import Report
@@ -50,19 +50,19 @@ def _verification(
 @router.get("/verifications", response_model=VerificationList)
 def list_verifications(
     session: SessionDep,
-    account: CurrentAccount,
+    account: RiderOrAreaManagerAccount,
+    scope: CurrentScope,
     status: VerificationStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> VerificationList:
-    """Riders (approved, in a team): checks in their team's community; staff: their areas'."""
-    if account.role is Role.RIDER:
+    """Riders (approved, in a team): checks in their team's community; area managers: their
+    areas'."""
+    if RIDERS.admits(account.role):
         profile = get_active_rider(session, account)
         rows = service.for_rider(session, profile, status=status, limit=limit)
         return VerificationList(items=[_verification(session, t, r, None) for t, r in rows])
-    if account.role in (Role.ADMIN, Role.COORDINATOR):
-        rows = service.for_staff(session, scope_of(session, account), status=status, limit=limit)
-        return VerificationList(items=[_verification(session, t, r, account) for t, r in rows])
-    raise Forbidden("Your role may not do this.")
+    rows = service.verifications_in_scope(session, scope, status=status, limit=limit)
+    return VerificationList(items=[_verification(session, t, r, account) for t, r in rows])
 
 
 @router.post("/verifications/{verification_id}/submit", response_model=VerificationPublic)

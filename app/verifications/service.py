@@ -48,10 +48,10 @@ def for_rider(
     return [(task, report) for task, report in session.exec(query)]
 
 
-def for_staff(
+def verifications_in_scope(
     session: Session, scope: Scope, *, status: VerificationStatus | None, limit: int
 ) -> list[VerificationRow]:
-    """Checks of reports in the staff member's areas, newest first."""
+    """Checks of reports in the area manager's areas, newest first."""
     query = (
         select(VerificationTask, Report)
         .join(Report, col(Report.id) == col(VerificationTask.report_id))
