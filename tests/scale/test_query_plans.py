@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
-from app.accounts.models import Account, AccountStatus, Role
+from app.accounts.models import AccountStatus, Role
 from app.accounts.scope import Scope
 from app.cases.service import list_tasks
 from app.core.db import create_db_engine, metadata
@@ -38,7 +38,7 @@ from app.points.service import recent_entries
 from app.reports.reading import ReportFilter, list_reports
 from app.reports.states import ReportStatus, TaskStatus
 from app.rewards.models import RedemptionStatus
-from app.rewards.service import redemptions_for_staff, redemptions_of_rider
+from app.rewards.service import redemptions_in_scope, redemptions_of_rider
 from app.riders.models import Platform, RiderProfile
 from app.riders.service import list_riders
 from tests.factories import COMMUNITY, seed_grids
@@ -46,7 +46,7 @@ from tests.postgres import Cluster
 
 ADMIN = Scope(account_id=1, role=Role.ADMIN, area_paths=None, unit_id=None)
 STREET = Scope(account_id=1, role=Role.COORDINATOR, area_paths=("/34/3411/",), unit_id=None)
-UNIT = Account(id=1, username="unit", password_hash="-", role=Role.UNIT, unit_id=1)
+UNIT = Scope(account_id=1, role=Role.UNIT, area_paths=(), unit_id=1)
 RIDER = RiderProfile(
     account_id=1, name="-", phone="-", platform=Platform.OTHER, community_code=COMMUNITY, team_id=1
 )
@@ -241,7 +241,7 @@ LISTS = {
     ),
     "pending-redemptions": ListCase(
         ("redemption",),
-        lambda s: redemptions_for_staff(
+        lambda s: redemptions_in_scope(
             s, STREET, status=RedemptionStatus.PENDING, before_id=None, limit=50
         ),
         "ix_redemption_status_id",
