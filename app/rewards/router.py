@@ -100,11 +100,20 @@ def redeem(body: RedemptionRequest, session: WriteSession, rider: ActiveRider) -
 
 
 @router.get("/me/redemptions", response_model=RedemptionList)
-def my_redemptions(session: ReadSession, rider: RiderAccount) -> RedemptionList:
-    """My redemptions, newest first."""
+def my_redemptions(
+    session: ReadSession,
+    rider: RiderAccount,
+    cursor: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> RedemptionList:
+    """My redemptions, newest first. Pass `next_cursor` back as `cursor` for the next page."""
     profile, _account = own_profile(session, rider)
-    rows = service.redemptions_of_rider(session, profile.account_id)
-    return RedemptionList(items=[_redemption(redemption, reward) for redemption, reward in rows])
+    rows = service.redemptions_of_rider(
+        session, profile.account_id, before_id=parse_id_cursor(cursor), limit=limit
+    )
+    items = [_redemption(redemption, reward) for redemption, reward in rows]
+    next_cursor = str(items[-1].id) if len(items) == limit else None
+    return RedemptionList(items=items, next_cursor=next_cursor)
 
 
 @router.get("/redemptions", response_model=RedemptionList)

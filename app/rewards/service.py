@@ -266,15 +266,20 @@ def _move(
     )
 
 
-def redemptions_of_rider(session: Session, rider_id: int) -> list[tuple[Redemption, Reward]]:
-    """A rider's redemptions, newest first."""
-    rows = session.exec(
+def redemptions_of_rider(
+    session: Session, rider_id: int, *, before_id: int | None, limit: int
+) -> list[tuple[Redemption, Reward]]:
+    """A rider's redemptions, newest first, `limit` before `before_id`."""
+    query = (
         select(Redemption, Reward)
         .join(Reward, col(Reward.id) == col(Redemption.reward_id))
         .where(Redemption.rider_id == rider_id)
         .order_by(col(Redemption.id).desc())
+        .limit(limit)
     )
-    return [(redemption, reward) for redemption, reward in rows]
+    if before_id is not None:
+        query = query.where(col(Redemption.id) < before_id)
+    return [(redemption, reward) for redemption, reward in session.exec(query)]
 
 
 def redemptions_in_scope(

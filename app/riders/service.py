@@ -117,11 +117,15 @@ def list_riders(
     limit: int,
 ) -> list[RiderRow]:
     """Riders in the scope, oldest registration first, `limit` after the id `after_id`."""
+    # Both ids are the same; paging by the one of the table whose index serves the filter lets
+    # SQLite read that index in order (it does not carry an order across the join).
+    by_status = status is not None and not community_code
+    rider_id = col(Account.id) if by_status else col(RiderProfile.account_id)
     query = (
         select(RiderProfile, Account)
         .join(Account, col(Account.id) == col(RiderProfile.account_id))
         .where(in_scope(scope))
-        .order_by(col(RiderProfile.account_id))
+        .order_by(rider_id)
         .limit(limit)
     )
     if status is not None:
@@ -131,7 +135,7 @@ def list_riders(
     if team_id is not None:
         query = query.where(RiderProfile.team_id == team_id)
     if after_id is not None:
-        query = query.where(RiderProfile.account_id > after_id)
+        query = query.where(rider_id > after_id)
     return [(profile, account) for profile, account in session.exec(query)]
 
 
