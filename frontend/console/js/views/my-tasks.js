@@ -8,10 +8,15 @@ import { formatPoint, formatTime } from "../format.js";
 import { t } from "../i18n.js";
 import { photoStrip } from "../photos.js";
 import { categoryName, loadCategories } from "../reference.js";
-import { navigate } from "../../../shared/router.js";
 import { toast } from "../toast.js";
 import { errorBox, facts, loading, pageHeader, panel } from "../ui.js";
-import { caseColumns, taskList, taskStatusFilter } from "./tasks.js";
+import {
+  caseColumns,
+  taskList,
+  taskRowProps,
+  taskStateColumns,
+  taskStatusFilter,
+} from "./tasks.js";
 
 const PHOTO_TYPES = "image/jpeg,image/png,image/heic,image/heif,image/webp";
 
@@ -28,13 +33,7 @@ export async function renderMyTasks(root, { query, signal }) {
     query: { status },
     signal,
     emptyText: t("my_tasks.empty"),
-    rowProps: (task) => ({
-      class: task.overdue ? "row-link row-overdue" : "row-link",
-      dataset: { taskId: String(task.id) },
-      onclick: (event) => {
-        if (!event.target.closest("a")) navigate(`/my-tasks/${task.id}`);
-      },
-    }),
+    rowProps: taskRowProps((task) => `/my-tasks/${task.id}`),
     columns: [
       {
         title: t("task.id"),
@@ -42,12 +41,7 @@ export async function renderMyTasks(root, { query, signal }) {
         cell: (task) => h("a", { href: `#/my-tasks/${task.id}` }, `#${task.id}`),
       },
       ...caseColumns(categories),
-      { title: t("task.status"), cell: (task) => taskStatusBadge(task.status) },
-      {
-        title: t("task.due_at"),
-        class: "col-time",
-        cell: (task) => [formatTime(task.due_at), task.overdue ? overdueBadge() : null],
-      },
+      ...taskStateColumns(),
     ],
   });
 }

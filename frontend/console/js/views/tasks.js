@@ -42,6 +42,29 @@ export function caseColumns(categories) {
   ];
 }
 
+/** Row behaviour of a task list: overdue rows flagged, a click opens `pathOf(task)`. */
+export function taskRowProps(pathOf) {
+  return (task) => ({
+    class: task.overdue ? "row-link row-overdue" : "row-link",
+    dataset: { taskId: String(task.id) },
+    onclick: (event) => {
+      if (!event.target.closest("a")) navigate(pathOf(task));
+    },
+  });
+}
+
+/** The status and due-time columns every task list ends with. */
+export function taskStateColumns() {
+  return [
+    { title: t("task.status"), cell: (task) => taskStatusBadge(task.status) },
+    {
+      title: t("task.due_at"),
+      class: "col-time",
+      cell: (task) => [formatTime(task.due_at), task.overdue ? overdueBadge() : null],
+    },
+  ];
+}
+
 /** The status filter for task lists. */
 export function taskStatusFilter(path, status) {
   return filterSelect(
@@ -69,13 +92,7 @@ export async function renderTasks(root, { query, signal }) {
     query: { status },
     signal,
     emptyText: t("task.none"),
-    rowProps: (task) => ({
-      class: task.overdue ? "row-link row-overdue" : "row-link",
-      dataset: { taskId: String(task.id) },
-      onclick: (event) => {
-        if (!event.target.closest("a")) navigate(`/reports/${task.report_id}`);
-      },
-    }),
+    rowProps: taskRowProps((task) => `/reports/${task.report_id}`),
     columns: [
       { title: t("task.id"), class: "col-id", cell: (task) => `#${task.id}` },
       {
@@ -85,12 +102,7 @@ export async function renderTasks(root, { query, signal }) {
       },
       ...caseColumns(categories),
       { title: t("task.unit"), cell: (task) => task.unit_name || task.unit_code },
-      { title: t("task.status"), cell: (task) => taskStatusBadge(task.status) },
-      {
-        title: t("task.due_at"),
-        class: "col-time",
-        cell: (task) => [formatTime(task.due_at), task.overdue ? overdueBadge() : null],
-      },
+      ...taskStateColumns(),
     ],
   });
 }
