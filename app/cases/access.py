@@ -6,8 +6,8 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Account, Role
 from app.accounts.scope import Scope, scope_of
 from app.cases.models import Task
+from app.core.area_paths import under_any
 from app.core.errors import Forbidden, NotFound
-from app.grids.service import under_any
 from app.reports.models import Report
 
 

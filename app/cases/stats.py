@@ -21,9 +21,9 @@ from sqlmodel import Session, col, func, select
 
 from app.cases.models import Task
 from app.categories.models import Category
+from app.core.area_paths import under_any
 from app.figures.buckets import bucket_midpoint_minutes
 from app.figures.reading import read_rollups
-from app.grids.service import under_any
 from app.reports.models import Report
 from app.reports.states import ACTIVE_TASK_STATUSES, ReportStatus, TaskStatus
 

@@ -9,11 +9,12 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import Account, AccountStatus
 from app.accounts.scope import Scope
+from app.core.area_paths import ancestor_paths, related_to_any, under_any
 from app.core.clock import utcnow
 from app.core.errors import Forbidden, NotFound, Unprocessable
 from app.core.events import publish
 from app.grids.models import Grid, GridLevel
-from app.grids.service import ancestor_paths, grid_by_code, related_to_any, under_any
+from app.grids.service import grid_by_code
 from app.notices.events import NoticeShared
 from app.notices.models import Notice, NoticeReceipt
 from app.riders.models import RiderProfile, Team

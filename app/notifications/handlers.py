@@ -13,9 +13,9 @@ from app.accounts.models import Account, AccountArea, AccountStatus, Role
 from app.cases.events import TaskOverdue, TaskStatusChanged
 from app.cases.models import Task
 from app.categories.models import Category
+from app.core.area_paths import ancestor_paths
 from app.core.events import subscribe
 from app.grids.models import Grid, GridLevel
-from app.grids.service import ancestor_paths
 from app.notifications import messages
 from app.notifications.service import notify
 from app.reports.events import ReportStatusChanged

@@ -6,10 +6,10 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.accounts.scope import Scope
+from app.core.area_paths import under_any
 from app.core.clock import utcnow
 from app.core.errors import Conflict, NotFound
 from app.core.events import publish
-from app.grids.service import under_any
 from app.photos.intake import StoredPhoto
 from app.reports.models import PhotoKind, Report, ReportEventKind
 from app.reports.service import attach_photos
