@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, File, Form, Query, UploadFile, status
 from sqlmodel import Session
 
+from app.accounts.deps import CaseWriter, CurrentAccount, ReportReader, StaffAccount
 from app.accounts.models import Account
 from app.accounts.scope import scope_of
 from app.cases import feedback, service, stats, triage
@@ -29,15 +30,7 @@ from app.cases.schemas import (
 )
 from app.core import clock
 from app.core.config import Settings
-from app.core.deps import (
-    CaseWriter,
-    CurrentAccount,
-    ReportReader,
-    RuntimeDep,
-    SessionDep,
-    SettingsDep,
-    StaffAccount,
-)
+from app.core.deps import RuntimeDep, SessionDep, SettingsDep
 from app.core.errors import Forbidden, Unprocessable
 from app.core.inputs import BoundedDatetime, DbId
 from app.core.pagination import parse_id_cursor

@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter, status
 
+from app.accounts.deps import AdminAccount
 from app.categories import service
 from app.categories.models import CategoryPublic, CategoryUpdate
 from app.categories.schemas import CategoryList
-from app.core.deps import AdminAccount, SessionDep
+from app.core.deps import SessionDep
 
 router = APIRouter(tags=["categories"])
 

@@ -5,7 +5,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from sqlmodel import select
 
-from app.core.deps import AdminAccount, ReportReader, RuntimeDep, SessionDep
+from app.accounts.deps import AdminAccount, ReportReader
+from app.core.deps import RuntimeDep, SessionDep
 from app.core.errors import Unprocessable
 from app.grids import service
 from app.grids.crs import CoordinateSystem, check_wgs84_range, to_wgs84

@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.core.deps import CurrentAccount, SessionDep
+from app.accounts.deps import CurrentAccount
+from app.core.deps import SessionDep
 from app.core.pagination import parse_id_cursor
 from app.notifications import service
 from app.notifications.schemas import MarkedRead, MarkRead, NotificationList, NotificationPublic

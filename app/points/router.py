@@ -5,9 +5,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from sqlmodel import Session
 
+from app.accounts.deps import AdminAccount, CurrentAccount, StaffAccount
 from app.accounts.scope import scope_of
 from app.core.clock import utcnow
-from app.core.deps import AdminAccount, CurrentAccount, SessionDep, StaffAccount
+from app.core.deps import SessionDep
 from app.core.errors import Unprocessable
 from app.core.inputs import DbId
 from app.grids.service import grid_by_code

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile,
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from sqlmodel import Session
 
+from app.accounts.deps import ReportReader, ReportWriter
 from app.accounts.models import Account
 from app.accounts.scope import scope_of
 from app.core.config import Settings
 from app.core.db import session_scope
-from app.core.deps import ReportReader, ReportWriter, RuntimeDep, SessionDep, SettingsDep
+from app.core.deps import RuntimeDep, SessionDep, SettingsDep
 from app.core.inputs import DbId
 from app.grids.crs import CoordinateSystem, to_wgs84
 from app.photos import intake

@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from app.accounts.deps import AdminAccount, CurrentAccount, StaffAccount
 from app.accounts.models import Role
 from app.accounts.scope import scope_of
-from app.core.deps import AdminAccount, CurrentAccount, SessionDep, StaffAccount
+from app.core.deps import SessionDep
 from app.core.errors import Forbidden
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor

@@ -5,15 +5,9 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from app.accounts.deps import PENDING_REFUSAL, CurrentAccount, SignedInAccount, require_roles
 from app.accounts.models import Account, AccountStatus, Role
-from app.core.deps import (
-    PENDING_REFUSAL,
-    CurrentAccount,
-    SessionDep,
-    SignedInAccount,
-    read_apart,
-    require_roles,
-)
+from app.core.deps import SessionDep, read_apart
 from app.core.errors import Forbidden
 from app.riders.models import RiderProfile
 from app.riders.service import own_profile

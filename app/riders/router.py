@@ -4,9 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
+from app.accounts.deps import CurrentAccount, StaffAccount
 from app.accounts.models import Account, AccountStatus
 from app.accounts.scope import scope_of
-from app.core.deps import CurrentAccount, SessionDep, SettingsDep, StaffAccount, client_address_of
+from app.core.deps import SessionDep, SettingsDep, client_address_of
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.riders import registration_limit, service

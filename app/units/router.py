@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter, status
 
+from app.accounts.deps import ReportReader, StaffAccount
 from app.accounts.models import Role
 from app.accounts.scope import scope_of
-from app.core.deps import ReportReader, SessionDep, StaffAccount
+from app.core.deps import SessionDep
 from app.core.errors import Forbidden
 from app.grids.service import grid_by_code
 from app.units import service

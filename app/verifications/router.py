@@ -5,9 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from sqlmodel import Session
 
+from app.accounts.deps import CurrentAccount
 from app.accounts.models import Account, Role
 from app.accounts.scope import scope_of
-from app.core.deps import CurrentAccount, RuntimeDep, SessionDep
+from app.core.deps import RuntimeDep, SessionDep
 from app.core.errors import Forbidden
 from app.core.inputs import DbId
 from app.photos import intake

@@ -5,7 +5,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.core.deps import AdminAccount, SessionDep, SettingsDep
+from app.accounts.deps import AdminAccount
+from app.core.deps import SessionDep, SettingsDep
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.webhooks import service
