@@ -28,6 +28,7 @@ from app.cases.schemas import (
     case_stats,
     task_public,
 )
+from app.cases.states import TaskStatus
 from app.core import clock
 from app.core.config import Settings
 from app.core.deps import RuntimeDep, SessionDep, SettingsDep
@@ -41,7 +42,6 @@ from app.reports import reading as reports_reading
 from app.reports import service as reports_service
 from app.reports.models import Report
 from app.reports.schemas import ReportPublic
-from app.reports.states import TaskStatus
 
 router = APIRouter(tags=["cases"])
 

@@ -12,10 +12,11 @@ from pydantic import (
 )
 
 from app.cases.models import Task
+from app.cases.states import ACTIVE_TASK_STATUSES, TaskStatus
 from app.cases.stats import CaseFigures
 from app.core.inputs import BoundedAwareDatetime, DbId
 from app.reports.models import Report
-from app.reports.states import ACTIVE_TASK_STATUSES, ReportStatus, TaskStatus
+from app.reports.states import ReportStatus
 from app.units.models import Unit
 
 DESCRIPTION_PREVIEW_CHARS = 120

@@ -25,6 +25,7 @@ from app.cases.access import (
 )
 from app.cases.events import TaskStatusChanged
 from app.cases.models import Task
+from app.cases.states import ACTIVE_TASK_STATUSES, TaskStatus, check_task_transition
 from app.categories.service import get_category
 from app.core import clock
 from app.core.area_paths import related_to_any
@@ -37,13 +38,7 @@ from app.photos.intake import StoredPhoto
 from app.reports.access import load_visible_report
 from app.reports.models import PhotoKind, Report, ReportEvent, ReportEventKind
 from app.reports.service import attach_photos
-from app.reports.states import (
-    ACTIVE_TASK_STATUSES,
-    IllegalTransition,
-    ReportStatus,
-    TaskStatus,
-    check_task_transition,
-)
+from app.reports.states import IllegalTransition, ReportStatus
 from app.reports.workflow import change_status, record_event
 from app.units.models import Unit
 

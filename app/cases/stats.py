@@ -20,12 +20,13 @@ from sqlalchemy import ColumnElement, true
 from sqlmodel import Session, col, func, select
 
 from app.cases.models import Task
+from app.cases.states import ACTIVE_TASK_STATUSES, TaskStatus
 from app.categories.models import Category
 from app.core.area_paths import under_any
 from app.figures.buckets import bucket_midpoint_minutes
 from app.figures.reading import read_rollups
 from app.reports.models import Report
-from app.reports.states import ACTIVE_TASK_STATUSES, ReportStatus, TaskStatus
+from app.reports.states import ReportStatus
 
 # The statuses of a report that became a case and was not merged away.
 CASE_STATUSES = frozenset(

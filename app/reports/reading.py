@@ -15,7 +15,6 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import Account
 from app.accounts.scope import Scope
-from app.cases.models import ReportRating
 from app.core.area_paths import under_any
 from app.core.clock import utcnow
 from app.core.errors import Unprocessable
@@ -29,6 +28,7 @@ from app.reports.models import (
     Report,
     ReportEvent,
     ReportPhoto,
+    ReportRating,
 )
 from app.reports.schemas import (
     NearbyReport,

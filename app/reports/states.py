@@ -1,7 +1,7 @@
-"""The report (case) and task state machines: statuses, transition tables and their checks.
+"""The report (case) state machine: statuses, the transition table and its check.
 
-Pure data and functions; the service that changes a status calls `check_report_transition` or
-`check_task_transition` first, and the API turns `IllegalTransition` into a 409.
+Pure data and functions; the service that changes a status calls `check_report_transition`
+first, and the API turns `IllegalTransition` into a 409 (tasks: `app.cases.states`).
 """
 
 from collections.abc import Mapping
@@ -20,15 +20,6 @@ class ReportStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     RESOLVED = "resolved"
     CLOSED = "closed"
-
-
-class TaskStatus(StrEnum):
-    """Where one unit's task on a case stands."""
-
-    OPEN = "open"  # dispatched to the unit, not yet accepted by it
-    IN_PROGRESS = "in_progress"
-    RETURNED = "returned"  # handed back to the coordinator, who dispatches a new task
-    COMPLETED = "completed"  # the unit submitted its result with "after" photos
 
 
 REPORT_TRANSITIONS: Mapping[ReportStatus, frozenset[ReportStatus]] = MappingProxyType(
@@ -52,18 +43,6 @@ REPORT_TRANSITIONS: Mapping[ReportStatus, frozenset[ReportStatus]] = MappingProx
     }
 )
 
-TASK_TRANSITIONS: Mapping[TaskStatus, frozenset[TaskStatus]] = MappingProxyType(
-    {
-        TaskStatus.OPEN: frozenset({TaskStatus.IN_PROGRESS, TaskStatus.RETURNED}),
-        # A unit may find only after starting that the problem is not theirs to fix.
-        TaskStatus.IN_PROGRESS: frozenset({TaskStatus.COMPLETED, TaskStatus.RETURNED}),
-        # completed -> open: rework reopens the task; the unit accepts it again, which is what
-        # moves its case from dispatched back to in_progress.
-        TaskStatus.COMPLETED: frozenset({TaskStatus.OPEN}),
-        TaskStatus.RETURNED: frozenset(),
-    }
-)
-
 TERMINAL_REPORT_STATUSES: frozenset[ReportStatus] = frozenset(
     {ReportStatus.REJECTED, ReportStatus.DUPLICATE}
 )
@@ -73,10 +52,6 @@ CLOSED_REPORT_STATUSES: frozenset[ReportStatus] = TERMINAL_REPORT_STATUSES | {Re
 OPEN_REPORT_STATUSES: frozenset[ReportStatus] = frozenset(ReportStatus) - CLOSED_REPORT_STATUSES
 # A report can be merged only into a case: accepted and not yet closed.
 MERGE_TARGET_STATUSES: frozenset[ReportStatus] = OPEN_REPORT_STATUSES - {ReportStatus.SUBMITTED}
-
-TERMINAL_TASK_STATUSES: frozenset[TaskStatus] = frozenset({TaskStatus.RETURNED})
-# Tasks a unit still has to act on; only these can be overdue.
-ACTIVE_TASK_STATUSES: frozenset[TaskStatus] = frozenset({TaskStatus.OPEN, TaskStatus.IN_PROGRESS})
 
 
 class IllegalTransition(Exception):
@@ -93,9 +68,3 @@ def check_report_transition(current: ReportStatus, target: ReportStatus) -> None
     """Raise IllegalTransition unless a report may move from current to target."""
     if target not in REPORT_TRANSITIONS[current]:
         raise IllegalTransition("report", current, target)
-
-
-def check_task_transition(current: TaskStatus, target: TaskStatus) -> None:
-    """Raise IllegalTransition unless a task may move from current to target."""
-    if target not in TASK_TRANSITIONS[current]:
-        raise IllegalTransition("task", current, target)

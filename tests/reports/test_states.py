@@ -2,19 +2,21 @@ from itertools import product
 
 import pytest
 
+from app.cases.states import (
+    TASK_TRANSITIONS,
+    TERMINAL_TASK_STATUSES,
+    TaskStatus,
+    check_task_transition,
+)
 from app.reports.states import (
     CLOSED_REPORT_STATUSES,
     MERGE_TARGET_STATUSES,
     OPEN_REPORT_STATUSES,
     REPORT_TRANSITIONS,
-    TASK_TRANSITIONS,
     TERMINAL_REPORT_STATUSES,
-    TERMINAL_TASK_STATUSES,
     IllegalTransition,
     ReportStatus,
-    TaskStatus,
     check_report_transition,
-    check_task_transition,
 )
 
 R = ReportStatus
