@@ -5,16 +5,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, File, Form, Query, UploadFile, status
 from sqlmodel import Session
 
-from app.accounts.deps import CaseWriter, CurrentAccount, ReportReader, StaffAccount
+from app.accounts.deps import CaseWriter, CurrentAccount, ReportReader
 from app.accounts.models import Account
-from app.accounts.scope import scope_of
-from app.cases import feedback, service, stats, triage
+from app.cases import feedback, service, triage
 from app.cases.access import load_visible_task
 from app.cases.models import Task
 from app.cases.schemas import (
     AcceptBody,
-    AreaSummary,
-    CaseStats,
     DispatchBody,
     MergeBody,
     RatingBody,
@@ -25,7 +22,6 @@ from app.cases.schemas import (
     TaskPage,
     TaskPublic,
     VerifyBody,
-    case_stats,
     task_public,
 )
 from app.cases.states import TaskStatus
@@ -33,9 +29,8 @@ from app.core import clock
 from app.core.config import Settings
 from app.core.deps import RuntimeDep, SessionDep, SettingsDep
 from app.core.errors import Forbidden, Unprocessable
-from app.core.inputs import BoundedDatetime, DbId
+from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
-from app.grids.service import grid_by_code
 from app.photos import intake
 from app.photos.urls import photo_url_signer
 from app.reports import reading as reports_reading
@@ -272,46 +267,6 @@ def complete_task(
 
     task = intake.take_in_photos(runtime, photos, insert)
     return _task(session, task)
-
-
-@router.get("/stats", response_model=CaseStats)
-def get_stats(
-    session: SessionDep,
-    runtime: RuntimeDep,
-    account: StaffAccount,
-    area: Annotated[
-        str | None, Query(max_length=32, description="a grid, community or street code")
-    ] = None,
-    since: Annotated[
-        BoundedDatetime | None,
-        Query(
-            alias="from",
-            description="received from (inclusive); a date or a time without offset is in the "
-            "work calendar's time zone",
-        ),
-    ] = None,
-    until: Annotated[
-        BoundedDatetime | None, Query(alias="to", description="received before (exclusive)")
-    ] = None,
-) -> CaseStats:
-    """Figures of an area's cases (default: all the caller's areas): counts by status and
-    category, 结案率, 按期结案率, 返工率, median time to close and tasks overdue now."""
-    scope = scope_of(session, account)
-    summary: AreaSummary | None = None
-    area_paths = scope.area_paths
-    if area is not None:
-        grid = grid_by_code(session, area)
-        if grid is None:
-            raise Unprocessable.for_field("area", f"no grid or area {area!r}")
-        if not scope.covers(grid.path):
-            raise Forbidden("This area is outside yours.")
-        summary = AreaSummary(code=grid.code, name=grid.name, level=grid.level.value)
-        area_paths = (grid.path,)
-    zone = service.work_calendar_of(runtime).tz
-    since = since if since is None or since.tzinfo else since.replace(tzinfo=zone)
-    until = until if until is None or until.tzinfo else until.replace(tzinfo=zone)
-    figures = stats.case_figures(session, area_paths, since=since, until=until, now=clock.utcnow())
-    return case_stats(figures, summary, since=since, until=until)
 
 
 def _report(session: Session, settings: Settings, report: Report, viewer: Account) -> ReportPublic:

@@ -1,10 +1,11 @@
-"""Rider registration (报到备案) and its review, rider profiles, and volunteer teams."""
+"""Rider registration (报到备案) and its review, rider profiles, and the list of volunteer teams
+(a team's page, with its points, is in app.points.team_router)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
-from app.accounts.deps import CurrentAccount, StaffAccount
+from app.accounts.deps import StaffAccount
 from app.accounts.models import Account, AccountStatus
 from app.accounts.scope import scope_of
 from app.core.deps import SessionDep, SettingsDep, client_address_of
@@ -22,12 +23,9 @@ from app.riders.schemas import (
     RiderRegistered,
     RiderRegistration,
     StaffRiderChanges,
-    TeamChanges,
-    TeamCreate,
     TeamList,
     TeamPublic,
 )
-from app.riders.team_page import TeamPage, build_team_page
 
 router = APIRouter(tags=["riders"])
 
@@ -180,34 +178,3 @@ def list_teams(
             if t.id is not None
         ]
     )
-
-
-@router.post("/teams", response_model=TeamPage, status_code=status.HTTP_201_CREATED)
-def create_team(body: TeamCreate, session: SessionDep, staff: StaffAccount) -> TeamPage:
-    """A new volunteer team in one of the caller's communities."""
-    team = service.create_team(
-        session,
-        scope_of(session, staff),
-        name=body.name,
-        community_code=body.community_code,
-        area_name=body.area_name,
-    )
-    session.commit()
-    return build_team_page(session, team, staff)
-
-
-@router.patch("/teams/{team_id}", response_model=TeamPage)
-def update_team(
-    team_id: DbId, body: TeamChanges, session: SessionDep, staff: StaffAccount
-) -> TeamPage:
-    """Rename a team or set its leader (an active member; null clears it)."""
-    changes = body.model_dump(exclude_unset=True)
-    team = service.update_team(session, scope_of(session, staff), team_id, changes)
-    session.commit()
-    return build_team_page(session, team, staff)
-
-
-@router.get("/teams/{team_id}", response_model=TeamPage)
-def team_page(team_id: DbId, session: SessionDep, account: CurrentAccount) -> TeamPage:
-    """A team's page: leader, members, this month's activity and points."""
-    return build_team_page(session, service.get_team(session, team_id), account)

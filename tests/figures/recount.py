@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.cases.models import Task
 from app.cases.states import TaskStatus
-from app.cases.stats import CASE_STATUSES, case_figures
+from app.figures.cases import CASE_STATUSES, case_figures
 from app.figures.models import CLOSE_TIMES, COUNTS, REPORT_KEYS
 from app.figures.rebuild import rebuild_figures
 from app.reports.models import Report

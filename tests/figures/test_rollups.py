@@ -9,7 +9,7 @@ from sqlmodel import Session, col
 
 from app.cases.models import Task
 from app.cases.states import ACTIVE_TASK_STATUSES, TaskStatus
-from app.cases.stats import CASE_STATUSES
+from app.figures.cases import CASE_STATUSES
 from app.figures.models import REPORT_KEYS
 from app.grids.service import grid_by_code
 from app.reports.models import Report
