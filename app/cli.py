@@ -11,6 +11,7 @@ from app.backup.errors import BackupError
 from app.core.config import Settings
 from app.core.db import create_db_engine, session_scope
 from app.core.errors import AppError
+from app.core.metrics import clear_multiprocess_dir
 from app.core.migrations import upgrade_to_head
 from app.core.request_log import configure_logging
 
@@ -151,6 +152,7 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     import uvicorn
 
     upgrade_to_head(settings.resolved_database_url)
+    clear_multiprocess_dir()
     # proxy_headers=False: uvicorn would believe X-Forwarded-For from 127.0.0.1; the app
     # believes it only from TANTOU_TRUSTED_PROXIES.
     uvicorn.run(

@@ -22,6 +22,7 @@ from app.core.config import Settings
 from app.core.errors import install_error_handlers
 from app.core.health import router as health_router
 from app.core.limits import BodySizeLimitMiddleware, RateLimitMiddleware
+from app.core.metrics import MetricsMiddleware, forget_this_process
 from app.core.openapi import install_openapi
 from app.core.request_log import RequestLogMiddleware
 from app.core.runtime import Runtime
@@ -30,6 +31,7 @@ from app.core.text_guard import refuse_control_characters
 from app.core.utf8_guard import Utf8GuardMiddleware, field_problem
 from app.figures.router import router as figures_router
 from app.grids.router import router as grids_router
+from app.metrics.router import router as metrics_router
 from app.notices.router import router as notices_router
 from app.notifications.router import router as notifications_router
 from app.open311.router import error_response as open311_error
@@ -104,6 +106,7 @@ def background_jobs(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContex
                 with suppress(asyncio.CancelledError):
                     await job
             close_image_pool(runtime)
+            forget_this_process()
 
     return lifespan
 
@@ -124,13 +127,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     install_error_handlers(app)
     install_openapi(app)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(api_router())
     app.include_router(open311_router, dependencies=[Depends(refuse_control_characters)])
     mount_api_docs(app, FRONTEND_DIR / "docs")
     mount_frontend(app, FRONTEND_DIR)
 
-    # Added last runs first: request ids wrap everything, then limits, then the UTF-8 check
-    # (inside the size limit, so that it sees only bodies that fit), then compression.
+    # Added last runs first: request ids wrap everything, then metrics, then limits, then the
+    # UTF-8 check (inside the size limit, so that it sees only bodies that fit), then compression.
     # Level 6: nearly the size of level 9 for JSON and scripts, at a fraction of the CPU.
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(Utf8GuardMiddleware, refusal=not_utf8_refusal)
@@ -142,6 +146,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(BrowserHeadersMiddleware)
+    app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestLogMiddleware)
     if settings.trusted_proxies:
         # Outermost, so that limits and logs see the client behind a trusted proxy. Only here:

@@ -22,6 +22,7 @@ from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.core.events import publish
+from app.core.metrics import measured_job
 from app.reports.models import Report, ReportEventKind
 from app.reports.workflow import record_event
 
@@ -36,6 +37,7 @@ class OverdueResult:
     escalated: int
 
 
+@measured_job("overdue_check")
 def run_overdue_check(engine: Engine, settings: Settings, now: datetime) -> OverdueResult:
     """Mark active tasks whose `due_at` has passed overdue (their coordinators hear of it), and
     escalate those overdue for longer than the grace to their street's coordinators."""

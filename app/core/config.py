@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     login_failure_window_minutes: int = Field(default=24 * 60, ge=1)
     login_address_free_failures: int = Field(default=20, ge=1)
     login_address_delay_seconds: int = Field(default=3, ge=1)
+    # A bearer token that lets a scraper read /metrics (admins' login tokens work too). Empty:
+    # admins only.
+    metrics_token: str = ""
     # Peers whose X-Forwarded-For is believed: IPs or CIDRs, comma-separated. Empty: none.
     trusted_proxies: str = ""
 
@@ -86,6 +89,13 @@ class Settings(BaseSettings):
     def _parse_work_calendar(cls, value: str) -> str:
         # Refuse a bad calendar at start-up rather than at the first dispatch.
         WorkCalendar.from_setting(value)
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _check_metrics_token(cls, value: str) -> str:
+        if value and len(value) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(f"TANTOU_METRICS_TOKEN must be {MIN_SECRET_KEY_LENGTH}+ characters")
         return value
 
     @model_validator(mode="after")

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, SQLModel
 
 from app.core.errors import BUSY_DETAIL, ServiceUnavailable
+from app.core.metrics import track_pool_checkouts
 from app.core.write_gate import WriteGate
 
 NAMING_CONVENTION = {
@@ -37,8 +38,14 @@ HOLDS_GATE = "tantou_holds_write_gate"
 
 def create_db_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL, foreign keys, a busy timeout and explicit BEGINs."""
-    if url.startswith("sqlite"):
-        return _create_sqlite_engine(url)
+    engine = (
+        _create_sqlite_engine(url) if url.startswith("sqlite") else _create_postgres_engine(url)
+    )
+    track_pool_checkouts(engine)
+    return engine
+
+
+def _create_postgres_engine(url: str) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,

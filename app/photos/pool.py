@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
 from app.core.errors import ServiceUnavailable
+from app.core.metrics import IMAGE_ADMISSIONS, IMAGE_PHOTOS_PENDING, IMAGE_REQUESTS_ADMITTED
 from app.photos.pipeline import PhotoError, PixelLimits, ProcessedPhoto, process_photo
 
 BUSY_MESSAGE = "服务器正忙，请稍后重试。The server is busy with photos; please retry shortly."
@@ -39,9 +40,12 @@ class ImagePool:
     def admitted(self) -> Iterator[None]:
         """Hold a place for one request's image work; 503 with Retry-After when none is free."""
         if not self._admissions.acquire(blocking=False):
+            IMAGE_ADMISSIONS.labels("refused").inc()
             raise ServiceUnavailable(BUSY_MESSAGE, retry_after_s=self._retry_after_s)
+        IMAGE_ADMISSIONS.labels("admitted").inc()
         try:
-            yield
+            with IMAGE_REQUESTS_ADMITTED.track_inprogress():
+                yield
         finally:
             self._admissions.release()
 
@@ -52,7 +56,7 @@ class ImagePool:
         with self.admitted():
             executor = self._running_executor()
             try:
-                futures = [executor.submit(process_in_worker, data, limits) for data in photos]
+                futures = [_submit_counted(executor, data, limits) for data in photos]
                 # Wait for all, even after a refusal: an admission covers work still running.
                 wait(futures)
                 return [_outcome(future) for future in futures]
@@ -87,6 +91,15 @@ class ImagePool:
             if self._executor is broken:
                 self._executor = None
         broken.shutdown(wait=False, cancel_futures=True)
+
+
+def _submit_counted(
+    executor: ProcessPoolExecutor, data: bytes, limits: PixelLimits
+) -> Future[ProcessedPhoto]:
+    future = executor.submit(process_in_worker, data, limits)
+    IMAGE_PHOTOS_PENDING.inc()
+    future.add_done_callback(lambda _done: IMAGE_PHOTOS_PENDING.dec())
+    return future
 
 
 def _outcome(future: Future[ProcessedPhoto]) -> ProcessedPhoto | PhotoError:

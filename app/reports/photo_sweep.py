@@ -18,6 +18,7 @@ from sqlmodel import col, select
 
 from app.core.config import Settings
 from app.core.db import session_scope
+from app.core.metrics import measured_job
 from app.photos.storage import PhotoStore
 from app.reports.models import ReportPhoto
 
@@ -30,6 +31,7 @@ class SweepResult:
     unreferenced_removed: int
 
 
+@measured_job("photo_sweep")
 def sweep_photo_store(engine: Engine, store: PhotoStore, *, grace: timedelta) -> SweepResult:
     """Remove staged files and unreferenced photo files older than `grace`."""
     cutoff_ns = time.time_ns() - int(grace.total_seconds() * 1e9)

@@ -22,6 +22,7 @@ from app.accounts.scope import Scope, scope_of
 from app.core.db import session_scope
 from app.core.deps import RuntimeDep
 from app.core.errors import Forbidden
+from app.core.metrics import OPEN_STREAMS
 from app.reports.access import visible_reports
 from app.reports.models import Report
 from app.reports.schemas import ReportPublic
@@ -71,7 +72,7 @@ def held_stream_viewer(
         "stream_slots", StreamSlots(runtime.settings.max_streams_per_account)
     )
     assert viewer.account.id is not None
-    with slots.hold(viewer.account.id):
+    with slots.hold(viewer.account.id), OPEN_STREAMS.track_inprogress():
         yield viewer
 
 

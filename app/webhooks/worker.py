@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.db import session_scope
+from app.core.metrics import measured_job
 from app.photos.urls import photo_url_signer
 from app.webhooks import outbox, wake
 from app.webhooks.outbox import ClaimedDelivery, Outcome
@@ -103,6 +104,7 @@ class DeliveryWorker:
             counts[subscription_id] = counts.get(subscription_id, 0) + 1
         return counts
 
+    @measured_job("webhook_delivery_round")
     def _round(
         self,
         finished: list[tuple[ClaimedDelivery, Outcome]],
