@@ -5,8 +5,9 @@ deadline is the latest `due_at` of its tasks that were not handed back. A case i
 (应结案) once it is closed or its deadline has passed; it closed on time (按期结案) when the
 units' work was resolved by the deadline and the case was then closed.
 
-What the history decides comes from the rollups (app.figures): counts by status, category and
-closure flags, and the close-time histogram, so a year of a city reads a few thousand rows.
+What the history decides comes from the rollups (`reading.read_rollups`): counts by status,
+category and closure flags, and the close-time histogram, so a year of a city reads a few
+thousand rows.
 What depends on the clock is read live from the open work only: open cases past their
 deadline, and tasks overdue now.
 """
