@@ -4,14 +4,22 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | sha1sum | cut -c1-12)
 
-.PHONY: run test build lint format bench system-deps clean
+.PHONY: run test build lint format bench system-deps node-deps clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
+
+# The JavaScript formatter and lint (devDependencies only: nothing of npm is served).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node-deps: $(NODE_STAMP)
 
 run: $(STAMP) build
 	$(BIN)/tantou migrate
@@ -38,19 +46,21 @@ system-deps:
 test: $(STAMP) system-deps build
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2
 
-lint: $(STAMP)
+lint: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/ruff format --check app tests bench migrations
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	npm run --silent lint
 
-format: $(STAMP)
+format: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff format app tests bench migrations
 	$(BIN)/ruff check --fix app tests bench migrations
+	npm run --silent format
 
 bench: $(STAMP)
 	$(BIN)/python bench/locate.py
 	$(BIN)/python bench/photo_pipeline.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache

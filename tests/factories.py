@@ -66,12 +66,14 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> dict[s
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def assert_problem(response: Any, status: int) -> dict[str, Any]:
-    """The response is a problem+json with this status; returns its body."""
+def assert_problem(response: Any, status: int, *, slug: str | None = None) -> dict[str, Any]:
+    """The response is a problem+json with this status (and `type` slug); returns its body."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     body: dict[str, Any] = response.json()
     assert body["status"] == status
+    if slug is not None:
+        assert body["type"] == f"urn:tantou:problem:{slug}", body
     assert body["title"]
     assert body["detail"]
     return body

@@ -1,17 +1,28 @@
-"""FastAPI dependencies: the calling account (bearer token or API key) and the role guards."""
+"""FastAPI dependencies: the calling account (bearer token or API key), the role guards and the
+caller's scope.
 
-from collections.abc import Callable
+The account dependencies read in the ReadSession: on SQLite a dependency must not take the write
+lock, since FastAPI runs each dependency and the endpoint in a worker thread of its own, and a
+lock held while the request waits for its next thread would stall every writer.
+
+A guard admits the accounts one rule admits (`admitting(rule)`); the scope is read once per
+request from the same account dependency the route uses, so an API key is checked (and
+counted) once.
+"""
+
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from fastapi import Depends, Security
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer, SecurityScopes
 from sqlmodel import Session, col, select
 
+from app.accounts.access import ADMINS, AREA_MANAGERS, RIDERS, RoleRule
 from app.accounts.keys import authenticate_key, record_use
-from app.accounts.models import Account, AccountStatus, ApiScope, RevokedToken, Role
+from app.accounts.models import Account, AccountStatus, ApiScope, RevokedToken
+from app.accounts.scope import Scope, scope_of
 from app.core.config import Settings
-from app.core.deps import RuntimeDep, SessionDep, SettingsDep, read_apart
+from app.core.deps import ReadSession, RuntimeDep, SettingsDep, read_apart
 from app.core.errors import Forbidden, TooManyRequests, Unauthorized
 from app.core.limits import SlidingWindowCounter, monotonic_s
 from app.core.runtime import Runtime
@@ -62,7 +73,7 @@ def _account_and_revocation(
 
 
 def get_signed_in_account(
-    session: SessionDep,
+    session: ReadSession,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
     api_key: Annotated[str | None, Depends(api_key_scheme)],
@@ -75,7 +86,7 @@ def get_signed_in_account(
 
 def get_current_account(
     security_scopes: SecurityScopes,
-    session: SessionDep,
+    session: ReadSession,
     runtime: RuntimeDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
     api_key: Annotated[str | None, Depends(api_key_scheme)],
@@ -113,6 +124,7 @@ def account_of_key(session: Session, runtime: Runtime, raw_key: str, scopes: lis
         raise TooManyRequests(
             f"This API key may make {api_key.rate_limit_per_minute} requests a minute."
         )
+    # Best effort in the read session, as the key's reads: it commits at once, holding nothing.
     record_use(session, api_key)
     account = read_apart(session, lambda reader: reader.get(Account, api_key.account_id))
     assert account is not None
@@ -120,7 +132,9 @@ def account_of_key(session: Session, runtime: Runtime, raw_key: str, scopes: lis
 
 
 def get_caller(
-    session: SessionDep, settings: SettingsDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+    session: ReadSession,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> Caller:
     return authenticate_bearer(session, settings, token)
 
@@ -128,17 +142,6 @@ def get_caller(
 SignedInAccount = Annotated[Account, Depends(get_signed_in_account)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
 CurrentAccount = Annotated[Account, Depends(get_current_account)]
-
-
-def require_roles(*roles: Role) -> Callable[[Account], Account]:
-    """A dependency that admits only accounts of the given roles (403 for the others)."""
-
-    def _check(account: CurrentAccount) -> Account:
-        if account.role not in roles:
-            raise Forbidden("Your role may not do this.")
-        return account
-
-    return _check
 
 
 def _allowing_keys(*scopes: ApiScope) -> Any:
@@ -149,5 +152,42 @@ def _allowing_keys(*scopes: ApiScope) -> Any:
 ReportReader = Annotated[Account, _allowing_keys(ApiScope.REPORTS_READ)]
 ReportWriter = Annotated[Account, _allowing_keys(ApiScope.REPORTS_WRITE)]
 CaseWriter = Annotated[Account, _allowing_keys(ApiScope.CASES_WRITE)]
-AdminAccount = Annotated[Account, Depends(require_roles(Role.ADMIN))]
-StaffAccount = Annotated[Account, Depends(require_roles(Role.ADMIN, Role.COORDINATOR))]
+
+
+def _dependency_of(account_alias: Any) -> Any:
+    """The `Depends`/`Security` marker of an `Annotated[Account, ...]` alias."""
+    _account, marker = get_args(account_alias)
+    return marker
+
+
+def admitting(rule: RoleRule, account_alias: Any = CurrentAccount) -> Any:
+    """A dependency giving the account `account_alias` gives if `rule` admits its role."""
+    account_dependency = _dependency_of(account_alias)
+
+    async def guard(account: Account = account_dependency) -> Account:
+        rule.check(account.role)
+        return account
+
+    return Depends(guard)
+
+
+def scope_from(account_alias: Any) -> Any:
+    """A dependency giving the scope of the account `account_alias` gives."""
+    account_dependency = _dependency_of(account_alias)
+
+    def current_scope(session: ReadSession, account: Account = account_dependency) -> Scope:
+        return read_apart(session, lambda reader: scope_of(reader, account))
+
+    return Depends(current_scope)
+
+
+AdminAccount = Annotated[Account, admitting(ADMINS)]
+AreaManagerAccount = Annotated[Account, admitting(AREA_MANAGERS)]
+RiderAccount = Annotated[Account, admitting(RIDERS)]
+# Routes that show riders their own side of something and area managers their areas'.
+RiderOrAreaManagerAccount = Annotated[Account, admitting(RIDERS | AREA_MANAGERS)]
+
+CurrentScope = Annotated[Scope, scope_from(CurrentAccount)]
+ReportReaderScope = Annotated[Scope, scope_from(ReportReader)]
+ReportWriterScope = Annotated[Scope, scope_from(ReportWriter)]
+CaseWriterScope = Annotated[Scope, scope_from(CaseWriter)]

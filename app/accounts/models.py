@@ -6,7 +6,7 @@ platform, an external handling unit) calls Tantou without a person's login."""
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
@@ -31,6 +31,9 @@ class AccountStatus(StrEnum):
 
 
 class Account(SQLModel, table=True):
+    # Pending registrations, oldest first.
+    __table_args__ = (Index("ix_account_status_id", "status", "id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=USERNAME_MAX_CHARS, unique=True)
     password_hash: str = Field(max_length=255)

@@ -10,7 +10,7 @@ from app.accounts import service
 from app.accounts.deps import CallerDep, SignedInAccount
 from app.accounts.models import USERNAME_MAX_CHARS, AccountPublic
 from app.accounts.schemas import TokenResponse
-from app.core.deps import SessionDep, SettingsDep, client_address_of
+from app.core.deps import SettingsDep, WriteSession, client_address_of
 from app.core.errors import Unprocessable
 from app.core.security import issue_token
 
@@ -21,7 +21,7 @@ router = APIRouter(tags=["accounts"])
 def login(
     request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
 ) -> TokenResponse:
     """OAuth2 password flow; riders use their phone number as the username."""
@@ -45,7 +45,7 @@ def login(
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
-def logout(session: SessionDep, caller: CallerDep) -> Response:
+def logout(session: WriteSession, caller: CallerDep) -> Response:
     """End this session on the server: its token is refused from now on, wherever it was copied."""
     service.revoke_token(session, caller.token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -8,7 +8,7 @@ from app.accounts.keys import KEY_PREFIX
 from app.accounts.models import ApiKey, ApiScope
 from app.apikeys import service
 from app.apikeys.schemas import ApiKeyCreate, ApiKeyList, ApiKeyPublic, IssuedApiKey
-from app.core.deps import SessionDep
+from app.core.deps import ReadSession, WriteSession
 from app.core.inputs import DbId
 from app.units.models import Unit
 
@@ -16,7 +16,7 @@ router = APIRouter(tags=["integrations"])
 
 
 @router.post("/api-keys", response_model=IssuedApiKey, status_code=status.HTTP_201_CREATED)
-def create_api_key(body: ApiKeyCreate, session: SessionDep, admin: AdminAccount) -> IssuedApiKey:
+def create_api_key(body: ApiKeyCreate, session: WriteSession, admin: AdminAccount) -> IssuedApiKey:
     """A key for another system. Copy `key` now: only its hash is kept."""
     issued = service.create_key(
         session,
@@ -35,13 +35,13 @@ def create_api_key(body: ApiKeyCreate, session: SessionDep, admin: AdminAccount)
 
 
 @router.get("/api-keys", response_model=ApiKeyList)
-def list_api_keys(session: SessionDep, _admin: AdminAccount) -> ApiKeyList:
+def list_api_keys(session: ReadSession, _admin: AdminAccount) -> ApiKeyList:
     """Every key, newest first, with when it was last used and whether it is revoked."""
     return ApiKeyList(items=_present(session, service.list_keys(session)))
 
 
 @router.delete("/api-keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_api_key(key_id: DbId, session: SessionDep, _admin: AdminAccount) -> Response:
+def revoke_api_key(key_id: DbId, session: WriteSession, _admin: AdminAccount) -> Response:
     """Revoke a key: its next request is refused with 401. Revoking twice is harmless."""
     service.revoke_key(session, key_id)
     session.commit()

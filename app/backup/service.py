@@ -13,7 +13,7 @@ from app.backup.manifest import Counts, Manifest, file_entry, read_verified_mani
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.migrations import alembic_config
-from app.photos.storage import PhotoStore
+from app.photos.storage import photo_store
 
 
 def create_backup(settings: Settings, directory: Path) -> Manifest:
@@ -29,7 +29,7 @@ def create_backup(settings: Settings, directory: Path) -> Manifest:
         with database.snapshot_database(url, directory) as snapshot:
             revision = snapshot.migration_revision()
             table_rows = snapshot.table_rows()
-            photo_files = photos.copy_store(PhotoStore(settings.photo_dir), directory)
+            photo_files = photos.copy_store(photo_store(settings), directory)
             photos.refuse_missing(directory, snapshot.referenced_photo_keys())
         entries = [file_entry(directory, snapshot.file)]
         entries += [file_entry(directory, path) for path in photo_files]
@@ -68,7 +68,7 @@ def restore_backup(settings: Settings, directory: Path) -> Manifest:
     database.refuse_non_empty_database(url)
     created_data_dir = not settings.data_dir.exists()
     try:
-        photos.restore_store(directory, PhotoStore(settings.photo_dir))
+        photos.restore_store(directory, photo_store(settings))
         database.restore_database(url, directory / manifest.database_file, manifest.counts.tables)
     except BaseException:
         # The data dir was empty (or absent) before: everything in it now is this restore's.

@@ -3,12 +3,16 @@
 from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Account, Role
-from app.accounts.scope import Scope, scope_of
+from app.accounts.access import CONSOLE_USERS
+from app.accounts.models import Role
+from app.accounts.scope import Scope
 from app.cases.models import Task
 from app.core.area_paths import under_any
 from app.core.errors import Forbidden, NotFound
 from app.reports.models import Report
+
+# Who has a task list: units their own, coordinators their areas', admins all.
+TASK_READERS = CONSOLE_USERS.refusing("Tasks are for handling units and coordinators.")
 
 
 def visible_tasks(scope: Scope) -> ColumnElement[bool]:
@@ -26,9 +30,8 @@ def visible_tasks(scope: Scope) -> ColumnElement[bool]:
     return false()
 
 
-def load_visible_task(session: Session, account: Account, task_id: int) -> tuple[Task, Report]:
+def load_visible_task(session: Session, scope: Scope, task_id: int) -> tuple[Task, Report]:
     """The task and its case if the caller may see them; 404 otherwise."""
-    scope = scope_of(session, account)
     row = session.exec(
         select(Task, Report)
         .join(Report, col(Report.id) == Task.report_id)
@@ -39,17 +42,15 @@ def load_visible_task(session: Session, account: Account, task_id: int) -> tuple
     return row
 
 
-def require_case_coordinator(session: Session, account: Account, report: Report) -> None:
+def require_case_coordinator(scope: Scope, report: Report) -> None:
     """403 unless the caller coordinates the grid the report was assigned to."""
-    if account.role is not Role.COORDINATOR or not scope_of(session, account).covers(
-        report.area_path
-    ):
+    if scope.role is not Role.COORDINATOR or not scope.covers(report.area_path):
         raise Forbidden("Only a coordinator of this report's grid may do this.")
 
 
-def require_task_unit(account: Account, task: Task) -> None:
+def require_task_unit(scope: Scope, task: Task) -> None:
     """403 unless the caller is an account of the unit the task was sent to."""
-    if account.role is not Role.UNIT or account.unit_id != task.unit_id:
+    if scope.role is not Role.UNIT or scope.unit_id != task.unit_id:
         raise Forbidden("Only the unit this task was sent to may do this.")
 
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Account
+from app.accounts.scope import Scope
 from app.cases.events import CaseRated
 from app.core import clock
-from app.core.errors import Conflict, Forbidden
+from app.core.errors import Conflict, Forbidden, TransitionNotAllowed
 from app.core.events import publish
 from app.reports.access import load_visible_report
 from app.reports.models import Report, ReportRating
@@ -19,17 +19,18 @@ REOPEN_WINDOW = timedelta(days=7)
 
 
 def rate_case(
-    session: Session, account: Account, report_id: int, *, stars: int, comment: str
+    session: Session, scope: Scope, report_id: int, *, stars: int, comment: str
 ) -> ReportRating:
     """The reporter's stars and comment on a closed case, once per reporter (409 again)."""
-    report = _load_case_for_reporter(session, account, report_id)
+    report = _load_case_for_reporter(session, scope, report_id)
     if report.status is not ReportStatus.CLOSED:
-        raise Conflict(f"Only a closed case can be rated; this one is {report.status}.")
-    assert account.id is not None
+        raise TransitionNotAllowed(f"Only a closed case can be rated; this one is {report.status}.")
     assert report.id is not None
-    if _rating_of(session, report.id, account.id) is not None:
+    if _rating_of(session, report.id, scope.account_id) is not None:
         raise Conflict("You have rated this case already.")
-    rating = ReportRating(report_id=report.id, rater_id=account.id, stars=stars, comment=comment)
+    rating = ReportRating(
+        report_id=report.id, rater_id=scope.account_id, stars=stars, comment=comment
+    )
     session.add(rating)
     try:
         session.flush()
@@ -40,34 +41,36 @@ def rate_case(
     return rating
 
 
-def reopen_case(session: Session, account: Account, report_id: int, *, reason: str) -> Report:
+def reopen_case(session: Session, scope: Scope, report_id: int, *, reason: str) -> Report:
     """Not fixed: the reporter sends a closed case back to `accepted`, within 7 days."""
-    report = _load_case_for_reporter(session, account, report_id)
+    report = _load_case_for_reporter(session, scope, report_id)
     # Checked here, not only by the state machine: submitted -> accepted is an edge too.
     if report.status is not ReportStatus.CLOSED:
-        raise Conflict(f"Only a closed case can be reopened; this one is {report.status}.")
+        raise TransitionNotAllowed(
+            f"Only a closed case can be reopened; this one is {report.status}."
+        )
     assert report.closed_at is not None
     if clock.utcnow() - report.closed_at > REOPEN_WINDOW:
         raise Conflict("A case can be reopened only within 7 days of closing.")
-    change_status(session, report, ReportStatus.ACCEPTED, actor_id=account.id, note=reason)
+    change_status(session, report, ReportStatus.ACCEPTED, actor_id=scope.account_id, note=reason)
     return report
 
 
-def _load_case_for_reporter(session: Session, account: Account, report_id: int) -> Report:
+def _load_case_for_reporter(session: Session, scope: Scope, report_id: int) -> Report:
     """The case if the caller reported it or a report merged into it (404, then 403)."""
-    report = load_visible_report(session, account, report_id)
-    if report.status is ReportStatus.DUPLICATE and report.reporter_id == account.id:
-        raise Conflict(
+    report = load_visible_report(session, scope, report_id)
+    if report.status is ReportStatus.DUPLICATE and report.reporter_id == scope.account_id:
+        raise TransitionNotAllowed(
             f"This report was merged into case {report.duplicate_of_id}; act on that case."
         )
-    if report.reporter_id != account.id and not _follows(session, account, report):
+    if report.reporter_id != scope.account_id and not _follows(session, scope, report):
         raise Forbidden("Only the reporter of this case may do this.")
     return report
 
 
-def _follows(session: Session, account: Account, report: Report) -> bool:
+def _follows(session: Session, scope: Scope, report: Report) -> bool:
     merged = select(Report.id).where(
-        col(Report.duplicate_of_id) == report.id, Report.reporter_id == account.id
+        col(Report.duplicate_of_id) == report.id, Report.reporter_id == scope.account_id
     )
     return session.exec(merged).first() is not None
 

@@ -12,7 +12,9 @@ from app.core.types import enum_field, time_field
 
 class Task(SQLModel, table=True):
     __table_args__ = (
-        Index("ix_task_unit_status", "unit_id", "status"),
+        # A unit's task list, newest first, with or without a status.
+        Index("ix_task_unit_id", "unit_id", "id"),
+        Index("ix_task_unit_status_id", "unit_id", "status", "id"),
         Index("ix_task_status_due", "status", "due_at"),
     )
 

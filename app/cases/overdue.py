@@ -12,13 +12,14 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 import anyio.to_thread
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.cases.events import TaskOverdue
 from app.cases.models import Task
 from app.cases.states import ACTIVE_TASK_STATUSES
 from app.core.clock import utcnow
+from app.core.conditional import update_where
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.core.events import publish
@@ -77,18 +78,10 @@ def _claim_and_announce(
     task_ids = session.exec(select(Task.id).where(*pending).order_by(col(Task.id))).all()
     claimed = 0
     for task_id in task_ids:
-        result = session.execute(
-            update(Task)
-            .where(col(Task.id) == task_id, *pending)
-            .values({stamp: now})
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if not update_where(session, Task, task_id, *pending, values={stamp: now}):
             continue  # another worker claimed it, or it was finished meanwhile
         claimed += 1
-        task = session.exec(
-            select(Task).where(Task.id == task_id).execution_options(populate_existing=True)
-        ).one()
+        task = session.get_one(Task, task_id)
         report = session.get_one(Report, task.report_id)
         escalated = stamp == "escalated_at"
         kind = ReportEventKind.TASK_ESCALATED if escalated else ReportEventKind.TASK_OVERDUE

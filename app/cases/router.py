@@ -5,10 +5,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, File, Form, Query, UploadFile, status
 from sqlmodel import Session
 
-from app.accounts.deps import CaseWriter, CurrentAccount, ReportReader
+from app.accounts.deps import (
+    CaseWriterScope,
+    CurrentScope,
+    ReportReader,
+    ReportReaderScope,
+    admitting,
+)
 from app.accounts.models import Account
+from app.accounts.scope import Scope
 from app.cases import feedback, service, triage
-from app.cases.access import load_visible_task
+from app.cases.access import TASK_READERS, load_visible_task
 from app.cases.models import Task
 from app.cases.schemas import (
     AcceptBody,
@@ -27,18 +34,21 @@ from app.cases.schemas import (
 from app.cases.states import TaskStatus
 from app.core import clock
 from app.core.config import Settings
-from app.core.deps import RuntimeDep, SessionDep, SettingsDep
-from app.core.errors import Forbidden, Unprocessable
+from app.core.db import session_scope
+from app.core.deps import ReadSession, RuntimeDep, SettingsDep, WriteSession
+from app.core.errors import Unprocessable
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.photos import intake
 from app.photos.urls import photo_url_signer
 from app.reports import reading as reports_reading
-from app.reports import service as reports_service
+from app.reports.access import sees_caller_details
 from app.reports.models import Report
 from app.reports.schemas import ReportPublic
 
 router = APIRouter(tags=["cases"])
+
+TaskListReader = Annotated[Account, admitting(TASK_READERS, ReportReader)]
 
 PAGE_MAX_ITEMS = 100
 PAGE_DEFAULT_ITEMS = 20
@@ -51,44 +61,44 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 @router.post("/reports/{report_id}/accept", response_model=ReportPublic, responses=CONFLICT)
 def accept_report(
     report_id: DbId,
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
-    account: CaseWriter,
+    scope: CaseWriterScope,
     body: Annotated[AcceptBody | None, Body()] = None,
 ) -> ReportPublic:
     """The grid's coordinator accepts the report: it becomes a case (`accepted`)."""
-    report = triage.accept_report(session, account, report_id, note=body.note if body else None)
+    report = triage.accept_report(session, scope, report_id, note=body.note if body else None)
     session.commit()
-    return _report(session, settings, report, account)
+    return _report(session, settings, report, scope)
 
 
 @router.post("/reports/{report_id}/reject", response_model=ReportPublic, responses=CONFLICT)
 def reject_report(
     report_id: DbId,
     body: RejectBody,
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
-    account: CaseWriter,
+    scope: CaseWriterScope,
 ) -> ReportPublic:
     """The grid's coordinator rejects the report with a reason its reporter will read."""
-    report = triage.reject_report(session, account, report_id, reason=body.reason)
+    report = triage.reject_report(session, scope, report_id, reason=body.reason)
     session.commit()
-    return _report(session, settings, report, account)
+    return _report(session, settings, report, scope)
 
 
 @router.post("/reports/{report_id}/merge", response_model=ReportPublic, responses=CONFLICT)
 def merge_report(
     report_id: DbId,
     body: MergeBody,
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
-    account: CaseWriter,
+    scope: CaseWriterScope,
 ) -> ReportPublic:
     """The report duplicates an open case: it becomes `duplicate` and its reporter follows the
     case it joined (and hears its outcome)."""
-    report = triage.merge_report(session, account, report_id, into_id=body.into, note=body.note)
+    report = triage.merge_report(session, scope, report_id, into_id=body.into, note=body.note)
     session.commit()
-    return _report(session, settings, report, account)
+    return _report(session, settings, report, scope)
 
 
 @router.post(
@@ -100,15 +110,15 @@ def merge_report(
 def dispatch_task(
     report_id: DbId,
     body: DispatchBody,
-    session: SessionDep,
+    session: WriteSession,
     runtime: RuntimeDep,
-    account: CaseWriter,
+    scope: CaseWriterScope,
 ) -> TaskPublic:
     """分办: send the case to a handling unit; the first task makes it `dispatched`. A case may
     have tasks for several units at once."""
     task = service.dispatch_task(
         session,
-        account,
+        scope,
         report_id,
         unit_code=body.unit_code,
         note=body.note,
@@ -123,17 +133,17 @@ def dispatch_task(
 def verify_case(
     report_id: DbId,
     body: VerifyBody,
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
-    account: CaseWriter,
+    scope: CaseWriterScope,
 ) -> ReportPublic:
     """The grid's coordinator checks the result: approved closes the case; otherwise rework
     (返工) reopens the task(s) and the case is `dispatched` again."""
     report = service.verify_case(
-        session, account, report_id, approved=body.approved, note=body.note, task_id=body.task_id
+        session, scope, report_id, approved=body.approved, note=body.note, task_id=body.task_id
     )
     session.commit()
-    return _report(session, settings, report, account)
+    return _report(session, settings, report, scope)
 
 
 @router.post(
@@ -143,10 +153,10 @@ def verify_case(
     responses={409: {"description": "not closed, or rated already"}},
 )
 def rate_case(
-    report_id: DbId, body: RatingBody, session: SessionDep, account: CurrentAccount
+    report_id: DbId, body: RatingBody, session: WriteSession, scope: CurrentScope
 ) -> RatingPublic:
     """The reporter rates a closed case, once: 1-5 stars and a comment."""
-    rating = feedback.rate_case(session, account, report_id, stars=body.stars, comment=body.comment)
+    rating = feedback.rate_case(session, scope, report_id, stars=body.stars, comment=body.comment)
     session.commit()
     return RatingPublic.model_validate(rating, from_attributes=True)
 
@@ -159,21 +169,22 @@ def rate_case(
 def reopen_case(
     report_id: DbId,
     body: ReopenBody,
-    session: SessionDep,
+    session: WriteSession,
     settings: SettingsDep,
-    account: CurrentAccount,
+    scope: CurrentScope,
 ) -> ReportPublic:
     """ "It is not fixed": within 7 days of closing, the reporter sends the case back to
     `accepted`, to be dispatched again."""
-    report = feedback.reopen_case(session, account, report_id, reason=body.reason)
+    report = feedback.reopen_case(session, scope, report_id, reason=body.reason)
     session.commit()
-    return _report(session, settings, report, account)
+    return _report(session, settings, report, scope)
 
 
 @router.get("/tasks", response_model=TaskPage)
 def list_tasks(
-    session: SessionDep,
-    account: ReportReader,
+    session: ReadSession,
+    _reader: TaskListReader,
+    scope: ReportReaderScope,
     status: TaskStatus | None = None,
     report_id: Annotated[DbId | None, Query(description="only this case's tasks")] = None,
     cursor: Annotated[str | None, Query(max_length=20)] = None,
@@ -181,11 +192,9 @@ def list_tasks(
 ) -> TaskPage:
     """A unit's own tasks, or the tasks of a coordinator's areas, newest first. Pass
     `next_cursor` back as `cursor` for the next page."""
-    if account.role not in service.TASK_LIST_ROLES:
-        raise Forbidden("Tasks are for handling units and coordinators.")
     rows = service.list_tasks(
         session,
-        account,
+        scope,
         status=status,
         report_id=report_id,
         before_id=parse_id_cursor(cursor),
@@ -201,26 +210,26 @@ def list_tasks(
 
 
 @router.get("/tasks/{task_id}", response_model=TaskPublic)
-def get_task(task_id: DbId, session: SessionDep, account: ReportReader) -> TaskPublic:
+def get_task(task_id: DbId, session: ReadSession, scope: ReportReaderScope) -> TaskPublic:
     """One task: its unit and the coordinators of its case's area may see it."""
-    task, report = load_visible_task(session, account, task_id)
+    task, report = load_visible_task(session, scope, task_id)
     return task_public(task, service.unit_of(session, task), report, now=clock.utcnow())
 
 
 @router.post("/tasks/{task_id}/accept", response_model=TaskPublic, responses=CONFLICT)
-def accept_task(task_id: DbId, session: SessionDep, account: CaseWriter) -> TaskPublic:
+def accept_task(task_id: DbId, session: WriteSession, scope: CaseWriterScope) -> TaskPublic:
     """The task's unit takes it on (`in_progress`)."""
-    task = service.accept_task(session, account, task_id)
+    task = service.accept_task(session, scope, task_id)
     session.commit()
     return _task(session, task)
 
 
 @router.post("/tasks/{task_id}/return", response_model=TaskPublic, responses=CONFLICT)
 def return_task(
-    task_id: DbId, body: ReturnBody, session: SessionDep, account: CaseWriter
+    task_id: DbId, body: ReturnBody, session: WriteSession, scope: CaseWriterScope
 ) -> TaskPublic:
     """The task's unit hands it back with a reason; the coordinator dispatches it anew."""
-    task = service.return_task(session, account, task_id, reason=body.reason)
+    task = service.return_task(session, scope, task_id, reason=body.reason)
     session.commit()
     return _task(session, task)
 
@@ -236,9 +245,8 @@ def return_task(
 )
 def complete_task(
     task_id: DbId,
-    session: SessionDep,
     runtime: RuntimeDep,
-    account: CaseWriter,
+    scope: CaseWriterScope,
     note: Annotated[str | None, Form(max_length=RESULT_NOTE_MAX_CHARS)] = None,
     photo: Annotated[
         list[UploadFile] | None,
@@ -247,32 +255,32 @@ def complete_task(
 ) -> TaskPublic:
     """The task's unit reports its result with "after" photos; when no other task of the case
     is still open or in progress, the case is `resolved` and awaits verification."""
-    task, _report = service.load_task_for_unit(session, account, task_id)
+    # Short sessions of its own around the photo work, which runs with no transaction open.
+    with session_scope(runtime.engine, write=False) as reader:
+        task, _report = service.load_task_for_unit(reader, scope, task_id)
     service.check_can_complete(task)
     settings = runtime.settings
     uploads = photo or []
     if not uploads:
         raise Unprocessable.for_field("photo", 'send at least one "after" photo')
     photos = intake.read_checked_uploads(settings, uploads)
-    # End the transaction (nothing written yet) so that no lock is held during the image work.
-    session.commit()
 
-    def insert(stored: list[intake.StoredPhoto]) -> Task:
-        task, report = service.load_task_for_unit(session, account, task_id)
+    def insert(writer: Session, stored: list[intake.StoredPhoto]) -> Task:
+        task, report = service.load_task_for_unit(writer, scope, task_id)
         service.complete_task(
-            session, account, task, report, note=(note or "").strip() or None, photos=stored
+            writer, scope, task, report, note=(note or "").strip() or None, photos=stored
         )
-        session.commit()
         return task
 
     task = intake.take_in_photos(runtime, photos, insert)
-    return _task(session, task)
+    with session_scope(runtime.engine, write=False) as reader:
+        return _task(reader, task)
 
 
-def _report(session: Session, settings: Settings, report: Report, viewer: Account) -> ReportPublic:
+def _report(session: Session, settings: Settings, report: Report, viewer: Scope) -> ReportPublic:
     urls = photo_url_signer(settings.secret_key)
     return reports_reading.present_reports(
-        session, [report], photo_url=urls, for_staff=reports_service.is_staff(viewer)
+        session, [report], photo_url=urls, caller_details=sees_caller_details(viewer.role)
     )[0]
 
 

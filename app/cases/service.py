@@ -9,12 +9,9 @@ completed resolves it, and when every task was handed back it returns to the coo
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Account, Role
-from app.accounts.scope import scope_of
+from app.accounts.scope import Scope
 from app.cases.access import (
     load_visible_task,
     lock_reports,
@@ -25,36 +22,29 @@ from app.cases.access import (
 )
 from app.cases.events import TaskStatusChanged
 from app.cases.models import Task
-from app.cases.states import ACTIVE_TASK_STATUSES, TaskStatus, check_task_transition
+from app.cases.states import ACTIVE_TASK_STATUSES, TASK_MACHINE, TaskStatus
 from app.categories.service import get_category
 from app.core import clock
 from app.core.area_paths import related_to_any
 from app.core.calendar import WorkCalendar
-from app.core.errors import Conflict, Unprocessable
+from app.core.errors import Conflict, TransitionNotAllowed, Unprocessable
 from app.core.events import publish
 from app.core.runtime import Runtime
+from app.core.transitions import transition
 from app.grids.models import Grid
 from app.photos.intake import StoredPhoto
 from app.reports.access import load_visible_report
 from app.reports.models import PhotoKind, Report, ReportEvent, ReportEventKind
 from app.reports.service import attach_photos
-from app.reports.states import IllegalTransition, ReportStatus
+from app.reports.states import ReportStatus
 from app.reports.workflow import change_status, record_event
 from app.units.models import Unit
 
 CALENDAR_CACHE_KEY = "work_calendar"
-# Who has a task list: units their own, coordinators their areas', admins all.
-TASK_LIST_ROLES = frozenset({Role.UNIT, Role.COORDINATOR, Role.ADMIN})
 # A case takes new tasks while it is being worked on; a resolved one is verified first.
 DISPATCHABLE_STATUSES = frozenset(
     {ReportStatus.ACCEPTED, ReportStatus.DISPATCHED, ReportStatus.IN_PROGRESS}
 )
-# The timestamp column each task status sets when a task enters it.
-TASK_TIMESTAMPS: dict[TaskStatus, str] = {
-    TaskStatus.IN_PROGRESS: "accepted_at",
-    TaskStatus.COMPLETED: "completed_at",
-    TaskStatus.RETURNED: "returned_at",
-}
 # The timeline entry each task status writes.
 TASK_EVENT_KINDS: dict[TaskStatus, ReportEventKind] = {
     TaskStatus.IN_PROGRESS: ReportEventKind.TASK_ACCEPTED,
@@ -78,25 +68,7 @@ def change_task_status(
     update only if nobody moved it first (else 409), stamp the time, append the event to the
     case's timeline and announce it. Flushes; the caller commits.
     """
-    current = task.status
-    try:
-        check_task_transition(current, target)
-    except IllegalTransition as exc:
-        raise Conflict(str(exc)) from None
-    now = clock.utcnow()
-    values: dict[str, object] = {"status": target, "updated_at": now, **changes}
-    if column := TASK_TIMESTAMPS.get(target):
-        values[column] = now
-    result = session.execute(
-        update(Task)
-        .where(col(Task.id) == task.id, col(Task.status) == current)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("Someone else changed this task first; reload it.")
-    for name, value in values.items():
-        set_committed_value(task, name, value)
+    current = transition(session, TASK_MACHINE, task, target, **changes)
     event = record_event(
         session, report, TASK_EVENT_KINDS[target], actor_id=actor_id, note=note, task_id=task.id
     )
@@ -106,7 +78,7 @@ def change_task_status(
 
 def dispatch_task(
     session: Session,
-    account: Account,
+    scope: Scope,
     report_id: int,
     *,
     unit_code: str,
@@ -115,15 +87,15 @@ def dispatch_task(
     calendar: WorkCalendar,
 ) -> Task:
     """Send the case to a handling unit; `due_at` defaults from the category's time limit."""
-    report = load_visible_report(session, account, report_id)
-    require_case_coordinator(session, account, report)
+    report = load_visible_report(session, scope, report_id)
+    require_case_coordinator(scope, report)
     lock_reports(session, report)
     if report.status not in DISPATCHABLE_STATUSES:
-        raise Conflict(
+        raise TransitionNotAllowed(
             f"A report that is {report.status.value} cannot get a task; "
             + _dispatch_hint(report.status)
         )
-    unit = _unit_for_dispatch(session, account, unit_code)
+    unit = _unit_for_dispatch(session, scope, unit_code)
     if _active_task_of_unit(session, report, unit) is not None:
         raise Conflict(f"Unit {unit_code} already has an unfinished task on this case.")
     now = clock.utcnow()
@@ -132,14 +104,13 @@ def dispatch_task(
         due_at = calendar.due_at(now, category.time_limit_hours, wall_clock=category.wall_clock)
     elif due_at <= now:
         raise Unprocessable.for_field("due_at", "must be in the future")
-    assert account.id is not None
     assert unit.id is not None
     task = Task(
         report_id=report_id,
         unit_id=unit.id,
         note=note,
         due_at=due_at,
-        dispatched_by_id=account.id,
+        dispatched_by_id=scope.account_id,
         created_at=now,
         updated_at=now,
     )
@@ -149,54 +120,53 @@ def dispatch_task(
         session,
         report,
         ReportEventKind.TASK_DISPATCHED,
-        actor_id=account.id,
+        actor_id=scope.account_id,
         note=note,
         task_id=task.id,
     )
     if report.status is ReportStatus.ACCEPTED:
-        change_status(session, report, ReportStatus.DISPATCHED, actor_id=account.id)
-    publish(session, TaskStatusChanged(task, report, None, TaskStatus.OPEN, account.id))
+        change_status(session, report, ReportStatus.DISPATCHED, actor_id=scope.account_id)
+    publish(session, TaskStatusChanged(task, report, None, TaskStatus.OPEN, scope.account_id))
     return task
 
 
-def accept_task(session: Session, account: Account, task_id: int) -> Task:
+def accept_task(session: Session, scope: Scope, task_id: int) -> Task:
     """The unit takes the task on (`in_progress`); the case is in progress from then on."""
-    task, report = load_task_for_unit(session, account, task_id)
-    change_task_status(session, task, report, TaskStatus.IN_PROGRESS, actor_id=account.id)
+    task, report = load_task_for_unit(session, scope, task_id)
+    change_task_status(session, task, report, TaskStatus.IN_PROGRESS, actor_id=scope.account_id)
     if report.status is ReportStatus.DISPATCHED:
-        change_status(session, report, ReportStatus.IN_PROGRESS, actor_id=account.id)
+        change_status(session, report, ReportStatus.IN_PROGRESS, actor_id=scope.account_id)
     return task
 
 
-def return_task(session: Session, account: Account, task_id: int, *, reason: str) -> Task:
+def return_task(session: Session, scope: Scope, task_id: int, *, reason: str) -> Task:
     """The unit hands the task back with a reason; with no other task active, the case goes
     back to the coordinator (`accepted`) to be dispatched again."""
-    task, report = load_task_for_unit(session, account, task_id)
+    task, report = load_task_for_unit(session, scope, task_id)
     change_task_status(
         session,
         task,
         report,
         TaskStatus.RETURNED,
-        actor_id=account.id,
+        actor_id=scope.account_id,
         note=reason,
         return_reason=reason,
     )
     if not _has_active_tasks(session, report):
-        change_status(session, report, ReportStatus.ACCEPTED, actor_id=account.id, note=reason)
+        change_status(
+            session, report, ReportStatus.ACCEPTED, actor_id=scope.account_id, note=reason
+        )
     return task
 
 
 def check_can_complete(task: Task) -> None:
     """409 unless the task may be completed now (before any photo work is done for it)."""
-    try:
-        check_task_transition(task.status, TaskStatus.COMPLETED)
-    except IllegalTransition as exc:
-        raise Conflict(str(exc)) from None
+    TASK_MACHINE.require(task.status, TaskStatus.COMPLETED)
 
 
 def complete_task(
     session: Session,
-    account: Account,
+    scope: Scope,
     task: Task,
     report: Report,
     *,
@@ -205,25 +175,24 @@ def complete_task(
 ) -> Task:
     """The unit's result with its "after" photos; completing the last active task resolves
     the case. The caller loaded the task with `load_task_for_unit` and stored the photos."""
-    assert account.id is not None
     change_task_status(
         session,
         task,
         report,
         TaskStatus.COMPLETED,
-        actor_id=account.id,
+        actor_id=scope.account_id,
         note=note,
         result_note=note,
     )
-    _attach_after_photos(session, task, photos, uploaded_by_id=account.id)
+    _attach_after_photos(session, task, photos, uploaded_by_id=scope.account_id)
     if not _has_active_tasks(session, report):
-        change_status(session, report, ReportStatus.RESOLVED, actor_id=account.id, note=note)
+        change_status(session, report, ReportStatus.RESOLVED, actor_id=scope.account_id, note=note)
     return task
 
 
 def verify_case(
     session: Session,
-    account: Account,
+    scope: Scope,
     report_id: int,
     *,
     approved: bool,
@@ -235,14 +204,16 @@ def verify_case(
     Rework reopens the named task, or every completed task of the case, and counts one more
     rework on each and on the case; the case is `dispatched` until a unit accepts again.
     """
-    report = load_visible_report(session, account, report_id)
-    require_case_coordinator(session, account, report)
+    report = load_visible_report(session, scope, report_id)
+    require_case_coordinator(scope, report)
     lock_reports(session, report)
     # Checked here, not only by the state machine: accepted -> dispatched is an edge too.
     if report.status is not ReportStatus.RESOLVED:
-        raise Conflict(f"Only a resolved case can be verified; this one is {report.status}.")
+        raise TransitionNotAllowed(
+            f"Only a resolved case can be verified; this one is {report.status}."
+        )
     if approved:
-        change_status(session, report, ReportStatus.CLOSED, actor_id=account.id, note=note)
+        change_status(session, report, ReportStatus.CLOSED, actor_id=scope.account_id, note=note)
         return report
     if not note:
         raise Unprocessable.for_field("note", "say what must be redone (返工)")
@@ -251,7 +222,7 @@ def verify_case(
         session,
         report,
         ReportStatus.DISPATCHED,
-        actor_id=account.id,
+        actor_id=scope.account_id,
         note=note,
         rework_count=report.rework_count + 1,
     )
@@ -261,17 +232,17 @@ def verify_case(
             task,
             report,
             TaskStatus.OPEN,
-            actor_id=account.id,
+            actor_id=scope.account_id,
             note=note,
             rework_count=task.rework_count + 1,
         )
     return report
 
 
-def load_task_for_unit(session: Session, account: Account, task_id: int) -> tuple[Task, Report]:
+def load_task_for_unit(session: Session, scope: Scope, task_id: int) -> tuple[Task, Report]:
     """The task and its case, locked for a change by the task's unit (404, then 403)."""
-    task, report = load_visible_task(session, account, task_id)
-    require_task_unit(account, task)
+    task, report = load_visible_task(session, scope, task_id)
+    require_task_unit(scope, task)
     lock_reports(session, report)
     reload_task(session, task)
     return task, report
@@ -294,9 +265,8 @@ def _active_task_of_unit(session: Session, report: Report, unit: Unit) -> int | 
     ).first()
 
 
-def _unit_for_dispatch(session: Session, account: Account, unit_code: str) -> Unit:
+def _unit_for_dispatch(session: Session, scope: Scope, unit_code: str) -> Unit:
     """A unit of a community related to the coordinator's areas (422 for any other)."""
-    scope = scope_of(session, account)
     query = (
         select(Unit)
         .join(Grid, col(Grid.code) == Unit.community_code)
@@ -328,7 +298,7 @@ def _dispatch_hint(status: ReportStatus) -> str:
 
 def list_tasks(
     session: Session,
-    account: Account,
+    scope: Scope,
     *,
     status: TaskStatus | None,
     report_id: int | None,
@@ -340,7 +310,7 @@ def list_tasks(
         select(Task, Unit, Report)
         .join(Unit, col(Unit.id) == Task.unit_id)
         .join(Report, col(Report.id) == Task.report_id)
-        .where(visible_tasks(scope_of(session, account)))
+        .where(visible_tasks(scope))
     )
     if status is not None:
         query = query.where(Task.status == status)

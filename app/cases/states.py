@@ -1,14 +1,14 @@
-"""The task state machine: a task's statuses, the transition table and its check.
+"""The task state machine: a task's statuses and the transition table.
 
-Pure data and functions; the case service calls `check_task_transition` before changing a task's
-status, and the API turns `IllegalTransition` into a 409.
+Pure data; `app.core.transitions.transition` moves a task along `TASK_MACHINE` and turns an
+illegal edge into a 409.
 """
 
 from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
-from app.reports.states import IllegalTransition
+from app.core.transitions import StateMachine
 
 
 class TaskStatus(StrEnum):
@@ -36,8 +36,12 @@ TERMINAL_TASK_STATUSES: frozenset[TaskStatus] = frozenset({TaskStatus.RETURNED})
 # Tasks a unit still has to act on; only these can be overdue.
 ACTIVE_TASK_STATUSES: frozenset[TaskStatus] = frozenset({TaskStatus.OPEN, TaskStatus.IN_PROGRESS})
 
-
-def check_task_transition(current: TaskStatus, target: TaskStatus) -> None:
-    """Raise IllegalTransition unless a task may move from current to target."""
-    if target not in TASK_TRANSITIONS[current]:
-        raise IllegalTransition("task", current, target)
+TASK_MACHINE = StateMachine(
+    "task",
+    TASK_TRANSITIONS,
+    entered_at={
+        TaskStatus.IN_PROGRESS: "accepted_at",
+        TaskStatus.COMPLETED: "completed_at",
+        TaskStatus.RETURNED: "returned_at",
+    },
+)

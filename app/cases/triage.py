@@ -3,38 +3,37 @@
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Account
-from app.accounts.scope import scope_of
+from app.accounts.scope import Scope
 from app.cases.access import lock_reports, require_case_coordinator
-from app.core.errors import Conflict, Unprocessable
+from app.core.errors import Conflict, TransitionNotAllowed, Unprocessable
 from app.reports.access import load_visible_report, visible_reports
 from app.reports.models import Report
 from app.reports.states import MERGE_TARGET_STATUSES, ReportStatus
 from app.reports.workflow import change_status
 
 
-def accept_report(
-    session: Session, account: Account, report_id: int, *, note: str | None
-) -> Report:
+def accept_report(session: Session, scope: Scope, report_id: int, *, note: str | None) -> Report:
     """The report becomes a case (`accepted`)."""
-    report = load_visible_report(session, account, report_id)
-    require_case_coordinator(session, account, report)
+    report = load_visible_report(session, scope, report_id)
+    require_case_coordinator(scope, report)
     # Checked here, not only by the state machine: returned cases move to accepted too.
     if report.status is not ReportStatus.SUBMITTED:
-        raise Conflict(f"Only a submitted report can be accepted; this one is {report.status}.")
-    change_status(session, report, ReportStatus.ACCEPTED, actor_id=account.id, note=note)
+        raise TransitionNotAllowed(
+            f"Only a submitted report can be accepted; this one is {report.status}."
+        )
+    change_status(session, report, ReportStatus.ACCEPTED, actor_id=scope.account_id, note=note)
     return report
 
 
-def reject_report(session: Session, account: Account, report_id: int, *, reason: str) -> Report:
+def reject_report(session: Session, scope: Scope, report_id: int, *, reason: str) -> Report:
     """The report is `rejected`; its reporter sees the reason."""
-    report = load_visible_report(session, account, report_id)
-    require_case_coordinator(session, account, report)
+    report = load_visible_report(session, scope, report_id)
+    require_case_coordinator(scope, report)
     change_status(
         session,
         report,
         ReportStatus.REJECTED,
-        actor_id=account.id,
+        actor_id=scope.account_id,
         note=reason,
         rejection_reason=reason,
     )
@@ -42,18 +41,18 @@ def reject_report(session: Session, account: Account, report_id: int, *, reason:
 
 
 def merge_report(
-    session: Session, account: Account, report_id: int, *, into_id: int, note: str | None
+    session: Session, scope: Scope, report_id: int, *, into_id: int, note: str | None
 ) -> Report:
     """The report becomes a `duplicate` of an open case; its reporter follows that case.
 
     Reports merged into this one before follow the case it joins now.
     """
-    report = load_visible_report(session, account, report_id)
-    require_case_coordinator(session, account, report)
+    report = load_visible_report(session, scope, report_id)
+    require_case_coordinator(scope, report)
     if into_id == report.id:
         raise Unprocessable.for_field("into", "a report cannot be merged into itself")
     target = session.exec(
-        select(Report).where(Report.id == into_id, visible_reports(scope_of(session, account)))
+        select(Report).where(Report.id == into_id, visible_reports(scope))
     ).first()
     if target is None:
         raise Unprocessable.for_field("into", f"no case {into_id} in your areas")
@@ -66,7 +65,7 @@ def merge_report(
         session,
         report,
         ReportStatus.DUPLICATE,
-        actor_id=account.id,
+        actor_id=scope.account_id,
         note=note,
         duplicate_of_id=target.id,
     )

@@ -1,15 +1,13 @@
 """Request limits: body size (413) and request rates per address and per account (429)."""
 
-import json
 import threading
 import time
 from collections import defaultdict
 
 import jwt
-from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import PROBLEM_JSON
+from app.core.errors import BodyReadRefused, PayloadTooLarge, TooManyRequests, problem_response
 
 RATE_LIMITED_PREFIXES = ("/api/", "/open311/")
 # The clock of the rate windows (a name of its own, so that tests can hold it still).
@@ -31,7 +29,7 @@ class BodySizeLimitMiddleware:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _send_problem(send, 413, "Payload too large", self._message())
+            await problem_response(self._refusal())(scope, receive, send)
             return
         received = 0
 
@@ -40,14 +38,13 @@ class BodySizeLimitMiddleware:
             message = await receive()
             received += len(message.get("body", b""))
             if received > self.max_bytes:
-                # Raised inside the body parser: FastAPI lets HTTPException through as it is.
-                raise HTTPException(413, self._message())
+                raise BodyReadRefused(self._refusal())
             return message
 
         await self.app(scope, counting_receive, send)
 
-    def _message(self) -> str:
-        return f"The request body is larger than {self.max_bytes} bytes."
+    def _refusal(self) -> PayloadTooLarge:
+        return PayloadTooLarge(f"The request body is larger than {self.max_bytes} bytes.")
 
 
 class SlidingWindowCounter:
@@ -97,9 +94,8 @@ class RateLimitMiddleware:
         if account:
             keys.append(f"acct:{account}")
         if not all(self.counter.hit(key, now_s) for key in keys):
-            await _send_problem(
-                send, 429, "Too many requests", "Slow down and try again in a minute."
-            )
+            refusal = TooManyRequests("Slow down and try again in a minute.")
+            await problem_response(refusal)(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
@@ -112,17 +108,3 @@ class RateLimitMiddleware:
         except jwt.PyJWTError:
             return None
         return str(claims.get("sub"))
-
-
-async def _send_problem(send: Send, status: int, title: str, detail: str) -> None:
-    body = json.dumps(
-        {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    ).encode()
-    headers = [
-        (b"content-type", PROBLEM_JSON.encode()),
-        (b"content-length", str(len(body)).encode()),
-    ]
-    if status == 429:
-        headers.append((b"retry-after", b"60"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})

@@ -41,7 +41,7 @@ API_ERRORS: dict[int, str] = {
     401: "no valid bearer token",
     403: "outside the caller's rights",
     404: "no such resource, or one the caller may not know exists",
-    409: "conflicts with the resource's current state",
+    409: "conflicts with the resource's current state; `type` names the conflict",
     413: "the request is over its byte limit",
     415: "a media type the operation does not take",
     422: "invalid input; `errors` names each field",

@@ -1,4 +1,4 @@
-"""Serving the rider PWA at / and the console at /console/ from the same origin as the API."""
+"""Serving the rider PWA at /, the console at /console/ and the modules both import at /shared/."""
 
 from pathlib import Path
 
@@ -27,6 +27,7 @@ class FrontendFiles(StaticFiles):
 
 
 def mount_frontend(app: FastAPI, frontend_dir: Path) -> None:
-    """Mount the console and the rider app (the rider app last: it owns `/`)."""
+    """Mount the console, the shared modules and the rider app (the rider app last: it owns `/`)."""
     app.mount("/console", FrontendFiles(directory=frontend_dir / "console", html=True), "console")
+    app.mount("/shared", FrontendFiles(directory=frontend_dir / "shared"), "shared")
     app.mount("/", FrontendFiles(directory=frontend_dir / "rider", html=True), "rider")

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime, String, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field
@@ -61,3 +61,8 @@ def enum_field(
     """A SQLModel field holding a StrEnum as its string value (at least `length` characters)."""
     length = max(length, max(len(member.value) for member in enum_class))
     return Field(default=default, sa_type=StrEnumType(enum_class, length), index=index)
+
+
+def partial_index_where(condition: str) -> dict[str, Any]:
+    """Index keywords that make it partial (only the rows meeting `condition`) on both databases."""
+    return {f"{dialect}_where": text(condition) for dialect in ("sqlite", "postgresql")}

@@ -31,10 +31,7 @@ Refusal = Callable[[str, str, str], Response]  # (path, field, message) -> the a
 
 def field_problem(_path: str, field: str, message: str) -> Response:
     """The default answer: a 422 problem+json naming the field."""
-    error = Unprocessable.for_field(field, message)
-    return problem_response(
-        error.status, error.title, error.detail, slug=error.slug, errors=error.errors
-    )
+    return problem_response(Unprocessable.for_field(field, message))
 
 
 def _utf8_problem(raw: bytes) -> str | None:

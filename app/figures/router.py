@@ -4,11 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.accounts.deps import StaffAccount
-from app.accounts.scope import scope_of
+from app.accounts.deps import AreaManagerAccount, CurrentScope
 from app.cases import service
 from app.core import clock
-from app.core.deps import RuntimeDep, SessionDep
+from app.core.deps import ReadSession, RuntimeDep
 from app.core.errors import Forbidden, Unprocessable
 from app.core.inputs import BoundedDatetime
 from app.figures.cases import case_figures
@@ -20,9 +19,10 @@ router = APIRouter(tags=["cases"])
 
 @router.get("/stats", response_model=CaseStats)
 def get_stats(
-    session: SessionDep,
+    session: ReadSession,
     runtime: RuntimeDep,
-    account: StaffAccount,
+    _manager: AreaManagerAccount,
+    scope: CurrentScope,
     area: Annotated[
         str | None, Query(max_length=32, description="a grid, community or street code")
     ] = None,
@@ -40,7 +40,6 @@ def get_stats(
 ) -> CaseStats:
     """Figures of an area's cases (default: all the caller's areas): counts by status and
     category, 结案率, 按期结案率, 返工率, median time to close and tasks overdue now."""
-    scope = scope_of(session, account)
     summary: AreaSummary | None = None
     area_paths = scope.area_paths
     if area is not None:

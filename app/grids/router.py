@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Query
 from sqlmodel import select
 
 from app.accounts.deps import AdminAccount, ReportReader
-from app.core.deps import RuntimeDep, SessionDep
+from app.core.deps import ReadSession, RuntimeDep, WriteSession
 from app.core.errors import Unprocessable
 from app.grids import service
 from app.grids.crs import CoordinateSystem, check_wgs84_range, to_wgs84
@@ -35,7 +35,7 @@ def to_wgs84_checked(lat: float, lon: float, crs: CoordinateSystem) -> tuple[flo
 
 @router.get("/grids")
 def list_grids(
-    session: SessionDep, _account: ReportReader, level: GridLevel | None = None
+    session: ReadSession, _account: ReportReader, level: GridLevel | None = None
 ) -> dict[str, Any]:
     """All grids and areas as GeoJSON (RFC 7946)."""
     return service.feature_collection(session, level=level)
@@ -43,7 +43,7 @@ def list_grids(
 
 @router.get("/grids/locate", response_model=LocateResponse)
 def locate(
-    session: SessionDep,
+    session: ReadSession,
     runtime: RuntimeDep,
     _account: ReportReader,
     lat: Annotated[float, Query(ge=-90, le=90)],
@@ -72,7 +72,7 @@ def locate(
 
 @router.post("/grids/import", response_model=ImportResponse)
 def import_grids(
-    session: SessionDep,
+    session: WriteSession,
     runtime: RuntimeDep,
     _admin: AdminAccount,
     collection: Annotated[dict[str, Any], Body()],
@@ -85,7 +85,7 @@ def import_grids(
 
 
 @router.get("/communities", response_model=CommunityList)
-def list_communities(session: SessionDep) -> CommunityList:
+def list_communities(session: ReadSession) -> CommunityList:
     """Every community with its street, for the registration form."""
     streets = {
         code: name

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Response
 
 from app.accounts.deps import active_account_of_token, oauth2_scheme
 from app.accounts.models import Role
-from app.core.deps import RuntimeDep, SessionDep
+from app.core.deps import ReadSession, RuntimeDep
 from app.core.errors import PROBLEM_JSON, Forbidden
 from app.core.metrics import EXPOSITION_CONTENT_TYPE, exposition
 from app.webhooks.backlog import DeliveryBacklogCollector
@@ -27,7 +27,7 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
 
 
 def metrics_reader(
-    session: SessionDep,
+    session: ReadSession,
     runtime: RuntimeDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> None:

@@ -1,15 +1,19 @@
-"""Policy notices (政策宣讲): coordinators publish, riders read and pass on, staff see reach."""
+"""Policy notices (政策宣讲): coordinators publish, riders read and pass on, area managers
+see reach."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 from sqlmodel import Session
 
-from app.accounts.deps import CurrentAccount, StaffAccount
-from app.accounts.models import Role
-from app.accounts.scope import scope_of
-from app.core.deps import SessionDep
-from app.core.errors import Forbidden
+from app.accounts.access import RIDERS
+from app.accounts.deps import (
+    AreaManagerAccount,
+    CurrentScope,
+    RiderAccount,
+    RiderOrAreaManagerAccount,
+)
+from app.core.deps import ReadSession, WriteSession
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.notices import service
@@ -17,7 +21,6 @@ from app.notices.models import Notice, NoticeReceipt
 from app.notices.schemas import NoticeCreate, NoticeList, NoticePublic, ReachPublic, ReceiptPublic
 from app.points.rules import EntryKind
 from app.points.service import entry_for_source
-from app.riders.deps import RiderAccount
 from app.riders.service import own_profile
 
 router = APIRouter(tags=["notices"])
@@ -42,13 +45,14 @@ def _notice(
 
 
 @router.post("/notices", response_model=NoticePublic, status_code=status.HTTP_201_CREATED)
-def publish_notice(body: NoticeCreate, session: SessionDep, staff: StaffAccount) -> NoticePublic:
+def publish_notice(
+    body: NoticeCreate, session: WriteSession, _manager: AreaManagerAccount, scope: CurrentScope
+) -> NoticePublic:
     """Publish a notice to the riders of an area (area_code) or of a team (team_id)."""
-    assert staff.id is not None
     notice = service.publish_notice(
         session,
-        scope_of(session, staff),
-        author_id=staff.id,
+        scope,
+        author_id=scope.account_id,
         title=body.title,
         body=body.body,
         links=body.links,
@@ -61,42 +65,40 @@ def publish_notice(body: NoticeCreate, session: SessionDep, staff: StaffAccount)
 
 @router.get("/notices", response_model=NoticeList)
 def list_notices(
-    session: SessionDep,
-    account: CurrentAccount,
+    session: ReadSession,
+    account: RiderOrAreaManagerAccount,
+    scope: CurrentScope,
     cursor: Annotated[str | None, Query(max_length=20)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> NoticeList:
-    """Riders: notices for them, with their receipt; staff: notices of their areas, with reach."""
+    """Riders: notices for them, with their receipt; area managers: notices of their areas,
+    with reach."""
     before_id = parse_id_cursor(cursor)
-    if account.role is Role.RIDER:
+    if RIDERS.admits(account.role):
         profile, _rider = own_profile(session, account)
         rows = service.notices_for_rider(session, profile, before_id=before_id, limit=limit)
         items = [_notice(notice, receipt) for notice, receipt in rows]
-    elif account.role in (Role.ADMIN, Role.COORDINATOR):
-        notices = service.notices_for_staff(
-            session, scope_of(session, account), before_id=before_id, limit=limit
-        )
-        items = [_notice(notice, reach=service.reach_of(session, notice)) for notice in notices]
     else:
-        raise Forbidden("Your role may not do this.")
+        notices = service.notices_in_scope(session, scope, before_id=before_id, limit=limit)
+        items = [_notice(notice, reach=service.reach_of(session, notice)) for notice in notices]
     return NoticeList(items=items, next_cursor=str(items[-1].id) if len(items) == limit else None)
 
 
 @router.get("/notices/{notice_id}", response_model=NoticePublic)
-def get_notice(notice_id: DbId, session: SessionDep, account: CurrentAccount) -> NoticePublic:
-    """A notice; staff also see its reach (audience, read and passed-on counts)."""
-    if account.role is Role.RIDER:
+def get_notice(
+    notice_id: DbId, session: ReadSession, account: RiderOrAreaManagerAccount, scope: CurrentScope
+) -> NoticePublic:
+    """A notice; area managers also see its reach (audience, read and passed-on counts)."""
+    if RIDERS.admits(account.role):
         profile, _rider = own_profile(session, account)
         notice = service.notice_for_rider(session, profile, notice_id)
         return _notice(notice, service.receipt_of(session, notice_id, profile.account_id))
-    if account.role in (Role.ADMIN, Role.COORDINATOR):
-        notice = service.notice_for_staff(session, scope_of(session, account), notice_id)
-        return _notice(notice, reach=service.reach_of(session, notice))
-    raise Forbidden("Your role may not do this.")
+    notice = service.notice_in_scope(session, scope, notice_id)
+    return _notice(notice, reach=service.reach_of(session, notice))
 
 
 @router.post("/notices/{notice_id}/read", response_model=ReceiptPublic)
-def read_notice(notice_id: DbId, session: SessionDep, rider: RiderAccount) -> ReceiptPublic:
+def read_notice(notice_id: DbId, session: WriteSession, rider: RiderAccount) -> ReceiptPublic:
     """I read this notice (repeating it changes nothing)."""
     profile, _account = own_profile(session, rider)
     receipt = service.mark_read(session, profile, notice_id)
@@ -105,7 +107,7 @@ def read_notice(notice_id: DbId, session: SessionDep, rider: RiderAccount) -> Re
 
 
 @router.post("/notices/{notice_id}/share", response_model=ReceiptPublic)
-def share_notice(notice_id: DbId, session: SessionDep, rider: RiderAccount) -> ReceiptPublic:
+def share_notice(notice_id: DbId, session: WriteSession, rider: RiderAccount) -> ReceiptPublic:
     """I passed this notice on; an approved rider earns points for it once."""
     profile, _account = own_profile(session, rider)
     receipt = service.mark_shared(session, profile, notice_id)

@@ -36,7 +36,7 @@ class NoticePublic(BaseModel):
     published_at: datetime
     read_at: datetime | None = None  # the calling rider's receipt
     shared_at: datetime | None = None
-    reach: ReachPublic | None = None  # for staff
+    reach: ReachPublic | None = None  # for area managers
 
 
 class NoticeList(BaseModel):

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, or_, update
+from sqlalchemy import ColumnElement, and_, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -11,6 +11,7 @@ from app.accounts.models import Account, AccountStatus
 from app.accounts.scope import Scope
 from app.core.area_paths import ancestor_paths, related_to_any, under_any
 from app.core.clock import utcnow
+from app.core.conditional import update_where
 from app.core.errors import Forbidden, NotFound, Unprocessable
 from app.grids.models import Grid, GridLevel
 from app.grids.service import grid_by_code
@@ -85,7 +86,7 @@ def _for_rider(session: Session, profile: RiderProfile) -> ColumnElement[bool]:
     return or_(area_notice, col(Notice.audience_team_id) == profile.team_id)
 
 
-def _for_staff(scope: Scope) -> ColumnElement[bool]:
+def _in_scope(scope: Scope) -> ColumnElement[bool]:
     if scope.area_paths is None:
         return col(Notice.id).is_not(None)
     return or_(
@@ -115,11 +116,11 @@ def notices_for_rider(
     return [(notice, receipt) for notice, receipt in session.exec(query)]
 
 
-def notices_for_staff(
+def notices_in_scope(
     session: Session, scope: Scope, *, before_id: int | None, limit: int
 ) -> list[Notice]:
-    """Notices for the staff member's areas and those above them, newest first."""
-    query = select(Notice).where(_for_staff(scope)).order_by(col(Notice.id).desc()).limit(limit)
+    """Notices for the area manager's areas and those above them, newest first."""
+    query = select(Notice).where(_in_scope(scope)).order_by(col(Notice.id).desc()).limit(limit)
     if before_id is not None:
         query = query.where(col(Notice.id) < before_id)
     return list(session.exec(query))
@@ -135,9 +136,9 @@ def notice_for_rider(session: Session, profile: RiderProfile, notice_id: int) ->
     return notice
 
 
-def notice_for_staff(session: Session, scope: Scope, notice_id: int) -> Notice:
-    """A notice the staff member may see; 404 otherwise."""
-    notice = session.exec(select(Notice).where(Notice.id == notice_id, _for_staff(scope))).first()
+def notice_in_scope(session: Session, scope: Scope, notice_id: int) -> Notice:
+    """A notice the area manager may see; 404 otherwise."""
+    notice = session.exec(select(Notice).where(Notice.id == notice_id, _in_scope(scope))).first()
     if notice is None:
         raise NotFound(f"No notice {notice_id}.")
     return notice
@@ -191,16 +192,13 @@ def _receipt(session: Session, notice: Notice, rider_id: int) -> NoticeReceipt:
 
 def _stamp_once(session: Session, receipt: NoticeReceipt, column: str) -> bool:
     # Conditional on the column being empty: of concurrent requests, exactly one stamps it.
-    now = utcnow()
-    result = session.execute(
-        update(NoticeReceipt)
-        .where(col(NoticeReceipt.id) == receipt.id, getattr(NoticeReceipt, column).is_(None))
-        .values({column: now})
-        .execution_options(synchronize_session=False)
+    return update_where(
+        session,
+        NoticeReceipt,
+        receipt,
+        getattr(NoticeReceipt, column).is_(None),
+        values={column: utcnow()},
     )
-    stamped = bool(result.rowcount == 1)  # type: ignore[attr-defined]
-    session.refresh(receipt, [column])
-    return stamped
 
 
 def reach_of(session: Session, notice: Notice) -> Reach:

@@ -1,7 +1,12 @@
-"""What each notification says (zh-CN first, English second). Pure functions, no database."""
+"""What each notification says (zh-CN first, English second). Pure functions, no database.
+
+Status words come from the shared glossary; a report's followers are riders, so they hear the
+rider app's wording of a state.
+"""
 
 from dataclasses import dataclass
 
+from app.core.status_words import Language, status_word
 from app.reports.states import ReportStatus
 
 
@@ -25,18 +30,28 @@ def report_status_message(
 ) -> Message | None:
     """What a report's followers hear of a status change; None when it does not concern them."""
     body = note or ""
+
+    def word(language: Language) -> str:
+        return status_word("report", to_status, language, rider=True)
+
     if to_status is ReportStatus.ACCEPTED and from_status is ReportStatus.SUBMITTED:
         return Message(
-            "report_accepted", f"问题已受理 #{case_id}", f"Report #{case_id} accepted", body
+            "report_accepted",
+            f"问题{word('zh-CN')} #{case_id}",
+            f"Report #{case_id} {word('en').lower()}",
+            body,
         )
     if to_status is ReportStatus.REJECTED:
         return Message(
-            "report_rejected", f"上报未予受理 #{case_id}", f"Report #{case_id} not accepted", body
+            "report_rejected",
+            f"上报{word('zh-CN')} #{case_id}",
+            f"Report #{case_id} {word('en').lower()}",
+            body,
         )
     if to_status is ReportStatus.DUPLICATE:
         return Message(
             "report_merged",
-            f"上报已并入案件 #{merged_into}",
+            f"上报{word('zh-CN')}到案件 #{merged_into}",
             f"Report #{case_id} merged into case #{merged_into}",
             body,
         )
@@ -50,21 +65,21 @@ def report_status_message(
     if to_status is ReportStatus.DISPATCHED:
         return Message(
             "report_dispatched",
-            f"已派发处置单位 #{case_id}",
-            f"Case #{case_id} sent to a handling unit",
+            f"{word('zh-CN')}，待处置单位处理 #{case_id}",
+            f"Case #{case_id} {word('en').lower()} to a handling unit",
             body,
         )
     if to_status is ReportStatus.RESOLVED:
         return Message(
             "report_resolved",
-            f"已处置，待核查 #{case_id}",
+            f"已处置，{word('zh-CN')} #{case_id}",
             f"Case #{case_id} handled, awaiting verification",
             body,
         )
     if to_status is ReportStatus.CLOSED:
         return Message(
             "report_closed",
-            f"已办结，请评价 #{case_id}",
+            f"{word('zh-CN')}，请评价 #{case_id}",
             f"Case #{case_id} closed: please rate it",
             body,
         )

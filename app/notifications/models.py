@@ -6,7 +6,7 @@ from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
-from app.core.types import time_field
+from app.core.types import partial_index_where, time_field
 
 
 class Notification(SQLModel, table=True):
@@ -14,7 +14,13 @@ class Notification(SQLModel, table=True):
         # The same happening never lands twice in one inbox, even when two workers report it.
         UniqueConstraint("account_id", "dedupe_key"),
         Index("ix_notification_account_id", "account_id", "id"),
-        Index("ix_notification_account_read", "account_id", "read_at"),
+        # Unread notifications only: the unread list and the badge's count.
+        Index(
+            "ix_notification_unread",
+            "account_id",
+            "id",
+            **partial_index_where("read_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.accounts.deps import CurrentAccount
-from app.core.deps import SessionDep
+from app.core.deps import ReadSession, WriteSession
 from app.core.pagination import parse_id_cursor
 from app.notifications import service
 from app.notifications.schemas import MarkedRead, MarkRead, NotificationList, NotificationPublic
@@ -17,7 +17,7 @@ MAX_PAGE_SIZE = 100
 
 @router.get("/me/notifications", response_model=NotificationList)
 def list_my_notifications(
-    session: SessionDep,
+    session: ReadSession,
     account: CurrentAccount,
     unread: Annotated[bool, Query(description="Only unread ones.")] = False,
     cursor: Annotated[str | None, Query(max_length=20)] = None,
@@ -40,7 +40,7 @@ def list_my_notifications(
 
 @router.post("/me/notifications/read", response_model=MarkedRead)
 def mark_my_notifications_read(
-    body: MarkRead, session: SessionDep, account: CurrentAccount
+    body: MarkRead, session: WriteSession, account: CurrentAccount
 ) -> MarkedRead:
     """Mark some (or all) of my notifications read."""
     assert account.id is not None

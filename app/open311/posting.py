@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.deps import account_of_key
 from app.accounts.models import ApiKey, ApiScope
+from app.accounts.scope import scope_of
 from app.categories.models import Category
 from app.core.clock import utcnow
 from app.core.db import session_scope
@@ -52,8 +53,9 @@ def post_request(
             )
         draft = draft_of(session, request, client_id=token, photos=photos)
         service.check_draft(draft)
+        scope = scope_of(session, account)
         session.commit()
-        report, created = submission.submit(runtime, account, draft)
+        report, created = submission.submit(runtime, scope, draft)
         return PostedRequest(report, token, created, _notice(session, report))
 
 

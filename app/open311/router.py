@@ -12,12 +12,13 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
+from sqlmodel import Session
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from app.categories.models import Category
 from app.core.clock import utcnow
-from app.core.deps import RuntimeDep, SessionDep, SettingsDep
+from app.core.deps import ReadSession, RuntimeDep, SettingsDep
 from app.core.errors import AppError
 from app.open311 import posting, service
 from app.open311.formats import Format, error_document, render
@@ -118,14 +119,14 @@ def discovery(request: Request, fmt: str) -> Response:
 
 
 @router.get("/services.{fmt}", responses=OPEN311_RESPONSES, response_class=Response)
-def services(session: SessionDep, fmt: str) -> Response:
+def services(session: ReadSession, fmt: str) -> Response:
     """The categories, as Open311 services."""
     document = [service.service_of(c) for c in service.list_services(session)]
     return render(document, parse_format(fmt), root="services")
 
 
 @router.get("/services/{code}.{fmt}", responses=OPEN311_RESPONSES, response_class=Response)
-def service_definition(session: SessionDep, code: str, fmt: str) -> Response:
+def service_definition(session: ReadSession, code: str, fmt: str) -> Response:
     """The attributes one service's requests may carry."""
     out = parse_format(fmt)
     category = session.get(Category, code[:8])
@@ -136,7 +137,7 @@ def service_definition(session: SessionDep, code: str, fmt: str) -> Response:
 
 @router.get("/requests.{fmt}", responses=OPEN311_RESPONSES, response_class=Response)
 def list_requests(
-    request: Request, session: SessionDep, settings: SettingsDep, fmt: str
+    request: Request, session: ReadSession, settings: SettingsDep, fmt: str
 ) -> Response:
     """Service requests: the last 90 days unless dated, newest first, at most 1000."""
     out = parse_format(fmt)
@@ -147,7 +148,7 @@ def list_requests(
 
 @router.get("/requests/{request_id}.{fmt}", responses=OPEN311_RESPONSES, response_class=Response)
 def get_request(
-    request: Request, session: SessionDep, settings: SettingsDep, request_id: str, fmt: str
+    request: Request, session: ReadSession, settings: SettingsDep, request_id: str, fmt: str
 ) -> Response:
     """One service request, as a one-element list."""
     out = parse_format(fmt)
@@ -188,7 +189,7 @@ async def create_request(request: Request, runtime: RuntimeDep, fmt: str) -> Res
 
 
 @router.get("/tokens/{token}.{fmt}", responses=OPEN311_RESPONSES, response_class=Response)
-def get_token(session: SessionDep, token: str, fmt: str) -> Response:
+def get_token(session: ReadSession, token: str, fmt: str) -> Response:
     """The service request a POST's token stands for."""
     out = parse_format(fmt)
     report = posting.report_of_token(session, token[:64])
@@ -213,7 +214,7 @@ async def _read_form(request: Request) -> tuple[dict[str, str], bytes | None]:
 
 
 def _requests_response(
-    request: Request, session: SessionDep, secret_key: str, reports: list[Report], out: Format
+    request: Request, session: Session, secret_key: str, reports: list[Report], out: Format
 ) -> Response:
     base = str(request.base_url).rstrip("/")
     sign = photo_url_signer(secret_key)

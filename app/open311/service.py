@@ -16,6 +16,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app.cases.models import Task
 from app.cases.states import TaskStatus
 from app.categories.models import Category
+from app.core.status_words import status_word
 from app.reports.models import PhotoKind, Report, ReportPhoto
 from app.reports.reading import area_names
 from app.reports.states import ReportStatus
@@ -26,17 +27,9 @@ DEFAULT_WINDOW = timedelta(days=90)  # the spec's default, and the widest range 
 MAX_REQUESTS = 1000
 CLOSED_STATUSES = frozenset({ReportStatus.CLOSED, ReportStatus.REJECTED, ReportStatus.DUPLICATE})
 ACTIVE_TASK_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
-# What a member of the public reads about each status (zh-CN, as the rest of the feed).
-STATUS_NOTES = {
-    ReportStatus.SUBMITTED: "已收到，待网格员受理",
-    ReportStatus.ACCEPTED: "已受理",
-    ReportStatus.DISPATCHED: "已派单，待处置单位处理",
-    ReportStatus.IN_PROGRESS: "处置中",
-    ReportStatus.RESOLVED: "已处置，待核查",
-    ReportStatus.CLOSED: "已结案",
-    ReportStatus.REJECTED: "不予受理",
-    ReportStatus.DUPLICATE: "已合并到其他案件",
-}
+# What a member of the public reads about each status: the glossary's word (zh-CN, as the rest of
+# the feed), the same word the console shows.
+STATUS_NOTES = {status: status_word("report", status) for status in ReportStatus}
 URGENT_ATTRIBUTE = "urgent"
 
 

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from fastapi import UploadFile
+from sqlmodel import Session
 
 from app.core.config import Settings
+from app.core.db import session_scope
 from app.core.errors import AppError, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from app.core.runtime import Runtime
 from app.photos.pipeline import (
@@ -18,7 +20,7 @@ from app.photos.pipeline import (
     decoded_pixels,
 )
 from app.photos.pool import ImagePool
-from app.photos.storage import PhotoStore, StagedWrites
+from app.photos.storage import StagedWrites, photo_store
 
 PHOTO_FIELD = "photo"
 IMAGE_POOL_CACHE = "image_pool"
@@ -37,32 +39,32 @@ class StoredPhoto:
     thumbnail_height: int
 
 
-def photo_store(settings: Settings) -> PhotoStore:
-    """The content-addressed store under the data dir."""
-    return PhotoStore(settings.photo_dir)
-
-
 def take_in_photos(
-    runtime: Runtime, photos: Sequence[bytes], insert: Callable[[list[StoredPhoto]], T]
+    runtime: Runtime, photos: Sequence[bytes], write: Callable[[Session, list[StoredPhoto]], T]
 ) -> T:
     """The one photo unit of work: convert the photos in the image pool, stage their files, then
-    `insert(stored)` the rows that use them and commit there. Files first, then rows: if
-    `insert` raises, the files this call created are removed again (not ones already stored).
+    `write(session, stored)` the rows that use them in a short write session of its own, and
+    commit it. Files first, then rows: if `write` raises, the files this call created are
+    removed again (not ones already stored).
 
-    Call it with no transaction open: the image work must not hold SQLite's write lock.
+    Call it with no transaction open: the image work must not hold a connection or a lock.
     """
-    return stage_photos(runtime.settings, process_uploads(runtime, photos), insert)
+    return stage_photos(runtime, process_uploads(runtime, photos), write)
 
 
 def stage_photos(
-    settings: Settings,
+    runtime: Runtime,
     processed: Sequence[ProcessedPhoto],
-    insert: Callable[[list[StoredPhoto]], T],
+    write: Callable[[Session, list[StoredPhoto]], T],
 ) -> T:
     """The second half of take_in_photos, for callers that look at the converted photos first
     (a report is placed by its photo's GPS before it is inserted)."""
-    with photo_store(settings).staged() as writes:
-        return insert(store_photos(writes, processed))
+    with photo_store(runtime.settings).staged() as writes:
+        stored = store_photos(writes, processed)
+        with session_scope(runtime.engine) as session:
+            result = write(session, stored)
+            session.commit()
+            return result
 
 
 def read_checked_uploads(settings: Settings, uploads: Sequence[UploadFile]) -> list[bytes]:

@@ -4,7 +4,6 @@ import hashlib
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
 
 import pillow_heif
 from PIL import Image
@@ -44,8 +43,6 @@ _RESIZABLE_MODES = frozenset({"RGB", "RGBA", "L", "LA", "I"})
 class PhotoError(Exception):
     """A photo we refuse; `message` is short English for the uploader."""
 
-    status: ClassVar[int] = 422
-
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
@@ -54,13 +51,9 @@ class PhotoError(Exception):
 class UnsupportedPhoto(PhotoError):
     """The bytes are not a JPEG, PNG, WebP or HEIC/HEIF image."""
 
-    status: ClassVar[int] = 415
-
 
 class InvalidPhoto(PhotoError):
     """The bytes claim a supported format but are damaged, truncated or too large to decode."""
-
-    status: ClassVar[int] = 422
 
 
 @dataclass(frozen=True, slots=True)

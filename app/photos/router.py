@@ -9,7 +9,7 @@ from fastapi.responses import FileResponse
 
 from app.core.deps import SettingsDep
 from app.core.errors import Forbidden, NotFound
-from app.photos.storage import PhotoStore
+from app.photos.storage import photo_store
 from app.photos.urls import is_valid_photo_signature
 
 router = APIRouter(tags=["photos"])
@@ -47,7 +47,7 @@ def serve_photo(
     }
     if _matches(if_none_match, key):
         return Response(status_code=304, headers=headers)
-    path = PhotoStore(settings.photo_dir).path(key)
+    path = photo_store(settings).path(key)
     if not path.is_file():
         raise NotFound("This photo is no longer stored.")
     return FileResponse(path, media_type=JPEG_MEDIA_TYPE, headers=headers)

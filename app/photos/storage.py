@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from app.core.config import Settings
+
 FILE_SUFFIX = ".jpg"
 STAGED_SUFFIX = ".tmp"
 # A file the sweep has set aside while it checks that no writer reused it (see remove_stale).
@@ -19,6 +21,12 @@ _KEY = re.compile(r"[0-9a-f]{64}")
 def content_key(data: bytes) -> str:
     """The storage key of some bytes: their SHA-256 as lowercase hex."""
     return hashlib.sha256(data).hexdigest()
+
+
+def photo_store(settings: Settings) -> "PhotoStore":
+    """The app's content-addressed store under the data dir (the one every upload, the sweep,
+    the photo route and backups use)."""
+    return PhotoStore(settings.photo_dir)
 
 
 class PhotoStore:

@@ -5,10 +5,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from sqlmodel import Session
 
-from app.accounts.deps import AdminAccount, CurrentAccount, StaffAccount
-from app.accounts.scope import scope_of
+from app.accounts.deps import (
+    AdminAccount,
+    AreaManagerAccount,
+    CurrentAccount,
+    CurrentScope,
+    RiderAccount,
+)
 from app.core.clock import utcnow
-from app.core.deps import SessionDep
+from app.core.deps import ReadSession, WriteSession
 from app.core.errors import Unprocessable
 from app.core.inputs import DbId
 from app.grids.service import grid_by_code
@@ -30,9 +35,8 @@ from app.points.schemas import (
     TeamStandingPublic,
 )
 from app.points.statement import statement_csv
-from app.riders.deps import RiderAccount
 from app.riders.public import rider_brief
-from app.riders.service import own_profile, rider_for_staff
+from app.riders.service import own_profile, rider_in_scope
 
 router = APIRouter(tags=["points"])
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -71,14 +75,14 @@ def _statement(session: Session, rider_id: int, month: str | None) -> Response:
 
 
 @router.get("/me/points", response_model=PointsSummary)
-def my_points(session: SessionDep, rider: RiderAccount, limit: EntryLimit = 100) -> PointsSummary:
+def my_points(session: ReadSession, rider: RiderAccount, limit: EntryLimit = 100) -> PointsSummary:
     """My balance and latest entries, newest first."""
     profile, _account = own_profile(session, rider)
     return _summary(session, profile.account_id, limit)
 
 
 @router.get("/me/points/statement", response_class=Response, responses=STATEMENT_RESPONSES)
-def my_statement(session: SessionDep, rider: RiderAccount, month: MonthQuery = None) -> Response:
+def my_statement(session: ReadSession, rider: RiderAccount, month: MonthQuery = None) -> Response:
     """月度积分明细: my entries of a month as CSV (UTF-8 with BOM, opens in Excel)."""
     profile, _account = own_profile(session, rider)
     return _statement(session, profile.account_id, month)
@@ -86,10 +90,14 @@ def my_statement(session: SessionDep, rider: RiderAccount, month: MonthQuery = N
 
 @router.get("/riders/{rider_id}/points", response_model=PointsSummary)
 def rider_points(
-    rider_id: DbId, session: SessionDep, staff: StaffAccount, limit: EntryLimit = 100
+    rider_id: DbId,
+    session: ReadSession,
+    manager: AreaManagerAccount,
+    scope: CurrentScope,
+    limit: EntryLimit = 100,
 ) -> PointsSummary:
-    """A rider's balance and latest entries, for staff covering the rider's community."""
-    rider_for_staff(session, scope_of(session, staff), rider_id)
+    """A rider's balance and latest entries, for area managers covering the rider's community."""
+    rider_in_scope(session, scope, rider_id)
     return _summary(session, rider_id, limit)
 
 
@@ -99,27 +107,34 @@ def rider_points(
     responses=STATEMENT_RESPONSES,
 )
 def rider_statement(
-    rider_id: DbId, session: SessionDep, staff: StaffAccount, month: MonthQuery = None
+    rider_id: DbId,
+    session: ReadSession,
+    manager: AreaManagerAccount,
+    scope: CurrentScope,
+    month: MonthQuery = None,
 ) -> Response:
-    """A rider's monthly statement as CSV, for staff covering the rider's community."""
-    rider_for_staff(session, scope_of(session, staff), rider_id)
+    """A rider's monthly statement as CSV, for area managers covering the rider's community."""
+    rider_in_scope(session, scope, rider_id)
     return _statement(session, rider_id, month)
 
 
 @router.post("/points/adjustments", response_model=EntryPublic, status_code=201)
 def adjust_points(
-    body: AdjustmentRequest, session: SessionDep, staff: StaffAccount, response: Response
+    body: AdjustmentRequest,
+    session: WriteSession,
+    _manager: AreaManagerAccount,
+    scope: CurrentScope,
+    response: Response,
 ) -> EntryPublic:
     """A manual entry with a reason, recorded with who made it; a retried client_id answers
     200 with the entry already made."""
-    assert staff.id is not None
     entry, created = service.adjust(
         session,
-        scope_of(session, staff),
+        scope,
         rider_id=body.rider_id,
         amount=body.amount,
         reason=body.reason,
-        actor_id=staff.id,
+        actor_id=scope.account_id,
         client_id=str(body.client_id) if body.client_id else None,
     )
     session.commit()
@@ -129,14 +144,14 @@ def adjust_points(
 
 
 @router.get("/points/rules", response_model=RuleList)
-def list_rules(session: SessionDep, _account: CurrentAccount) -> RuleList:
+def list_rules(session: ReadSession, _account: CurrentAccount) -> RuleList:
     """The points rules (志愿服务积分兑换细则); a report's own points are its category's."""
     return RuleList(items=[_rule(rule) for rule in service.list_rules(session)])
 
 
 @router.patch("/points/rules/{code}", response_model=RulePublic)
 def update_rule(
-    code: PointsRuleCode, body: RuleUpdate, session: SessionDep, admin: AdminAccount
+    code: PointsRuleCode, body: RuleUpdate, session: WriteSession, admin: AdminAccount
 ) -> RulePublic:
     """Change a rule from now on; entries already made keep their amounts."""
     assert admin.id is not None
@@ -151,7 +166,7 @@ def _rule(rule: PointsRule) -> RulePublic:
 
 @router.get("/leaderboards", response_model=Leaderboard)
 def leaderboard(
-    session: SessionDep,
+    session: ReadSession,
     _account: CurrentAccount,
     kind: BoardKind = BoardKind.RIDERS,
     period: BoardPeriod = BoardPeriod.MONTH,

@@ -5,13 +5,14 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.accounts.scope import Scope
 from app.core.clock import utcnow
-from app.core.errors import Conflict, NotFound
+from app.core.conditional import update_or_conflict
+from app.core.errors import ClientIdReused, NotEnoughPoints, NotFound
 from app.points.models import PointsAccount, PointsEntry, PointsRule
 from app.points.periods import local_day_start, month_bounds
 from app.points.rules import (
@@ -22,7 +23,7 @@ from app.points.rules import (
     PointsRuleCode,
     capped_points,
 )
-from app.riders.service import active_rider, rider_for_staff
+from app.riders.service import active_rider, rider_in_scope
 
 CAPPED_NOTE = "（已达每日积分上限）"
 
@@ -90,17 +91,14 @@ def post_entry(
     now = at or utcnow()
     # Conditional: the balance check and the change are one statement, so no race makes it
     # negative; the CHECK constraint on the table is the last line of defence.
-    result = session.execute(
-        update(PointsAccount)
-        .where(
-            col(PointsAccount.rider_id) == rider_id,
-            col(PointsAccount.balance) + amount >= 0,
-        )
-        .values(balance=col(PointsAccount.balance) + amount, updated_at=now)
-        .execution_options(synchronize_session=False)
+    update_or_conflict(
+        session,
+        PointsAccount,
+        rider_id,
+        col(PointsAccount.balance) + amount >= 0,
+        values={"balance": col(PointsAccount.balance) + amount, "updated_at": now},
+        conflict=lambda: NotEnoughPoints(f"积分不足。Not enough points: this needs {-amount}."),
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(f"积分不足。Not enough points: this needs {-amount}.")
     entry = PointsEntry(
         rider_id=rider_id,
         amount=amount,
@@ -223,18 +221,18 @@ def adjust(
     actor_id: int,
     client_id: str | None,
 ) -> tuple[PointsEntry, bool]:
-    """A manual entry by staff for a rider they cover; (entry, created).
+    """A manual entry by an area manager for a rider they cover; (entry, created).
 
     With a client_id a retry returns the entry already made; the same client_id with other
     values is a 409. A deduction beyond the balance is a 409.
     """
-    rider_for_staff(session, scope, rider_id)
+    rider_in_scope(session, scope, rider_id)
     lock_account(session, rider_id)
     source_id = client_id or uuid.uuid4().hex
     existing = entry_for_source(session, rider_id, EntryKind.ADJUSTMENT, source_id)
     if existing is not None:
         if (existing.amount, existing.reason) != (amount, reason):
-            raise Conflict("This client_id was used for a different adjustment.")
+            raise ClientIdReused("This client_id was used for a different adjustment.")
         return existing, False
     entry = post_entry(
         session,

@@ -4,12 +4,27 @@ from sqlalchemy import ColumnElement, exists, false, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Account, Role
-from app.accounts.scope import Scope, scope_of
+from app.accounts.access import AREA_MANAGERS, RIDERS
+from app.accounts.models import Role
+from app.accounts.scope import Scope
 from app.cases.models import Task
 from app.core.area_paths import under_any
 from app.core.errors import NotFound
 from app.reports.models import Report
+
+SUBMITTERS = (RIDERS | AREA_MANAGERS).refusing("Handling units do not submit reports.")
+RECORDERS = AREA_MANAGERS.refusing("Only coordinators record phone, WeChat and message reports.")
+URGENT_FOLLOWERS = AREA_MANAGERS.refusing("Only coordinators and admins follow urgent reports.")
+
+
+def sees_caller_details(role: Role) -> bool:
+    """Area managers see who called in a recorded report (name and phone)."""
+    return AREA_MANAGERS.admits(role)
+
+
+def reads_urgent_first(role: Role) -> bool:
+    """Area managers' queues put urgent reports on top; riders see theirs newest first."""
+    return AREA_MANAGERS.admits(role)
 
 
 def visible_reports(scope: Scope) -> ColumnElement[bool]:
@@ -40,9 +55,8 @@ def visible_reports(scope: Scope) -> ColumnElement[bool]:
     )
 
 
-def load_visible_report(session: Session, account: Account, report_id: int) -> Report:
+def load_visible_report(session: Session, scope: Scope, report_id: int) -> Report:
     """The report if the caller may see it; 404 otherwise (never reveal that it exists)."""
-    scope = scope_of(session, account)
     report = session.exec(
         select(Report).where(Report.id == report_id, visible_reports(scope))
     ).first()

@@ -7,7 +7,7 @@ from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
-from app.core.types import enum_field, time_field
+from app.core.types import enum_field, partial_index_where, time_field
 from app.grids.crs import CoordinateSystem
 from app.reports.states import ReportStatus
 
@@ -54,11 +54,30 @@ class Report(SQLModel, table=True):
         Index("ix_report_category_created", "category_code", "created_at"),
         # The Open311 feed's date window, newest first (and any list of everything by time).
         Index("ix_report_created", "created_at", "id"),
-        # Staff lists: urgent first, newest first, read in index order; area_path last so that
-        # an area's filter is checked in the index before any row is read.
+        # Area managers' lists: urgent first, newest first, read in index order; area_path last
+        # so that an area's filter is checked in the index before any row is read.
         Index("ix_report_urgent_created", "urgent", "created_at", "id"),
         Index(
             "ix_report_status_urgent_created", "status", "urgent", "created_at", "id", "area_path"
+        ),
+        # The unassigned queue (no grid) in the same order, with or without a status: partial, so
+        # small (and no index on grid_code alone, which SQLite would rather read and then sort).
+        Index(
+            "ix_report_unassigned_urgent_created",
+            "urgent",
+            "created_at",
+            "id",
+            "area_path",
+            **partial_index_where("grid_code IS NULL"),
+        ),
+        Index(
+            "ix_report_unassigned_status_urgent_created",
+            "status",
+            "urgent",
+            "created_at",
+            "id",
+            "area_path",
+            **partial_index_where("grid_code IS NULL"),
         ),
     )
 
@@ -82,7 +101,7 @@ class Report(SQLModel, table=True):
     caller_phone: str | None = Field(default=None, max_length=20)
     status: ReportStatus = enum_field(ReportStatus, default=ReportStatus.SUBMITTED, index=True)
     # Where the report was assigned when it arrived; grids may be re-divided later.
-    grid_code: str | None = Field(default=None, foreign_key="grid.code", max_length=32, index=True)
+    grid_code: str | None = Field(default=None, foreign_key="grid.code", max_length=32)
     community_code: str | None = Field(default=None, foreign_key="grid.code", max_length=32)
     area_path: str | None = Field(default=None, max_length=200)
     duplicate_of_id: int | None = Field(default=None, foreign_key="report.id", index=True)

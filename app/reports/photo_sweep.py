@@ -19,7 +19,7 @@ from sqlmodel import col, select
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.core.metrics import measured_job
-from app.photos.storage import PhotoStore
+from app.photos.storage import PhotoStore, photo_store
 from app.reports.models import ReportPhoto
 
 log = logging.getLogger("tantou.photo_sweep")
@@ -61,7 +61,7 @@ def _referenced_keys(engine: Engine, prefix: str) -> set[str]:
 
 async def sweep_photos_periodically(engine: Engine, settings: Settings) -> None:
     """Sweep at start-up, then every `photo_sweep_seconds`, until cancelled."""
-    store = PhotoStore(settings.photo_dir)
+    store = photo_store(settings)
     grace = timedelta(minutes=settings.photo_sweep_grace_minutes)
     while True:
         try:

@@ -22,7 +22,7 @@ from app.core.inputs import DB_INT_MAX, year_in_range
 from app.grids.crs import distance_m
 from app.grids.models import Grid
 from app.grids.service import grid_by_code
-from app.reports.access import visible_reports
+from app.reports.access import reads_urgent_first, visible_reports
 from app.reports.models import (
     PhotoKind,
     Report,
@@ -39,7 +39,6 @@ from app.reports.schemas import (
     event_public,
     report_public,
 )
-from app.reports.service import STAFF_ROLES
 from app.reports.states import OPEN_REPORT_STATUSES, ReportStatus
 
 METRES_PER_DEGREE_LAT = 111_320.0
@@ -47,7 +46,7 @@ NEARBY_MAX_ITEMS = 20
 
 
 def present_reports(
-    session: Session, reports: Sequence[Report], *, photo_url: PhotoUrl, for_staff: bool
+    session: Session, reports: Sequence[Report], *, photo_url: PhotoUrl, caller_details: bool
 ) -> list[ReportPublic]:
     """Reports with their photos and area names, loaded in two queries for the whole batch."""
     ids = [report.id for report in reports if report.id is not None]
@@ -68,7 +67,7 @@ def present_reports(
             photos[report.id or 0],
             names,
             photo_url=photo_url,
-            for_staff=for_staff,
+            caller_details=caller_details,
             rating=ratings.get(report.id or 0),
         )
         for report in reports
@@ -172,8 +171,8 @@ class ReportFilter:
 
 
 def urgent_first(scope: Scope) -> bool:
-    """Staff queues put urgent reports on top; riders see their reports newest first."""
-    return scope.role in STAFF_ROLES
+    """Whether this scope's queue puts urgent reports on top."""
+    return reads_urgent_first(scope.role)
 
 
 def list_reports(

@@ -8,18 +8,14 @@ from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile,
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from sqlmodel import Session
 
-from app.accounts.deps import ReportReader, ReportWriter
-from app.accounts.models import Account
-from app.accounts.scope import scope_of
-from app.core.config import Settings
-from app.core.db import session_scope
-from app.core.deps import RuntimeDep, SessionDep, SettingsDep
+from app.accounts.deps import ReportReader, ReportReaderScope, ReportWriter, ReportWriterScope
+from app.core.deps import ReadSession, RuntimeDep, SettingsDep
 from app.core.inputs import DbId
 from app.grids.crs import CoordinateSystem, to_wgs84
 from app.photos import intake
 from app.photos.urls import photo_url_signer
 from app.reports import reading, service, submission
-from app.reports.access import load_visible_report
+from app.reports.access import load_visible_report, sees_caller_details
 from app.reports.intake import intake_slot
 from app.reports.models import Channel, Report
 from app.reports.schemas import (
@@ -61,6 +57,7 @@ def submit_report(
     response: Response,
     runtime: RuntimeDep,
     account: ReportWriter,
+    scope: ReportWriterScope,
     category: Annotated[str, Form(min_length=1, max_length=8, description="category code")],
     client_id: Annotated[uuid.UUID, Form(description="chosen by the client; replays are safe")],
     description: Annotated[str, Form(max_length=DESCRIPTION_MAX_CHARS)] = "",
@@ -99,36 +96,14 @@ def submit_report(
         photos=tuple(photos),
     )
     service.check_draft(draft)
-    report, created = submission.submit(runtime, account, draft)
+    report, created = submission.submit(runtime, scope, draft)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    with session_scope(runtime.engine, write=False) as reader:
-        return _submitted(reader, settings, report, account)
-
-
-def _submitted(
-    session: Session, settings: Settings, report: Report, viewer: Account
-) -> SubmittedReport:
-    urls = photo_url_signer(settings.secret_key)
-    public = reading.present_reports(
-        session, [report], photo_url=urls, for_staff=service.is_staff(viewer)
-    )[0]
-    nearby = reading.nearby_reports(
-        session,
-        lon=report.lon,
-        lat=report.lat,
-        category_code=report.category_code,
-        radius_m=settings.nearby_radius_m,
-        days=settings.nearby_days,
-        photo_url=urls,
-        exclude_id=report.id,
-    )
-    # dict(), not model_dump(): the nested models are taken as they are, not rebuilt from dicts.
-    return SubmittedReport(**dict(public), nearby=nearby)
+    return submission.submitted_report(runtime, report, scope)
 
 
 @router.get("/reports/nearby", response_model=NearbyList)
 def list_nearby(
-    session: SessionDep,
+    session: ReadSession,
     settings: SettingsDep,
     _account: ReportReader,
     lat: Annotated[float, Query(ge=-90, le=90)],
@@ -169,7 +144,7 @@ async def stream_urgent_reports(
     photo_urls = photo_url_signer(runtime.settings.secret_key)
 
     def present(session: Session, reports: Sequence[Report]) -> list[ReportPublic]:
-        return reading.present_reports(session, reports, photo_url=photo_urls, for_staff=True)
+        return reading.present_reports(session, reports, photo_url=photo_urls, caller_details=True)
 
     feed = UrgentReportFeed(runtime.engine, viewer.scope, present)
     async for event in urgent_report_events(feed):
@@ -178,23 +153,23 @@ async def stream_urgent_reports(
 
 @router.get("/reports/{report_id}", response_model=ReportPublic)
 def get_report(
-    report_id: DbId, session: SessionDep, settings: SettingsDep, account: ReportReader
+    report_id: DbId, session: ReadSession, settings: SettingsDep, scope: ReportReaderScope
 ) -> ReportPublic:
     """One report: its reporter, coordinators of its area and admins may see it."""
-    report = load_visible_report(session, account, report_id)
+    report = load_visible_report(session, scope, report_id)
     return reading.present_reports(
         session,
         [report],
         photo_url=photo_url_signer(settings.secret_key),
-        for_staff=service.is_staff(account),
+        caller_details=sees_caller_details(scope.role),
     )[0]
 
 
 @router.get("/reports", response_model=ReportPage)
 def list_reports(
-    session: SessionDep,
+    session: ReadSession,
     settings: SettingsDep,
-    account: ReportReader,
+    scope: ReportReaderScope,
     status: ReportStatus | None = None,
     grid: Annotated[
         str | None, Query(max_length=32, description="a grid, or an area for all below it")
@@ -209,7 +184,6 @@ def list_reports(
 ) -> ReportPage:
     """The reports the caller may see, newest first; coordinators and admins get urgent ones
     first. Pass `next_cursor` back as `cursor` for the next page."""
-    scope = scope_of(session, account)
     filters = reading.ReportFilter(
         status=status, area_code=grid, category_code=category, urgent=urgent, unassigned=unassigned
     )
@@ -218,17 +192,17 @@ def list_reports(
         session,
         reports,
         photo_url=photo_url_signer(settings.secret_key),
-        for_staff=service.is_staff(account),
+        caller_details=sees_caller_details(scope.role),
     )
     return ReportPage(items=items, next_cursor=next_cursor)
 
 
 @router.get("/reports/{report_id}/events", response_model=ReportEventList)
 def list_report_events(
-    report_id: DbId, session: SessionDep, account: ReportReader
+    report_id: DbId, session: ReadSession, account: ReportReader, scope: ReportReaderScope
 ) -> ReportEventList:
     """The report's timeline: every step with who, when and the note."""
-    report = load_visible_report(session, account, report_id)
+    report = load_visible_report(session, scope, report_id)
     return ReportEventList(items=reading.report_timeline(session, report, viewer=account))
 
 

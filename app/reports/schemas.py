@@ -5,6 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from app.accounts.access import AREA_MANAGERS, RIDERS
 from app.accounts.models import Account, Role
 from app.reports.models import (
     Channel,
@@ -58,8 +59,8 @@ class ReportPublic(BaseModel):
     )
     urgent: bool
     channel: Channel
-    caller_name: str | None = Field(description="recorded channels; shown to staff only")
-    caller_phone: str | None = Field(description="recorded channels; shown to staff only")
+    caller_name: str | None = Field(description="recorded channels; shown to area managers only")
+    caller_phone: str | None = Field(description="recorded channels; shown to area managers only")
     duplicate_of: int | None
     rejection_reason: str | None
     photos: list[PhotoPublic]
@@ -128,10 +129,10 @@ def report_public(
     area_names: Mapping[str, str],
     *,
     photo_url: PhotoUrl,
-    for_staff: bool,
+    caller_details: bool,
     rating: RatingPublic | None = None,
 ) -> ReportPublic:
-    """The report as the caller sees it; caller details only for staff."""
+    """The report as the caller sees it; caller details only for area managers."""
     assert report.id is not None
     return ReportPublic(
         id=report.id,
@@ -146,8 +147,8 @@ def report_public(
         community=_area(report.community_code, area_names),
         urgent=report.urgent,
         channel=report.channel,
-        caller_name=report.caller_name if for_staff else None,
-        caller_phone=report.caller_phone if for_staff else None,
+        caller_name=report.caller_name if caller_details else None,
+        caller_phone=report.caller_phone if caller_details else None,
         duplicate_of=report.duplicate_of_id,
         rejection_reason=report.rejection_reason,
         photos=[
@@ -188,9 +189,10 @@ def event_public(
 
 
 def _actor(actor: Account, viewer: Account) -> ActorRef:
-    # Staff see everyone; anyone else sees staff and units by name but another rider anonymously
-    # (a rider whose report was merged into someone else's case reads that case's timeline).
-    named = viewer.role in (Role.ADMIN, Role.COORDINATOR) or actor.role is not Role.RIDER
+    # Area managers see everyone; anyone else sees area managers and units by name but another
+    # rider anonymously (a rider whose report was merged into someone else's case reads that
+    # case's timeline).
+    named = AREA_MANAGERS.admits(viewer.role) or not RIDERS.admits(actor.role)
     if named or actor.id == viewer.id:
         return ActorRef(
             id=actor.id,

@@ -9,17 +9,18 @@ from functools import cached_property
 
 from sqlmodel import Session, select
 
-from app.accounts.models import Account, Role
+from app.accounts.models import Account
 from app.accounts.scope import Scope
 from app.categories.models import Category
 from app.categories.standard import EMERGENCY_GROUP_CODE
 from app.core.clock import utcnow
-from app.core.errors import Conflict, Forbidden, Unprocessable
+from app.core.errors import ClientIdReused, Forbidden, Unprocessable
 from app.core.events import publish
 from app.grids.crs import CoordinateSystem, check_wgs84_range, to_wgs84
 from app.grids.locator import GridSnapshot, Location, locate_point
 from app.photos.intake import StoredPhoto
 from app.photos.pipeline import ProcessedPhoto
+from app.reports.access import RECORDERS, SUBMITTERS
 from app.reports.events import ReportCreated
 from app.reports.models import (
     RECORDED_CHANNELS,
@@ -32,9 +33,6 @@ from app.reports.models import (
 )
 from app.reports.states import ReportStatus
 from app.reports.workflow import record_event
-
-SUBMITTING_ROLES = frozenset({Role.RIDER, Role.COORDINATOR, Role.ADMIN})
-STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR})
 
 
 @dataclass(frozen=True)
@@ -102,11 +100,6 @@ def submitted_point(
     return SubmittedPoint(lat=lat, lon=lon, crs=crs)
 
 
-def is_staff(account: Account) -> bool:
-    """Coordinators and admins: they see callers' details and urgent-first queues."""
-    return account.role in STAFF_ROLES
-
-
 def channel_of(account: Account, requested: Channel) -> Channel:
     """The channel a submission is recorded under: an integration's reports are always `api`."""
     if account.is_integration:
@@ -117,11 +110,10 @@ def channel_of(account: Account, requested: Channel) -> Channel:
 
 
 def check_submitter(account: Account, channel: Channel) -> None:
-    """Who may send on which channel: riders use the app; staff may also record calls."""
-    if account.role not in SUBMITTING_ROLES:
-        raise Forbidden("Handling units do not submit reports.")
-    if channel in RECORDED_CHANNELS and account.role not in STAFF_ROLES:
-        raise Forbidden("Only coordinators record phone, WeChat and message reports.")
+    """Who may send on which channel: riders use the app; area managers may also record calls."""
+    SUBMITTERS.check(account.role)
+    if channel in RECORDED_CHANNELS:
+        RECORDERS.check(account.role)
 
 
 def check_draft(draft: ReportDraft) -> None:
@@ -147,7 +139,7 @@ def find_replay(session: Session, reporter_id: int, draft: ReportDraft) -> Repor
         select(Report).where(Report.reporter_id == reporter_id, Report.client_id == draft.client_id)
     ).first()
     if existing is not None and existing.fingerprint != draft.fingerprint:
-        raise Conflict(
+        raise ClientIdReused(
             f"client_id {draft.client_id} was already used for a different report; "
             "use a new client_id for a new report."
         )

@@ -1,12 +1,14 @@
-"""The report (case) state machine: statuses, the transition table and its check.
+"""The report (case) state machine: statuses, the transition table and REPORT_MACHINE.
 
-Pure data and functions; the service that changes a status calls `check_report_transition`
-first, and the API turns `IllegalTransition` into a 409 (tasks: `app.cases.states`).
+Pure data; `app.core.transitions.transition` moves a row along `REPORT_MACHINE` and turns an
+illegal edge into a 409 (tasks: `TASK_MACHINE` in `app.cases.states`).
 """
 
 from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
+
+from app.core.transitions import StateMachine
 
 
 class ReportStatus(StrEnum):
@@ -53,18 +55,13 @@ OPEN_REPORT_STATUSES: frozenset[ReportStatus] = frozenset(ReportStatus) - CLOSED
 # A report can be merged only into a case: accepted and not yet closed.
 MERGE_TARGET_STATUSES: frozenset[ReportStatus] = OPEN_REPORT_STATUSES - {ReportStatus.SUBMITTED}
 
-
-class IllegalTransition(Exception):
-    """A status change that the state machine does not allow from the current status."""
-
-    def __init__(self, entity: str, current: StrEnum, target: StrEnum) -> None:
-        self.entity = entity
-        self.current = current
-        self.target = target
-        super().__init__(f"a {entity} that is {current.value} cannot become {target.value}")
-
-
-def check_report_transition(current: ReportStatus, target: ReportStatus) -> None:
-    """Raise IllegalTransition unless a report may move from current to target."""
-    if target not in REPORT_TRANSITIONS[current]:
-        raise IllegalTransition("report", current, target)
+REPORT_MACHINE = StateMachine(
+    "report",
+    REPORT_TRANSITIONS,
+    entered_at={
+        ReportStatus.ACCEPTED: "accepted_at",
+        ReportStatus.DISPATCHED: "dispatched_at",
+        ReportStatus.RESOLVED: "resolved_at",
+        ReportStatus.CLOSED: "closed_at",
+    },
+)

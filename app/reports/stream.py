@@ -21,12 +21,10 @@ from app.accounts.models import Account
 from app.accounts.scope import Scope, scope_of
 from app.core.db import session_scope
 from app.core.deps import RuntimeDep
-from app.core.errors import Forbidden
 from app.core.metrics import OPEN_STREAMS
-from app.reports.access import visible_reports
+from app.reports.access import URGENT_FOLLOWERS, visible_reports
 from app.reports.models import Report
 from app.reports.schemas import ReportPublic
-from app.reports.service import STAFF_ROLES
 from app.reports.stream_slots import StreamSlots
 
 POLL_INTERVAL_S = 0.5
@@ -59,8 +57,7 @@ def stream_viewer(
     # A short session of its own: the stream stays open for hours and must not hold one.
     with session_scope(runtime.engine, write=False) as session:
         account = active_account_of_token(session, runtime.settings, bearer or access_token)
-        if account.role not in STAFF_ROLES:
-            raise Forbidden("Only coordinators and admins follow urgent reports.")
+        URGENT_FOLLOWERS.check(account.role)
         return StreamViewer(account, scope_of(session, account))
 
 

@@ -7,31 +7,34 @@ race. The request's own session is not used: a replay storm then holds up no wri
 """
 
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
-from app.accounts.models import Account
-from app.accounts.scope import scope_of
+from app.accounts.scope import Scope
 from app.core.db import session_scope
 from app.core.runtime import Runtime
 from app.grids.locator import locator_of
 from app.photos import intake
-from app.reports import service
+from app.photos.urls import photo_url_signer
+from app.reports import reading, service
+from app.reports.access import sees_caller_details
 from app.reports.models import RECORDED_CHANNELS, Channel, Report
+from app.reports.schemas import SubmittedReport
 
 
-def submit(runtime: Runtime, account: Account, draft: service.ReportDraft) -> tuple[Report, bool]:
-    """The report for this draft and whether it is new (False: a replay of one already made)."""
-    assert account.id is not None
+def submit(runtime: Runtime, scope: Scope, draft: service.ReportDraft) -> tuple[Report, bool]:
+    """The report for this draft, by the account of `scope`, and whether it is new (False: a
+    replay of one already made)."""
     # Before any image work and without the write lock, so that a replay (an outbox resending
     # after a dead zone, often many copies at once) costs next to nothing and holds up no writer.
     with session_scope(runtime.engine, write=False) as reader:
-        replayed = service.find_replay(reader, account.id, draft)
+        replayed = service.find_replay(reader, scope.account_id, draft)
     if replayed is not None:
         return replayed, False
-    return _save_new_report(runtime, account, draft)
+    return _save_new_report(runtime, scope, draft)
 
 
 def _save_new_report(
-    runtime: Runtime, account: Account, draft: service.ReportDraft
+    runtime: Runtime, scope: Scope, draft: service.ReportDraft
 ) -> tuple[Report, bool]:
     """Check, convert and store the photos, then insert in one short transaction.
 
@@ -39,36 +42,31 @@ def _save_new_report(
     The reads come first, apart: the write lock is taken only for the insert.
     """
     settings = runtime.settings
-    assert account.id is not None
-    reporter_id = account.id
+    reporter_id = scope.account_id
     # Coordinators and integrations may only place reports inside their own areas.
     scoped = draft.channel in RECORDED_CHANNELS or draft.channel is Channel.API
     with session_scope(runtime.engine, write=False) as reader:
         category = service.submittable_category(reader, draft.category_code)
         snapshot = locator_of(runtime).snapshot(reader)
-        scope = scope_of(reader, account) if scoped else None
     processed = intake.process_uploads(runtime, draft.photos)
     place = service.place_report(
         draft, processed, snapshot, unassigned_max_distance_m=settings.unassigned_max_distance_m
     )
-    if scope is not None:
+    if scoped:
         service.check_recording_scope(scope, place)
 
-    def insert(stored: list[intake.StoredPhoto]) -> Report:
-        with session_scope(runtime.engine) as writer:
-            report = service.create_report(
-                writer,
-                reporter_id=reporter_id,
-                draft=draft,
-                urgent=service.is_urgent(draft, category),
-                place=place,
-                photos=stored,
-            )
-            writer.commit()
-            return report
+    def insert(writer: Session, stored: list[intake.StoredPhoto]) -> Report:
+        return service.create_report(
+            writer,
+            reporter_id=reporter_id,
+            draft=draft,
+            urgent=service.is_urgent(draft, category),
+            place=place,
+            photos=stored,
+        )
 
     try:
-        return intake.stage_photos(settings, processed, insert), True
+        return intake.stage_photos(runtime, processed, insert), True
     except IntegrityError:
         # The same client_id raced us and won (unique on reporter_id, client_id); the files
         # this attempt created are gone again, the twin's are its own.
@@ -77,3 +75,26 @@ def _save_new_report(
         if twin is None:
             raise
         return twin, False
+
+
+def submitted_report(runtime: Runtime, report: Report, viewer: Scope) -> SubmittedReport:
+    """The answer to a submission: the report as its submitter sees it, and the open reports of
+    its category nearby ("is it one of these?"), read apart like the rest of the intake."""
+    settings = runtime.settings
+    urls = photo_url_signer(settings.secret_key)
+    with session_scope(runtime.engine, write=False) as reader:
+        public = reading.present_reports(
+            reader, [report], photo_url=urls, caller_details=sees_caller_details(viewer.role)
+        )[0]
+        nearby = reading.nearby_reports(
+            reader,
+            lon=report.lon,
+            lat=report.lat,
+            category_code=report.category_code,
+            radius_m=settings.nearby_radius_m,
+            days=settings.nearby_days,
+            photo_url=urls,
+            exclude_id=report.id,
+        )
+    # dict(), not model_dump(): the nested models are taken as they are, not rebuilt from dicts.
+    return SubmittedReport(**dict(public), nearby=nearby)

@@ -1,22 +1,12 @@
 """The one function that changes a report's status, and the timeline it writes."""
 
-from sqlalchemy import update
 from sqlmodel import Session
 
-from app.core.clock import utcnow
-from app.core.errors import Conflict
 from app.core.events import publish
+from app.core.transitions import transition
 from app.reports.events import ReportStatusChanged
 from app.reports.models import Report, ReportEvent, ReportEventKind
-from app.reports.states import IllegalTransition, ReportStatus, check_report_transition
-
-# The timestamp column each status sets when a report enters it.
-STATUS_TIMESTAMPS: dict[ReportStatus, str] = {
-    ReportStatus.ACCEPTED: "accepted_at",
-    ReportStatus.DISPATCHED: "dispatched_at",
-    ReportStatus.RESOLVED: "resolved_at",
-    ReportStatus.CLOSED: "closed_at",
-}
+from app.reports.states import REPORT_MACHINE, ReportStatus
 
 
 def change_status(
@@ -34,25 +24,7 @@ def change_status(
     Two callers racing on the same report: the conditional UPDATE lets exactly one through;
     the other gets a 409.
     """
-    current = report.status
-    try:
-        check_report_transition(current, target)
-    except IllegalTransition as exc:
-        raise Conflict(str(exc)) from None
-    now = utcnow()
-    values: dict[str, object] = {"status": target, "updated_at": now, **changes}
-    if column := STATUS_TIMESTAMPS.get(target):
-        values[column] = now
-    result = session.execute(
-        update(Report)
-        .where(Report.id == report.id, Report.status == current)  # type: ignore[arg-type]
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("Someone else changed this report first; reload it.")
-    for name, value in values.items():
-        setattr(report, name, value)
+    current = transition(session, REPORT_MACHINE, report, target, **changes)
     event = record_event(
         session,
         report,

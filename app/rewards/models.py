@@ -44,6 +44,7 @@ class Redemption(SQLModel, table=True):
     __table_args__ = (
         Index("ix_redemption_rider_reward_created", "rider_id", "reward_id", "created_at"),
         Index("ix_redemption_status_id", "status", "id"),
+        Index("ix_redemption_rider_id", "rider_id", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -4,11 +4,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from app.accounts.deps import AdminAccount, CurrentAccount, StaffAccount
-from app.accounts.models import Role
-from app.accounts.scope import scope_of
-from app.core.deps import SessionDep
-from app.core.errors import Forbidden
+from app.accounts.access import RIDERS
+from app.accounts.deps import (
+    AdminAccount,
+    AreaManagerAccount,
+    CurrentScope,
+    RiderAccount,
+    RiderOrAreaManagerAccount,
+)
+from app.core.deps import ReadSession, WriteSession
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.rewards import service
@@ -23,7 +27,7 @@ from app.rewards.schemas import (
     RewardPublic,
     RewardUpdate,
 )
-from app.riders.deps import ActiveRider, RiderAccount
+from app.riders.deps import ActiveRider
 from app.riders.public import RiderBrief, rider_brief
 from app.riders.service import own_profile
 
@@ -53,7 +57,7 @@ def _redemption(
 
 
 @router.post("/rewards", response_model=RewardPublic, status_code=status.HTTP_201_CREATED)
-def create_reward(body: RewardCreate, session: SessionDep, admin: AdminAccount) -> RewardPublic:
+def create_reward(body: RewardCreate, session: WriteSession, admin: AdminAccount) -> RewardPublic:
     """Add a reward to a street's or community's catalogue (or everyone's, without one)."""
     reward = service.create_reward(
         session, service.RewardFields(**body.model_dump()), actor_id=admin.id
@@ -64,7 +68,7 @@ def create_reward(body: RewardCreate, session: SessionDep, admin: AdminAccount) 
 
 @router.patch("/rewards/{reward_id}", response_model=RewardPublic)
 def update_reward(
-    reward_id: DbId, body: RewardUpdate, session: SessionDep, _admin: AdminAccount
+    reward_id: DbId, body: RewardUpdate, session: WriteSession, _admin: AdminAccount
 ) -> RewardPublic:
     """Edit a reward, restock it (add_stock), or take it off the catalogue (active false)."""
     changes = body.model_dump(exclude_unset=True, exclude={"add_stock"})
@@ -74,20 +78,20 @@ def update_reward(
 
 
 @router.get("/rewards", response_model=RewardList)
-def list_rewards(session: SessionDep, account: CurrentAccount) -> RewardList:
+def list_rewards(
+    session: ReadSession, account: RiderOrAreaManagerAccount, scope: CurrentScope
+) -> RewardList:
     """Riders: what they can redeem; admins and coordinators: the catalogues of their areas."""
-    if account.role is Role.RIDER:
+    if RIDERS.admits(account.role):
         profile, _rider = own_profile(session, account)
         rewards = service.rewards_for_rider(session, profile)
-    elif account.role in (Role.ADMIN, Role.COORDINATOR):
-        rewards = service.rewards_for_staff(session, scope_of(session, account))
     else:
-        raise Forbidden("Your role may not do this.")
+        rewards = service.rewards_in_scope(session, scope)
     return RewardList(items=[_reward(reward) for reward in rewards])
 
 
 @router.post("/redemptions", response_model=RedemptionPublic, status_code=status.HTTP_201_CREATED)
-def redeem(body: RedemptionRequest, session: SessionDep, rider: ActiveRider) -> RedemptionPublic:
+def redeem(body: RedemptionRequest, session: WriteSession, rider: ActiveRider) -> RedemptionPublic:
     """Redeem a reward: points and one item taken at once; 409 says why when refused."""
     redemption = service.redeem(session, rider, body.reward_id)
     reward = service.get_reward(session, redemption.reward_id)
@@ -96,31 +100,41 @@ def redeem(body: RedemptionRequest, session: SessionDep, rider: ActiveRider) -> 
 
 
 @router.get("/me/redemptions", response_model=RedemptionList)
-def my_redemptions(session: SessionDep, rider: RiderAccount) -> RedemptionList:
-    """My redemptions, newest first."""
+def my_redemptions(
+    session: ReadSession,
+    rider: RiderAccount,
+    cursor: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> RedemptionList:
+    """My redemptions, newest first. Pass `next_cursor` back as `cursor` for the next page."""
     profile, _account = own_profile(session, rider)
-    rows = service.redemptions_of_rider(session, profile.account_id)
-    return RedemptionList(items=[_redemption(redemption, reward) for redemption, reward in rows])
+    rows = service.redemptions_of_rider(
+        session, profile.account_id, before_id=parse_id_cursor(cursor), limit=limit
+    )
+    items = [_redemption(redemption, reward) for redemption, reward in rows]
+    next_cursor = str(items[-1].id) if len(items) == limit else None
+    return RedemptionList(items=items, next_cursor=next_cursor)
 
 
 @router.get("/redemptions", response_model=RedemptionList)
 def list_redemptions(
-    session: SessionDep,
-    staff: StaffAccount,
+    session: ReadSession,
+    manager: AreaManagerAccount,
+    scope: CurrentScope,
     status: RedemptionStatus | None = None,
     cursor: Annotated[str | None, Query(max_length=20)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> RedemptionList:
     """Redemptions by riders in the caller's areas (e.g. pending ones to hand out)."""
-    rows = service.redemptions_for_staff(
+    rows = service.redemptions_in_scope(
         session,
-        scope_of(session, staff),
+        scope,
         status=status,
         before_id=parse_id_cursor(cursor),
         limit=limit,
     )
     items = [
-        _redemption(redemption, reward, rider_brief(profile, viewer=staff))
+        _redemption(redemption, reward, rider_brief(profile, viewer=manager))
         for redemption, reward, profile in rows
     ]
     next_cursor = str(items[-1].id) if len(items) == limit else None
@@ -129,12 +143,10 @@ def list_redemptions(
 
 @router.post("/redemptions/{redemption_id}/issue", response_model=RedemptionPublic)
 def issue_redemption(
-    redemption_id: DbId, session: SessionDep, staff: StaffAccount
+    redemption_id: DbId, session: WriteSession, _manager: AreaManagerAccount, scope: CurrentScope
 ) -> RedemptionPublic:
     """The item was handed to the rider."""
-    assert staff.id is not None
-    scope = scope_of(session, staff)
-    redemption = service.issue(session, scope, redemption_id, actor_id=staff.id)
+    redemption = service.issue(session, scope, redemption_id, actor_id=scope.account_id)
     reward = service.get_reward(session, redemption.reward_id)
     session.commit()
     return _redemption(redemption, reward)
@@ -142,13 +154,15 @@ def issue_redemption(
 
 @router.post("/redemptions/{redemption_id}/cancel", response_model=RedemptionPublic)
 def cancel_redemption(
-    redemption_id: DbId, body: CancelRequest, session: SessionDep, staff: StaffAccount
+    redemption_id: DbId,
+    body: CancelRequest,
+    session: WriteSession,
+    _manager: AreaManagerAccount,
+    scope: CurrentScope,
 ) -> RedemptionPublic:
     """Cancel a pending redemption: the item goes back to stock and the points to the rider."""
-    assert staff.id is not None
-    scope = scope_of(session, staff)
     redemption = service.cancel(
-        session, scope, redemption_id, actor_id=staff.id, reason=body.reason
+        session, scope, redemption_id, actor_id=scope.account_id, reason=body.reason
     )
     reward = service.get_reward(session, redemption.reward_id)
     session.commit()

@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 from app.accounts.scope import Scope
 from app.core.area_paths import ancestor_paths, related_to_any
 from app.core.clock import utcnow
-from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.conditional import update_or_conflict
+from app.core.errors import Conflict, NotEnoughPoints, NotFound, OutOfStock, Unprocessable
 from app.grids.models import GridLevel
 from app.grids.service import grid_by_code
 from app.notifications.messages import Message
@@ -67,15 +68,14 @@ def update_reward(
     reward = get_reward(session, reward_id)
     if add_stock:
         # A delta, not a new total: redemptions running meanwhile are not overwritten.
-        result = session.execute(
-            update(Reward)
-            .where(col(Reward.id) == reward_id, col(Reward.stock) + add_stock >= 0)
-            .values(stock=col(Reward.stock) + add_stock)
-            .execution_options(synchronize_session=False)
+        update_or_conflict(
+            session,
+            Reward,
+            reward,
+            col(Reward.stock) + add_stock >= 0,
+            values={"stock": col(Reward.stock) + add_stock},
+            conflict=lambda: Conflict("库存不能小于零。Stock cannot go below zero."),
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict("库存不能小于零。Stock cannot go below zero.")
-        session.refresh(reward, ["stock"])
     for field, value in changes.items():
         setattr(reward, field, value)
     reward.updated_at = utcnow()
@@ -109,8 +109,8 @@ def rewards_for_rider(session: Session, profile: RiderProfile) -> list[Reward]:
     )
 
 
-def rewards_for_staff(session: Session, scope: Scope) -> list[Reward]:
-    """Rewards of the staff member's areas and the areas above them, inactive ones too."""
+def rewards_in_scope(session: Session, scope: Scope) -> list[Reward]:
+    """Rewards of the area manager's areas and the areas above them, inactive ones too."""
     query = select(Reward).order_by(col(Reward.id))
     if scope.area_paths is not None:
         query = query.where(
@@ -143,18 +143,19 @@ def redeem(session: Session, profile: RiderProfile, reward_id: int) -> Redemptio
         _check_monthly_limit(session, rider_id, reward.id, reward.monthly_limit_per_rider)
     balance = balance_of(session, rider_id)
     if balance < reward.cost:
-        raise Conflict(
+        raise NotEnoughPoints(
             f"积分不足：需要 {reward.cost} 分，当前 {balance} 分。"
             f"Not enough points: {reward.cost} needed, {balance} available."
         )
-    taken = session.execute(
-        update(Reward)
-        .where(col(Reward.id) == reward.id, col(Reward.stock) > 0, col(Reward.active))
-        .values(stock=col(Reward.stock) - 1)
-        .execution_options(synchronize_session=False)
+    update_or_conflict(
+        session,
+        Reward,
+        reward,
+        col(Reward.stock) > 0,
+        expected={"active": True},
+        values={"stock": col(Reward.stock) - 1},
+        conflict=lambda: OutOfStock("奖品已兑完。Out of stock."),
     )
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict("奖品已兑完。Out of stock.")
     redemption = Redemption(rider_id=rider_id, reward_id=reward.id, cost=reward.cost)
     session.add(redemption)
     session.flush()
@@ -188,8 +189,8 @@ def _check_monthly_limit(session: Session, rider_id: int, reward_id: int, limit:
         )
 
 
-def redemption_for_staff(session: Session, scope: Scope, redemption_id: int) -> Redemption:
-    """A redemption by a rider the staff member covers; 404 otherwise."""
+def redemption_in_scope(session: Session, scope: Scope, redemption_id: int) -> Redemption:
+    """A redemption by a rider the area manager covers; 404 otherwise."""
     redemption = session.exec(
         select(Redemption)
         .join(RiderProfile, col(RiderProfile.account_id) == col(Redemption.rider_id))
@@ -202,7 +203,7 @@ def redemption_for_staff(session: Session, scope: Scope, redemption_id: int) -> 
 
 def issue(session: Session, scope: Scope, redemption_id: int, *, actor_id: int) -> Redemption:
     """The item was handed over: pending -> issued (flushes)."""
-    redemption = redemption_for_staff(session, scope, redemption_id)
+    redemption = redemption_in_scope(session, scope, redemption_id)
     _move(session, redemption, RedemptionStatus.ISSUED, issued_at=utcnow(), issued_by_id=actor_id)
     reward = get_reward(session, redemption.reward_id)
     message = Message(
@@ -216,7 +217,7 @@ def cancel(
     session: Session, scope: Scope, redemption_id: int, *, actor_id: int, reason: str
 ) -> Redemption:
     """pending -> cancelled, with the item back in stock and the points refunded, once."""
-    redemption = redemption_for_staff(session, scope, redemption_id)
+    redemption = redemption_in_scope(session, scope, redemption_id)
     _move(
         session,
         redemption,
@@ -256,35 +257,33 @@ def _move(
     session: Session, redemption: Redemption, target: RedemptionStatus, **values: Any
 ) -> None:
     # Conditional on pending: of an issue and a cancel (or two cancels) racing, one wins.
-    result = session.execute(
-        update(Redemption)
-        .where(
-            col(Redemption.id) == redemption.id,
-            col(Redemption.status) == RedemptionStatus.PENDING,
-        )
-        .values(status=target, **values)
-        .execution_options(synchronize_session=False)
+    update_or_conflict(
+        session,
+        Redemption,
+        redemption,
+        expected={"status": RedemptionStatus.PENDING},
+        values={"status": target, **values},
+        conflict=lambda: Conflict(f"This redemption is already {redemption.status.value}."),
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        session.refresh(redemption, ["status"])
-        raise Conflict(f"This redemption is already {redemption.status.value}.")
-    redemption.status = target
-    for name, value in values.items():
-        setattr(redemption, name, value)
 
 
-def redemptions_of_rider(session: Session, rider_id: int) -> list[tuple[Redemption, Reward]]:
-    """A rider's redemptions, newest first."""
-    rows = session.exec(
+def redemptions_of_rider(
+    session: Session, rider_id: int, *, before_id: int | None, limit: int
+) -> list[tuple[Redemption, Reward]]:
+    """A rider's redemptions, newest first, `limit` before `before_id`."""
+    query = (
         select(Redemption, Reward)
         .join(Reward, col(Reward.id) == col(Redemption.reward_id))
         .where(Redemption.rider_id == rider_id)
         .order_by(col(Redemption.id).desc())
+        .limit(limit)
     )
-    return [(redemption, reward) for redemption, reward in rows]
+    if before_id is not None:
+        query = query.where(col(Redemption.id) < before_id)
+    return [(redemption, reward) for redemption, reward in session.exec(query)]
 
 
-def redemptions_for_staff(
+def redemptions_in_scope(
     session: Session,
     scope: Scope,
     *,
@@ -292,7 +291,7 @@ def redemptions_for_staff(
     before_id: int | None,
     limit: int,
 ) -> list[tuple[Redemption, Reward, RiderProfile]]:
-    """Redemptions by riders the staff member covers, newest first, `limit` before `before_id`."""
+    """Redemptions by riders the area manager covers, newest first, `limit` before `before_id`."""
     query = (
         select(Redemption, Reward, RiderProfile)
         .join(Reward, col(Reward.id) == col(Redemption.reward_id))

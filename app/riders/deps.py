@@ -5,27 +5,19 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from app.accounts.deps import PENDING_REFUSAL, CurrentAccount, SignedInAccount, require_roles
-from app.accounts.models import Account, AccountStatus, Role
-from app.core.deps import SessionDep, read_apart
+from app.accounts.deps import PENDING_REFUSAL, CurrentAccount, SignedInAccount, admitting
+from app.accounts.models import Account, AccountStatus
+from app.core.deps import ReadSession, read_apart
 from app.core.errors import Forbidden
+from app.riders.access import REGISTRANTS
 from app.riders.models import RiderProfile
 from app.riders.service import own_profile
 
-RiderAccount = Annotated[Account, Depends(require_roles(Role.RIDER))]
+# A rider, approved or still pending: for reading and editing one's own registration.
+RegistrantAccount = Annotated[Account, admitting(REGISTRANTS, SignedInAccount)]
 
 
-def get_registrant(account: SignedInAccount) -> Account:
-    """A rider, approved or still pending: for reading and editing one's own registration."""
-    if account.role is not Role.RIDER:
-        raise Forbidden("Only riders have a rider profile.")
-    return account
-
-
-RegistrantAccount = Annotated[Account, Depends(get_registrant)]
-
-
-def get_active_rider(session: SessionDep, account: CurrentAccount) -> RiderProfile:
+def get_active_rider(session: ReadSession, account: CurrentAccount) -> RiderProfile:
     """The caller's profile if they are an approved rider; 403 otherwise."""
     profile, rider = read_apart(session, lambda reader: own_profile(reader, account))
     if rider.status is not AccountStatus.ACTIVE:

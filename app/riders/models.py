@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
@@ -49,13 +49,15 @@ class RiderProfile(SQLModel, table=True):
     """The 报到备案 record of a rider account; the phone number is also its username."""
 
     __tablename__ = "rider_profile"
+    # A community's riders, oldest registration first.
+    __table_args__ = (Index("ix_rider_profile_community_account", "community_code", "account_id"),)
 
     account_id: int = Field(primary_key=True, foreign_key="account.id")
     name: str = Field(max_length=50)
     phone: str = Field(max_length=11, unique=True)
     platform: Platform = enum_field(Platform)
     party_member: bool = False
-    community_code: str = Field(foreign_key="grid.code", max_length=32, index=True)
+    community_code: str = Field(foreign_key="grid.code", max_length=32)
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     # RiderRole values; a list is replaced whole, never mutated in place.
     roles: list[str] = Field(default_factory=list, sa_type=JSON)

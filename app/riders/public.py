@@ -2,7 +2,8 @@
 
 from pydantic import BaseModel
 
-from app.accounts.models import Account, AccountStatus, Role
+from app.accounts.models import Account, AccountStatus
+from app.riders.access import sees_full_phone
 from app.riders.models import Platform, RiderProfile, RiderRole
 
 
@@ -34,7 +35,7 @@ def mask_phone(phone: str) -> str:
 
 def phone_for(viewer: Account | None, profile: RiderProfile) -> str:
     """The full phone for an admin or the rider themself, masked for everyone else."""
-    if viewer is not None and (viewer.role is Role.ADMIN or viewer.id == profile.account_id):
+    if sees_full_phone(viewer, profile):
         return profile.phone
     return mask_phone(profile.phone)
 

@@ -5,10 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
-from app.accounts.deps import StaffAccount
+from app.accounts.deps import AreaManagerAccount, CurrentScope
 from app.accounts.models import Account, AccountStatus
-from app.accounts.scope import scope_of
-from app.core.deps import SessionDep, SettingsDep, client_address_of
+from app.core.deps import ReadSession, SettingsDep, WriteSession, client_address_of
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.riders import registration_limit, service
@@ -18,11 +17,11 @@ from app.riders.public import rider_public
 from app.riders.schemas import (
     ProfileChanges,
     Rejection,
+    RiderChangesByManager,
     RiderDetail,
     RiderList,
     RiderRegistered,
     RiderRegistration,
-    StaffRiderChanges,
     TeamList,
     TeamPublic,
 )
@@ -46,7 +45,7 @@ def _detail(profile: RiderProfile, account: Account, viewer: Account) -> RiderDe
     responses={429: {"description": "too many registrations from this address in an hour"}},
 )
 def register(
-    body: RiderRegistration, request: Request, session: SessionDep, settings: SettingsDep
+    body: RiderRegistration, request: Request, session: WriteSession, settings: SettingsDep
 ) -> RiderRegistered:
     """报到备案: a rider registers with a community and waits for approval.
 
@@ -78,8 +77,9 @@ def register(
 
 @router.get("/riders", response_model=RiderList)
 def list_riders(
-    session: SessionDep,
-    staff: StaffAccount,
+    session: ReadSession,
+    manager: AreaManagerAccount,
+    scope: CurrentScope,
     status: AccountStatus | None = None,
     community_code: Annotated[str | None, Query(max_length=32)] = None,
     team_id: DbId | None = None,
@@ -89,61 +89,69 @@ def list_riders(
     """Riders of the caller's communities, e.g. status=pending for 报到备案 review."""
     rows = service.list_riders(
         session,
-        scope_of(session, staff),
+        scope,
         status=status,
         community_code=community_code,
         team_id=team_id,
         after_id=parse_id_cursor(cursor),
         limit=limit,
     )
-    items = [rider_public(profile, account.status, viewer=staff) for profile, account in rows]
+    items = [rider_public(profile, account.status, viewer=manager) for profile, account in rows]
     return RiderList(items=items, next_cursor=str(items[-1].id) if len(items) == limit else None)
 
 
 @router.get("/riders/{rider_id}", response_model=RiderDetail)
-def get_rider(rider_id: DbId, session: SessionDep, staff: StaffAccount) -> RiderDetail:
+def get_rider(
+    rider_id: DbId, session: ReadSession, manager: AreaManagerAccount, scope: CurrentScope
+) -> RiderDetail:
     """One rider of the caller's communities."""
-    profile, account = service.rider_for_staff(session, scope_of(session, staff), rider_id)
-    return _detail(profile, account, staff)
+    profile, account = service.rider_in_scope(session, scope, rider_id)
+    return _detail(profile, account, manager)
 
 
 @router.patch("/riders/{rider_id}", response_model=RiderDetail)
 def update_rider(
-    rider_id: DbId, body: StaffRiderChanges, session: SessionDep, staff: StaffAccount
+    rider_id: DbId,
+    body: RiderChangesByManager,
+    session: WriteSession,
+    manager: AreaManagerAccount,
+    scope: CurrentScope,
 ) -> RiderDetail:
     """Move a rider to another team of their community, or set their roles (四员)."""
-    profile, account = service.rider_for_staff(session, scope_of(session, staff), rider_id)
+    profile, account = service.rider_in_scope(session, scope, rider_id)
     service.update_profile(session, profile, body.model_dump(exclude_unset=True))
     session.commit()
-    return _detail(profile, account, staff)
+    return _detail(profile, account, manager)
 
 
 @router.post("/riders/{rider_id}/approve", response_model=RiderDetail)
-def approve_rider(rider_id: DbId, session: SessionDep, staff: StaffAccount) -> RiderDetail:
+def approve_rider(
+    rider_id: DbId, session: WriteSession, manager: AreaManagerAccount, scope: CurrentScope
+) -> RiderDetail:
     """报到备案 approved: the rider becomes active (earns points, takes checks, redeems)."""
-    assert staff.id is not None
-    profile, account = service.approve_rider(
-        session, scope_of(session, staff), rider_id, actor_id=staff.id
-    )
+    profile, account = service.approve_rider(session, scope, rider_id, actor_id=scope.account_id)
     session.commit()
-    return _detail(profile, account, staff)
+    return _detail(profile, account, manager)
 
 
 @router.post("/riders/{rider_id}/reject", response_model=RiderDetail)
 def reject_rider(
-    rider_id: DbId, body: Rejection, session: SessionDep, staff: StaffAccount
+    rider_id: DbId,
+    body: Rejection,
+    session: WriteSession,
+    manager: AreaManagerAccount,
+    scope: CurrentScope,
 ) -> RiderDetail:
     """报到备案 refused, with the reason."""
-    assert staff.id is not None
     profile, account = service.reject_rider(
-        session, scope_of(session, staff), rider_id, actor_id=staff.id, reason=body.reason
+        session, scope, rider_id, actor_id=scope.account_id, reason=body.reason
     )
     session.commit()
-    return _detail(profile, account, staff)
+    return _detail(profile, account, manager)
 
 
 @router.get("/me/profile", response_model=RiderDetail)
-def my_profile(session: SessionDep, rider: RegistrantAccount) -> RiderDetail:
+def my_profile(session: ReadSession, rider: RegistrantAccount) -> RiderDetail:
     """My rider profile, full phone included (also while my registration is pending)."""
     profile, account = service.own_profile(session, rider)
     return _detail(profile, account, rider)
@@ -151,7 +159,7 @@ def my_profile(session: SessionDep, rider: RegistrantAccount) -> RiderDetail:
 
 @router.patch("/me/profile", response_model=RiderDetail)
 def update_my_profile(
-    body: ProfileChanges, session: SessionDep, rider: RegistrantAccount
+    body: ProfileChanges, session: WriteSession, rider: RegistrantAccount
 ) -> RiderDetail:
     """Change my name, platform, party membership, team (in my community) or roles (also while
     my registration is pending)."""
@@ -167,7 +175,7 @@ def update_my_profile(
 
 @router.get("/teams", response_model=TeamList)
 def list_teams(
-    session: SessionDep, community_code: Annotated[str | None, Query(max_length=32)] = None
+    session: ReadSession, community_code: Annotated[str | None, Query(max_length=32)] = None
 ) -> TeamList:
     """Volunteer teams, for the registration form."""
     teams = service.list_teams(session, community_code)

@@ -72,7 +72,7 @@ class ProfileChanges(BaseModel):
         return _stripped_name(value)
 
 
-class StaffRiderChanges(BaseModel):
+class RiderChangesByManager(BaseModel):
     team_id: DbId | None = Field(default=None, description="null takes the rider off the team")
     roles: list[RiderRole] = omittable(max_length=4)
 

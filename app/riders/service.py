@@ -12,11 +12,13 @@ from app.accounts.scope import Scope
 from app.accounts.service import create_account
 from app.core.area_paths import under_any
 from app.core.clock import utcnow
+from app.core.conditional import update_or_conflict
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.core.security import verify_password
 from app.grids.models import Grid, GridLevel
 from app.notifications.messages import Message
 from app.notifications.service import notify
+from app.riders.access import REGISTRANTS
 from app.riders.models import Platform, RiderProfile, RiderRole, Team
 
 MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -97,7 +99,7 @@ def community_of(session: Session, code: str) -> Grid | None:
 
 
 def in_scope(scope: Scope) -> ColumnElement[bool]:
-    """SQL condition on RiderProfile: riders whose community lies in the staff scope."""
+    """SQL condition on RiderProfile: riders whose community lies in the area manager's scope."""
     if scope.area_paths is None:
         return true()
     communities = select(Grid.code).where(under_any(Grid.path, scope.area_paths))
@@ -115,11 +117,15 @@ def list_riders(
     limit: int,
 ) -> list[RiderRow]:
     """Riders in the scope, oldest registration first, `limit` after the id `after_id`."""
+    # Both ids are the same; paging by the one of the table whose index serves the filter lets
+    # SQLite read that index in order (it does not carry an order across the join).
+    by_status = status is not None and not community_code
+    rider_id = col(Account.id) if by_status else col(RiderProfile.account_id)
     query = (
         select(RiderProfile, Account)
         .join(Account, col(Account.id) == col(RiderProfile.account_id))
         .where(in_scope(scope))
-        .order_by(col(RiderProfile.account_id))
+        .order_by(rider_id)
         .limit(limit)
     )
     if status is not None:
@@ -129,7 +135,7 @@ def list_riders(
     if team_id is not None:
         query = query.where(RiderProfile.team_id == team_id)
     if after_id is not None:
-        query = query.where(RiderProfile.account_id > after_id)
+        query = query.where(rider_id > after_id)
     return [(profile, account) for profile, account in session.exec(query)]
 
 
@@ -143,8 +149,8 @@ def rider_of(session: Session, account_id: int) -> RiderRow | None:
     return None if row is None else (row[0], row[1])
 
 
-def rider_for_staff(session: Session, scope: Scope, rider_id: int) -> RiderRow:
-    """A rider whose community the staff member covers; 404 otherwise."""
+def rider_in_scope(session: Session, scope: Scope, rider_id: int) -> RiderRow:
+    """A rider whose community the area manager covers; 404 otherwise."""
     row = session.exec(
         select(RiderProfile, Account)
         .join(Account, col(Account.id) == col(RiderProfile.account_id))
@@ -166,9 +172,9 @@ def active_rider(session: Session, account_id: int) -> RiderProfile | None:
 def own_profile(session: Session, account: Account) -> RiderRow:
     """The calling rider's own profile; 403 for accounts that are not riders."""
     assert account.id is not None
-    row = rider_of(session, account.id) if account.role is Role.RIDER else None
+    row = rider_of(session, account.id) if REGISTRANTS.admits(account.role) else None
     if row is None:
-        raise Forbidden("Only riders have a rider profile.")
+        raise Forbidden(REGISTRANTS.refusal)
     return row
 
 
@@ -195,17 +201,18 @@ def _review(
     actor_id: int,
     reason: str | None,
 ) -> RiderRow:
-    profile, account = rider_for_staff(session, scope, rider_id)
+    profile, account = rider_in_scope(session, scope, rider_id)
     # Conditional on pending: of two coordinators reviewing at once, exactly one decides.
-    result = session.execute(
-        update(Account)
-        .where(col(Account.id) == rider_id, col(Account.status) == AccountStatus.PENDING)
-        .values(status=target)
-        .execution_options(synchronize_session=False)
+    update_or_conflict(
+        session,
+        Account,
+        account,
+        expected={"status": AccountStatus.PENDING},
+        values={"status": target},
+        conflict=lambda: Conflict(
+            f"This rider was already reviewed (status {account.status.value})."
+        ),
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(f"This rider was already reviewed (status {account.status.value}).")
-    account.status = target
     profile.reviewed_at = utcnow()
     profile.reviewed_by_id = actor_id
     profile.rejection_reason = reason

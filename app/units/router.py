@@ -1,25 +1,37 @@
 """Handling units (处置单位)."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, status
 
-from app.accounts.deps import ReportReader, StaffAccount
-from app.accounts.models import Role
-from app.accounts.scope import scope_of
-from app.core.deps import SessionDep
+from app.accounts.deps import (
+    AreaManagerAccount,
+    CurrentScope,
+    ReportReader,
+    ReportReaderScope,
+    admitting,
+)
+from app.accounts.models import Account
+from app.core.deps import ReadSession, WriteSession
 from app.core.errors import Forbidden
 from app.grids.service import grid_by_code
 from app.units import service
+from app.units.access import UNIT_LISTERS
 from app.units.models import UnitCreate, UnitPublic
 from app.units.schemas import UnitList
 
 router = APIRouter(tags=["units"])
 
+UnitLister = Annotated[Account, admitting(UNIT_LISTERS, ReportReader)]
+
 
 @router.post("/units", response_model=UnitPublic, status_code=status.HTTP_201_CREATED)
-def create_unit(body: UnitCreate, session: SessionDep, account: StaffAccount) -> UnitPublic:
+def create_unit(
+    body: UnitCreate, session: WriteSession, _manager: AreaManagerAccount, scope: CurrentScope
+) -> UnitPublic:
     """Register a handling unit in a community the caller administers."""
     community = grid_by_code(session, body.community_code)
-    if community is not None and not scope_of(session, account).covers(community.path):
+    if community is not None and not scope.covers(community.path):
         raise Forbidden("You do not administer this community.")
     unit = service.create_unit(session, body)
     session.commit()
@@ -27,10 +39,7 @@ def create_unit(body: UnitCreate, session: SessionDep, account: StaffAccount) ->
 
 
 @router.get("/units", response_model=UnitList)
-def list_units(session: SessionDep, account: ReportReader) -> UnitList:
+def list_units(session: ReadSession, _lister: UnitLister, scope: ReportReaderScope) -> UnitList:
     """Handling units in the caller's areas (coordinators, admins and their integrations)."""
-    if account.role not in (Role.ADMIN, Role.COORDINATOR):
-        raise Forbidden("Only coordinators and admins list handling units.")
-    scope = scope_of(session, account)
     units = service.list_units(session, scope.area_paths)
     return UnitList(items=[UnitPublic.model_validate(u, from_attributes=True) for u in units])

@@ -5,11 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from sqlmodel import Session
 
-from app.accounts.deps import CurrentAccount
-from app.accounts.models import Account, Role
-from app.accounts.scope import scope_of
-from app.core.deps import RuntimeDep, SessionDep
-from app.core.errors import Forbidden
+from app.accounts.access import RIDERS
+from app.accounts.deps import CurrentScope, RiderOrAreaManagerAccount
+from app.accounts.models import Account
+from app.core.db import session_scope
+from app.core.deps import ReadSession, RuntimeDep
 from app.core.inputs import DbId
 from app.photos import intake
 from app.reports.models import Report
@@ -50,26 +50,25 @@ def _verification(
 
 @router.get("/verifications", response_model=VerificationList)
 def list_verifications(
-    session: SessionDep,
-    account: CurrentAccount,
+    session: ReadSession,
+    account: RiderOrAreaManagerAccount,
+    scope: CurrentScope,
     status: VerificationStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> VerificationList:
-    """Riders (approved, in a team): checks in their team's community; staff: their areas'."""
-    if account.role is Role.RIDER:
+    """Riders (approved, in a team): checks in their team's community; area managers: their
+    areas'."""
+    if RIDERS.admits(account.role):
         profile = get_active_rider(session, account)
         rows = service.for_rider(session, profile, status=status, limit=limit)
         return VerificationList(items=[_verification(session, t, r, None) for t, r in rows])
-    if account.role in (Role.ADMIN, Role.COORDINATOR):
-        rows = service.for_staff(session, scope_of(session, account), status=status, limit=limit)
-        return VerificationList(items=[_verification(session, t, r, account) for t, r in rows])
-    raise Forbidden("Your role may not do this.")
+    rows = service.verifications_in_scope(session, scope, status=status, limit=limit)
+    return VerificationList(items=[_verification(session, t, r, account) for t, r in rows])
 
 
 @router.post("/verifications/{verification_id}/submit", response_model=VerificationPublic)
 def submit_verification(
     verification_id: DbId,
-    session: SessionDep,
     runtime: RuntimeDep,
     rider: ActiveRider,
     photo: Annotated[list[UploadFile], File(description="the place as it is now")],
@@ -78,17 +77,13 @@ def submit_verification(
     """Check a completed task with photos; the first valid check wins, later ones get 409."""
     settings = runtime.settings
     photos = intake.read_checked_uploads(settings, photo)
-    service.open_for_rider(session, rider, verification_id)  # 404/409 before the photo work
-    # End the transaction (nothing written yet) so that SQLite's write lock is not held while
-    # the photos are converted.
-    session.commit()
+    # Short sessions of its own around the photo work, which runs with no transaction open.
+    with session_scope(runtime.engine, write=False) as reader:
+        service.open_for_rider(reader, rider, verification_id)  # 404/409 before the photo work
 
-    def insert(stored: list[intake.StoredPhoto]) -> VerificationTask:
-        task = service.submit(session, rider, verification_id, stored, note=note)
-        session.commit()
-        return task
+    def insert(writer: Session, stored: list[intake.StoredPhoto]) -> VerificationTask:
+        return service.submit(writer, rider, verification_id, stored, note=note)
 
     task = intake.take_in_photos(runtime, photos, insert)
-    report = session.get(Report, task.report_id)
-    assert report is not None
-    return _verification(session, task, report, None)
+    with session_scope(runtime.engine, write=False) as reader:
+        return _verification(reader, task, reader.get_one(Report, task.report_id), None)

@@ -22,7 +22,7 @@ class VerificationPublic(BaseModel):
     created_at: datetime
     submitted_at: datetime | None
     note: str | None
-    submitted_by: RiderBrief | None = None  # for staff
+    submitted_by: RiderBrief | None = None  # for area managers
 
 
 class VerificationList(BaseModel):

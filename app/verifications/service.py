@@ -2,12 +2,12 @@
 
 from collections.abc import Sequence
 
-from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.accounts.scope import Scope
 from app.core.area_paths import under_any
 from app.core.clock import utcnow
+from app.core.conditional import update_or_conflict
 from app.core.errors import Conflict, NotFound
 from app.core.events import publish
 from app.photos.intake import StoredPhoto
@@ -48,10 +48,10 @@ def for_rider(
     return [(task, report) for task, report in session.exec(query)]
 
 
-def for_staff(
+def verifications_in_scope(
     session: Session, scope: Scope, *, status: VerificationStatus | None, limit: int
 ) -> list[VerificationRow]:
-    """Checks of reports in the staff member's areas, newest first."""
+    """Checks of reports in the area manager's areas, newest first."""
     query = (
         select(VerificationTask, Report)
         .join(Report, col(Report.id) == col(VerificationTask.report_id))
@@ -96,23 +96,19 @@ def submit(
     verification = open_for_rider(session, profile, verification_id)
     now = utcnow()
     # Conditional on open: of riders racing for the same check, exactly one takes it.
-    taken = session.execute(
-        update(VerificationTask)
-        .where(
-            col(VerificationTask.id) == verification_id,
-            col(VerificationTask.status) == VerificationStatus.OPEN,
-        )
-        .values(
-            status=VerificationStatus.SUBMITTED,
-            submitted_by_id=rider_id,
-            submitted_at=now,
-            note=note,
-        )
-        .execution_options(synchronize_session=False)
+    update_or_conflict(
+        session,
+        VerificationTask,
+        verification,
+        expected={"status": VerificationStatus.OPEN},
+        values={
+            "status": VerificationStatus.SUBMITTED,
+            "submitted_by_id": rider_id,
+            "submitted_at": now,
+            "note": note,
+        },
+        conflict=lambda: Conflict(ALREADY_TAKEN),
     )
-    if taken.rowcount != 1:  # type: ignore[attr-defined]
-        raise Conflict(ALREADY_TAKEN)
-    session.refresh(verification)
     report = session.get(Report, verification.report_id)
     assert report is not None
     assert report.id is not None

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.core.clock import utcnow
+from app.core.conditional import update_where
 from app.core.config import Settings
 from app.reports.models import Report
 from app.webhooks import wake
@@ -145,16 +146,14 @@ def claim_due(
     for delivery_id, subscription_id in candidates:
         if len(claimed_ids) >= limit or counts.get(subscription_id, 0) >= per_subscription:
             continue
-        result = session.execute(
-            update(WebhookDelivery)
-            .where(
-                col(WebhookDelivery.id) == delivery_id,
-                col(WebhookDelivery.status) == DeliveryStatus.PENDING,
-                _lease_is_free(now),
-            )
-            .values(locked_by=worker_id, locked_until=now + lease)
-        )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
+        if update_where(
+            session,
+            WebhookDelivery,
+            delivery_id,
+            _lease_is_free(now),
+            expected={"status": DeliveryStatus.PENDING},
+            values={"locked_by": worker_id, "locked_until": now + lease},
+        ):
             claimed_ids.append(delivery_id)
             counts[subscription_id] = counts.get(subscription_id, 0) + 1
     return load_claimed(session, claimed_ids)

@@ -28,7 +28,7 @@ def _keep_photo_key(key: str) -> str:
 
 def report_data(session: Session, report: Report) -> JSON:
     """The report as GET /reports/{id} shows it to an integrator (no caller details)."""
-    [public] = present_reports(session, [report], photo_url=_keep_photo_key, for_staff=False)
+    [public] = present_reports(session, [report], photo_url=_keep_photo_key, caller_details=False)
     return public.model_dump(mode="json")
 
 

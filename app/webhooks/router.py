@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 
 from app.accounts.deps import AdminAccount
-from app.core.deps import SessionDep, SettingsDep
+from app.core.deps import ReadSession, SettingsDep, WriteSession
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.webhooks import service
@@ -44,7 +44,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "no such webh
     },
 )
 def create_webhook(
-    body: WebhookCreate, session: SessionDep, settings: SettingsDep, account: AdminAccount
+    body: WebhookCreate, session: WriteSession, settings: SettingsDep, account: AdminAccount
 ) -> WebhookPublic:
     """Subscribe a URL to events; the secret signs every delivery and is never shown back.
 
@@ -63,7 +63,7 @@ def create_webhook(
 
 
 @router.get("", response_model=WebhookList, responses=ADMIN_ONLY)
-def list_webhooks(session: SessionDep, _account: AdminAccount) -> WebhookList:
+def list_webhooks(session: ReadSession, _account: AdminAccount) -> WebhookList:
     """Every subscription, without secrets."""
     return WebhookList(items=[webhook_public(s) for s in service.list_subscriptions(session)])
 
@@ -73,7 +73,7 @@ def list_webhooks(session: SessionDep, _account: AdminAccount) -> WebhookList:
     status_code=status.HTTP_204_NO_CONTENT,
     responses={**ADMIN_ONLY, **NOT_FOUND},
 )
-def delete_webhook(webhook_id: DbId, session: SessionDep, _account: AdminAccount) -> Response:
+def delete_webhook(webhook_id: DbId, session: WriteSession, _account: AdminAccount) -> Response:
     """Unsubscribe: nothing more is sent, and the delivery log goes with it."""
     service.delete_subscription(session, webhook_id)
     session.commit()
@@ -87,7 +87,7 @@ def delete_webhook(webhook_id: DbId, session: SessionDep, _account: AdminAccount
 )
 def list_deliveries(
     webhook_id: DbId,
-    session: SessionDep,
+    session: ReadSession,
     _account: AdminAccount,
     delivery_status: Annotated[DeliveryStatus | None, Query(alias="status")] = None,
     cursor: str | None = None,
@@ -113,7 +113,7 @@ def list_deliveries(
     status_code=status.HTTP_202_ACCEPTED,
     responses={**ADMIN_ONLY, **NOT_FOUND},
 )
-def redeliver(delivery_id: DbId, session: SessionDep, _account: AdminAccount) -> DeliveryPublic:
+def redeliver(delivery_id: DbId, session: WriteSession, _account: AdminAccount) -> DeliveryPublic:
     """Send a delivery's event again, as a new delivery with its own id."""
     delivery = service.redeliver(session, delivery_id)
     session.commit()
@@ -127,7 +127,7 @@ def redeliver(delivery_id: DbId, session: SessionDep, _account: AdminAccount) ->
     responses={**ADMIN_ONLY, **NOT_FOUND},
 )
 def send_test_event(
-    webhook_id: DbId, session: SessionDep, _account: AdminAccount
+    webhook_id: DbId, session: WriteSession, _account: AdminAccount
 ) -> DeliveryPublic:
     """Queue a `ping` event to the URL; its outcome shows in the delivery log."""
     delivery = service.send_test_event(session, webhook_id)

@@ -7,7 +7,7 @@ import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-1c0878e5";
+const VERSION = "shell-dcc69162";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",
@@ -24,9 +24,7 @@ const SHELL = [
   "/js/badge.js",
   "/js/camera.js",
   "/js/categories.js",
-  "/js/dom.js",
   "/js/draft.js",
-  "/js/errors.js",
   "/js/exif.js",
   "/js/geo.js",
   "/js/i18n.js",
@@ -37,7 +35,7 @@ const SHELL = [
   "/js/outbox-send.js",
   "/js/outbox-store.js",
   "/js/outbox.js",
-  "/js/router.js",
+  "/js/toast.js",
   "/js/token.js",
   "/js/ui.js",
   "/js/upload.js",
@@ -58,26 +56,37 @@ const SHELL = [
   "/js/views/reports.js",
   "/js/views/tasks.js",
   "/js/views/verification.js",
+  "/shared/dom.js",
+  "/shared/http.js",
+  "/shared/i18n.js",
+  "/shared/router.js",
+  "/shared/status-words.js",
 ];
 const NAVIGATION_TIMEOUT_MS = 4000;
 const SYNC_TAG = "outbox";
 
 self.addEventListener("install", (event) => {
-  event.waitUntil((async () => {
-    const cache = await caches.open(CACHE);
-    // "no-cache" revalidates with the server (a cheap 304 when unchanged) instead of trusting
-    // whatever the HTTP cache holds from the previous version.
-    await cache.addAll(SHELL.map((url) => new Request(url, { cache: "no-cache" })));
-    await self.skipWaiting();
-  })());
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(CACHE);
+      // "no-cache" revalidates with the server (a cheap 304 when unchanged) instead of trusting
+      // whatever the HTTP cache holds from the previous version.
+      await cache.addAll(SHELL.map((url) => new Request(url, { cache: "no-cache" })));
+      await self.skipWaiting();
+    })(),
+  );
 });
 
 self.addEventListener("activate", (event) => {
-  event.waitUntil((async () => {
-    const names = await caches.keys();
-    await Promise.all(names.filter((n) => n.startsWith("tantou-") && n !== CACHE).map((n) => caches.delete(n)));
-    await self.clients.claim();
-  })());
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(
+        names.filter((n) => n.startsWith("tantou-") && n !== CACHE).map((n) => caches.delete(n)),
+      );
+      await self.clients.claim();
+    })(),
+  );
 });
 
 self.addEventListener("fetch", (event) => {
@@ -99,7 +108,9 @@ async function navigation(request) {
   const cached = await caches.match("/");
   if (!cached) return network;
   network.catch(() => {}); // a late failure after the cached shell was served is not an error
-  const timeout = new Promise((resolve) => { setTimeout(() => resolve(cached), NAVIGATION_TIMEOUT_MS); });
+  const timeout = new Promise((resolve) => {
+    setTimeout(() => resolve(cached), NAVIGATION_TIMEOUT_MS);
+  });
   try {
     const response = await Promise.race([network, timeout]);
     return response.ok || response === cached ? response : cached;
@@ -115,7 +126,12 @@ self.addEventListener("sync", (event) => {
 /** Send the outbox from the worker (the app may be closed); failing asks the browser to retry. */
 async function replayOutbox() {
   const [token, accountId] = await Promise.all([getMeta("token"), getMeta("account_id")]);
-  const result = await flushOutbox({ token, accountId, transport: fetchTransport, notify: tellPages });
+  const result = await flushOutbox({
+    token,
+    accountId,
+    transport: fetchTransport,
+    notify: tellPages,
+  });
   if (result === "retry") throw new Error("outbox: the network is still down");
 }
 

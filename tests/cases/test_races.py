@@ -1,4 +1,5 @@
-"""Several people acting on one case at the same moment: exactly one wins each race."""
+"""Several people acting on one case at the same moment: exactly one wins each race, and a
+step on a case that moved on since it was read is refused as stale."""
 
 import threading
 from collections import Counter
@@ -6,11 +7,15 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+from sqlalchemy import event
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, func, select
 
 from app.notifications.models import Notification
-from app.reports.models import ReportEvent
+from app.reports.models import Report, ReportEvent
+from app.reports.states import ReportStatus
 from tests.cases.factories import Steps
+from tests.factories import assert_problem
 from tests.fixtures.people import People
 from tests.fixtures.reports import make_report
 
@@ -116,3 +121,27 @@ def test_approve_and_rework_at_once_exactly_one_applies(
     assert _status_counts(responses) == {200: 1, 409: 1}
     winner = next(r for r in responses if r.status_code == 200).json()
     assert steps.report(report.id)["status"] == winner["status"]
+
+
+def test_a_step_on_a_report_changed_since_it_was_read_is_stale_state(
+    session: Session, people: People, steps: Steps
+) -> None:
+    report = make_report(session, people.rider.id)
+    steps.reject(report.id)
+
+    def read_before_the_rejection(target: Report, _context: object) -> None:
+        if target.id == report.id:
+            set_committed_value(target, "status", ReportStatus.SUBMITTED)
+
+    # The next request reads the report as it was before the rejection, as a coordinator who
+    # opened it a moment earlier would; its conditional update then finds the row moved on.
+    event.listen(Report, "load", read_before_the_rejection)
+    try:
+        again = steps.post(
+            f"/reports/{report.id}/reject", people.coordinator, json={"reason": "非网格事项"}
+        )
+    finally:
+        event.remove(Report, "load", read_before_the_rejection)
+
+    assert_problem(again, 409, slug="stale-state")
+    assert steps.report(report.id)["status"] == "rejected"

@@ -171,7 +171,7 @@ def test_legal_step_on_a_case_moves_it(
 
 
 @pytest.mark.parametrize("before", list(ReportStatus))
-def test_illegal_steps_on_a_case_are_409_and_change_nothing(
+def test_illegal_steps_on_a_case_are_409_transition_not_allowed_and_change_nothing(
     session: Session, people: People, steps: Steps, before: ReportStatus
 ) -> None:
     case = _drive(session, people, steps, before)
@@ -179,7 +179,7 @@ def test_illegal_steps_on_a_case_are_409_and_change_nothing(
     events_before = steps.get(f"/reports/{case.report_id}/events", people.coordinator).json()
     for action in sorted(set(REPORT_ACTIONS) - legal):
         response = REPORT_ACTIONS[action](steps, case)
-        assert_problem(response, 409)
+        assert_problem(response, 409, slug="transition-not-allowed")
     assert steps.report(case.report_id)["status"] == before
     events_after = steps.get(f"/reports/{case.report_id}/events", people.coordinator).json()
     assert events_after == events_before
@@ -231,14 +231,14 @@ def test_legal_step_on_a_task_moves_it_and_its_case(
 
 
 @pytest.mark.parametrize("before", list(TaskStatus))
-def test_illegal_steps_on_a_task_are_409_and_change_nothing(
+def test_illegal_steps_on_a_task_are_409_transition_not_allowed_and_change_nothing(
     session: Session, people: People, steps: Steps, before: TaskStatus
 ) -> None:
     case = _task_in(session, people, steps, before)
     case_status = steps.report(case.report_id)["status"]
     legal = {action for status, action, *_ in LEGAL_TASK_STEPS if status is before}
     for action in sorted(set(TASK_ACTIONS) - legal):
-        assert_problem(_task_action(steps, case, action), 409)
+        assert_problem(_task_action(steps, case, action), 409, slug="transition-not-allowed")
     task = steps.get(f"/tasks/{case.task_id}", people.coordinator).json()
     assert task["status"] == before
     assert steps.report(case.report_id)["status"] == case_status

@@ -113,7 +113,9 @@ def test_rate_limit_answers_429_problem_when_on(
         statuses = [client.get("/api/v1/categories").status_code for _ in range(7)]
         assert statuses[:5] == [200] * 5
         assert statuses[5:] == [429, 429]
-        assert_problem(client.get("/api/v1/categories"), 429)
+        limited = client.get("/api/v1/categories")
+        assert_problem(limited, 429, slug="rate-limited")
+        assert limited.headers["retry-after"] == "60"
         assert client.get("/healthz").status_code == 200  # probes are not limited
     runtime.engine.dispose()
 

@@ -1,22 +1,32 @@
-"""The rider app's shell as files: what sw.js must precache, and the version that names them."""
+"""The rider app's shell as files: what sw.js must precache, and the version that names them.
+
+The shell is the rider app's own files (served at `/`) plus the modules both apps share (served at
+`/shared/`)."""
 
 import hashlib
 import re
 from pathlib import Path
 
-RIDER_DIR = Path(__file__).resolve().parents[2] / "frontend" / "rider"
+FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
+RIDER_DIR = FRONTEND_DIR / "rider"
+SHARED_DIR = FRONTEND_DIR / "shared"
 SERVICE_WORKER = RIDER_DIR / "sw.js"
 SHELL_SUFFIXES = {".js", ".css", ".png", ".webmanifest"}
 
 
+def _shell_files() -> dict[str, Path]:
+    """Every file the shell is made of, by URL path ("/" stands for index.html)."""
+    files = {"/": RIDER_DIR / "index.html"}
+    for directory, prefix in ((RIDER_DIR, "/"), (SHARED_DIR, "/shared/")):
+        for path in directory.rglob("*"):
+            if path.is_file() and path.suffix in SHELL_SUFFIXES and path != SERVICE_WORKER:
+                files[prefix + path.relative_to(directory).as_posix()] = path
+    return files
+
+
 def shell_paths_on_disk() -> set[str]:
-    """URL paths of every file the shell is made of ("/" stands for index.html)."""
-    paths = {
-        "/" + path.relative_to(RIDER_DIR).as_posix()
-        for path in RIDER_DIR.rglob("*")
-        if path.is_file() and path.suffix in SHELL_SUFFIXES and path != SERVICE_WORKER
-    }
-    return paths | {"/"}
+    """URL paths of every file the shell is made of."""
+    return set(_shell_files())
 
 
 def precached_paths() -> list[str]:
@@ -37,7 +47,6 @@ def declared_version() -> str:
 def expected_version() -> str:
     """shell-<first 8 hex of SHA-256 over the shell files' paths and bytes>."""
     digest = hashlib.sha256()
-    for url_path in sorted(shell_paths_on_disk()):
-        file = RIDER_DIR / ("index.html" if url_path == "/" else url_path.lstrip("/"))
+    for url_path, file in sorted(_shell_files().items()):
         digest.update(url_path.encode() + b"\0" + file.read_bytes() + b"\0")
     return f"shell-{digest.hexdigest()[:8]}"

@@ -32,7 +32,7 @@ def test_rejected_report_shows_its_reason_and_a_notification(
     badge = page.locator("#unread-badge")
     expect(badge).to_be_visible()
     page.locator("#bell").click()
-    message = page.locator(".message.unread", has_text=f"上报未予受理 #{report['id']}")
+    message = page.locator(".message.unread", has_text=f"上报未受理 #{report['id']}")
     expect(message).to_contain_text(REJECTION_REASON)
     screenshot(page, "30-notifications")
     message.click()

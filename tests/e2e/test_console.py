@@ -160,7 +160,7 @@ def test_urgent_report_arrives_live_and_its_case_runs_from_triage_to_closed(
     dialog.get_by_label("派遣说明").fill("请设置围挡并尽快修复")
     screenshot(coordinator, "console-dispatch-dialog")
     dialog.get_by_role("button", name="派遣处置单位", exact=True).click()
-    expect(status_badge(coordinator)).to_have_text("已派遣")
+    expect(status_badge(coordinator)).to_have_text("已派单")
     task_row = coordinator.locator(".detail-side table tbody tr").first
     expect(task_row).to_contain_text("待接单")
     tasks = api.call("GET", "/tasks", as_user=COORDINATOR, params={"report_id": report_id})
@@ -411,7 +411,7 @@ def test_rework_needs_a_note_and_sends_the_task_back_to_the_unit(
 
     dialog.get_by_label("返工要求").fill("墙角仍有垃圾袋，请清理干净")
     dialog.get_by_role("button", name="退回返工", exact=True).click()
-    expect(status_badge(page)).to_have_text("已派遣")
+    expect(status_badge(page)).to_have_text("已派单")
     expect(page.locator(".detail-side table tbody tr").first).to_contain_text("待接单")
     assert report_status(api, report_id) == "dispatched"
 

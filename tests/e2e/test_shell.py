@@ -12,6 +12,7 @@ from tests.e2e.conftest import ContextFactory, log_in
 from tests.e2e.flows import report_in_three_taps, wait_until_sent
 from tests.e2e.shell_files import (
     RIDER_DIR,
+    SHARED_DIR,
     declared_version,
     expected_version,
     precached_paths,
@@ -56,7 +57,7 @@ def test_every_text_exists_in_both_languages_and_every_used_key_is_defined() -> 
 def test_no_script_writes_markup() -> None:
     offenders = [
         path.name
-        for path in RIDER_DIR.rglob("*.js")
+        for path in [*RIDER_DIR.rglob("*.js"), *SHARED_DIR.rglob("*.js")]
         if re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write", path.read_text())
     ]
     assert offenders == []

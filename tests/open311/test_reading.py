@@ -67,7 +67,7 @@ def test_a_case_reads_back_with_its_agency_deadline_and_status(
     request = client.get_service_request(str(report.id))
     assert request["service_request_id"] == str(report.id)
     assert request["status"] == "open"
-    assert request["status_notes"] == "已派单，待处置单位处理"
+    assert request["status_notes"] == "已派单"
     assert request["agency_responsible"] == f"单位{people.property_unit.username[5:]}"
     assert request["expected_datetime"].startswith(task["due_at"][:19])
     assert request["service_code"] == GARBAGE
@@ -80,7 +80,7 @@ def test_a_case_reads_back_with_its_agency_deadline_and_status(
     steps.approve(report.id)
     closed = client.get_service_request(str(report.id))
     assert closed["status"] == "closed"
-    assert closed["status_notes"] == "已结案"
+    assert closed["status_notes"] == "已办结"
 
 
 def test_filters_by_id_code_status_and_date(
@@ -107,7 +107,7 @@ def test_filters_by_id_code_status_and_date(
     end = (utcnow() - timedelta(days=100)).isoformat()
     assert ids(start_date=start, end_date=end) == {old.id}
     notes = client.get_service_request(str(rejected.id))["status_notes"]
-    assert notes == "不予受理：重复上报"
+    assert notes == "已驳回：重复上报"
 
 
 def test_no_personal_data_of_reporters_or_callers(

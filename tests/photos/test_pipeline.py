@@ -475,13 +475,12 @@ def test_pixel_limit_is_checked_before_decoding(max_pixels: int, accepted: bool)
             process_photo(upload, limits=limits)
 
 
-def test_errors_carry_a_short_message_and_their_status() -> None:
+def test_errors_carry_a_short_message() -> None:
     with pytest.raises(UnsupportedPhoto) as unsupported:
         process(b"GIF89a")
     with pytest.raises(InvalidPhoto) as invalid:
         process(nokia()[:5000])
 
-    assert (unsupported.value.status, invalid.value.status) == (415, 422)
     for error in (unsupported.value, invalid.value):
         assert 10 < len(error.message) < 120
         assert str(error) == error.message

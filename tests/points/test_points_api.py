@@ -83,10 +83,10 @@ def test_an_adjustment_retried_with_its_client_id_is_recorded_once(
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
     changed = client.post("/api/v1/points/adjustments", json={**body, "amount": 9}, headers=headers)
-    assert_problem(changed, 409)
+    assert_problem(changed, 409, slug="client-id-reused")
 
 
-def test_a_deduction_beyond_the_balance_is_409_and_changes_nothing(
+def test_a_deduction_beyond_the_balance_is_409_not_enough_points_and_changes_nothing(
     client: TestClient, session: Session
 ) -> None:
     seed_grids(session)
@@ -95,7 +95,7 @@ def test_a_deduction_beyond_the_balance_is_409_and_changes_nothing(
     give_points(session, rider.account_id, 5)
     body = {"rider_id": rider.account_id, "amount": -6, "reason": "误加扣回"}
     response = client.post("/api/v1/points/adjustments", json=body, headers=login(client, "coord"))
-    assert "积分不足" in assert_problem(response, 409)["detail"]
+    assert "积分不足" in assert_problem(response, 409, slug="not-enough-points")["detail"]
     assert (
         client.get("/api/v1/me/points", headers=login(client, RIDER_PHONE)).json()["balance"] == 5
     )

@@ -3,20 +3,20 @@ from itertools import product
 import pytest
 
 from app.cases.states import (
+    TASK_MACHINE,
     TASK_TRANSITIONS,
     TERMINAL_TASK_STATUSES,
     TaskStatus,
-    check_task_transition,
 )
+from app.core.transitions import IllegalTransition
 from app.reports.states import (
     CLOSED_REPORT_STATUSES,
     MERGE_TARGET_STATUSES,
     OPEN_REPORT_STATUSES,
+    REPORT_MACHINE,
     REPORT_TRANSITIONS,
     TERMINAL_REPORT_STATUSES,
-    IllegalTransition,
     ReportStatus,
-    check_report_transition,
 )
 
 R = ReportStatus
@@ -63,13 +63,13 @@ def test_report_statuses_are_exactly_the_contract_values() -> None:
 
 @pytest.mark.parametrize(("current", "target"), sorted(LEGAL_REPORT_EDGES))
 def test_legal_report_transition_passes(current: R, target: R) -> None:
-    check_report_transition(current, target)
+    REPORT_MACHINE.check(current, target)
 
 
 @pytest.mark.parametrize(("current", "target"), sorted(ILLEGAL_REPORT_EDGES))
 def test_illegal_report_transition_raises_with_both_statuses(current: R, target: R) -> None:
     with pytest.raises(IllegalTransition) as raised:
-        check_report_transition(current, target)
+        REPORT_MACHINE.check(current, target)
     assert (raised.value.entity, raised.value.current, raised.value.target) == (
         "report",
         current,
@@ -80,13 +80,13 @@ def test_illegal_report_transition_raises_with_both_statuses(current: R, target:
 
 @pytest.mark.parametrize(("current", "target"), sorted(LEGAL_TASK_EDGES))
 def test_legal_task_transition_passes(current: T, target: T) -> None:
-    check_task_transition(current, target)
+    TASK_MACHINE.check(current, target)
 
 
 @pytest.mark.parametrize(("current", "target"), sorted(ILLEGAL_TASK_EDGES))
 def test_illegal_task_transition_raises_with_both_statuses(current: T, target: T) -> None:
     with pytest.raises(IllegalTransition) as raised:
-        check_task_transition(current, target)
+        TASK_MACHINE.check(current, target)
     assert (raised.value.entity, raised.value.current, raised.value.target) == (
         "task",
         current,

@@ -273,6 +273,35 @@ def test_request_over_the_byte_limit_is_a_413(
     assert_nothing_stored(session, settings)
 
 
+def test_every_413_has_the_one_payload_too_large_shape(
+    client_with: Callable[..., TestClient], people: People, session: Session, settings: Settings
+) -> None:
+    limited = client_with(max_request_bytes=50_000, max_photo_bytes=20_000)
+    big = small_jpeg() + b"\0" * 20_000
+
+    def streamed_body() -> Iterator[bytes]:  # no Content-Length: counted while it streams
+        for _ in range(60):
+            yield b" " * 1_000
+
+    answers = {
+        "a photo over its limit": post_report(limited, people.rider.headers, (big,)),
+        "photos over the request limit": post_report(limited, people.rider.headers, (big,) * 3),
+        "a body streamed over the request limit": limited.post(
+            "/api/v1/riders",
+            content=streamed_body(),
+            headers={"Content-Type": "application/json"},
+        ),
+    }
+    shapes = {
+        why: (body["type"], body["title"], body["status"])
+        for why, body in ((why, assert_problem(r, 413)) for why, r in answers.items())
+    }
+    assert shapes == dict.fromkeys(
+        answers, ("urn:tantou:problem:payload-too-large", "Payload too large", 413)
+    )
+    assert_nothing_stored(session, settings)
+
+
 @pytest.mark.parametrize("channel", ["phone", "wechat", "message"])
 def test_coordinator_records_a_call_without_photos(
     client: TestClient, people: People, channel: str
@@ -408,7 +437,7 @@ def test_replay_is_answered_before_any_photo_work(
     ],
     ids=["description", "category", "urgent", "point", "photo"],
 )
-def test_replay_with_other_content_is_a_conflict(
+def test_replay_with_other_content_is_a_client_id_conflict(
     client: TestClient, people: People, session: Session, change: dict[str, object]
 ) -> None:
     fields = report_fields()
@@ -427,7 +456,7 @@ def test_replay_with_other_content_is_a_conflict(
         files=photo_parts(changed_photo),
         headers=people.rider.headers,
     )
-    assert_problem(response, 409)
+    assert_problem(response, 409, slug="client-id-reused")
     assert count_rows(session, Report) == 1
 
 

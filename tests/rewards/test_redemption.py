@@ -85,6 +85,26 @@ def test_a_redemption_takes_points_and_one_item(client: TestClient, session: Ses
     assert [(r["reward_name"], r["cost"]) for r in mine["items"]] == [("安全头盔", 100)]
 
 
+def test_my_redemptions_come_newest_first_in_pages(client: TestClient, session: Session) -> None:
+    seed_grids(session)
+    rider = make_rider(session, RIDER_PHONE)
+    give_points(session, rider.account_id, 300)
+    headers = login(client, RIDER_PHONE)
+    names = ["头盔", "雨衣", "手套"]
+    for name in names:
+        reward = make_reward(session, name=name, cost=100)
+        assert redeem(client, headers, reward.id or 0).status_code == 201
+    first = client.get("/api/v1/me/redemptions", params={"limit": 2}, headers=headers).json()
+    assert [r["reward_name"] for r in first["items"]] == ["手套", "雨衣"]
+    rest = client.get(
+        "/api/v1/me/redemptions",
+        params={"limit": 2, "cursor": first["next_cursor"]},
+        headers=headers,
+    ).json()
+    assert [r["reward_name"] for r in rest["items"]] == ["头盔"]
+    assert rest["next_cursor"] is None
+
+
 def test_every_refusal_is_a_409_that_says_why_and_takes_nothing(
     client: TestClient, session: Session
 ) -> None:
@@ -102,13 +122,13 @@ def test_every_refusal_is_a_409_that_says_why_and_takes_nothing(
     )
     assert redeem(client, headers, limited.id or 0).status_code == 201
     expected = {
-        sold_out.id: "兑完",
-        dear.id: "积分不足",
-        limited.id: "上限",
-        withdrawn.id: "下架",
+        sold_out.id: ("兑完", "out-of-stock"),
+        dear.id: ("积分不足", "not-enough-points"),
+        limited.id: ("上限", "conflict"),
+        withdrawn.id: ("下架", "conflict"),
     }
-    for reward_id, why in expected.items():
-        body = assert_problem(redeem(client, headers, reward_id or 0), 409)
+    for reward_id, (why, slug) in expected.items():
+        body = assert_problem(redeem(client, headers, reward_id or 0), 409, slug=slug)
         assert why in body["detail"], body
     assert balance(session, rider.account_id) == 240
     assert session.exec(select(func.count()).select_from(Redemption)).one() == 1

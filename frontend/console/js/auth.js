@@ -1,18 +1,19 @@
 // Logging in and out; the role decides what the console offers.
 
-import { request } from './api.js';
-import { accessToken, clearSession, saveSession } from './session.js';
+import { request } from "./api.js";
+import { accessToken, clearSession, saveSession } from "./session.js";
 
-const STAFF_ROLES = new Set(['admin', 'coordinator', 'unit']);
+// Who may use the console: area managers (admins, coordinators) and handling units.
+const CONSOLE_ROLES = new Set(["admin", "coordinator", "unit"]);
 
 /** Log in with the OAuth2 password form; resolves with the account or throws. */
 export async function logIn(username, password) {
   const form = new URLSearchParams({ username, password });
-  const token = await request('POST', '/auth/token', { body: form, anonymous: true });
-  const account = await request('GET', '/me', { token: token.access_token });
-  if (!STAFF_ROLES.has(account.role)) {
-    const refusal = new Error('not-staff');
-    refusal.code = 'not-staff';
+  const token = await request("POST", "/auth/token", { body: form, anonymous: true });
+  const account = await request("GET", "/me", { token: token.access_token });
+  if (!CONSOLE_ROLES.has(account.role)) {
+    const refusal = new Error("not-console-user");
+    refusal.code = "not-console-user";
     throw refusal;
   }
   saveSession(token.access_token, token.expires_in, account);
@@ -24,5 +25,5 @@ export async function logIn(username, password) {
 export function logOut() {
   const token = accessToken();
   clearSession();
-  if (token) request('POST', '/auth/logout', { token }).catch(() => {});
+  if (token) request("POST", "/auth/logout", { token }).catch(() => {});
 }

@@ -1,12 +1,12 @@
 // The urgent-report banner: a red, pulsing, sound-free alert above the page, one per report.
 
-import { h } from './dom.js';
-import { formatTime } from './format.js';
-import { t } from './i18n.js';
-import { categoryName, loadCategories } from './reference.js';
+import { h } from "../../shared/dom.js";
+import { formatTime } from "./format.js";
+import { t } from "./i18n.js";
+import { categoryName, loadCategories } from "./reference.js";
 
 const MAX_SHOWN = 3;
-const TITLE_MARK = '【!】';
+const TITLE_MARK = "【!】";
 
 function markTitle(on) {
   const marked = document.title.startsWith(TITLE_MARK);
@@ -16,10 +16,10 @@ function markTitle(on) {
 
 /** The alerts area; `show(report)` adds an alert for a newly arrived urgent report. */
 export function createUrgentBanner(onOpen) {
-  const region = h('section', {
-    className: 'urgent-banner',
-    'aria-live': 'assertive',
-    'aria-label': t('urgent.region'),
+  const region = h("section", {
+    class: "urgent-banner",
+    "aria-live": "assertive",
+    "aria-label": t("urgent.region"),
   });
 
   function dismiss(alert) {
@@ -30,42 +30,42 @@ export function createUrgentBanner(onOpen) {
   async function show(report) {
     const categories = await loadCategories().catch(() => null);
     if (region.querySelector(`[data-report-id="${CSS.escape(String(report.id))}"]`)) return;
-    const where = report.grid ? report.grid.name : t('report.unassigned');
+    const where = report.grid ? report.grid.name : t("report.unassigned");
     const alert = h(
-      'div',
-      { className: 'urgent-alert', role: 'alert', dataset: { reportId: String(report.id) } },
-      h('strong', { className: 'urgent-alert-title' }, t('urgent.title', { id: report.id })),
+      "div",
+      { class: "urgent-alert", role: "alert", dataset: { reportId: String(report.id) } },
+      h("strong", { class: "urgent-alert-title" }, t("urgent.title", { id: report.id })),
       h(
-        'span',
-        { className: 'urgent-alert-text' },
+        "span",
+        { class: "urgent-alert-text" },
         [categoryName(categories, report.category), where, formatTime(report.created_at)]
           .filter(Boolean)
-          .join(' · '),
+          .join(" · "),
       ),
-      report.description ? h('span', { className: 'urgent-alert-desc' }, report.description) : null,
-      h('span', { className: 'spacer' }),
+      report.description ? h("span", { class: "urgent-alert-desc" }, report.description) : null,
+      h("span", { class: "spacer" }),
       h(
-        'button',
+        "button",
         {
-          type: 'button',
-          className: 'btn btn-light',
+          type: "button",
+          class: "btn btn-light",
           onclick: () => {
             dismiss(alert);
             onOpen(report.id);
           },
         },
-        t('urgent.open'),
+        t("urgent.open"),
       ),
       h(
-        'button',
+        "button",
         {
-          type: 'button',
-          className: 'btn-icon',
-          'aria-label': t('action.dismiss'),
-          title: t('action.dismiss'),
+          type: "button",
+          class: "btn-icon",
+          "aria-label": t("action.dismiss"),
+          title: t("action.dismiss"),
           onclick: () => dismiss(alert),
         },
-        '×',
+        "×",
       ),
     );
     region.prepend(alert);

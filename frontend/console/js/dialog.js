@@ -1,46 +1,47 @@
 // Modal forms: required fields are checked here, before anything is sent.
 
-import { h, field } from './dom.js';
-import { describeError, fieldErrors } from './errors.js';
-import { t } from './i18n.js';
-import { selectOptions } from './ui.js';
+import { h } from "../../shared/dom.js";
+import { field } from "./field.js";
+import { describeError, selectOptions } from "./ui.js";
+import { fieldErrors } from "../../shared/http.js";
+import { t } from "./i18n.js";
 
 function control(spec) {
   const common = { name: spec.name, required: spec.required || undefined };
   switch (spec.type) {
-    case 'textarea':
-      return h('textarea', {
+    case "textarea":
+      return h("textarea", {
         ...common,
         rows: spec.rows || 4,
         maxlength: spec.maxLength,
-        value: spec.value ?? '',
+        value: spec.value ?? "",
       });
-    case 'select':
+    case "select":
       return h(
-        'select',
+        "select",
         common,
-        spec.placeholder ? h('option', { value: '' }, spec.placeholder) : null,
+        spec.placeholder ? h("option", { value: "" }, spec.placeholder) : null,
         selectOptions(spec.options, spec.value),
       );
-    case 'checkbox':
-      return h('input', { ...common, type: 'checkbox', checked: Boolean(spec.value) });
-    case 'file':
-      return h('input', {
+    case "checkbox":
+      return h("input", { ...common, type: "checkbox", checked: Boolean(spec.value) });
+    case "file":
+      return h("input", {
         ...common,
-        type: 'file',
+        type: "file",
         accept: spec.accept,
         multiple: spec.multiple || undefined,
       });
     default:
-      return h('input', {
+      return h("input", {
         ...common,
-        type: spec.type || 'text',
-        value: spec.value ?? '',
+        type: spec.type || "text",
+        value: spec.value ?? "",
         maxlength: spec.maxLength,
         min: spec.min,
         max: spec.max,
         step: spec.step,
-        autocomplete: 'off',
+        autocomplete: "off",
       });
   }
 }
@@ -49,43 +50,43 @@ function control(spec) {
 function checkboxGroup(spec) {
   const chosen = new Set(spec.value || []);
   const boxes = spec.options.map((o) =>
-    h('input', { type: 'checkbox', value: o.value, checked: chosen.has(o.value) }),
+    h("input", { type: "checkbox", value: o.value, checked: chosen.has(o.value) }),
   );
-  const error = h('div', { className: 'field-error', role: 'alert' });
+  const error = h("div", { class: "field-error", role: "alert" });
   const wrapper = h(
-    'fieldset',
-    { className: 'field checkbox-group' },
-    h('legend', {}, spec.label),
+    "fieldset",
+    { class: "field checkbox-group" },
+    h("legend", {}, spec.label),
     spec.options.map((o, i) =>
       h(
-        'label',
-        { className: 'checkbox-option' },
+        "label",
+        { class: "checkbox-option" },
         boxes[i],
-        h('span', {}, o.label),
-        o.hint ? h('span', { className: 'field-hint' }, o.hint) : null,
+        h("span", {}, o.label),
+        o.hint ? h("span", { class: "field-hint" }, o.hint) : null,
       ),
     ),
-    spec.hint ? h('div', { className: 'field-hint' }, spec.hint) : null,
+    spec.hint ? h("div", { class: "field-hint" }, spec.hint) : null,
     error,
   );
   wrapper.showError = (message) => {
-    error.textContent = message || '';
-    boxes[0].toggleAttribute('aria-invalid', Boolean(message));
+    error.textContent = message || "";
+    boxes[0].toggleAttribute("aria-invalid", Boolean(message));
   };
   return { wrapper, input: { boxes } };
 }
 
 /** Thumbnails of the images picked in a file input (local files, shown before sending). */
 function filePreview(input, urls) {
-  const strip = h('div', { className: 'file-preview' });
-  input.addEventListener('change', () => {
+  const strip = h("div", { class: "file-preview" });
+  input.addEventListener("change", () => {
     strip.replaceChildren(
       ...Array.from(input.files || [])
-        .filter((file) => file.type.startsWith('image/'))
+        .filter((file) => file.type.startsWith("image/"))
         .map((file) => {
           const url = URL.createObjectURL(file);
           urls.push(url);
-          return h('img', { src: url, alt: file.name, title: file.name });
+          return h("img", { src: url, alt: file.name, title: file.name });
         }),
     );
   });
@@ -93,15 +94,15 @@ function filePreview(input, urls) {
 }
 
 function readValue(spec, input) {
-  if (spec.type === 'checkboxes') return input.boxes.filter((b) => b.checked).map((b) => b.value);
-  if (spec.type === 'checkbox') return input.checked;
-  if (spec.type === 'file') return Array.from(input.files || []);
-  if (spec.type === 'number') return input.value === '' ? null : Number(input.value);
+  if (spec.type === "checkboxes") return input.boxes.filter((b) => b.checked).map((b) => b.value);
+  if (spec.type === "checkbox") return input.checked;
+  if (spec.type === "file") return Array.from(input.files || []);
+  if (spec.type === "number") return input.value === "" ? null : Number(input.value);
   return input.value.trim();
 }
 
 function isEmpty(value) {
-  return value === null || value === '' || (Array.isArray(value) && value.length === 0);
+  return value === null || value === "" || (Array.isArray(value) && value.length === 0);
 }
 
 /**
@@ -123,7 +124,7 @@ export function openForm({
     const wrappers = new Map();
     const previewUrls = [];
     for (const spec of fields) {
-      if (spec.type === 'checkboxes') {
+      if (spec.type === "checkboxes") {
         const group = checkboxGroup(spec);
         inputs.set(spec.name, group.input);
         wrappers.set(spec.name, group.wrapper);
@@ -132,25 +133,25 @@ export function openForm({
       const input = control(spec);
       inputs.set(spec.name, input);
       wrappers.set(spec.name, field(spec.label, input, spec.hint));
-      if (spec.type === 'file') input.after(filePreview(input, previewUrls));
+      if (spec.type === "file") input.after(filePreview(input, previewUrls));
     }
-    const formError = h('div', { className: 'form-error', role: 'alert' });
+    const formError = h("div", { class: "form-error", role: "alert" });
     const submit = h(
-      'button',
-      { type: 'submit', className: danger ? 'btn btn-danger' : 'btn btn-primary' },
+      "button",
+      { type: "submit", class: danger ? "btn btn-danger" : "btn btn-primary" },
       submitLabel,
     );
-    const cancel = h('button', { type: 'button', className: 'btn' }, t('action.cancel'));
+    const cancel = h("button", { type: "button", class: "btn" }, t("action.cancel"));
     const form = h(
-      'form',
-      { method: 'dialog', novalidate: true, className: 'dialog-form' },
-      h('h2', {}, title),
+      "form",
+      { method: "dialog", novalidate: true, class: "dialog-form" },
+      h("h2", {}, title),
       intro,
       [...wrappers.values()],
       formError,
-      h('div', { className: 'dialog-actions' }, cancel, submit),
+      h("div", { class: "dialog-actions" }, cancel, submit),
     );
-    const dialog = h('dialog', { className: 'dialog', 'aria-label': title }, form);
+    const dialog = h("dialog", { class: "dialog", "aria-label": title }, form);
     document.body.append(dialog);
 
     const values = () =>
@@ -164,25 +165,25 @@ export function openForm({
       previewUrls.forEach((url) => URL.revokeObjectURL(url));
       resolve(result);
     };
-    if (onChange) form.addEventListener('change', () => onChange(values(), inputs));
-    cancel.addEventListener('click', () => close(null));
-    dialog.addEventListener('cancel', (event) => {
+    if (onChange) form.addEventListener("change", () => onChange(values(), inputs));
+    cancel.addEventListener("click", () => close(null));
+    dialog.addEventListener("cancel", (event) => {
       event.preventDefault();
       close(null);
     });
-    form.addEventListener('submit', async (event) => {
+    form.addEventListener("submit", async (event) => {
       event.preventDefault();
-      formError.textContent = '';
+      formError.textContent = "";
       const current = values();
       let valid = true;
       for (const spec of fields) {
         const missing = spec.required && isEmpty(current[spec.name]);
-        const message = spec.type === 'checkboxes' ? 'form.choose_some' : 'form.required';
-        wrappers.get(spec.name).showError(missing ? t(message, { field: spec.label }) : '');
+        const message = spec.type === "checkboxes" ? "form.choose_some" : "form.required";
+        wrappers.get(spec.name).showError(missing ? t(message, { field: spec.label }) : "");
         if (missing) valid = false;
       }
       if (!valid) {
-        const firstInvalid = form.querySelector('[aria-invalid]');
+        const firstInvalid = form.querySelector("[aria-invalid]");
         if (firstInvalid) firstInvalid.focus();
         return;
       }
@@ -204,7 +205,7 @@ export function openForm({
       }
     });
     dialog.showModal();
-    const first = form.querySelector('input, textarea, select');
+    const first = form.querySelector("input, textarea, select");
     if (first) first.focus();
   });
 }
@@ -213,7 +214,7 @@ export function openForm({
 export async function confirmAction({ title, message, confirmLabel, danger = false, onConfirm }) {
   const result = await openForm({
     title,
-    intro: h('p', {}, message),
+    intro: h("p", {}, message),
     fields: [],
     submitLabel: confirmLabel,
     danger,
@@ -226,19 +227,19 @@ export async function confirmAction({ title, message, confirmLabel, danger = fal
 }
 
 /** Show `body` with a single close button (no cancel: there is nothing to decide). */
-export function showNotice({ title, body, closeLabel = t('action.close') }) {
+export function showNotice({ title, body, closeLabel = t("action.close") }) {
   return new Promise((resolve) => {
-    const closeButton = h('button', { type: 'submit', className: 'btn btn-primary' }, closeLabel);
+    const closeButton = h("button", { type: "submit", class: "btn btn-primary" }, closeLabel);
     const form = h(
-      'form',
-      { method: 'dialog', className: 'dialog-form' },
-      h('h2', {}, title),
+      "form",
+      { method: "dialog", class: "dialog-form" },
+      h("h2", {}, title),
       body,
-      h('div', { className: 'dialog-actions' }, closeButton),
+      h("div", { class: "dialog-actions" }, closeButton),
     );
-    const dialog = h('dialog', { className: 'dialog', 'aria-label': title }, form);
+    const dialog = h("dialog", { class: "dialog", "aria-label": title }, form);
     document.body.append(dialog);
-    dialog.addEventListener('close', () => {
+    dialog.addEventListener("close", () => {
       dialog.remove();
       resolve();
     });

@@ -1,50 +1,51 @@
 // Start-up: login or the role's console; routes to views; wires the live urgent stream.
 
-import { logOut } from './auth.js';
-import { onLanguageChange } from './i18n.js';
-import { allows, homeFor } from './menu.js';
-import { forgetReference } from './reference.js';
-import { currentLocation, match, navigate, route, start } from './router.js';
-import { currentAccount, onSessionChange } from './session.js';
-import { createShell } from './shell.js';
-import { onUrgentReport, startUrgentStream, stopUrgentStream } from './urgent-stream.js';
-import { refreshUnread, startUnreadPolling, stopUnreadPolling } from './unread.js';
-import { renderLogin } from './views/login.js';
-import { VIEWS } from './views/index.js';
+import { logOut } from "./auth.js";
+import { onLangChange } from "./i18n.js";
+import { allows, homeFor } from "./menu.js";
+import { forgetReference } from "./reference.js";
+import { addRoute, currentRoute, navigate, startRouter } from "../../shared/router.js";
+import { currentAccount, onSessionChange } from "./session.js";
+import { createShell } from "./shell.js";
+import { onUrgentReport, startUrgentStream, stopUrgentStream } from "./urgent-stream.js";
+import { refreshUnread, startUnreadPolling, stopUnreadPolling } from "./unread.js";
+import { renderLogin } from "./views/login.js";
+import { VIEWS } from "./views/index.js";
 
-const root = document.getElementById('app');
+const root = document.getElementById("app");
 let shell = null;
 let viewCleanup = null;
 let viewController = null;
 let stopAlerts = null;
 let servicesRunning = false;
 
-route('/queue', 'queue');
-route('/unassigned', 'unassigned');
-route('/reports/:id', 'report');
-route('/tasks', 'tasks');
-route('/my-tasks', 'myTasks');
-route('/my-tasks/:id', 'myTask');
-route('/riders', 'riders');
-route('/stats', 'stats');
-route('/notices', 'notices');
-route('/redemptions', 'redemptions');
-route('/notifications', 'notifications');
-route('/units', 'units');
-route('/categories', 'categories');
-route('/rewards', 'rewards');
-route('/integrations', 'integrations');
-route('/integrations/webhooks/:id', 'webhookDeliveries');
+addRoute("/queue", { name: "queue" });
+addRoute("/unassigned", { name: "unassigned" });
+addRoute("/reports/:id", { name: "report" });
+addRoute("/tasks", { name: "tasks" });
+addRoute("/my-tasks", { name: "myTasks" });
+addRoute("/my-tasks/:id", { name: "myTask" });
+addRoute("/riders", { name: "riders" });
+addRoute("/stats", { name: "stats" });
+addRoute("/notices", { name: "notices" });
+addRoute("/redemptions", { name: "redemptions" });
+addRoute("/notifications", { name: "notifications" });
+addRoute("/units", { name: "units" });
+addRoute("/categories", { name: "categories" });
+addRoute("/rewards", { name: "rewards" });
+addRoute("/integrations", { name: "integrations" });
+addRoute("/integrations/webhooks/:id", { name: "webhookDeliveries" });
 
 function endView() {
   if (viewController) viewController.abort();
-  if (typeof viewCleanup === 'function') viewCleanup();
+  if (typeof viewCleanup === "function") viewCleanup();
   viewCleanup = null;
   viewController = null;
 }
 
-function isStaff(account) {
-  return account.role === 'admin' || account.role === 'coordinator';
+// Area managers (admins, coordinators) follow urgent reports live; units do not.
+function isAreaManager(account) {
+  return account.role === "admin" || account.role === "coordinator";
 }
 
 /** Take the frame down; the live stream and polling keep running unless `stopServices`. */
@@ -65,10 +66,10 @@ function showLogin() {
   endShell();
   forgetReference();
   renderLogin(root, () => {
-    const { path } = currentLocation();
+    const { path } = currentRoute();
     const account = currentAccount();
-    if (path === '/' || !allows(account.role, path))
-      navigate(homeFor(account.role), {}, { replace: true });
+    if (path === "/" || !allows(account.role, path))
+      navigate(homeFor(account.role), { replace: true });
     else render();
   });
 }
@@ -77,10 +78,10 @@ function mountShell(account) {
   shell = createShell(account, {
     onLogout: () => logOut(),
     onOpenReport: (id) => navigate(`/reports/${id}`),
-    live: isStaff(account),
+    live: isAreaManager(account),
   });
   root.replaceChildren(shell.element);
-  if (isStaff(account)) {
+  if (isAreaManager(account)) {
     const banner = shell.banner;
     stopAlerts = onUrgentReport((report) => {
       banner.show(report);
@@ -90,7 +91,7 @@ function mountShell(account) {
   if (!servicesRunning) {
     servicesRunning = true;
     startUnreadPolling();
-    if (isStaff(account)) startUrgentStream();
+    if (isAreaManager(account)) startUrgentStream();
   }
 }
 
@@ -100,10 +101,9 @@ function render() {
     showLogin();
     return;
   }
-  const { path, query } = currentLocation();
-  const found = match(path);
-  if (!found || !allows(account.role, path)) {
-    navigate(homeFor(account.role), {}, { replace: true });
+  const { path, query, params, route } = currentRoute();
+  if (!route || !allows(account.role, path)) {
+    navigate(homeFor(account.role), { replace: true });
     return;
   }
   if (!shell) mountShell(account);
@@ -111,9 +111,9 @@ function render() {
   shell.setActive(path);
   shell.view.replaceChildren();
   viewController = new AbortController();
-  viewCleanup = VIEWS[found.name](shell.view, {
+  viewCleanup = VIEWS[route.name](shell.view, {
     account,
-    params: found.params,
+    params,
     query,
     signal: viewController.signal,
   });
@@ -123,12 +123,12 @@ onSessionChange((session) => {
   if (!session) showLogin();
 });
 // Another tab logged out (or in as someone else): follow it.
-window.addEventListener('storage', (event) => {
-  if (event.key !== 'tantou.console.session') return;
+window.addEventListener("storage", (event) => {
+  if (event.key !== "tantou.console.session") return;
   endShell();
   render();
 });
-onLanguageChange(() => {
+onLangChange(() => {
   if (!currentAccount()) {
     showLogin();
     return;
@@ -137,4 +137,4 @@ onLanguageChange(() => {
   render();
 });
 
-start(render);
+startRouter(render);

@@ -1,25 +1,25 @@
 // What each role finds in the menu, and where it starts.
 
 const ITEMS = [
-  { path: '/queue', key: 'nav.queue', roles: ['admin', 'coordinator'] },
-  { path: '/unassigned', key: 'nav.unassigned', roles: ['admin', 'coordinator'] },
-  { path: '/tasks', key: 'nav.tasks', roles: ['admin', 'coordinator'] },
-  { path: '/my-tasks', key: 'nav.my_tasks', roles: ['unit'] },
-  { path: '/riders', key: 'nav.riders', roles: ['admin', 'coordinator'] },
-  { path: '/stats', key: 'nav.stats', roles: ['admin', 'coordinator'] },
-  { path: '/notices', key: 'nav.notices', roles: ['admin', 'coordinator'] },
-  { path: '/redemptions', key: 'nav.redemptions', roles: ['admin', 'coordinator'] },
-  { path: '/notifications', key: 'nav.notifications', roles: ['admin', 'coordinator', 'unit'] },
-  { path: '/units', key: 'nav.units', roles: ['admin', 'coordinator'], group: 'admin' },
-  { path: '/categories', key: 'nav.categories', roles: ['admin'], group: 'admin' },
-  { path: '/rewards', key: 'nav.rewards', roles: ['admin'], group: 'admin' },
+  { path: "/queue", key: "nav.queue", roles: ["admin", "coordinator"] },
+  { path: "/unassigned", key: "nav.unassigned", roles: ["admin", "coordinator"] },
+  { path: "/tasks", key: "nav.tasks", roles: ["admin", "coordinator"] },
+  { path: "/my-tasks", key: "nav.my_tasks", roles: ["unit"] },
+  { path: "/riders", key: "nav.riders", roles: ["admin", "coordinator"] },
+  { path: "/stats", key: "nav.stats", roles: ["admin", "coordinator"] },
+  { path: "/notices", key: "nav.notices", roles: ["admin", "coordinator"] },
+  { path: "/redemptions", key: "nav.redemptions", roles: ["admin", "coordinator"] },
+  { path: "/notifications", key: "nav.notifications", roles: ["admin", "coordinator", "unit"] },
+  { path: "/units", key: "nav.units", roles: ["admin", "coordinator"], group: "admin" },
+  { path: "/categories", key: "nav.categories", roles: ["admin"], group: "admin" },
+  { path: "/rewards", key: "nav.rewards", roles: ["admin"], group: "admin" },
   // Shown only when the server offers integrations (GET answers 200).
   {
-    path: '/integrations',
-    key: 'nav.integrations',
-    roles: ['admin'],
-    group: 'admin',
-    probe: '/api-keys',
+    path: "/integrations",
+    key: "nav.integrations",
+    roles: ["admin"],
+    group: "admin",
+    probe: "/api-keys",
   },
 ];
 
@@ -30,12 +30,12 @@ export function menuFor(role) {
 
 /** The first page after login. */
 export function homeFor(role) {
-  return role === 'unit' ? '/my-tasks' : '/queue';
+  return role === "unit" ? "/my-tasks" : "/queue";
 }
 
 /** Whether a role may open a top-level path ('/reports/12' belongs to its first segment). */
 export function allows(role, path) {
-  const top = `/${path.split('/')[1] || ''}`;
-  if (top === '/reports') return true;
+  const top = `/${path.split("/")[1] || ""}`;
+  if (top === "/reports") return true;
   return ITEMS.some((item) => item.path === top && item.roles.includes(role));
 }

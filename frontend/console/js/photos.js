@@ -1,30 +1,30 @@
 // Photos: thumbnails that open the display copy. Photo URLs are signed by the API, so a plain
 // <img src> may load them and the browser may cache them.
 
-import { h } from './dom.js';
-import { t } from './i18n.js';
+import { h } from "../../shared/dom.js";
+import { t } from "./i18n.js";
 
 /** A strip of thumbnails; a click shows the display copy. */
 export function photoStrip(photos, caption) {
-  if (!photos || photos.length === 0) return h('p', { className: 'muted' }, t('photo.none'));
+  if (!photos || photos.length === 0) return h("p", { class: "muted" }, t("photo.none"));
   return h(
-    'div',
-    { className: 'photo-strip' },
+    "div",
+    { class: "photo-strip" },
     photos.map((photo, index) => {
-      const alt = t('photo.alt', { n: index + 1, caption });
+      const alt = t("photo.alt", { n: index + 1, caption });
       return h(
-        'button',
+        "button",
         {
-          type: 'button',
-          className: 'thumb-button',
-          title: t('photo.open'),
+          type: "button",
+          class: "thumb-button",
+          title: t("photo.open"),
           onclick: () => openLightbox(photo, alt),
         },
-        h('img', {
+        h("img", {
           src: photo.thumbnail_url || photo.url,
           alt,
-          loading: 'lazy',
-          className: 'thumb',
+          loading: "lazy",
+          class: "thumb",
         }),
       );
     }),
@@ -33,26 +33,26 @@ export function photoStrip(photos, caption) {
 
 /** Show one photo's display copy over the page. */
 function openLightbox(photo, alt) {
-  const size = photo.width && photo.height ? `${photo.width} × ${photo.height}` : '';
+  const size = photo.width && photo.height ? `${photo.width} × ${photo.height}` : "";
   const close = h(
-    'button',
-    { type: 'button', className: 'btn', onclick: () => dialog.close() },
-    t('action.close'),
+    "button",
+    { type: "button", class: "btn", onclick: () => dialog.close() },
+    t("action.close"),
   );
   const dialog = h(
-    'dialog',
-    { className: 'lightbox', 'aria-label': alt },
-    h('img', {
+    "dialog",
+    { class: "lightbox", "aria-label": alt },
+    h("img", {
       src: photo.url,
       alt,
-      className: 'lightbox-image',
+      class: "lightbox-image",
       width: photo.width,
       height: photo.height,
     }),
-    h('div', { className: 'lightbox-bar' }, h('span', { className: 'muted' }, size), close),
+    h("div", { class: "lightbox-bar" }, h("span", { class: "muted" }, size), close),
   );
-  dialog.addEventListener('close', () => dialog.remove());
-  dialog.addEventListener('click', (event) => {
+  dialog.addEventListener("close", () => dialog.remove());
+  dialog.addEventListener("click", (event) => {
     if (event.target === dialog) dialog.close();
   });
   document.body.append(dialog);

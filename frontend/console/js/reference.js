@@ -1,7 +1,7 @@
 // Reference data the views share (categories, units, communities, grids), loaded once per login.
 
-import { api } from './api.js';
-import { language, t } from './i18n.js';
+import { api } from "./api.js";
+import { getLang, t } from "./i18n.js";
 
 const cache = new Map();
 
@@ -24,8 +24,8 @@ export function forgetReference(key = null) {
 
 /** Categories by code. */
 export function loadCategories() {
-  return once('categories', async () => {
-    const { items } = await api.get('/categories');
+  return once("categories", async () => {
+    const { items } = await api.get("/categories");
     return new Map(items.map((c) => [c.code, c]));
   });
 }
@@ -33,27 +33,27 @@ export function loadCategories() {
 /** A category's name in the current language (its code when unknown). */
 export function categoryName(categories, code) {
   const category = categories?.get(code);
-  if (!category) return code || '';
-  return language() === 'en' ? category.name_en : category.name_zh;
+  if (!category) return code || "";
+  return getLang() === "en" ? category.name_en : category.name_zh;
 }
 
 /** Handling units in the caller's areas, by code (empty for roles that may not list them). */
 export function loadUnits() {
-  return once('units', async () => {
-    const { items } = await api.get('/units');
+  return once("units", async () => {
+    const { items } = await api.get("/units");
     return new Map(items.map((u) => [u.code, u]));
   });
 }
 
 /** Communities with their streets. */
 export function loadCommunities() {
-  return once('communities', async () => (await api.get('/communities')).items);
+  return once("communities", async () => (await api.get("/communities")).items);
 }
 
 /** Grids of one level as [{code, name, parent_code}] (from the GeoJSON list). */
 export function loadAreas(level) {
   return once(`areas:${level}`, async () => {
-    const collection = await api.get('/grids', { level });
+    const collection = await api.get("/grids", { level });
     return collection.features.map((f) => ({
       code: f.properties.code,
       name: f.properties.name,
@@ -69,7 +69,7 @@ export function areaChoices(communities) {
     (c) => c.street_code && streets.set(c.street_code, c.street_name || c.street_code),
   );
   return [
-    ...[...streets].map(([code, name]) => ({ value: code, label: name, group: t('area.streets') })),
-    ...communities.map((c) => ({ value: c.code, label: c.name, group: t('area.communities') })),
+    ...[...streets].map(([code, name]) => ({ value: code, label: name, group: t("area.streets") })),
+    ...communities.map((c) => ({ value: c.code, label: c.name, group: t("area.communities") })),
   ];
 }

@@ -1,11 +1,11 @@
 // The logged-in session (token, expiry, account), kept in localStorage so that tabs share it.
 
-const KEY = 'tantou.console.session';
+const KEY = "tantou.console.session";
 const listeners = new Set();
 
 function read() {
   try {
-    const saved = JSON.parse(localStorage.getItem(KEY) || 'null');
+    const saved = JSON.parse(localStorage.getItem(KEY) || "null");
     if (saved && saved.token && saved.expiresAtMs > Date.now()) return saved;
   } catch {
     // A corrupt entry is treated as no session.

@@ -1,65 +1,66 @@
 // Page building blocks shared by the views: headings, tables, states, filters.
 
-import { h } from './dom.js';
-import { describeError } from './errors.js';
-import { t } from './i18n.js';
+import { h } from "../../shared/dom.js";
+import { problemMessage } from "../../shared/http.js";
+import { hasText, t } from "./i18n.js";
+
+/** A one-line message for an error: what happened in the UI language, plus the server's words. */
+export function describeError(error) {
+  return problemMessage(error, { t, hasText });
+}
 
 /** A page heading with optional actions on the right. */
 export function pageHeader(title, ...actions) {
   return h(
-    'div',
-    { className: 'page-header' },
-    h('h1', {}, title),
-    h('div', { className: 'page-actions' }, actions),
+    "div",
+    { class: "page-header" },
+    h("h1", {}, title),
+    h("div", { class: "page-actions" }, actions),
   );
 }
 
 /** A titled panel. */
 export function panel(title, ...children) {
   return h(
-    'section',
-    { className: 'panel' },
-    title ? h('h2', { className: 'panel-title' }, title) : null,
+    "section",
+    { class: "panel" },
+    title ? h("h2", { class: "panel-title" }, title) : null,
     children,
   );
 }
 
 /**
- * A dense table. `columns`: [{title, cell(row) -> node|string, className}]; `rowProps(row)` adds
+ * A dense table. `columns`: [{title, cell(row) -> node|string, class}]; `rowProps(row)` adds
  * attributes to each <tr>. Returns {element, tbody, addRows(rows, {prepend}), rowFor(row)}.
  */
 export function dataTable(
   columns,
-  { rowProps = () => ({}), emptyText = t('table.empty'), caption = null } = {},
+  { rowProps = () => ({}), emptyText = t("table.empty"), caption = null } = {},
 ) {
-  const tbody = h('tbody');
-  const empty = h(
-    'tr',
-    { className: 'empty-row' },
-    h('td', { colspan: columns.length }, emptyText),
-  );
+  const tbody = h("tbody");
+  const empty = h("tr", { class: "empty-row" }, h("td", { colspan: columns.length }, emptyText));
   tbody.append(empty);
   const rowFor = (row) =>
     h(
-      'tr',
+      "tr",
       rowProps(row),
-      columns.map((column) => h('td', { className: column.className || '' }, column.cell(row))),
+      columns.map((column) => h("td", { class: column.class || "" }, column.cell(row))),
     );
   const element = h(
-    'div',
-    { className: 'table-wrap' },
+    "div",
+    { class: "table-wrap" },
     h(
-      'table',
-      { className: 'data-table' },
-      caption ? h('caption', { className: 'sr-only' }, caption) : null,
+      "table",
+      { class: "data-table" },
+      caption ? h("caption", { class: "sr-only" }, caption) : null,
       h(
-        'thead',
+        "thead",
         {},
         h(
-          'tr',
+          "tr",
           {},
           columns.map((column) =>
-            h('th', { scope: 'col', className: column.className || '' }, column.title),
+            h("th", { scope: "col", class: column.class || "" }, column.title),
           ),
         ),
       ),
@@ -86,18 +87,16 @@ export function dataTable(
 
 /** A "loading…" placeholder. */
 export function loading() {
-  return h('div', { className: 'loading', role: 'status' }, t('state.loading'));
+  return h("div", { class: "loading", role: "status" }, t("state.loading"));
 }
 
 /** An error box with a retry button. */
 export function errorBox(error, retry = null) {
   return h(
-    'div',
-    { className: 'error-box', role: 'alert' },
-    h('span', {}, describeError(error)),
-    retry
-      ? h('button', { type: 'button', className: 'btn', onclick: retry }, t('action.retry'))
-      : null,
+    "div",
+    { class: "error-box", role: "alert" },
+    h("span", {}, describeError(error)),
+    retry ? h("button", { type: "button", class: "btn", onclick: retry }, t("action.retry")) : null,
   );
 }
 
@@ -107,8 +106,8 @@ export function selectOptions(options, value) {
   const nodes = [];
   for (const o of options) {
     const option = h(
-      'option',
-      { value: o.value, selected: o.value === (value ?? '') || undefined },
+      "option",
+      { value: o.value, selected: o.value === (value ?? "") || undefined },
       o.label,
     );
     if (!o.group) {
@@ -116,7 +115,7 @@ export function selectOptions(options, value) {
       continue;
     }
     if (!groups.has(o.group)) {
-      groups.set(o.group, h('optgroup', { label: o.group }));
+      groups.set(o.group, h("optgroup", { label: o.group }));
       nodes.push(groups.get(o.group));
     }
     groups.get(o.group).append(option);
@@ -127,19 +126,19 @@ export function selectOptions(options, value) {
 /** A labelled <select> for a filter bar. */
 export function filterSelect(labelText, name, options, value, onChange) {
   const select = h(
-    'select',
+    "select",
     { name, onchange: (event) => onChange(event.target.value) },
     selectOptions(options, value),
   );
-  return h('label', { className: 'filter' }, h('span', {}, labelText), select);
+  return h("label", { class: "filter" }, h("span", {}, labelText), select);
 }
 
 /** Definition list rows: [[term, value], …] with value a node or text. */
 export function facts(pairs) {
   return h(
-    'dl',
-    { className: 'facts' },
-    pairs.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]),
+    "dl",
+    { class: "facts" },
+    pairs.filter(Boolean).map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]),
   );
 }
 
@@ -159,8 +158,8 @@ export async function busy(button, work) {
  * footer holding the button, and `loadPage` to load the first page.
  */
 export function pagedRows(table, fetchPage) {
-  const more = h('button', { type: 'button', className: 'btn', hidden: true }, t('queue.load_more'));
-  const message = h('div');
+  const more = h("button", { type: "button", class: "btn", hidden: true }, t("queue.load_more"));
+  const message = h("div");
   let cursor = null;
   async function loadPage() {
     message.replaceChildren();
@@ -170,10 +169,9 @@ export function pagedRows(table, fetchPage) {
       cursor = page.next_cursor;
       more.hidden = !cursor;
     } catch (error) {
-      if (error.name !== 'AbortError') message.replaceChildren(errorBox(error, loadPage));
+      if (error.name !== "AbortError") message.replaceChildren(errorBox(error, loadPage));
     }
   }
-  more.addEventListener('click', () => busy(more, loadPage));
-  return { message, foot: h('div', { className: 'table-foot' }, more), loadPage };
+  more.addEventListener("click", () => busy(more, loadPage));
+  return { message, foot: h("div", { class: "table-foot" }, more), loadPage };
 }
-

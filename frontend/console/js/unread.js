@@ -1,6 +1,6 @@
 // The unread-notifications count behind the menu badge, polled while logged in.
 
-import { api } from './api.js';
+import { api } from "./api.js";
 
 const POLL_MS = 60000;
 const listeners = new Set();
@@ -10,7 +10,7 @@ let count = 0;
 /** Fetch the count now (the list answers it with `unread`). */
 export async function refreshUnread() {
   try {
-    const page = await api.get('/me/notifications', { limit: 1 });
+    const page = await api.get("/me/notifications", { limit: 1 });
     setUnread(page.unread);
   } catch {
     // The badge is a hint; a failed poll leaves the last count.

@@ -1,14 +1,14 @@
 // Live urgent reports over Server-Sent Events (event `urgent_report`), reconnecting on failure.
 
-import { API_BASE } from './api.js';
-import { accessToken } from './session.js';
+import { API_BASE } from "../../shared/http.js";
+import { accessToken } from "./session.js";
 
 const RETRY_MAX_MS = 30000;
 const listeners = { report: new Set(), state: new Set() };
 let source = null;
 let retryTimer = null;
 let retryMs = 1000;
-let state = 'closed';
+let state = "closed";
 
 function setState(next) {
   state = next;
@@ -20,13 +20,13 @@ function connect() {
   if (!token) return;
   const url = `${API_BASE}/reports/stream?access_token=${encodeURIComponent(token)}`;
   source = new EventSource(url);
-  setState('connecting');
+  setState("connecting");
   // Live at `ready`, not at `open`: the server draws its starting line after the headers.
-  source.addEventListener('ready', () => {
+  source.addEventListener("ready", () => {
     retryMs = 1000;
-    setState('open');
+    setState("open");
   });
-  source.addEventListener('urgent_report', (event) => {
+  source.addEventListener("urgent_report", (event) => {
     let report;
     try {
       report = JSON.parse(event.data);
@@ -35,15 +35,15 @@ function connect() {
     }
     listeners.report.forEach((fn) => fn(report));
   });
-  source.addEventListener('error', () => {
+  source.addEventListener("error", () => {
     // CONNECTING: the browser retries by itself. CLOSED: it gave up (e.g. an expired token).
     if (source.readyState === EventSource.CLOSED) {
       source = null;
-      setState('closed');
+      setState("closed");
       retryTimer = setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
     } else {
-      setState('connecting');
+      setState("connecting");
     }
   });
 }
@@ -60,7 +60,7 @@ export function stopUrgentStream() {
   clearTimeout(retryTimer);
   if (source) source.close();
   source = null;
-  setState('closed');
+  setState("closed");
 }
 
 /** The stream's state: 'open', 'connecting' or 'closed'. */

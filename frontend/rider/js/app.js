@@ -3,11 +3,12 @@
 import { UNAUTHORIZED_EVENT } from "./api.js";
 import { cachedMe, isLoggedIn, logOut, refreshMe } from "./auth.js";
 import { refreshUnread } from "./badge.js";
-import { h, icon, replace, toast } from "./dom.js";
-import { LANG_EVENT, applyLang, getLang, setLang, t } from "./i18n.js";
-import { ICONS } from "./icons.js";
+import { h, replace } from "../../shared/dom.js";
+import { icon, ICONS } from "./icons.js";
+import { toast } from "./toast.js";
+import { applyTitle, getLang, onLangChange, setLang, t } from "./i18n.js";
 import { startOutbox } from "./outbox.js";
-import { addRoute, currentRoute, navigate, startRouter } from "./router.js";
+import { addRoute, currentRoute, navigate, startRouter } from "../../shared/router.js";
 import { homeView } from "./views/home.js";
 import { loginView } from "./views/login.js";
 import { meView } from "./views/me.js";
@@ -23,21 +24,21 @@ import { tasksView } from "./views/tasks.js";
 import { verificationView } from "./views/verification.js";
 
 // access: "public" (logged out only), "pending" (waiting for approval), "active" (the default).
-addRoute("/login", loginView, { access: "public", chrome: false });
-addRoute("/register", registerView, { access: "public", chrome: false });
-addRoute("/pending", pendingView, { access: "pending", chrome: false });
-addRoute("/", homeView, { tab: "home" });
-addRoute("/new", pickCategoryView, { chrome: false });
-addRoute("/new/send", reviewView, { chrome: false });
-addRoute("/reports", reportsView, { tab: "reports" });
-addRoute("/reports/:id", reportView, { tab: "reports" });
-addRoute("/tasks", tasksView, { tab: "tasks" });
-addRoute("/verifications/:id", verificationView, { tab: "tasks", chrome: false });
-addRoute("/notices", noticesView, { tab: "tasks" });
-addRoute("/notices/:id", noticeView, { tab: "tasks" });
-addRoute("/points", pointsView, { tab: "points" });
-addRoute("/messages", messagesView, { tab: "me" });
-addRoute("/me", meView, { tab: "me" });
+addRoute("/login", { view: loginView, access: "public", chrome: false });
+addRoute("/register", { view: registerView, access: "public", chrome: false });
+addRoute("/pending", { view: pendingView, access: "pending", chrome: false });
+addRoute("/", { view: homeView, tab: "home" });
+addRoute("/new", { view: pickCategoryView, chrome: false });
+addRoute("/new/send", { view: reviewView, chrome: false });
+addRoute("/reports", { view: reportsView, tab: "reports" });
+addRoute("/reports/:id", { view: reportView, tab: "reports" });
+addRoute("/tasks", { view: tasksView, tab: "tasks" });
+addRoute("/verifications/:id", { view: verificationView, tab: "tasks", chrome: false });
+addRoute("/notices", { view: noticesView, tab: "tasks" });
+addRoute("/notices/:id", { view: noticeView, tab: "tasks" });
+addRoute("/points", { view: pointsView, tab: "points" });
+addRoute("/messages", { view: messagesView, tab: "me" });
+addRoute("/me", { view: meView, tab: "me" });
 
 const TABS = [
   ["home", "/", ICONS.camera],
@@ -53,20 +54,56 @@ let firstView = true;
 
 function drawShell() {
   const other = getLang() === "zh-CN" ? "en" : "zh-CN";
-  replace(document.getElementById("topbar"),
-    h("a", { class: "brand", href: "#/" },
-      h("img", { src: "/icons/favicon-32.png", alt: "", width: 28, height: 28 }), h("span", {}, t("app.name"))),
-    h("span", { class: "net-status", id: "net-status", role: "status", hidden: navigator.onLine },
-      icon(ICONS.offline, 16), h("span", {}, t("net.offline"))),
-    h("button", { class: "lang-switch", id: "lang-switch", type: "button", lang: other,
-      "aria-label": t("lang.switch_to", { lang: t(`lang.${other}`) }), onclick: () => setLang(other) },
-    t(`lang.short.${other}`)),
-    h("a", { class: "icon-button bell", id: "bell", href: "#/messages", "aria-label": t("messages.title"),
-      hidden: !isLoggedIn() },
-      icon(ICONS.bell), h("span", { class: "badge", id: "unread-badge", hidden: true })));
-  replace(document.getElementById("tabbar"), TABS.map(([name, path, paths]) =>
-    h("a", { class: "tab-link", href: `#${path}`, dataset: { tab: name } }, icon(paths, 24),
-      h("span", {}, t(`tab.${name}`)))));
+  replace(
+    document.getElementById("topbar"),
+    h(
+      "a",
+      { class: "brand", href: "#/" },
+      h("img", { src: "/icons/favicon-32.png", alt: "", width: 28, height: 28 }),
+      h("span", {}, t("app.name")),
+    ),
+    h(
+      "span",
+      { class: "net-status", id: "net-status", role: "status", hidden: navigator.onLine },
+      icon(ICONS.offline, 16),
+      h("span", {}, t("net.offline")),
+    ),
+    h(
+      "button",
+      {
+        class: "lang-switch",
+        id: "lang-switch",
+        type: "button",
+        lang: other,
+        "aria-label": t("lang.switch_to", { lang: t(`lang.${other}`) }),
+        onclick: () => setLang(other),
+      },
+      t(`lang.short.${other}`),
+    ),
+    h(
+      "a",
+      {
+        class: "icon-button bell",
+        id: "bell",
+        href: "#/messages",
+        "aria-label": t("messages.title"),
+        hidden: !isLoggedIn(),
+      },
+      icon(ICONS.bell),
+      h("span", { class: "badge", id: "unread-badge", hidden: true }),
+    ),
+  );
+  replace(
+    document.getElementById("tabbar"),
+    TABS.map(([name, path, paths]) =>
+      h(
+        "a",
+        { class: "tab-link", href: `#${path}`, dataset: { tab: name } },
+        icon(paths, 24),
+        h("span", {}, t(`tab.${name}`)),
+      ),
+    ),
+  );
 }
 
 /** The path an account may be on instead of `route` (null when it may stay). */
@@ -81,7 +118,7 @@ function redirectFor(route) {
 }
 
 function show(match) {
-  if (!match) return navigate("/", { replace: true });
+  if (!match.route) return navigate("/", { replace: true });
   const redirect = redirectFor(match.route);
   if (redirect) return navigate(redirect, { replace: true });
   if (typeof stopView === "function") stopView();
@@ -97,7 +134,12 @@ function show(match) {
   // After a navigation, screen readers start reading the new screen rather than the old spot.
   if (!firstView) main.focus({ preventScroll: true });
   firstView = false;
-  stopView = match.route.view({ root: view, params: match.params, query: match.query, me: cachedMe() });
+  stopView = match.route.view({
+    root: view,
+    params: match.params,
+    query: match.query,
+    me: cachedMe(),
+  });
   if (isLoggedIn() && match.route.chrome !== false) refreshUnread();
   return undefined;
 }
@@ -127,13 +169,19 @@ async function refreshAccount() {
   try {
     const me = await refreshMe();
     if (me.status !== before) show(currentRoute());
-  } catch { /* offline or logged out: the cached account stands */ }
+  } catch {
+    /* offline or logged out: the cached account stands */
+  }
 }
 
-applyLang();
+applyTitle();
 drawShell();
 watchNetwork();
-window.addEventListener(LANG_EVENT, () => { drawShell(); show(currentRoute()); });
+onLangChange(() => {
+  applyTitle();
+  drawShell();
+  show(currentRoute());
+});
 window.addEventListener(UNAUTHORIZED_EVENT, async () => {
   if (!isLoggedIn()) return;
   await logOut();

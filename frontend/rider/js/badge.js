@@ -8,7 +8,9 @@ export async function refreshUnread() {
   try {
     const data = await api("/me/notifications", { query: { unread: true, limit: 1 } });
     showUnread(data.unread ?? 0);
-  } catch { /* keep the last count */ }
+  } catch {
+    /* keep the last count */
+  }
 }
 
 /** Show `count` on the badge (hidden at zero). */
@@ -18,5 +20,8 @@ export function showUnread(count) {
   if (!badge || !bell) return;
   badge.hidden = count === 0;
   badge.textContent = count > 99 ? "99+" : String(count);
-  bell.setAttribute("aria-label", count ? t("messages.unread_n", { n: count }) : t("messages.title"));
+  bell.setAttribute(
+    "aria-label",
+    count ? t("messages.unread_n", { n: count }) : t("messages.title"),
+  );
 }

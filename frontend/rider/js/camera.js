@@ -44,7 +44,11 @@ async function encodeJpeg(bitmap, width, height) {
   canvas.height = height;
   canvas.getContext("2d").drawImage(bitmap, 0, 0, width, height);
   return new Promise((resolve, reject) => {
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("encoding failed"))), "image/jpeg", JPEG_QUALITY);
+    canvas.toBlob(
+      (b) => (b ? resolve(b) : reject(new Error("encoding failed"))),
+      "image/jpeg",
+      JPEG_QUALITY,
+    );
   });
 }
 
@@ -54,7 +58,10 @@ async function encodeJpeg(bitmap, width, height) {
  */
 export function photosForUpload(photos, hasFix) {
   return photos.map((photo, index) => ({
-    buffer: !hasFix && index === 0 && photo.exif ? withExifSegment(photo.buffer, photo.exif) : photo.buffer,
+    buffer:
+      !hasFix && index === 0 && photo.exif
+        ? withExifSegment(photo.buffer, photo.exif)
+        : photo.buffer,
     type: photo.type,
     name: photo.name,
   }));

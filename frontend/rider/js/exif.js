@@ -25,7 +25,9 @@ export function exifSegment(buffer) {
 }
 
 function isExif(view, start) {
-  return EXIF_HEADER.every((byte, i) => start + i < view.byteLength && view.getUint8(start + i) === byte);
+  return EXIF_HEADER.every(
+    (byte, i) => start + i < view.byteLength && view.getUint8(start + i) === byte,
+  );
 }
 
 /**

@@ -18,7 +18,9 @@ export function startGeo() {
   if (watchId !== null || document.visibilityState === "hidden") return undefined;
   if (state !== "ok") setState("pending");
   watchId = navigator.geolocation.watchPosition(onPosition, onError, {
-    enableHighAccuracy: true, maximumAge: 30_000, timeout: 20_000,
+    enableHighAccuracy: true,
+    maximumAge: 30_000,
+    timeout: 20_000,
   });
   return undefined;
 }
@@ -73,7 +75,9 @@ export function onGeoChange(listener) {
 /** The grid containing the fix ({grid, community} from GET /grids/locate), reused nearby. */
 export async function locateFix(here) {
   if (lastLookup && distanceM(lastLookup.fix, here) < SAME_PLACE_M) return lastLookup.result;
-  const result = await api("/grids/locate", { query: { lat: here.lat, lon: here.lon, crs: "wgs84" } });
+  const result = await api("/grids/locate", {
+    query: { lat: here.lat, lon: here.lon, crs: "wgs84" },
+  });
   lastLookup = { fix: here, result };
   return result;
 }

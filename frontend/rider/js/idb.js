@@ -14,17 +14,26 @@ function openDb() {
     request.onupgradeneeded = () => {
       const db = request.result;
       if (!db.objectStoreNames.contains(OUTBOX)) {
-        db.createObjectStore(OUTBOX, { keyPath: "client_id" }).createIndex("queued_at", "queued_at");
+        db.createObjectStore(OUTBOX, { keyPath: "client_id" }).createIndex(
+          "queued_at",
+          "queued_at",
+        );
       }
       if (!db.objectStoreNames.contains(META)) db.createObjectStore(META);
     };
     request.onsuccess = () => {
       const db = request.result;
       // Another tab upgrading the schema must not be blocked by this connection.
-      db.onversionchange = () => { db.close(); opening = null; };
+      db.onversionchange = () => {
+        db.close();
+        opening = null;
+      };
       resolve(db);
     };
-    request.onerror = () => { opening = null; reject(request.error); };
+    request.onerror = () => {
+      opening = null;
+      reject(request.error);
+    };
   });
   return opening;
 }
@@ -38,7 +47,9 @@ export async function withStore(name, mode, work) {
     transaction.oncomplete = () => resolve(result);
     transaction.onerror = () => reject(transaction.error);
     transaction.onabort = () => reject(transaction.error || new Error("transaction aborted"));
-    Promise.resolve(work(transaction.objectStore(name))).then((value) => { result = value; }, reject);
+    Promise.resolve(work(transaction.objectStore(name))).then((value) => {
+      result = value;
+    }, reject);
   });
 }
 

@@ -1,8 +1,15 @@
 // Sending the outbox, oldest first: shared by the page (XHR, with upload progress) and the
 // service worker (fetch, for Background Sync). The server's client_id makes every replay safe.
 
-import { NetworkError } from "./errors.js";
-import { REFUSED, SENDING, WAITING, listRecords, removeRecord, updateRecord } from "./outbox-store.js";
+import { NetworkError, problemLines } from "../../shared/http.js";
+import {
+  REFUSED,
+  SENDING,
+  WAITING,
+  listRecords,
+  removeRecord,
+  updateRecord,
+} from "./outbox-store.js";
 
 const REPORTS_URL = "/api/v1/reports";
 const LOCK_NAME = "tantou-outbox";
@@ -26,12 +33,7 @@ export function retryDelayMs(attempts, random = Math.random) {
 
 /** The rider-facing reason of a refusal, from a problem+json body. */
 export function refusalOf(status, body) {
-  const fieldMessages = Array.isArray(body?.errors)
-    ? body.errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).filter(Boolean)
-    : [];
-  const detail = typeof body?.detail === "string" ? body.detail : "";
-  const lines = [detail, ...fieldMessages.filter((m) => !detail.includes(m))].filter(Boolean);
-  return { status, title: body?.title || "", detail: lines.join("\n") };
+  return { status, title: body?.title || "", detail: problemLines(body).join("\n") };
 }
 
 /** The multipart body of a stored report. */
@@ -55,7 +57,11 @@ export async function fetchTransport({ url, headers, body }) {
     throw new NetworkError(String(error));
   }
   let json = null;
-  try { json = await response.json(); } catch { /* not JSON: the status says enough */ }
+  try {
+    json = await response.json();
+  } catch {
+    /* not JSON: the status says enough */
+  }
   return { status: response.status, json };
 }
 
@@ -65,12 +71,20 @@ export async function fetchTransport({ url, headers, body }) {
  * `notify(event)` hears {type: "state"|"progress"|"sent"|"refused"|"login"|"retry", ...}.
  * Resolves with "done", "busy", "login" (no valid token) or "retry" (try again later).
  */
-export async function flushOutbox({ token, accountId, transport, notify = () => {}, force = false }) {
+export async function flushOutbox({
+  token,
+  accountId,
+  transport,
+  notify = () => {},
+  force = false,
+}) {
   if (!token) return "login";
   const options = { token, accountId, transport, notify, force };
   const locks = globalThis.navigator?.locks;
   if (!locks) return sendAll(options);
-  return locks.request(LOCK_NAME, { ifAvailable: true }, (lock) => (lock ? sendAll(options) : "busy"));
+  return locks.request(LOCK_NAME, { ifAvailable: true }, (lock) =>
+    lock ? sendAll(options) : "busy",
+  );
 }
 
 async function sendAll({ token, accountId, transport, notify, force }) {

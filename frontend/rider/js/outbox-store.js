@@ -42,5 +42,6 @@ export function getMeta(key) {
 
 export function setMeta(key, value) {
   return withStore(META, "readwrite", (store) =>
-    done(value === null || value === undefined ? store.delete(key) : store.put(value, key)));
+    done(value === null || value === undefined ? store.delete(key) : store.put(value, key)),
+  );
 }

@@ -54,14 +54,20 @@ function flush({ force = false } = {}) {
     do {
       runAgain = false;
       result = await flushOutbox({
-        token: getToken(), accountId: cachedMe()?.id, transport: xhrTransport, notify: hear, force,
+        token: getToken(),
+        accountId: cachedMe()?.id,
+        transport: xhrTransport,
+        notify: hear,
+        force,
       });
     } while (runAgain && result === "done");
     // Another tab or the service worker is sending: look again shortly, in case its news is lost.
     if (result === "busy") scheduleRetry(Date.now() + BUSY_RECHECK_MS);
     announce({ type: "flushed", result });
     return result;
-  })().finally(() => { running = null; });
+  })().finally(() => {
+    running = null;
+  });
   return running;
 }
 
@@ -69,7 +75,11 @@ function hear(event) {
   if (event.type === "progress") progressByClientId.set(event.clientId, event.fraction);
   if (event.type === "sent" || event.type === "refused") progressByClientId.delete(event.clientId);
   if (event.type === "sent") {
-    sentThisSession.unshift({ client_id: event.clientId, fields: event.fields, report: event.report });
+    sentThisSession.unshift({
+      client_id: event.clientId,
+      fields: event.fields,
+      report: event.report,
+    });
   }
   if (event.type === "retry") scheduleRetry(event.at);
   if (event.type === "login") window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
@@ -114,7 +124,9 @@ export function startOutbox() {
 function requestBackgroundSync() {
   navigator.serviceWorker?.ready
     .then((registration) => registration.sync?.register(SYNC_TAG))
-    .catch(() => { /* no Background Sync here: load, online and visibility cover it */ });
+    .catch(() => {
+      /* no Background Sync here: load, online and visibility cover it */
+    });
 }
 
 function newClientId() {

@@ -1,24 +1,39 @@
 // Pieces every screen uses: headers, loading/empty/error blocks, status chips, photos.
 
-import { h, icon } from "./dom.js";
-import { ApiError, NetworkError } from "./errors.js";
+import { h } from "../../shared/dom.js";
+import { navigate } from "../../shared/router.js";
+import { logOut } from "./auth.js";
+import { icon, ICONS } from "./icons.js";
+import { problemMessage } from "../../shared/http.js";
 import { hasText, t } from "./i18n.js";
-import { ICONS } from "./icons.js";
 
 /** A screen title, with a back button when `back` is a path (or true for history.back). */
 export function pageHeader(title, { back = null, actions = null } = {}) {
   const backButton = back
-    ? h("button", {
-      class: "icon-button back", type: "button", "aria-label": t("common.back"),
-      onclick: () => (back === true && history.length > 1 ? history.back() : (location.hash = `#${back === true ? "/" : back}`)),
-    }, icon(ICONS.back))
+    ? h(
+        "button",
+        {
+          class: "icon-button back",
+          type: "button",
+          "aria-label": t("common.back"),
+          onclick: () =>
+            back === true && history.length > 1
+              ? history.back()
+              : (location.hash = `#${back === true ? "/" : back}`),
+        },
+        icon(ICONS.back),
+      )
     : null;
   return h("header", { class: "page-header" }, backButton, h("h1", {}, title), actions);
 }
 
 export function loadingBlock() {
-  return h("div", { class: "loading", role: "status", "aria-busy": "true" },
-    h("span", { class: "spinner", "aria-hidden": "true" }), t("common.loading"));
+  return h(
+    "div",
+    { class: "loading", role: "status", "aria-busy": "true" },
+    h("span", { class: "spinner", "aria-hidden": "true" }),
+    t("common.loading"),
+  );
 }
 
 export function emptyBlock(text, iconName = "list") {
@@ -27,21 +42,23 @@ export function emptyBlock(text, iconName = "list") {
 
 /** What went wrong, in the rider's words: offline, or the server's own reason. */
 export function errorText(error) {
-  if (error instanceof NetworkError) return t("error.offline");
-  if (error instanceof ApiError) {
-    const messages = (error.problem.errors || []).map((e) => e.message).filter(Boolean);
-    const detail = error.problem.detail || error.problem.title || "";
-    const key = hasText(`error.status.${error.status}`) ? `error.status.${error.status}` : "error.status.other";
-    return [t(key, { status: error.status }), detail, ...messages]
-      .filter((part, i, all) => part && all.indexOf(part) === i).join(" · ");
-  }
-  return t("error.unexpected");
+  return problemMessage(error, { t, hasText });
 }
 
 export function errorBlock(error, retry) {
-  return h("div", { class: "error-block", role: "alert" },
-    icon(ICONS.alert, 28), h("p", {}, errorText(error)),
-    retry ? h("button", { class: "button secondary", type: "button", onclick: retry }, t("common.retry")) : null);
+  return h(
+    "div",
+    { class: "error-block", role: "alert" },
+    icon(ICONS.alert, 28),
+    h("p", {}, errorText(error)),
+    retry
+      ? h(
+          "button",
+          { class: "button secondary", type: "button", onclick: retry },
+          t("common.retry"),
+        )
+      : null,
+  );
 }
 
 /** A coloured chip for a report status. */
@@ -52,8 +69,12 @@ export function statusChip(status) {
 /** A report photo (thumbnail unless `full`), lazy and sized to avoid layout jumps. */
 export function photoImage(photo, { full = false, alt = "" } = {}) {
   return h("img", {
-    src: full ? photo.url : photo.thumbnail_url || photo.url, alt, loading: "lazy", decoding: "async",
-    width: photo.width || null, height: photo.height || null,
+    src: full ? photo.url : photo.thumbnail_url || photo.url,
+    alt,
+    loading: "lazy",
+    decoding: "async",
+    width: photo.width || null,
+    height: photo.height || null,
   });
 }
 
@@ -67,4 +88,54 @@ export async function loadInto(box, load, draw) {
   } catch (error) {
     box.replaceChildren(errorBlock(error, () => loadInto(box, load, draw)));
   }
+}
+
+/** "Log out", back to the login screen (queued reports stay for this rider's next login). */
+export function logoutButton(className) {
+  return h(
+    "button",
+    {
+      class: className,
+      type: "button",
+      onclick: async () => {
+        await logOut();
+        navigate("/login", { replace: true });
+      },
+    },
+    t("me.logout"),
+  );
+}
+
+/**
+ * Load a cursor-paged list into `list`, with a "more" button (or the empty or error block) in
+ * `more`. `fetchPage(cursor)` resolves with `{items, next_cursor}`; `onPage(page)` sees each page.
+ * Returns the loader: call it with null for the first page.
+ */
+export function pagedList({ list, more, fetchPage, item, empty, onPage = () => {} }) {
+  async function loadPage(cursor) {
+    more.replaceChildren(loadingBlock());
+    try {
+      const page = await fetchPage(cursor);
+      onPage(page);
+      list.append(...page.items.map(item));
+      more.replaceChildren();
+      if (!cursor && !page.items.length) more.append(empty());
+      if (page.next_cursor) {
+        more.append(
+          h(
+            "button",
+            {
+              class: "button secondary block",
+              type: "button",
+              onclick: () => loadPage(page.next_cursor),
+            },
+            t("common.more"),
+          ),
+        );
+      }
+    } catch (error) {
+      more.replaceChildren(errorBlock(error, () => loadPage(cursor)));
+    }
+  }
+  return loadPage;
 }

@@ -1,6 +1,6 @@
 // The page's transport for the outbox: XMLHttpRequest, because fetch cannot report upload progress.
 
-import { NetworkError } from "./errors.js";
+import { NetworkError } from "../../shared/http.js";
 
 const TIMEOUT_MS = 120_000;
 
@@ -16,7 +16,11 @@ export function xhrTransport({ url, headers, body, onProgress }) {
     };
     xhr.onload = () => {
       let json = null;
-      try { json = JSON.parse(xhr.responseText); } catch { /* not JSON: the status says enough */ }
+      try {
+        json = JSON.parse(xhr.responseText);
+      } catch {
+        /* not JSON: the status says enough */
+      }
       resolve({ status: xhr.status, json });
     };
     const fail = () => reject(new NetworkError(`upload failed (${xhr.status})`));

@@ -1,19 +1,19 @@
 // Route name → view. A view renders into its root and may return a cleanup function.
 
-import { renderCategories } from './categories.js';
-import { renderIntegrations } from './integrations.js';
-import { renderMyTask, renderMyTasks } from './my-tasks.js';
-import { renderNotices } from './notices.js';
-import { renderNotifications } from './notifications.js';
-import { renderQueue } from './queue.js';
-import { renderRedemptions } from './redemptions.js';
-import { renderReport } from './report.js';
-import { renderRewards } from './rewards.js';
-import { renderRiders } from './riders.js';
-import { renderStats } from './stats.js';
-import { renderTasks } from './tasks.js';
-import { renderUnits } from './units.js';
-import { renderDeliveries } from './webhooks.js';
+import { renderCategories } from "./categories.js";
+import { renderIntegrations } from "./integrations.js";
+import { renderMyTask, renderMyTasks } from "./my-tasks.js";
+import { renderNotices } from "./notices.js";
+import { renderNotifications } from "./notifications.js";
+import { renderQueue } from "./queue.js";
+import { renderRedemptions } from "./redemptions.js";
+import { renderReport } from "./report.js";
+import { renderRewards } from "./rewards.js";
+import { renderRiders } from "./riders.js";
+import { renderStats } from "./stats.js";
+import { renderTasks } from "./tasks.js";
+import { renderUnits } from "./units.js";
+import { renderDeliveries } from "./webhooks.js";
 
 export const VIEWS = {
   queue: (root, ctx) => renderQueue(root, ctx),

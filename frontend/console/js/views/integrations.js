@@ -1,11 +1,11 @@
 // 接口与集成 (integrations), for admins: API keys for other systems, and webhooks to them.
 
-import { t } from '../i18n.js';
-import { areaChoices, loadCommunities, loadUnits } from '../reference.js';
-import { navigate } from '../router.js';
-import { pageHeader } from '../ui.js';
-import { apiKeysPanel } from './api-keys.js';
-import { webhooksPanel } from './webhooks.js';
+import { t } from "../i18n.js";
+import { areaChoices, loadCommunities, loadUnits } from "../reference.js";
+import { navigate } from "../../../shared/router.js";
+import { pageHeader } from "../ui.js";
+import { apiKeysPanel } from "./api-keys.js";
+import { webhooksPanel } from "./webhooks.js";
 
 /** Names for area and unit codes, and the choices for the create dialogs. */
 async function reachReference() {
@@ -36,11 +36,7 @@ async function reachReference() {
 export async function renderIntegrations(root, { signal }) {
   const reference = await reachReference();
   if (signal.aborted) return;
-  const reload = () => navigate('/integrations', {}, { replace: true });
+  const reload = () => navigate("/integrations", { replace: true });
   const context = { ...reference, reload, signal };
-  root.append(
-    pageHeader(t('nav.integrations')),
-    apiKeysPanel(context),
-    webhooksPanel(context),
-  );
+  root.append(pageHeader(t("nav.integrations")), apiKeysPanel(context), webhooksPanel(context));
 }

@@ -1,51 +1,51 @@
 // A handling unit's tasks (我的任务): accept, hand back with a reason, complete with photos.
 
-import { api } from '../api.js';
-import { overdueBadge, reportStatusBadge, taskStatusBadge, urgentBadge } from '../badges.js';
-import { h } from '../dom.js';
-import { openForm } from '../dialog.js';
-import { formatPoint, formatTime } from '../format.js';
-import { t } from '../i18n.js';
-import { photoStrip } from '../photos.js';
-import { categoryName, loadCategories } from '../reference.js';
-import { navigate } from '../router.js';
-import { toast } from '../toast.js';
-import { errorBox, facts, loading, pageHeader, panel } from '../ui.js';
-import { caseColumns, taskList, taskStatusFilter } from './tasks.js';
+import { api } from "../api.js";
+import { overdueBadge, reportStatusBadge, taskStatusBadge, urgentBadge } from "../badges.js";
+import { h } from "../../../shared/dom.js";
+import { openForm } from "../dialog.js";
+import { formatPoint, formatTime } from "../format.js";
+import { t } from "../i18n.js";
+import { photoStrip } from "../photos.js";
+import { categoryName, loadCategories } from "../reference.js";
+import { navigate } from "../../../shared/router.js";
+import { toast } from "../toast.js";
+import { errorBox, facts, loading, pageHeader, panel } from "../ui.js";
+import { caseColumns, taskList, taskStatusFilter } from "./tasks.js";
 
-const PHOTO_TYPES = 'image/jpeg,image/png,image/heic,image/heif,image/webp';
+const PHOTO_TYPES = "image/jpeg,image/png,image/heic,image/heif,image/webp";
 
 /** Render the unit's task list. */
 export async function renderMyTasks(root, { query, signal }) {
-  const status = query.status ?? '';
+  const status = query.status ?? "";
   root.append(
-    pageHeader(t('nav.my_tasks')),
-    h('div', { className: 'filters' }, taskStatusFilter('/my-tasks', status)),
+    pageHeader(t("nav.my_tasks")),
+    h("div", { class: "filters" }, taskStatusFilter("/my-tasks", status)),
   );
   const categories = await loadCategories().catch(() => null);
   if (signal.aborted) return;
   taskList(root, {
     query: { status },
     signal,
-    emptyText: t('my_tasks.empty'),
+    emptyText: t("my_tasks.empty"),
     rowProps: (task) => ({
-      className: task.overdue ? 'row-link row-overdue' : 'row-link',
+      class: task.overdue ? "row-link row-overdue" : "row-link",
       dataset: { taskId: String(task.id) },
       onclick: (event) => {
-        if (!event.target.closest('a')) navigate(`/my-tasks/${task.id}`);
+        if (!event.target.closest("a")) navigate(`/my-tasks/${task.id}`);
       },
     }),
     columns: [
       {
-        title: t('task.id'),
-        className: 'col-id',
-        cell: (task) => h('a', { href: `#/my-tasks/${task.id}` }, `#${task.id}`),
+        title: t("task.id"),
+        class: "col-id",
+        cell: (task) => h("a", { href: `#/my-tasks/${task.id}` }, `#${task.id}`),
       },
       ...caseColumns(categories),
-      { title: t('task.status'), cell: (task) => taskStatusBadge(task.status) },
+      { title: t("task.status"), cell: (task) => taskStatusBadge(task.status) },
       {
-        title: t('task.due_at'),
-        className: 'col-time',
+        title: t("task.due_at"),
+        class: "col-time",
         cell: (task) => [formatTime(task.due_at), task.overdue ? overdueBadge() : null],
       },
     ],
@@ -55,70 +55,70 @@ export async function renderMyTasks(root, { query, signal }) {
 /** The commands a unit has on a task in its status. */
 function unitCommands(task) {
   const commands = [];
-  if (task.status === 'open') {
+  if (task.status === "open") {
     commands.push({
-      key: 'task_accept',
-      label: t('action.accept_task'),
-      kind: 'primary',
+      key: "task_accept",
+      label: t("action.accept_task"),
+      kind: "primary",
       run: () =>
         openForm({
-          title: t('my_tasks.accept_title', { id: task.id }),
-          intro: h('p', {}, t('my_tasks.accept_intro')),
+          title: t("my_tasks.accept_title", { id: task.id }),
+          intro: h("p", {}, t("my_tasks.accept_intro")),
           fields: [],
-          submitLabel: t('action.accept_task'),
+          submitLabel: t("action.accept_task"),
           onSubmit: () => api.post(`/tasks/${task.id}/accept`, {}),
         }),
     });
   }
-  if (task.status === 'in_progress') {
+  if (task.status === "in_progress") {
     commands.push({
-      key: 'task_complete',
-      label: t('action.complete'),
-      kind: 'primary',
+      key: "task_complete",
+      label: t("action.complete"),
+      kind: "primary",
       run: () =>
         openForm({
-          title: t('my_tasks.complete_title', { id: task.id }),
+          title: t("my_tasks.complete_title", { id: task.id }),
           fields: [
-            { name: 'note', label: t('my_tasks.result_note'), type: 'textarea', rows: 3 },
+            { name: "note", label: t("my_tasks.result_note"), type: "textarea", rows: 3 },
             {
-              name: 'photo',
-              label: t('my_tasks.after_photos'),
-              type: 'file',
+              name: "photo",
+              label: t("my_tasks.after_photos"),
+              type: "file",
               accept: PHOTO_TYPES,
               multiple: true,
               required: true,
-              hint: t('my_tasks.after_hint'),
+              hint: t("my_tasks.after_hint"),
             },
           ],
-          submitLabel: t('action.complete'),
+          submitLabel: t("action.complete"),
           onSubmit: (v) => {
             const form = new FormData();
-            if (v.note) form.append('note', v.note);
-            v.photo.forEach((file) => form.append('photo', file, file.name));
+            if (v.note) form.append("note", v.note);
+            v.photo.forEach((file) => form.append("photo", file, file.name));
             return api.post(`/tasks/${task.id}/complete`, form);
           },
         }),
     });
   }
-  if (task.status === 'open' || task.status === 'in_progress') {
+  if (task.status === "open" || task.status === "in_progress") {
     commands.push({
-      key: 'task_return',
-      label: t('action.return_task'),
-      kind: 'danger',
+      key: "task_return",
+      label: t("action.return_task"),
+      kind: "danger",
       run: () =>
         openForm({
-          title: t('my_tasks.return_title', { id: task.id }),
+          title: t("my_tasks.return_title", { id: task.id }),
           fields: [
             {
-              name: 'reason',
-              label: t('my_tasks.return_reason'),
-              type: 'textarea',
+              name: "reason",
+              label: t("my_tasks.return_reason"),
+              type: "textarea",
               rows: 3,
               required: true,
               maxLength: 500,
             },
           ],
-          submitLabel: t('action.return_task'),
+          submitLabel: t("action.return_task"),
           danger: true,
           onSubmit: (v) => api.post(`/tasks/${task.id}/return`, { reason: v.reason }),
         }),
@@ -128,16 +128,16 @@ function unitCommands(task) {
 }
 
 function commandButtons(commands, reload) {
-  if (!commands.length) return h('p', { className: 'muted' }, t('my_tasks.no_actions'));
+  if (!commands.length) return h("p", { class: "muted" }, t("my_tasks.no_actions"));
   return h(
-    'div',
-    { className: 'command-bar' },
+    "div",
+    { class: "command-bar" },
     commands.map((command) =>
       h(
-        'button',
+        "button",
         {
-          type: 'button',
-          className: `btn btn-${command.kind}`,
+          type: "button",
+          class: `btn btn-${command.kind}`,
           dataset: { command: command.key },
           onclick: async () => {
             if (await command.run()) {
@@ -154,8 +154,8 @@ function commandButtons(commands, reload) {
 
 /** The actions panel; on narrow screens it moves to the top of the page. */
 function commandsPanel(buttons) {
-  const element = panel(t('my_tasks.actions'), buttons);
-  element.classList.add('panel-commands');
+  const element = panel(t("my_tasks.actions"), buttons);
+  element.classList.add("panel-commands");
   return element;
 }
 
@@ -169,70 +169,65 @@ export function renderMyTask(root, { params, signal }) {
       task = await api.get(`/tasks/${params.id}`, {}, { signal });
       report = await api.get(`/reports/${task.report_id}`, {}, { signal });
     } catch (error) {
-      if (error.name !== 'AbortError') root.replaceChildren(errorBox(error, load));
+      if (error.name !== "AbortError") root.replaceChildren(errorBox(error, load));
       return;
     }
     const categories = await loadCategories().catch(() => null);
     if (signal.aborted) return;
-    const before = report.photos.filter((p) => p.kind === 'before');
-    const after = report.photos.filter((p) => p.kind === 'after');
+    const before = report.photos.filter((p) => p.kind === "before");
+    const after = report.photos.filter((p) => p.kind === "after");
     root.replaceChildren(
       pageHeader(
         [
-          t('my_tasks.title', { id: task.id }),
+          t("my_tasks.title", { id: task.id }),
           taskStatusBadge(task.status),
           task.overdue ? overdueBadge() : null,
         ],
-        h('a', { href: '#/my-tasks', className: 'btn btn-ghost' }, t('action.back_to_tasks')),
+        h("a", { href: "#/my-tasks", class: "btn btn-ghost" }, t("action.back_to_tasks")),
       ),
       h(
-        'div',
-        { className: 'detail-grid' },
+        "div",
+        { class: "detail-grid" },
         h(
-          'div',
-          { className: 'detail-main' },
+          "div",
+          { class: "detail-main" },
           panel(
-            t('my_tasks.case'),
+            t("my_tasks.case"),
             facts([
               [
-                t('report.id'),
+                t("report.id"),
                 [
                   `#${report.id} `,
                   reportStatusBadge(report.status),
                   report.urgent ? urgentBadge() : null,
                 ],
               ],
-              [t('report.category'), categoryName(categories, report.category)],
+              [t("report.category"), categoryName(categories, report.category)],
+              [t("report.description"), h("div", { class: "prewrap" }, report.description || "—")],
               [
-                t('report.description'),
-                h('div', { className: 'prewrap' }, report.description || '—'),
+                t("report.point"),
+                h("span", { class: "mono" }, formatPoint(report.lat, report.lon)),
               ],
-              [
-                t('report.point'),
-                h('span', { className: 'mono' }, formatPoint(report.lat, report.lon)),
-              ],
-              [t('report.grid'), report.grid ? report.grid.name : t('report.unassigned')],
-              [t('report.created_at'), formatTime(report.created_at)],
+              [t("report.grid"), report.grid ? report.grid.name : t("report.unassigned")],
+              [t("report.created_at"), formatTime(report.created_at)],
             ]),
           ),
-          panel(t('report.photos'), photoStrip(before, t('report.photos'))),
+          panel(t("report.photos"), photoStrip(before, t("report.photos"))),
           after.length
-            ? panel(t('report.after_photos'), photoStrip(after, t('report.after_photos')))
+            ? panel(t("report.after_photos"), photoStrip(after, t("report.after_photos")))
             : null,
         ),
         h(
-          'aside',
-          { className: 'detail-side' },
+          "aside",
+          { class: "detail-side" },
           commandsPanel(commandButtons(unitCommands(task), load)),
           panel(
-            t('my_tasks.task'),
+            t("my_tasks.task"),
             facts([
-              [t('task.due_at'), formatTime(task.due_at)],
-              task.note
-                ? [t('dispatch.note'), h('div', { className: 'prewrap' }, task.note)]
-                : null,
-              task.return_reason ? [t('my_tasks.return_reason'), task.return_reason] : null,
-              task.result_note ? [t('my_tasks.result_note'), task.result_note] : null,
+              [t("task.due_at"), formatTime(task.due_at)],
+              task.note ? [t("dispatch.note"), h("div", { class: "prewrap" }, task.note)] : null,
+              task.return_reason ? [t("my_tasks.return_reason"), task.return_reason] : null,
+              task.result_note ? [t("my_tasks.result_note"), task.result_note] : null,
             ]),
           ),
         ),

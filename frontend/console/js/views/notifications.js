@@ -1,34 +1,30 @@
 // Notifications (消息通知): newest first, unread ones marked; opening one marks it read.
 
-import { api } from '../api.js';
-import { h } from '../dom.js';
-import { formatTime } from '../format.js';
-import { language, t } from '../i18n.js';
-import { navigate } from '../router.js';
-import { busy, errorBox, pageHeader } from '../ui.js';
-import { setUnread } from '../unread.js';
+import { api } from "../api.js";
+import { h } from "../../../shared/dom.js";
+import { formatTime } from "../format.js";
+import { getLang, t } from "../i18n.js";
+import { navigate } from "../../../shared/router.js";
+import { busy, errorBox, pageHeader } from "../ui.js";
+import { setUnread } from "../unread.js";
 
 function target(item, account) {
-  if (account.role === 'unit' && item.task_id) return `/my-tasks/${item.task_id}`;
+  if (account.role === "unit" && item.task_id) return `/my-tasks/${item.task_id}`;
   if (item.report_id) return `/reports/${item.report_id}`;
   return null;
 }
 
 /** Render the caller's notifications. */
 export function renderNotifications(root, { account, signal }) {
-  const list = h('ul', { className: 'notifications' });
-  const empty = h('p', { className: 'muted', hidden: true }, t('notifications.empty'));
-  const more = h(
-    'button',
-    { type: 'button', className: 'btn', hidden: true },
-    t('queue.load_more'),
-  );
-  const message = h('div');
-  const markAll = h('button', { type: 'button', className: 'btn' }, t('notifications.mark_all'));
+  const list = h("ul", { class: "notifications" });
+  const empty = h("p", { class: "muted", hidden: true }, t("notifications.empty"));
+  const more = h("button", { type: "button", class: "btn", hidden: true }, t("queue.load_more"));
+  const message = h("div");
+  const markAll = h("button", { type: "button", class: "btn" }, t("notifications.mark_all"));
   let cursor = null;
 
   async function markRead(ids) {
-    const answer = await api.post('/me/notifications/read', ids ? { ids } : {});
+    const answer = await api.post("/me/notifications/read", ids ? { ids } : {});
     setUnread(answer.unread);
   }
 
@@ -36,32 +32,32 @@ export function renderNotifications(root, { account, signal }) {
     const path = target(n, account);
     const unread = !n.read_at;
     const li = h(
-      'li',
+      "li",
       {
-        className: unread ? 'notification unread' : 'notification',
+        class: unread ? "notification unread" : "notification",
         dataset: { notificationId: String(n.id) },
       },
       h(
-        'div',
-        { className: 'notification-head' },
-        h('strong', {}, language() === 'en' ? n.title_en : n.title_zh),
-        h('time', { datetime: n.created_at }, formatTime(n.created_at)),
+        "div",
+        { class: "notification-head" },
+        h("strong", {}, getLang() === "en" ? n.title_en : n.title_zh),
+        h("time", { datetime: n.created_at }, formatTime(n.created_at)),
       ),
-      n.body ? h('div', { className: 'notification-body' }, n.body) : null,
+      n.body ? h("div", { class: "notification-body" }, n.body) : null,
     );
     if (path || unread) {
-      li.classList.add('clickable');
+      li.classList.add("clickable");
       li.tabIndex = 0;
       const open = async () => {
-        if (li.classList.contains('unread')) {
-          li.classList.remove('unread');
+        if (li.classList.contains("unread")) {
+          li.classList.remove("unread");
           await markRead([n.id]).catch(() => {});
         }
         if (path) navigate(path);
       };
-      li.addEventListener('click', open);
-      li.addEventListener('keydown', (event) => {
-        if (event.key === 'Enter') open();
+      li.addEventListener("click", open);
+      li.addEventListener("keydown", (event) => {
+        if (event.key === "Enter") open();
       });
     }
     return li;
@@ -70,30 +66,30 @@ export function renderNotifications(root, { account, signal }) {
   async function loadPage() {
     message.replaceChildren();
     try {
-      const page = await api.get('/me/notifications', { cursor, limit: 50 }, { signal });
+      const page = await api.get("/me/notifications", { cursor, limit: 50 }, { signal });
       list.append(...page.items.map(item));
       setUnread(page.unread);
       cursor = page.next_cursor;
       more.hidden = !cursor;
       empty.hidden = list.children.length > 0;
     } catch (error) {
-      if (error.name !== 'AbortError') message.replaceChildren(errorBox(error, loadPage));
+      if (error.name !== "AbortError") message.replaceChildren(errorBox(error, loadPage));
     }
   }
 
-  markAll.addEventListener('click', () =>
+  markAll.addEventListener("click", () =>
     busy(markAll, async () => {
       await markRead(null);
-      list.querySelectorAll('.unread').forEach((li) => li.classList.remove('unread'));
+      list.querySelectorAll(".unread").forEach((li) => li.classList.remove("unread"));
     }),
   );
-  more.addEventListener('click', () => busy(more, loadPage));
+  more.addEventListener("click", () => busy(more, loadPage));
   root.append(
-    pageHeader(t('nav.notifications'), markAll),
+    pageHeader(t("nav.notifications"), markAll),
     message,
     empty,
     list,
-    h('div', { className: 'table-foot' }, more),
+    h("div", { class: "table-foot" }, more),
   );
   loadPage();
 }

@@ -1,25 +1,25 @@
 // The report queue (上报队列): filters, keyset "load more", live urgent arrivals. The API puts
 // urgent reports first for staff, so pages arrive in queue order.
 
-import { api } from '../api.js';
-import { reportStatusBadge, urgentBadge } from '../badges.js';
-import { append, h } from '../dom.js';
-import { formatTime } from '../format.js';
-import { label, t } from '../i18n.js';
-import { categoryName, loadAreas, loadCategories, loadCommunities } from '../reference.js';
-import { navigate } from '../router.js';
-import { busy, dataTable, errorBox, filterSelect, pageHeader } from '../ui.js';
-import { onUrgentReport } from '../urgent-stream.js';
+import { api } from "../api.js";
+import { reportStatusBadge, urgentBadge } from "../badges.js";
+import { append, h } from "../../../shared/dom.js";
+import { formatTime } from "../format.js";
+import { label, t } from "../i18n.js";
+import { categoryName, loadAreas, loadCategories, loadCommunities } from "../reference.js";
+import { navigate } from "../../../shared/router.js";
+import { busy, dataTable, errorBox, filterSelect, pageHeader } from "../ui.js";
+import { onUrgentReport } from "../urgent-stream.js";
 
 export const REPORT_STATUSES = [
-  'submitted',
-  'accepted',
-  'rejected',
-  'duplicate',
-  'dispatched',
-  'in_progress',
-  'resolved',
-  'closed',
+  "submitted",
+  "accepted",
+  "rejected",
+  "duplicate",
+  "dispatched",
+  "in_progress",
+  "resolved",
+  "closed",
 ];
 const PAGE_SIZE = 50;
 const DESCRIPTION_CHARS = 60;
@@ -28,7 +28,7 @@ const DESCRIPTION_CHARS = 60;
 function matchesFilters(report, filters, unassignedOnly) {
   if (filters.status && report.status !== filters.status) return false;
   if (filters.category && report.category !== filters.category) return false;
-  if (filters.urgent === 'false') return false;
+  if (filters.urgent === "false") return false;
   if (unassignedOnly && report.grid) return false;
   // A street filter cannot be checked on the event alone; the banner still shows the report.
   if (filters.grid && ![report.grid?.code, report.community?.code].includes(filters.grid))
@@ -42,126 +42,126 @@ function areaOptions(communities, grids) {
   communities.forEach(
     (c) => c.street_code && streets.set(c.street_code, c.street_name || c.street_code),
   );
-  return [{ value: '', label: t('filter.all') }].concat(
-    [...streets].map(([code, name]) => ({ value: code, label: name, group: t('area.streets') })),
-    communities.map((c) => ({ value: c.code, label: c.name, group: t('area.communities') })),
-    grids.map((g) => ({ value: g.code, label: g.name, group: t('area.grids') })),
+  return [{ value: "", label: t("filter.all") }].concat(
+    [...streets].map(([code, name]) => ({ value: code, label: name, group: t("area.streets") })),
+    communities.map((c) => ({ value: c.code, label: c.name, group: t("area.communities") })),
+    grids.map((g) => ({ value: g.code, label: g.name, group: t("area.grids") })),
   );
 }
 
 function gridCell(report) {
   if (report.grid) return report.grid.name;
   const text = report.community
-    ? t('report.unassigned_near', { community: report.community.name })
-    : t('report.unassigned');
-  return h('span', { className: 'badge plain warn' }, text);
+    ? t("report.unassigned_near", { community: report.community.name })
+    : t("report.unassigned");
+  return h("span", { class: "badge plain warn" }, text);
 }
 
 function shorten(text) {
-  if (!text) return '';
+  if (!text) return "";
   return text.length > DESCRIPTION_CHARS ? `${text.slice(0, DESCRIPTION_CHARS)}…` : text;
 }
 
 /** Render the queue; `unassignedOnly` shows the reports that fell in no grid. */
 export function renderQueue(root, { query, signal }, { unassignedOnly = false } = {}) {
-  const path = unassignedOnly ? '/unassigned' : '/queue';
+  const path = unassignedOnly ? "/unassigned" : "/queue";
   const filters = {
-    status: query.status ?? 'submitted',
-    grid: query.grid ?? '',
-    category: query.category ?? '',
-    urgent: query.urgent ?? '',
+    status: query.status ?? "submitted",
+    grid: query.grid ?? "",
+    category: query.category ?? "",
+    urgent: query.urgent ?? "",
   };
   const setFilter = (name, value) =>
-    navigate(path, { ...filters, [name]: value }, { replace: true });
+    navigate(path, { query: { ...filters, [name]: value }, replace: true });
 
   let categories = null;
   const seen = new Set();
   const table = dataTable(
     [
       {
-        title: t('report.id'),
-        className: 'col-id',
-        cell: (r) => h('a', { href: `#/reports/${r.id}` }, `#${r.id}`),
+        title: t("report.id"),
+        class: "col-id",
+        cell: (r) => h("a", { href: `#/reports/${r.id}` }, `#${r.id}`),
       },
-      { title: '', className: 'col-flag', cell: (r) => (r.urgent ? urgentBadge() : '') },
-      { title: t('report.category'), cell: (r) => categoryName(categories, r.category) },
+      { title: "", class: "col-flag", cell: (r) => (r.urgent ? urgentBadge() : "") },
+      { title: t("report.category"), cell: (r) => categoryName(categories, r.category) },
       {
-        title: t('report.description'),
-        className: 'col-desc',
+        title: t("report.description"),
+        class: "col-desc",
         cell: (r) => shorten(r.description),
       },
-      { title: t('report.grid'), cell: gridCell },
-      { title: t('report.channel'), cell: (r) => label('channel', r.channel) },
-      { title: t('report.status'), cell: (r) => reportStatusBadge(r.status) },
+      { title: t("report.grid"), cell: gridCell },
+      { title: t("report.channel"), cell: (r) => label("channel", r.channel) },
+      { title: t("report.status"), cell: (r) => reportStatusBadge(r.status) },
       {
-        title: t('report.created_at'),
-        className: 'col-time',
+        title: t("report.created_at"),
+        class: "col-time",
         cell: (r) => formatTime(r.created_at),
       },
     ],
     {
-      emptyText: unassignedOnly ? t('queue.unassigned_empty') : t('queue.empty'),
-      caption: t(unassignedOnly ? 'nav.unassigned' : 'nav.queue'),
+      emptyText: unassignedOnly ? t("queue.unassigned_empty") : t("queue.empty"),
+      caption: t(unassignedOnly ? "nav.unassigned" : "nav.queue"),
       rowProps: (r) => ({
-        className: r.urgent ? 'row-link row-urgent' : 'row-link',
+        class: r.urgent ? "row-link row-urgent" : "row-link",
         dataset: { reportId: String(r.id) },
         onclick: (event) => {
-          if (!event.target.closest('a')) navigate(`/reports/${r.id}`);
+          if (!event.target.closest("a")) navigate(`/reports/${r.id}`);
         },
       }),
     },
   );
 
-  const shownCount = h('span', { className: 'muted', role: 'status' });
+  const shownCount = h("span", { class: "muted", role: "status" });
   const moreButton = h(
-    'button',
-    { type: 'button', className: 'btn', hidden: true },
-    t('queue.load_more'),
+    "button",
+    { type: "button", class: "btn", hidden: true },
+    t("queue.load_more"),
   );
-  const message = h('div');
-  const gridFilter = h('span');
-  const categoryFilter = h('span');
+  const message = h("div");
+  const gridFilter = h("span");
+  const categoryFilter = h("span");
 
-  const statusOptions = [{ value: '', label: t('filter.all') }].concat(
-    REPORT_STATUSES.map((s) => ({ value: s, label: label('status', s) })),
+  const statusOptions = [{ value: "", label: t("filter.all") }].concat(
+    REPORT_STATUSES.map((s) => ({ value: s, label: label("status", s) })),
   );
   append(root, [
     pageHeader(
-      t(unassignedOnly ? 'nav.unassigned' : 'nav.queue'),
+      t(unassignedOnly ? "nav.unassigned" : "nav.queue"),
       h(
-        'button',
+        "button",
         {
-          type: 'button',
-          className: 'btn',
-          onclick: () => navigate(path, filters, { replace: true }),
+          type: "button",
+          class: "btn",
+          onclick: () => navigate(path, { query: filters, replace: true }),
         },
-        t('action.refresh'),
+        t("action.refresh"),
       ),
     ),
-    unassignedOnly ? h('p', { className: 'page-intro' }, t('queue.unassigned_intro')) : null,
+    unassignedOnly ? h("p", { class: "page-intro" }, t("queue.unassigned_intro")) : null,
     h(
-      'div',
-      { className: 'filters', role: 'search' },
-      filterSelect(t('report.status'), 'status', statusOptions, filters.status, (v) =>
-        setFilter('status', v),
+      "div",
+      { class: "filters", role: "search" },
+      filterSelect(t("report.status"), "status", statusOptions, filters.status, (v) =>
+        setFilter("status", v),
       ),
       gridFilter,
       categoryFilter,
       filterSelect(
-        t('filter.urgency'),
-        'urgent',
+        t("filter.urgency"),
+        "urgent",
         [
-          { value: '', label: t('filter.all') },
-          { value: 'true', label: t('filter.urgent_only') },
-          { value: 'false', label: t('filter.not_urgent') },
+          { value: "", label: t("filter.all") },
+          { value: "true", label: t("filter.urgent_only") },
+          { value: "false", label: t("filter.not_urgent") },
         ],
         filters.urgent,
-        (v) => setFilter('urgent', v),
+        (v) => setFilter("urgent", v),
       ),
     ),
     message,
     table.element,
-    h('div', { className: 'table-foot' }, shownCount, moreButton),
+    h("div", { class: "table-foot" }, shownCount, moreButton),
   ]);
 
   const listQuery = {
@@ -169,7 +169,7 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
     category: filters.category,
     urgent: filters.urgent,
     grid: filters.grid,
-    unassigned: unassignedOnly ? 'true' : null,
+    unassigned: unassignedOnly ? "true" : null,
     limit: PAGE_SIZE,
   };
   let cursor = null;
@@ -180,12 +180,12 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
     rows.forEach((r) => seen.add(r.id));
     if (!rows.length) return;
     const nodes = table.addRows(rows, { prepend });
-    if (fresh) nodes.forEach((node) => node.classList.add('row-new'));
-    shownCount.textContent = t('queue.shown', { n: seen.size });
+    if (fresh) nodes.forEach((node) => node.classList.add("row-new"));
+    shownCount.textContent = t("queue.shown", { n: seen.size });
   }
 
   async function loadPage() {
-    const page = await api.get('/reports', { ...listQuery, cursor }, { signal });
+    const page = await api.get("/reports", { ...listQuery, cursor }, { signal });
     cursor = page.next_cursor;
     exhausted = !cursor;
     show(page.items);
@@ -196,41 +196,41 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
     try {
       await loadPage();
     } catch (error) {
-      if (error.name === 'AbortError') return;
+      if (error.name === "AbortError") return;
       message.replaceChildren(errorBox(error, loadMore));
     }
     moreButton.hidden = exhausted;
-    if (!seen.size) shownCount.textContent = '';
+    if (!seen.size) shownCount.textContent = "";
   }
-  moreButton.addEventListener('click', () => busy(moreButton, loadMore));
+  moreButton.addEventListener("click", () => busy(moreButton, loadMore));
 
   async function start() {
     categories = await loadCategories().catch(() => null);
     if (signal.aborted) return;
     categoryFilter.replaceChildren(
       filterSelect(
-        t('report.category'),
-        'category',
-        [{ value: '', label: t('filter.all') }].concat(
+        t("report.category"),
+        "category",
+        [{ value: "", label: t("filter.all") }].concat(
           [...(categories?.values() ?? [])].map((c) => ({
             value: c.code,
             label: categoryName(categories, c.code),
           })),
         ),
         filters.category,
-        (v) => setFilter('category', v),
+        (v) => setFilter("category", v),
       ),
     );
     // The first page need not wait for the area choices.
     const firstPage = loadMore();
     const [communities, grids] = await Promise.all([
       loadCommunities().catch(() => []),
-      unassignedOnly ? [] : loadAreas('grid').catch(() => []),
+      unassignedOnly ? [] : loadAreas("grid").catch(() => []),
     ]);
     if (!signal.aborted) {
       gridFilter.replaceChildren(
-        filterSelect(t('filter.area'), 'grid', areaOptions(communities, grids), filters.grid, (v) =>
-          setFilter('grid', v),
+        filterSelect(t("filter.area"), "grid", areaOptions(communities, grids), filters.grid, (v) =>
+          setFilter("grid", v),
         ),
       );
     }

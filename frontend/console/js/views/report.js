@@ -1,50 +1,50 @@
 // One report (case): photos, location, timeline, tasks, nearby duplicates and the commands.
 
-import { api } from '../api.js';
-import { overdueBadge, reportStatusBadge, taskStatusBadge, urgentBadge } from '../badges.js';
-import { h } from '../dom.js';
-import { formatPoint, formatTime } from '../format.js';
-import { label, t } from '../i18n.js';
-import { photoStrip } from '../photos.js';
-import { homeFor } from '../menu.js';
-import { categoryName, loadCategories, loadUnits } from '../reference.js';
-import { toast } from '../toast.js';
-import { dataTable, errorBox, facts, loading, pageHeader, panel } from '../ui.js';
-import { commandsFor } from './report-actions.js';
+import { api } from "../api.js";
+import { overdueBadge, reportStatusBadge, taskStatusBadge, urgentBadge } from "../badges.js";
+import { h } from "../../../shared/dom.js";
+import { formatPoint, formatTime } from "../format.js";
+import { label, t } from "../i18n.js";
+import { photoStrip } from "../photos.js";
+import { homeFor } from "../menu.js";
+import { categoryName, loadCategories, loadUnits } from "../reference.js";
+import { toast } from "../toast.js";
+import { dataTable, errorBox, facts, loading, pageHeader, panel } from "../ui.js";
+import { commandsFor } from "./report-actions.js";
 
 /** The timeline entry's headline: a status change or another step. */
 function eventTitle(event) {
   if (event.to_status) {
-    const from = event.from_status ? label('status', event.from_status) : '';
+    const from = event.from_status ? label("status", event.from_status) : "";
     return from
-      ? `${from} → ${label('status', event.to_status)}`
-      : label('status', event.to_status);
+      ? `${from} → ${label("status", event.to_status)}`
+      : label("status", event.to_status);
   }
-  return label('event', event.kind);
+  return label("event", event.kind);
 }
 
 function actorName(event) {
-  if (!event.actor) return '';
-  return event.actor.name || label('role', event.actor.role);
+  if (!event.actor) return "";
+  return event.actor.name || label("role", event.actor.role);
 }
 
 function timeline(events) {
-  if (!events.length) return h('p', { className: 'muted' }, t('timeline.empty'));
+  if (!events.length) return h("p", { class: "muted" }, t("timeline.empty"));
   return h(
-    'ol',
-    { className: 'timeline' },
+    "ol",
+    { class: "timeline" },
     events.map((event) =>
       h(
-        'li',
-        { className: event.to_status ? `tl-item tl-${event.to_status}` : 'tl-item' },
+        "li",
+        { class: event.to_status ? `tl-item tl-${event.to_status}` : "tl-item" },
         h(
-          'div',
-          { className: 'tl-head' },
-          h('strong', {}, eventTitle(event)),
-          h('time', { datetime: event.created_at }, formatTime(event.created_at)),
+          "div",
+          { class: "tl-head" },
+          h("strong", {}, eventTitle(event)),
+          h("time", { datetime: event.created_at }, formatTime(event.created_at)),
         ),
-        actorName(event) ? h('div', { className: 'tl-actor muted' }, actorName(event)) : null,
-        event.note ? h('div', { className: 'tl-note' }, event.note) : null,
+        actorName(event) ? h("div", { class: "tl-actor muted" }, actorName(event)) : null,
+        event.note ? h("div", { class: "tl-note" }, event.note) : null,
       ),
     ),
   );
@@ -53,15 +53,15 @@ function timeline(events) {
 function tasksTable(tasks) {
   const table = dataTable(
     [
-      { title: t('task.id'), cell: (task) => `#${task.id}` },
-      { title: t('task.unit'), cell: (task) => task.unit_name || task.unit_code },
+      { title: t("task.id"), cell: (task) => `#${task.id}` },
+      { title: t("task.unit"), cell: (task) => task.unit_name || task.unit_code },
       {
-        title: t('task.status'),
+        title: t("task.status"),
         cell: (task) => [taskStatusBadge(task.status), task.overdue ? overdueBadge() : null],
       },
-      { title: t('task.due_at'), cell: (task) => formatTime(task.due_at) },
+      { title: t("task.due_at"), cell: (task) => formatTime(task.due_at) },
     ],
-    { emptyText: t('task.none') },
+    { emptyText: t("task.none") },
   );
   table.addRows(tasks);
   return table.element;
@@ -69,35 +69,35 @@ function tasksTable(tasks) {
 
 function nearbyList(nearby, report, categories) {
   const others = nearby.filter((r) => r.id !== report.id);
-  if (!others.length) return h('p', { className: 'muted' }, t('nearby.none'));
+  if (!others.length) return h("p", { class: "muted" }, t("nearby.none"));
   return h(
-    'ul',
-    { className: 'nearby' },
+    "ul",
+    { class: "nearby" },
     others.map((r) =>
       h(
-        'li',
+        "li",
         { dataset: { reportId: String(r.id) } },
         r.thumbnail_url
-          ? h('img', { src: r.thumbnail_url, alt: '', className: 'nearby-thumb', loading: 'lazy' })
-          : h('span', { className: 'nearby-thumb' }),
+          ? h("img", { src: r.thumbnail_url, alt: "", class: "nearby-thumb", loading: "lazy" })
+          : h("span", { class: "nearby-thumb" }),
         h(
-          'div',
+          "div",
           {},
           h(
-            'div',
+            "div",
             {},
-            h('a', { href: `#/reports/${r.id}` }, `#${r.id}`),
-            ' ',
+            h("a", { href: `#/reports/${r.id}` }, `#${r.id}`),
+            " ",
             reportStatusBadge(r.status),
           ),
           h(
-            'div',
-            { className: 'muted' },
+            "div",
+            { class: "muted" },
             [
               categoryName(categories, r.category),
-              t('unit.meters', { n: Math.round(r.distance_m) }),
+              t("unit.meters", { n: Math.round(r.distance_m) }),
               formatTime(r.created_at),
-            ].join(' · '),
+            ].join(" · "),
           ),
         ),
       ),
@@ -106,19 +106,19 @@ function nearbyList(nearby, report, categories) {
 }
 
 function commandBar(commands, reload) {
-  if (!commands.length) return h('p', { className: 'muted' }, t('report.no_actions'));
+  if (!commands.length) return h("p", { class: "muted" }, t("report.no_actions"));
   return h(
-    'div',
-    { className: 'command-bar' },
+    "div",
+    { class: "command-bar" },
     commands.map((command) =>
       h(
-        'div',
-        { className: 'command' },
+        "div",
+        { class: "command" },
         h(
-          'button',
+          "button",
           {
-            type: 'button',
-            className: `btn ${command.kind ? `btn-${command.kind}` : ''}`.trim(),
+            type: "button",
+            class: `btn ${command.kind ? `btn-${command.kind}` : ""}`.trim(),
             disabled: command.disabled,
             dataset: { command: command.key },
             onclick: async () => {
@@ -131,7 +131,7 @@ function commandBar(commands, reload) {
           },
           command.label,
         ),
-        command.hint ? h('div', { className: 'field-hint' }, command.hint) : null,
+        command.hint ? h("div", { class: "field-hint" }, command.hint) : null,
       ),
     ),
   );
@@ -139,8 +139,8 @@ function commandBar(commands, reload) {
 
 /** The actions panel; on narrow screens it moves to the top of the page. */
 function commandsPanel(bar) {
-  const element = panel(t('report.actions'), bar);
-  element.classList.add('panel-commands');
+  const element = panel(t("report.actions"), bar);
+  element.classList.add("panel-commands");
   return element;
 }
 
@@ -158,24 +158,24 @@ export function renderReport(root, { account, params, signal }) {
         api.get(`/reports/${id}/events`, {}, { signal }).then((page) => page.items),
       ]);
     } catch (error) {
-      if (error.name !== 'AbortError') root.replaceChildren(errorBox(error, load));
+      if (error.name !== "AbortError") root.replaceChildren(errorBox(error, load));
       return;
     }
     // Only a coordinator of the report's grid acts on it; admins and units read.
-    const canAct = account.role === 'coordinator';
+    const canAct = account.role === "coordinator";
     const [categories, units, nearby, tasks] = await Promise.all([
       loadCategories().catch(() => null),
       canAct ? loadUnits().catch(() => null) : Promise.resolve(null),
       api
         .get(
-          '/reports/nearby',
+          "/reports/nearby",
           { lat: report.lat, lon: report.lon, category: report.category },
           { signal },
         )
         .then((page) => page.items)
         .catch(() => []),
       api
-        .get('/tasks', { report_id: report.id }, { signal })
+        .get("/tasks", { report_id: report.id }, { signal })
         .then((page) => page.items)
         .catch(() => []),
     ]);
@@ -185,97 +185,97 @@ export function renderReport(root, { account, params, signal }) {
 
   function show(report, events, { categories, units, nearby, tasks, canAct }) {
     const photosOf = (kind) => report.photos.filter((p) => p.kind === kind);
-    const afterPhotos = photosOf('after');
-    const checkPhotos = photosOf('check');
+    const afterPhotos = photosOf("after");
+    const checkPhotos = photosOf("check");
     const title = [
-      t('report.title', { id: report.id }),
+      t("report.title", { id: report.id }),
       reportStatusBadge(report.status),
       report.urgent ? urgentBadge() : null,
     ];
     root.replaceChildren(
       pageHeader(
         title,
-        h('a', { href: `#${homeFor(account.role)}`, className: 'btn btn-ghost' }, t('action.back')),
+        h("a", { href: `#${homeFor(account.role)}`, class: "btn btn-ghost" }, t("action.back")),
       ),
       h(
-        'div',
-        { className: 'detail-grid' },
+        "div",
+        { class: "detail-grid" },
         h(
-          'div',
-          { className: 'detail-main' },
+          "div",
+          { class: "detail-main" },
           panel(
-            t('report.details'),
+            t("report.details"),
             facts([
-              [t('report.category'), categoryName(categories, report.category)],
+              [t("report.category"), categoryName(categories, report.category)],
               [
-                t('report.description'),
+                t("report.description"),
                 h(
-                  'div',
-                  { className: 'prewrap', dataset: { field: 'description' } },
-                  report.description || '—',
+                  "div",
+                  { class: "prewrap", dataset: { field: "description" } },
+                  report.description || "—",
                 ),
               ],
-              [t('report.channel'), label('channel', report.channel)],
+              [t("report.channel"), label("channel", report.channel)],
               report.caller_name || report.caller_phone
                 ? [
-                    t('report.caller'),
-                    [report.caller_name, report.caller_phone].filter(Boolean).join(' · '),
+                    t("report.caller"),
+                    [report.caller_name, report.caller_phone].filter(Boolean).join(" · "),
                   ]
                 : null,
-              [t('report.created_at'), formatTime(report.created_at)],
-              [t('report.updated_at'), formatTime(report.updated_at)],
+              [t("report.created_at"), formatTime(report.created_at)],
+              [t("report.updated_at"), formatTime(report.updated_at)],
               report.duplicate_of
                 ? [
-                    t('report.duplicate_of'),
-                    h('a', { href: `#/reports/${report.duplicate_of}` }, `#${report.duplicate_of}`),
+                    t("report.duplicate_of"),
+                    h("a", { href: `#/reports/${report.duplicate_of}` }, `#${report.duplicate_of}`),
                   ]
                 : null,
               report.rejection_reason
-                ? [t('report.rejection_reason'), report.rejection_reason]
+                ? [t("report.rejection_reason"), report.rejection_reason]
                 : null,
             ]),
           ),
-          panel(t('report.photos'), photoStrip(photosOf('before'), t('report.photos'))),
+          panel(t("report.photos"), photoStrip(photosOf("before"), t("report.photos"))),
           afterPhotos.length
-            ? panel(t('report.after_photos'), photoStrip(afterPhotos, t('report.after_photos')))
+            ? panel(t("report.after_photos"), photoStrip(afterPhotos, t("report.after_photos")))
             : null,
           checkPhotos.length
-            ? panel(t('report.check_photos'), photoStrip(checkPhotos, t('report.check_photos')))
+            ? panel(t("report.check_photos"), photoStrip(checkPhotos, t("report.check_photos")))
             : null,
           panel(
-            t('report.location'),
+            t("report.location"),
             facts([
               [
-                t('report.point'),
-                h('span', { className: 'mono' }, formatPoint(report.lat, report.lon)),
+                t("report.point"),
+                h("span", { class: "mono" }, formatPoint(report.lat, report.lon)),
               ],
               report.accuracy_m
-                ? [t('report.accuracy'), t('unit.meters', { n: Math.round(report.accuracy_m) })]
+                ? [t("report.accuracy"), t("unit.meters", { n: Math.round(report.accuracy_m) })]
                 : null,
               report.location_source
-                ? [t('report.location_source'), label('location_source', report.location_source)]
+                ? [t("report.location_source"), label("location_source", report.location_source)]
                 : null,
               [
-                t('report.grid'),
+                t("report.grid"),
                 report.grid
                   ? `${report.grid.name}（${report.grid.code}）`
-                  : h('span', { className: 'badge plain warn' }, t('report.unassigned')),
+                  : h("span", { class: "badge plain warn" }, t("report.unassigned")),
               ],
               report.community
-                ? [t('report.community'), `${report.community.name}（${report.community.code}）`]
+                ? [t("report.community"), `${report.community.name}（${report.community.code}）`]
                 : null,
             ]),
           ),
-          panel(t('report.nearby'), nearbyList(nearby, report, categories)),
+          panel(t("report.nearby"), nearbyList(nearby, report, categories)),
         ),
         h(
-          'aside',
-          { className: 'detail-side' },
+          "aside",
+          { class: "detail-side" },
           canAct
             ? commandsPanel(commandBar(commandsFor(report, { units, categories, nearby }), load))
             : null,
-          panel(t('report.tasks'), tasksTable(tasks)),
-          panel(t('report.timeline'), timeline(events)),
+          panel(t("report.tasks"), tasksTable(tasks)),
+          panel(t("report.timeline"), timeline(events)),
         ),
       ),
     );

@@ -1,43 +1,39 @@
 // Figures of an area (统计分析): counts by status and category, 结案率, 按期结案率, 返工率,
 // median time to close and what is overdue now.
 
-import { api } from '../api.js';
-import { h } from '../dom.js';
-import { formatCount, formatHours, formatPercent } from '../format.js';
-import { label, language, t } from '../i18n.js';
-import { loadCommunities } from '../reference.js';
-import { navigate } from '../router.js';
-import { errorBox, filterSelect, loading, pageHeader, panel } from '../ui.js';
-import { REPORT_STATUSES } from './queue.js';
+import { api } from "../api.js";
+import { h } from "../../../shared/dom.js";
+import { formatCount, formatHours, formatPercent } from "../format.js";
+import { getLang, label, t } from "../i18n.js";
+import { loadCommunities } from "../reference.js";
+import { navigate } from "../../../shared/router.js";
+import { errorBox, filterSelect, loading, pageHeader, panel } from "../ui.js";
+import { REPORT_STATUSES } from "./queue.js";
 
-function card(title, value, { tone = '', hint = '' } = {}) {
+function card(title, value, { tone = "", hint = "" } = {}) {
   return h(
-    'div',
-    { className: `kpi ${tone}`.trim() },
-    h('div', { className: 'kpi-title' }, title),
-    h('div', { className: 'kpi-value' }, value),
-    hint ? h('div', { className: 'kpi-hint' }, hint) : null,
+    "div",
+    { class: `kpi ${tone}`.trim() },
+    h("div", { class: "kpi-title" }, title),
+    h("div", { class: "kpi-value" }, value),
+    hint ? h("div", { class: "kpi-hint" }, hint) : null,
   );
 }
 
 /** Horizontal bars: [{label, count}]; widths relative to the largest. */
 function bars(rows) {
   const max = Math.max(1, ...rows.map((r) => r.count));
-  if (!rows.length) return h('p', { className: 'muted' }, t('table.empty'));
+  if (!rows.length) return h("p", { class: "muted" }, t("table.empty"));
   return h(
-    'div',
-    { className: 'bars' },
+    "div",
+    { class: "bars" },
     rows.map((row) =>
       h(
-        'div',
-        { className: 'bar-row' },
-        h('span', { className: 'bar-label', title: row.label }, row.label),
-        h(
-          'span',
-          { className: 'bar-track' },
-          barFill(row, max),
-        ),
-        h('span', { className: 'bar-count' }, formatCount(row.count)),
+        "div",
+        { class: "bar-row" },
+        h("span", { class: "bar-label", title: row.label }, row.label),
+        h("span", { class: "bar-track" }, barFill(row, max)),
+        h("span", { class: "bar-count" }, formatCount(row.count)),
       ),
     ),
   );
@@ -45,13 +41,13 @@ function bars(rows) {
 
 function dateInput(name, value, onChange) {
   return h(
-    'label',
-    { className: 'filter' },
-    h('span', {}, t(`stats.${name}`)),
-    h('input', {
-      type: 'date',
+    "label",
+    { class: "filter" },
+    h("span", {}, t(`stats.${name}`)),
+    h("input", {
+      type: "date",
       name,
-      value: value || '',
+      value: value || "",
       onchange: (event) => onChange(event.target.value),
     }),
   );
@@ -59,18 +55,19 @@ function dateInput(name, value, onChange) {
 
 /** Render the figures for `query.area` (default: all the caller's areas) and period. */
 export async function renderStats(root, { query, signal }) {
-  const filters = { area: query.area ?? '', from: query.from ?? '', to: query.to ?? '' };
-  const set = (name, value) => navigate('/stats', { ...filters, [name]: value }, { replace: true });
-  const areaSlot = h('span');
-  const body = h('div', {}, loading());
+  const filters = { area: query.area ?? "", from: query.from ?? "", to: query.to ?? "" };
+  const set = (name, value) =>
+    navigate("/stats", { query: { ...filters, [name]: value }, replace: true });
+  const areaSlot = h("span");
+  const body = h("div", {}, loading());
   root.append(
-    pageHeader(t('nav.stats')),
+    pageHeader(t("nav.stats")),
     h(
-      'div',
-      { className: 'filters' },
+      "div",
+      { class: "filters" },
       areaSlot,
-      dateInput('from', filters.from, (v) => set('from', v)),
-      dateInput('to', filters.to, (v) => set('to', v)),
+      dateInput("from", filters.from, (v) => set("from", v)),
+      dateInput("to", filters.to, (v) => set("to", v)),
     ),
     body,
   );
@@ -83,79 +80,79 @@ export async function renderStats(root, { query, signal }) {
   );
   areaSlot.replaceChildren(
     filterSelect(
-      t('filter.area'),
-      'area',
-      [{ value: '', label: t('stats.all_areas') }].concat(
+      t("filter.area"),
+      "area",
+      [{ value: "", label: t("stats.all_areas") }].concat(
         [...streets].map(([code, name]) => ({
           value: code,
           label: name,
-          group: t('area.streets'),
+          group: t("area.streets"),
         })),
-        communities.map((c) => ({ value: c.code, label: c.name, group: t('area.communities') })),
+        communities.map((c) => ({ value: c.code, label: c.name, group: t("area.communities") })),
       ),
       filters.area,
-      (v) => set('area', v),
+      (v) => set("area", v),
     ),
   );
 
   let figures;
   try {
     // Plain dates: the API reads them in the work calendar's time zone.
-    figures = await api.get('/stats', filters, { signal });
+    figures = await api.get("/stats", filters, { signal });
   } catch (error) {
-    if (error.name !== 'AbortError')
-      body.replaceChildren(errorBox(error, () => set('area', filters.area)));
+    if (error.name !== "AbortError")
+      body.replaceChildren(errorBox(error, () => set("area", filters.area)));
     return;
   }
   const byStatus = figures.by_status || {};
   const byCategory = (figures.by_category || []).map((c) => ({
-    label: language() === 'en' ? c.name_en : c.name_zh,
+    label: getLang() === "en" ? c.name_en : c.name_zh,
     count: c.count,
   }));
   body.replaceChildren(
     h(
-      'div',
-      { className: 'kpis' },
-      card(t('stats.received'), formatCount(figures.received)),
-      card(t('stats.cases'), formatCount(figures.cases)),
-      card(t('stats.closure_rate'), formatPercent(figures.closure_rate), {
-        hint: t('stats.closure_hint', {
+      "div",
+      { class: "kpis" },
+      card(t("stats.received"), formatCount(figures.received)),
+      card(t("stats.cases"), formatCount(figures.cases)),
+      card(t("stats.closure_rate"), formatPercent(figures.closure_rate), {
+        hint: t("stats.closure_hint", {
           closed: figures.closed ?? 0,
           due: figures.due_to_close ?? 0,
         }),
       }),
-      card(t('stats.on_time_rate'), formatPercent(figures.on_time_closure_rate), {
-        hint: t('stats.on_time_hint', { n: figures.closed_on_time ?? 0 }),
+      card(t("stats.on_time_rate"), formatPercent(figures.on_time_closure_rate), {
+        hint: t("stats.on_time_hint", { n: figures.closed_on_time ?? 0 }),
       }),
-      card(t('stats.rework_rate'), formatPercent(figures.rework_rate), {
-        hint: t('stats.rework_hint', { n: figures.reworked ?? 0 }),
+      card(t("stats.rework_rate"), formatPercent(figures.rework_rate), {
+        hint: t("stats.rework_hint", { n: figures.reworked ?? 0 }),
       }),
-      card(t('stats.median_close'), formatHours(figures.median_hours_to_close)),
-      card(t('stats.overdue_now'), formatCount(figures.overdue_now), {
-        tone: figures.overdue_now ? 'kpi-alert' : '',
+      card(t("stats.median_close"), formatHours(figures.median_hours_to_close)),
+      card(t("stats.overdue_now"), formatCount(figures.overdue_now), {
+        tone: figures.overdue_now ? "kpi-alert" : "",
       }),
     ),
     h(
-      'div',
-      { className: 'two-columns' },
+      "div",
+      { class: "two-columns" },
       panel(
-        t('stats.by_status'),
+        t("stats.by_status"),
         bars(
           REPORT_STATUSES.map((s) => ({
-            label: label('status', s),
+            label: label("status", s),
             count: byStatus[s] || 0,
-            className: `fill-${s}`,
+            class: `fill-${s}`,
           })),
         ),
       ),
-      panel(t('stats.by_category'), bars(byCategory)),
+      panel(t("stats.by_category"), bars(byCategory)),
     ),
   );
 }
 
 /** The bar's length is set through the CSSOM: the CSP refuses style="" attributes. */
 function barFill(row, max) {
-  const fill = h('span', { className: `bar-fill ${row.className || ''}` });
+  const fill = h("span", { class: `bar-fill ${row.class || ""}` });
   fill.style.width = `${(row.count / max) * 100}%`;
   return fill;
 }

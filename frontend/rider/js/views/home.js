@@ -1,18 +1,22 @@
 // The first screen: one big camera button (tap 1 of 3), where the rider is, and the outbox.
 
 import { loadCategories } from "../categories.js";
-import { h, icon } from "../dom.js";
+import { h } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
 import { startDraft } from "../draft.js";
 import { t } from "../i18n.js";
-import { ICONS } from "../icons.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { locationLine } from "./location-line.js";
 import { outboxList } from "./outbox-list.js";
 
 export function homeView({ root }) {
   const camera = h("input", {
-    id: "camera-input", class: "visually-hidden", type: "file", accept: "image/*",
-    capture: "environment", multiple: true,
+    id: "camera-input",
+    class: "visually-hidden",
+    type: "file",
+    accept: "image/*",
+    capture: "environment",
+    multiple: true,
     onchange: () => {
       if (!camera.files.length) return;
       startDraft([...camera.files]);
@@ -24,23 +28,35 @@ export function homeView({ root }) {
   const outbox = outboxList();
 
   root.append(
-    h("div", { class: "hero" },
+    h(
+      "div",
+      { class: "hero" },
       h("p", { class: "hero-greeting" }, t("home.greeting")),
-      h("label", { class: "snap-button", for: "camera-input" },
+      h(
+        "label",
+        { class: "snap-button", for: "camera-input" },
         h("span", { class: "snap-ring" }, icon(ICONS.camera, 56)),
         h("span", { class: "snap-label" }, t("home.snap")),
-        h("span", { class: "snap-hint" }, t("home.snap_hint"))),
+        h("span", { class: "snap-hint" }, t("home.snap_hint")),
+      ),
       camera,
-      location.node),
+      location.node,
+    ),
     outbox.node,
-    h("nav", { class: "quick-links", "aria-label": t("home.shortcuts") },
+    h(
+      "nav",
+      { class: "quick-links", "aria-label": t("home.shortcuts") },
       quickLink("#/tasks", ICONS.tasks, t("home.tasks")),
       quickLink("#/notices", ICONS.megaphone, t("home.notices")),
-      quickLink("#/points", ICONS.star, t("home.points"))),
+      quickLink("#/points", ICONS.star, t("home.points")),
+    ),
   );
   // Have the categories ready (and cached for offline) before the rider needs them.
   loadCategories().catch(() => {});
-  return () => { location.stop(); outbox.stop(); };
+  return () => {
+    location.stop();
+    outbox.stop();
+  };
 }
 
 function quickLink(href, paths, label) {

@@ -1,16 +1,20 @@
 // One line saying where the report will be placed: accuracy of the fix and the grid's name.
 
-import { h, icon } from "../dom.js";
+import { h } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
 import { currentFix, geoState, locateFix, onGeoChange, startGeo } from "../geo.js";
 import { t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 
 /** A live location line; returns {node, stop}. */
 export function locationLine() {
   const text = h("span", { class: "location-text" });
   const grid = h("span", { class: "location-grid" });
-  const node = h("p", { class: "location-line", role: "status", "aria-live": "polite" },
-    icon(ICONS.pin, 18), h("span", {}, text, grid));
+  const node = h(
+    "p",
+    { class: "location-line", role: "status", "aria-live": "polite" },
+    icon(ICONS.pin, 18),
+    h("span", {}, text, grid),
+  );
   let lookedUp = null;
 
   const draw = () => {

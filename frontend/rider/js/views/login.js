@@ -1,24 +1,48 @@
 // Log in with phone number and password.
 
 import { logIn } from "../auth.js";
-import { h } from "../dom.js";
-import { ApiError } from "../errors.js";
+import { h } from "../../../shared/dom.js";
+import { ApiError } from "../../../shared/http.js";
 import { t } from "../i18n.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { errorText } from "../ui.js";
 import { brandBlock, field } from "./forms.js";
 
 export function loginView({ root }) {
   const message = h("p", { class: "form-error", role: "alert", hidden: true });
-  const phone = field({ name: "username", label: t("login.phone"), type: "tel", autocomplete: "username",
-    inputmode: "numeric", maxlength: 11, required: true });
-  const password = field({ name: "password", label: t("login.password"), type: "password",
-    autocomplete: "current-password", required: true });
+  const phone = field({
+    name: "username",
+    label: t("login.phone"),
+    type: "tel",
+    autocomplete: "username",
+    inputmode: "numeric",
+    maxlength: 11,
+    required: true,
+  });
+  const password = field({
+    name: "password",
+    label: t("login.password"),
+    type: "password",
+    autocomplete: "current-password",
+    required: true,
+  });
   const submit = h("button", { class: "button primary block", type: "submit" }, t("login.submit"));
-  const form = h("form", { class: "card form", novalidate: true, onsubmit: onSubmit },
-    h("h2", {}, t("login.title")), phone.row, password.row, message, submit,
-    h("p", { class: "form-switch" }, t("login.no_account"), " ",
-      h("a", { href: "#/register" }, t("login.register"))));
+  const form = h(
+    "form",
+    { class: "card form", novalidate: true, onsubmit: onSubmit },
+    h("h2", {}, t("login.title")),
+    phone.row,
+    password.row,
+    message,
+    submit,
+    h(
+      "p",
+      { class: "form-switch" },
+      t("login.no_account"),
+      " ",
+      h("a", { href: "#/register" }, t("login.register")),
+    ),
+  );
   root.append(brandBlock(), form);
 
   async function onSubmit(event) {
@@ -34,8 +58,8 @@ export function loginView({ root }) {
       const me = await logIn(phone.input.value.trim(), password.input.value);
       navigate(me.status === "pending" ? "/pending" : "/", { replace: true });
     } catch (error) {
-      message.textContent = error instanceof ApiError && error.status === 401
-        ? t("login.wrong") : errorText(error);
+      message.textContent =
+        error instanceof ApiError && error.status === 401 ? t("login.wrong") : errorText(error);
       message.hidden = false;
     } finally {
       submit.disabled = false;

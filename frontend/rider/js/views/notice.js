@@ -1,16 +1,21 @@
 // Policy notices (政策宣讲): read one, acknowledge it, pass it on.
 
 import { api } from "../api.js";
-import { add, h, icon, toast } from "../dom.js";
+import { append, h } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
+import { toast } from "../toast.js";
 import { formatTime, t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 import { errorText, loadInto, pageHeader } from "../ui.js";
 import { noticeList } from "./tasks.js";
 
 export function noticesView({ root }) {
   const body = h("div", {});
   root.append(pageHeader(t("tasks.notices"), { back: true }), body);
-  loadInto(body, () => api("/notices"), (data) => body.append(noticeList(data.items)));
+  loadInto(
+    body,
+    () => api("/notices"),
+    (data) => body.append(noticeList(data.items)),
+  );
 }
 
 export function noticeView({ root, params }) {
@@ -19,31 +24,58 @@ export function noticeView({ root, params }) {
   loadInto(body, () => api(`/notices/${params.id}`), draw);
 
   function draw(notice) {
-    const acknowledge = h("button", {
-      class: "button primary block", type: "button", id: "notice-ack", disabled: Boolean(notice.read_at),
-      onclick: async () => {
-        acknowledge.disabled = true;
-        try {
-          await api(`/notices/${notice.id}/read`, { method: "POST" });
-          acknowledge.textContent = t("notice.acknowledged");
-          toast(t("notice.acknowledged"), "ok");
-        } catch (error) {
-          acknowledge.disabled = false;
-          toast(errorText(error), "error");
-        }
+    const acknowledge = h(
+      "button",
+      {
+        class: "button primary block",
+        type: "button",
+        id: "notice-ack",
+        disabled: Boolean(notice.read_at),
+        onclick: async () => {
+          acknowledge.disabled = true;
+          try {
+            await api(`/notices/${notice.id}/read`, { method: "POST" });
+            acknowledge.textContent = t("notice.acknowledged");
+            toast(t("notice.acknowledged"), "ok");
+          } catch (error) {
+            acknowledge.disabled = false;
+            toast(errorText(error), "error");
+          }
+        },
       },
-    }, notice.read_at ? t("notice.acknowledged") : t("notice.acknowledge"));
-    const share = h("button", { class: "button secondary block", type: "button", id: "notice-share",
-      onclick: () => passOn(notice) }, icon(ICONS.share, 20), h("span", {}, t("notice.share")));
-    add(body,
+      notice.read_at ? t("notice.acknowledged") : t("notice.acknowledge"),
+    );
+    const share = h(
+      "button",
+      {
+        class: "button secondary block",
+        type: "button",
+        id: "notice-share",
+        onclick: () => passOn(notice),
+      },
+      icon(ICONS.share, 20),
+      h("span", {}, t("notice.share")),
+    );
+    append(
+      body,
       h("h1", {}, notice.title),
       h("p", { class: "notice-meta" }, formatTime(notice.published_at)),
       h("div", { class: "notice-body" }, notice.body),
       notice.links?.length
-        ? h("ul", { class: "notice-links" }, notice.links.map((link) => h("li", {},
-          h("a", { href: link, target: "_blank", rel: "noopener noreferrer" }, link))))
+        ? h(
+            "ul",
+            { class: "notice-links" },
+            notice.links.map((link) =>
+              h(
+                "li",
+                {},
+                h("a", { href: link, target: "_blank", rel: "noopener noreferrer" }, link),
+              ),
+            ),
+          )
         : null,
-      h("div", { class: "notice-actions" }, acknowledge, share));
+      h("div", { class: "notice-actions" }, acknowledge, share),
+    );
   }
 }
 
@@ -58,7 +90,9 @@ async function passOn(notice) {
   }
   try {
     const receipt = await api(`/notices/${notice.id}/share`, { method: "POST" });
-    const points = receipt.points_earned ? ` ${t("tasks.points", { n: receipt.points_earned })}` : "";
+    const points = receipt.points_earned
+      ? ` ${t("tasks.points", { n: receipt.points_earned })}`
+      : "";
     toast(`${navigator.share ? t("notice.shared") : t("notice.copied")}${points}`, "ok");
   } catch (error) {
     toast(errorText(error), "error");

@@ -1,24 +1,31 @@
 // Waiting for the community to approve the registration.
 
-import { logOut, refreshMe } from "../auth.js";
-import { h, icon, toast } from "../dom.js";
+import { refreshMe } from "../auth.js";
+import { h } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
+import { toast } from "../toast.js";
 import { t } from "../i18n.js";
-import { ICONS } from "../icons.js";
-import { navigate } from "../router.js";
-import { errorText } from "../ui.js";
+import { navigate } from "../../../shared/router.js";
+import { errorText, logoutButton } from "../ui.js";
 
 export function pendingView({ root, me }) {
-  const check = h("button", { class: "button primary block", type: "button", onclick: recheck },
-    t("pending.check"));
-  root.append(h("div", { class: "card pending" },
-    h("div", { class: "pending-icon" }, icon(ICONS.tasks, 40)),
-    h("h1", {}, t("pending.title")),
-    h("p", { class: "status-line", role: "status" }, t("pending.status")),
-    h("p", { class: "lead" }, t("pending.explain", { phone: me?.username || "" })),
-    check,
-    h("button", { class: "button link", type: "button",
-      onclick: async () => { await logOut(); navigate("/login", { replace: true }); } },
-    t("me.logout"))));
+  const check = h(
+    "button",
+    { class: "button primary block", type: "button", onclick: recheck },
+    t("pending.check"),
+  );
+  root.append(
+    h(
+      "div",
+      { class: "card pending" },
+      h("div", { class: "pending-icon" }, icon(ICONS.tasks, 40)),
+      h("h1", {}, t("pending.title")),
+      h("p", { class: "status-line", role: "status" }, t("pending.status")),
+      h("p", { class: "lead" }, t("pending.explain", { phone: me?.username || "" })),
+      check,
+      logoutButton("button link"),
+    ),
+  );
 
   async function recheck() {
     check.disabled = true;

@@ -1,9 +1,10 @@
 // The draft's photos as a row of thumbnails, with "remove" and "add another".
 
 import { addPhotos, removePhoto } from "../draft.js";
-import { h, icon, replace, toast } from "../dom.js";
+import { h, replace } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
+import { toast } from "../toast.js";
 import { t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 
 const MAX_PHOTOS = 6;
 
@@ -11,8 +12,12 @@ const MAX_PHOTOS = 6;
 export function photoStrip(draft, changed = () => {}) {
   const strip = h("div", { class: "photo-strip", role: "list", "aria-label": t("new.photos") });
   const more = h("input", {
-    id: "more-photos", class: "visually-hidden", type: "file", accept: "image/*",
-    capture: "environment", multiple: true,
+    id: "more-photos",
+    class: "visually-hidden",
+    type: "file",
+    accept: "image/*",
+    capture: "environment",
+    multiple: true,
     onchange: () => {
       const room = MAX_PHOTOS - draft.photos.length;
       const files = [...more.files];
@@ -25,18 +30,41 @@ export function photoStrip(draft, changed = () => {}) {
   });
 
   function draw() {
-    replace(strip,
-      ...draft.photos.map((photo, index) => h("div", { class: "photo-tile", role: "listitem" },
-        h("img", { src: photo.url, alt: t("new.photo_n", { n: index + 1 }) }),
-        draft.photos.length > 1
-          ? h("button", { class: "photo-remove", type: "button", "aria-label": t("new.remove_photo", { n: index + 1 }),
-            onclick: () => { removePhoto(index); draw(); changed(); } }, "×")
-          : null)),
+    replace(
+      strip,
+      ...draft.photos.map((photo, index) =>
+        h(
+          "div",
+          { class: "photo-tile", role: "listitem" },
+          h("img", { src: photo.url, alt: t("new.photo_n", { n: index + 1 }) }),
+          draft.photos.length > 1
+            ? h(
+                "button",
+                {
+                  class: "photo-remove",
+                  type: "button",
+                  "aria-label": t("new.remove_photo", { n: index + 1 }),
+                  onclick: () => {
+                    removePhoto(index);
+                    draw();
+                    changed();
+                  },
+                },
+                "×",
+              )
+            : null,
+        ),
+      ),
       draft.photos.length < MAX_PHOTOS
-        ? h("label", { class: "photo-tile add", for: "more-photos", role: "listitem" },
-          icon(ICONS.plus, 28), h("span", { class: "visually-hidden" }, t("new.add_photo")))
+        ? h(
+            "label",
+            { class: "photo-tile add", for: "more-photos", role: "listitem" },
+            icon(ICONS.plus, 28),
+            h("span", { class: "visually-hidden" }, t("new.add_photo")),
+          )
         : null,
-      more);
+      more,
+    );
   }
   draw();
   return strip;

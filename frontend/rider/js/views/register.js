@@ -2,41 +2,98 @@
 
 import { api } from "../api.js";
 import { logIn } from "../auth.js";
-import { h, replace } from "../dom.js";
-import { ApiError } from "../errors.js";
+import { h, replace } from "../../../shared/dom.js";
+import { ApiError } from "../../../shared/http.js";
 import { t } from "../i18n.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { errorText } from "../ui.js";
 import { brandBlock, field, selectField } from "./forms.js";
 
 const PLATFORMS = ["meituan", "eleme", "sf", "jd", "shansong", "other"];
 
 export function registerView({ root }) {
-  const phone = field({ name: "phone", label: t("register.phone"), type: "tel", inputmode: "numeric",
-    autocomplete: "tel", maxlength: 11, required: true, pattern: "1[3-9][0-9]{9}" });
-  const name = field({ name: "name", label: t("register.name"), autocomplete: "name", maxlength: 50,
-    required: true });
-  const password = field({ name: "password", label: t("register.password"), type: "password",
-    autocomplete: "new-password", minlength: 8, required: true, hint: t("register.password_hint") });
-  const platform = selectField({ name: "platform", label: t("register.platform"),
-    options: PLATFORMS.map((p) => [p, t(`platform.${p}`)]) });
-  const partyMember = h("input", { type: "checkbox", name: "party_member", id: "party-member",
-    class: "switch-input" });
-  const community = selectField({ name: "community_code", label: t("register.community"), required: true,
-    options: [["", t("common.loading")]] });
-  const team = selectField({ name: "team_id", label: t("register.team"),
-    options: [["", t("register.no_team")]] });
+  const phone = field({
+    name: "phone",
+    label: t("register.phone"),
+    type: "tel",
+    inputmode: "numeric",
+    autocomplete: "tel",
+    maxlength: 11,
+    required: true,
+    pattern: "1[3-9][0-9]{9}",
+  });
+  const name = field({
+    name: "name",
+    label: t("register.name"),
+    autocomplete: "name",
+    maxlength: 50,
+    required: true,
+  });
+  const password = field({
+    name: "password",
+    label: t("register.password"),
+    type: "password",
+    autocomplete: "new-password",
+    minlength: 8,
+    required: true,
+    hint: t("register.password_hint"),
+  });
+  const platform = selectField({
+    name: "platform",
+    label: t("register.platform"),
+    options: PLATFORMS.map((p) => [p, t(`platform.${p}`)]),
+  });
+  const partyMember = h("input", {
+    type: "checkbox",
+    name: "party_member",
+    id: "party-member",
+    class: "switch-input",
+  });
+  const community = selectField({
+    name: "community_code",
+    label: t("register.community"),
+    required: true,
+    options: [["", t("common.loading")]],
+  });
+  const team = selectField({
+    name: "team_id",
+    label: t("register.team"),
+    options: [["", t("register.no_team")]],
+  });
   const message = h("p", { class: "form-error", role: "alert", hidden: true });
-  const submit = h("button", { class: "button primary block", type: "submit" }, t("register.submit"));
+  const submit = h(
+    "button",
+    { class: "button primary block", type: "submit" },
+    t("register.submit"),
+  );
 
-  const form = h("form", { class: "card form", novalidate: true, onsubmit: onSubmit },
-    h("h2", {}, t("register.title")), h("p", { class: "lead" }, t("register.lead")),
-    phone.row, name.row, password.row, platform.row,
-    h("div", { class: "switch-row" },
-      h("label", { for: "party-member" }, t("register.party_member")), partyMember),
-    community.row, team.row, message, submit,
-    h("p", { class: "form-switch" }, t("register.have_account"), " ",
-      h("a", { href: "#/login" }, t("register.login"))));
+  const form = h(
+    "form",
+    { class: "card form", novalidate: true, onsubmit: onSubmit },
+    h("h2", {}, t("register.title")),
+    h("p", { class: "lead" }, t("register.lead")),
+    phone.row,
+    name.row,
+    password.row,
+    platform.row,
+    h(
+      "div",
+      { class: "switch-row" },
+      h("label", { for: "party-member" }, t("register.party_member")),
+      partyMember,
+    ),
+    community.row,
+    team.row,
+    message,
+    submit,
+    h(
+      "p",
+      { class: "form-switch" },
+      t("register.have_account"),
+      " ",
+      h("a", { href: "#/login" }, t("register.login")),
+    ),
+  );
   root.append(brandBlock(), form);
 
   community.input.addEventListener("change", () => loadTeams(community.input.value));
@@ -51,9 +108,17 @@ export function registerView({ root }) {
         if (!streets.has(key)) streets.set(key, []);
         streets.get(key).push(c);
       }
-      replace(community.input, h("option", { value: "" }, t("register.pick_community")),
-        [...streets].map(([street, list]) => h("optgroup", { label: street || t("register.other_area") },
-          list.map((c) => h("option", { value: c.code }, c.name)))));
+      replace(
+        community.input,
+        h("option", { value: "" }, t("register.pick_community")),
+        [...streets].map(([street, list]) =>
+          h(
+            "optgroup",
+            { label: street || t("register.other_area") },
+            list.map((c) => h("option", { value: c.code }, c.name)),
+          ),
+        ),
+      );
     } catch (error) {
       community.input.replaceChildren(h("option", { value: "" }, errorText(error)));
     }
@@ -65,7 +130,9 @@ export function registerView({ root }) {
     try {
       const { items } = await api("/teams", { auth: false, query: { community_code: code } });
       team.input.append(...items.map((tm) => h("option", { value: String(tm.id) }, tm.name)));
-    } catch { /* teams are optional: the rider can join one later */ }
+    } catch {
+      /* teams are optional: the rider can join one later */
+    }
   }
 
   function problemWith() {
@@ -97,8 +164,8 @@ export function registerView({ root }) {
       await logIn(body.phone, body.password);
       navigate("/pending", { replace: true });
     } catch (error) {
-      message.textContent = error instanceof ApiError && error.status === 409
-        ? t("register.taken") : errorText(error);
+      message.textContent =
+        error instanceof ApiError && error.status === 409 ? t("register.taken") : errorText(error);
       message.hidden = false;
     } finally {
       submit.disabled = false;

@@ -3,56 +3,104 @@
 
 import { api } from "../api.js";
 import { photosForUpload } from "../camera.js";
-import { cachedCategories, categoryByCode, isUrgentCategory, loadCategories } from "../categories.js";
+import {
+  cachedCategories,
+  categoryByCode,
+  isUrgentCategory,
+  loadCategories,
+} from "../categories.js";
 import { currentDraft, discardDraft } from "../draft.js";
-import { h, icon, toast } from "../dom.js";
+import { h } from "../../../shared/dom.js";
+import { categoryIcon, icon, ICONS } from "../icons.js";
+import { toast } from "../toast.js";
 import { currentFix } from "../geo.js";
 import { formatTime, getLang, localName, t } from "../i18n.js";
-import { ICONS, categoryIcon } from "../icons.js";
 import { queueReport } from "../outbox.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { errorBlock, loadingBlock, pageHeader, statusChip } from "../ui.js";
 import { locationLine } from "./location-line.js";
 import { photoStrip } from "./photo-strip.js";
 
 const DESCRIPTION_MAX = 2000;
-const EMERGENCY_NUMBERS = [["110", "new.call_police"], ["119", "new.call_fire"], ["120", "new.call_ambulance"]];
+const EMERGENCY_NUMBERS = [
+  ["110", "new.call_police"],
+  ["119", "new.call_fire"],
+  ["120", "new.call_ambulance"],
+];
 
 /** Step 2: the category, on big buttons (the common ones) with the rest behind "more". */
 export function pickCategoryView({ root }) {
   const draft = currentDraft();
   if (!draft) return navigate("/", { replace: true });
   const body = h("div", { class: "category-area" });
-  root.append(
-    pageHeader(t("new.pick_category"), { back: "/" }),
-    photoStrip(draft),
-    body);
+  root.append(pageHeader(t("new.pick_category"), { back: "/" }), photoStrip(draft), body);
 
   const draw = (categories) => {
     const common = categories.filter((c) => c.common);
     const others = categories.filter((c) => !c.common);
-    const morePanel = h("div", { class: "more-categories", id: "more-categories", hidden: true },
-      groupsOf(others).map(([groupName, list]) => h("section", { class: "category-group" },
-        h("h3", {}, groupName),
-        h("div", { class: "category-chips" }, list.map((c) => h("button", {
-          class: `category-chip${isUrgentCategory(c) ? " urgent" : ""}`, type: "button",
-          dataset: { code: c.code }, onclick: () => choose(c),
-        }, localName(c)))))));
-    const moreButton = h("button", {
-      class: "category-button more", type: "button", "aria-expanded": "false",
-      "aria-controls": "more-categories",
-      onclick: () => {
-        morePanel.hidden = !morePanel.hidden;
-        moreButton.setAttribute("aria-expanded", String(!morePanel.hidden));
+    const morePanel = h(
+      "div",
+      { class: "more-categories", id: "more-categories", hidden: true },
+      groupsOf(others).map(([groupName, list]) =>
+        h(
+          "section",
+          { class: "category-group" },
+          h("h3", {}, groupName),
+          h(
+            "div",
+            { class: "category-chips" },
+            list.map((c) =>
+              h(
+                "button",
+                {
+                  class: `category-chip${isUrgentCategory(c) ? " urgent" : ""}`,
+                  type: "button",
+                  dataset: { code: c.code },
+                  onclick: () => choose(c),
+                },
+                localName(c),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+    const moreButton = h(
+      "button",
+      {
+        class: "category-button more",
+        type: "button",
+        "aria-expanded": "false",
+        "aria-controls": "more-categories",
+        onclick: () => {
+          morePanel.hidden = !morePanel.hidden;
+          moreButton.setAttribute("aria-expanded", String(!morePanel.hidden));
+        },
       },
-    }, icon(ICONS.more, 32), h("span", {}, t("new.more")));
+      icon(ICONS.more, 32),
+      h("span", {}, t("new.more")),
+    );
     body.replaceChildren(
-      h("div", { class: "category-grid" },
-        common.map((c) => h("button", {
-          class: "category-button", type: "button", dataset: { code: c.code }, onclick: () => choose(c),
-        }, icon(ICONS[categoryIcon(c)], 32), h("span", {}, localName(c)))),
-        moreButton),
-      morePanel);
+      h(
+        "div",
+        { class: "category-grid" },
+        common.map((c) =>
+          h(
+            "button",
+            {
+              class: "category-button",
+              type: "button",
+              dataset: { code: c.code },
+              onclick: () => choose(c),
+            },
+            icon(ICONS[categoryIcon(c)], 32),
+            h("span", {}, localName(c)),
+          ),
+        ),
+        moreButton,
+      ),
+      morePanel,
+    );
   };
 
   function choose(category) {
@@ -66,7 +114,9 @@ export function pickCategoryView({ root }) {
     draw(cached);
   } else {
     body.replaceChildren(loadingBlock());
-    loadCategories().then(draw, (error) => body.replaceChildren(errorBlock(error, () => navigate("/new"))));
+    loadCategories().then(draw, (error) =>
+      body.replaceChildren(errorBlock(error, () => navigate("/new"))),
+    );
   }
   return undefined;
 }
@@ -74,8 +124,10 @@ export function pickCategoryView({ root }) {
 function groupsOf(categories) {
   const groups = new Map();
   // Emergencies first: they are the ones that cannot wait for scrolling.
-  const ordered = [...categories].sort((a, b) =>
-    Number(isUrgentCategory(b)) - Number(isUrgentCategory(a)) || a.code.localeCompare(b.code));
+  const ordered = [...categories].sort(
+    (a, b) =>
+      Number(isUrgentCategory(b)) - Number(isUrgentCategory(a)) || a.code.localeCompare(b.code),
+  );
   for (const c of ordered) {
     const name = (getLang() === "en" ? c.group_name_en : c.group_name_zh) || c.group;
     if (!groups.has(name)) groups.set(name, []);
@@ -91,40 +143,89 @@ export function reviewView({ root }) {
   const category = categoryByCode(draft.category);
   const location = locationLine();
 
-  const urgent = h("input", { type: "checkbox", id: "urgent", class: "switch-input", checked: draft.urgent,
-    onchange: () => { draft.urgent = urgent.checked; emergency.hidden = !urgent.checked; } });
-  const emergency = h("div", { class: "emergency", role: "alert", hidden: !draft.urgent },
+  const urgent = h("input", {
+    type: "checkbox",
+    id: "urgent",
+    class: "switch-input",
+    checked: draft.urgent,
+    onchange: () => {
+      draft.urgent = urgent.checked;
+      emergency.hidden = !urgent.checked;
+    },
+  });
+  const emergency = h(
+    "div",
+    { class: "emergency", role: "alert", hidden: !draft.urgent },
     h("p", {}, t("new.emergency_prompt")),
-    h("div", { class: "emergency-calls" }, EMERGENCY_NUMBERS.map(([number, label]) =>
-      h("a", { class: "call-button", href: `tel:${number}` }, icon(ICONS.phone, 20),
-        h("strong", {}, number), h("span", {}, t(label))))));
+    h(
+      "div",
+      { class: "emergency-calls" },
+      EMERGENCY_NUMBERS.map(([number, label]) =>
+        h(
+          "a",
+          { class: "call-button", href: `tel:${number}` },
+          icon(ICONS.phone, 20),
+          h("strong", {}, number),
+          h("span", {}, t(label)),
+        ),
+      ),
+    ),
+  );
   const description = h("textarea", {
-    id: "description", class: "input", rows: 3, maxlength: DESCRIPTION_MAX,
+    id: "description",
+    class: "input",
+    rows: 3,
+    maxlength: DESCRIPTION_MAX,
     placeholder: t("new.description_hint"),
-    oninput: () => { draft.description = description.value; },
+    oninput: () => {
+      draft.description = description.value;
+    },
   });
   description.value = draft.description;
   const nearby = h("section", { class: "nearby", hidden: true, "aria-live": "polite" });
-  const send = h("button", { class: "button primary send-button", type: "button", onclick: onSend },
-    icon(ICONS.check, 24), h("span", {}, t("new.send")));
+  const send = h(
+    "button",
+    { class: "button primary send-button", type: "button", onclick: onSend },
+    icon(ICONS.check, 24),
+    h("span", {}, t("new.send")),
+  );
 
   root.append(
     pageHeader(t("new.review"), { back: "/new" }),
     photoStrip(draft),
-    h("a", { class: "chosen-category", href: "#/new" },
+    h(
+      "a",
+      { class: "chosen-category", href: "#/new" },
       icon(ICONS[categoryIcon(category)], 28),
       h("span", { class: "chosen-name" }, localName(category)),
-      h("span", { class: "chosen-change" }, t("new.change"))),
+      h("span", { class: "chosen-change" }, t("new.change")),
+    ),
     h("div", { class: "card location-card" }, location.node),
     nearby,
-    h("div", { class: "card" },
-      h("div", { class: "switch-row" },
-        h("label", { for: "urgent" }, h("strong", {}, t("new.urgent")), h("small", {}, t("new.urgent_hint"))),
-        urgent),
-      emergency),
-    h("div", { class: "card field" },
-      h("label", { for: "description" }, t("new.description")), description),
-    h("div", { class: "send-bar" }, send));
+    h(
+      "div",
+      { class: "card" },
+      h(
+        "div",
+        { class: "switch-row" },
+        h(
+          "label",
+          { for: "urgent" },
+          h("strong", {}, t("new.urgent")),
+          h("small", {}, t("new.urgent_hint")),
+        ),
+        urgent,
+      ),
+      emergency,
+    ),
+    h(
+      "div",
+      { class: "card field" },
+      h("label", { for: "description" }, t("new.description")),
+      description,
+    ),
+    h("div", { class: "send-bar" }, send),
+  );
 
   offerNearby(draft, nearby);
 
@@ -138,7 +239,9 @@ export function reviewView({ root }) {
         description: draft.description.trim(),
         urgent: String(draft.urgent),
         channel: "app",
-        ...(here ? { lat: here.lat, lon: here.lon, crs: "wgs84", accuracy_m: here.accuracy_m } : {}),
+        ...(here
+          ? { lat: here.lat, lon: here.lon, crs: "wgs84", accuracy_m: here.accuracy_m }
+          : {}),
       };
       await queueReport(fields, photosForUpload(photos, Boolean(here)));
       discardDraft();
@@ -169,14 +272,43 @@ async function offerNearby(draft, box) {
   box.replaceChildren(
     h("h2", {}, t("new.nearby_title", { n: items.length })),
     h("p", { class: "hint" }, t("new.nearby_hint")),
-    h("ul", { class: "nearby-list" }, items.slice(0, 3).map((item) => h("li", { class: "nearby-item" },
-      item.thumbnail_url ? h("img", { src: item.thumbnail_url, alt: "", loading: "lazy" })
-        : h("span", { class: "thumb" }, icon(ICONS.pin)),
-      h("div", { class: "nearby-body" },
-        h("p", {}, localName(categoryByCode(item.category)), " ", statusChip(item.status)),
-        h("p", { class: "meta" }, t("new.distance", { m: Math.round(item.distance_m) }), " · ",
-          formatTime(item.created_at))),
-      h("button", { class: "button small secondary", type: "button",
-        onclick: () => { discardDraft(); toast(t("new.same_thanks"), "ok"); navigate("/", { replace: true }); },
-      }, t("new.same_yes"))))));
+    h(
+      "ul",
+      { class: "nearby-list" },
+      items.slice(0, 3).map((item) =>
+        h(
+          "li",
+          { class: "nearby-item" },
+          item.thumbnail_url
+            ? h("img", { src: item.thumbnail_url, alt: "", loading: "lazy" })
+            : h("span", { class: "thumb" }, icon(ICONS.pin)),
+          h(
+            "div",
+            { class: "nearby-body" },
+            h("p", {}, localName(categoryByCode(item.category)), " ", statusChip(item.status)),
+            h(
+              "p",
+              { class: "meta" },
+              t("new.distance", { m: Math.round(item.distance_m) }),
+              " · ",
+              formatTime(item.created_at),
+            ),
+          ),
+          h(
+            "button",
+            {
+              class: "button small secondary",
+              type: "button",
+              onclick: () => {
+                discardDraft();
+                toast(t("new.same_thanks"), "ok");
+                navigate("/", { replace: true });
+              },
+            },
+            t("new.same_yes"),
+          ),
+        ),
+      ),
+    ),
+  );
 }

@@ -2,10 +2,11 @@
 
 import { api } from "../api.js";
 import { categoryByCode, loadCategories } from "../categories.js";
-import { h, icon, replace, toast } from "../dom.js";
-import { ApiError } from "../errors.js";
+import { h, replace } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
+import { toast } from "../toast.js";
+import { ApiError } from "../../../shared/http.js";
 import { formatTime, hasText, localName, t } from "../i18n.js";
-import { ICONS } from "../icons.js";
 import { errorBlock, errorText, loadingBlock, pageHeader, photoImage, statusChip } from "../ui.js";
 
 const REOPEN_DAYS = 7;
@@ -35,22 +36,36 @@ function detail(report, events, reload) {
   const before = report.photos.filter((p) => p.kind !== "after" && p.kind !== "check");
   const after = report.photos.filter((p) => p.kind === "after");
   return [
-    h("div", { class: `status-banner status-${report.status}` },
-      statusChip(report.status), h("p", {}, t(`status_help.${report.status}`))),
+    h(
+      "div",
+      { class: `status-banner status-${report.status}` },
+      statusChip(report.status),
+      h("p", {}, t(`status_help.${report.status}`)),
+    ),
     report.rejection_reason
-      ? h("div", { class: "card rejection" }, h("h2", {}, t("report.rejection_reason")),
-        h("p", { class: "rejection-reason" }, report.rejection_reason))
+      ? h(
+          "div",
+          { class: "card rejection" },
+          h("h2", {}, t("report.rejection_reason")),
+          h("p", { class: "rejection-reason" }, report.rejection_reason),
+        )
       : null,
     report.duplicate_of
-      ? h("a", { class: "card link-card", href: `#/reports/${report.duplicate_of}` },
-        t("report.merged_into", { id: report.duplicate_of }))
+      ? h(
+          "a",
+          { class: "card link-card", href: `#/reports/${report.duplicate_of}` },
+          t("report.merged_into", { id: report.duplicate_of }),
+        )
       : null,
-    h("div", { class: "card facts" },
+    h(
+      "div",
+      { class: "card facts" },
       fact(t("report.category"), localName(category)),
       fact(t("report.grid"), report.grid?.name || report.community?.name || t("report.no_grid")),
       fact(t("report.time"), formatTime(report.created_at)),
       report.urgent ? fact(t("report.urgent_label"), t("report.urgent")) : null,
-      report.description ? fact(t("report.description"), report.description) : null),
+      report.description ? fact(t("report.description"), report.description) : null,
+    ),
     photoSection(t("report.photos_before"), before),
     photoSection(t("report.photos_after"), after),
     report.status === "closed" ? feedback(report, reload) : null,
@@ -59,23 +74,49 @@ function detail(report, events, reload) {
 }
 
 function fact(label, value) {
-  return h("div", { class: "fact" }, h("span", { class: "fact-label" }, label),
-    h("span", { class: "fact-value" }, value));
+  return h(
+    "div",
+    { class: "fact" },
+    h("span", { class: "fact-label" }, label),
+    h("span", { class: "fact-value" }, value),
+  );
 }
 
 function photoSection(title, photos) {
   if (!photos.length) return null;
-  return h("section", { class: "card" }, h("h2", {}, title),
-    h("div", { class: "photo-grid" }, photos.map((photo, i) => h("a", { href: photo.url, target: "_blank",
-      rel: "noopener" }, photoImage(photo, { alt: `${title} ${i + 1}` })))));
+  return h(
+    "section",
+    { class: "card" },
+    h("h2", {}, title),
+    h(
+      "div",
+      { class: "photo-grid" },
+      photos.map((photo, i) =>
+        h(
+          "a",
+          { href: photo.url, target: "_blank", rel: "noopener" },
+          photoImage(photo, { alt: `${title} ${i + 1}` }),
+        ),
+      ),
+    ),
+  );
 }
 
 function timeline(events) {
-  return h("ol", { class: "timeline" }, events.map((event) => h("li", {},
-    h("time", { datetime: event.created_at }, formatTime(event.created_at)),
-    h("p", { class: "timeline-what" }, eventText(event)),
-    event.actor?.name ? h("p", { class: "timeline-who" }, event.actor.name) : null,
-    event.note ? h("p", { class: "timeline-note" }, event.note) : null)));
+  return h(
+    "ol",
+    { class: "timeline" },
+    events.map((event) =>
+      h(
+        "li",
+        {},
+        h("time", { datetime: event.created_at }, formatTime(event.created_at)),
+        h("p", { class: "timeline-what" }, eventText(event)),
+        event.actor?.name ? h("p", { class: "timeline-who" }, event.actor.name) : null,
+        event.note ? h("p", { class: "timeline-note" }, event.note) : null,
+      ),
+    ),
+  );
 }
 
 function eventText(event) {
@@ -89,56 +130,120 @@ function eventText(event) {
 /** Rate a closed case, or say within 7 days that it is not fixed. */
 function feedback(report, reload) {
   let stars = 0;
-  const starButtons = [1, 2, 3, 4, 5].map((n) => h("button", {
-    class: "star", type: "button", "aria-label": t("feedback.stars", { n }), "aria-pressed": "false",
-    onclick: () => {
-      stars = n;
-      starButtons.forEach((b, i) => b.setAttribute("aria-pressed", String(i < n)));
+  const starButtons = [1, 2, 3, 4, 5].map((n) =>
+    h(
+      "button",
+      {
+        class: "star",
+        type: "button",
+        "aria-label": t("feedback.stars", { n }),
+        "aria-pressed": "false",
+        onclick: () => {
+          stars = n;
+          starButtons.forEach((b, i) => b.setAttribute("aria-pressed", String(i < n)));
+        },
+      },
+      icon(ICONS.star, 32),
+    ),
+  );
+  const comment = h("textarea", {
+    class: "input",
+    rows: 2,
+    maxlength: 500,
+    id: "rating-comment",
+    placeholder: t("feedback.comment"),
+  });
+  const rating = h(
+    "div",
+    { class: "rating" },
+    h("div", { class: "stars", role: "group", "aria-label": t("feedback.title") }, starButtons),
+    comment,
+  );
+  const rate = h(
+    "button",
+    {
+      class: "button primary",
+      type: "button",
+      onclick: async () => {
+        if (!stars) return toast(t("feedback.pick_stars"));
+        rate.disabled = true;
+        try {
+          await api(`/reports/${report.id}/rating`, {
+            method: "POST",
+            json: { stars, comment: comment.value.trim() },
+          });
+          replace(rating, h("p", { class: "thanks" }, t("feedback.thanks")));
+        } catch (error) {
+          rate.disabled = false;
+          if (!(error instanceof ApiError && error.status === 409))
+            return toast(errorText(error), "error");
+          replace(rating, h("p", { class: "thanks" }, t("feedback.already")));
+        }
+        rate.remove();
+        return undefined;
+      },
     },
-  }, icon(ICONS.star, 32)));
-  const comment = h("textarea", { class: "input", rows: 2, maxlength: 500, id: "rating-comment",
-    placeholder: t("feedback.comment") });
-  const rating = h("div", { class: "rating" },
-    h("div", { class: "stars", role: "group", "aria-label": t("feedback.title") }, starButtons), comment);
-  const rate = h("button", { class: "button primary", type: "button", onclick: async () => {
-    if (!stars) return toast(t("feedback.pick_stars"));
-    rate.disabled = true;
-    try {
-      await api(`/reports/${report.id}/rating`, { method: "POST", json: { stars, comment: comment.value.trim() } });
-      replace(rating, h("p", { class: "thanks" }, t("feedback.thanks")));
-    } catch (error) {
-      rate.disabled = false;
-      if (!(error instanceof ApiError && error.status === 409)) return toast(errorText(error), "error");
-      replace(rating, h("p", { class: "thanks" }, t("feedback.already")));
-    }
-    rate.remove();
-    return undefined;
-  } }, t("feedback.submit"));
+    t("feedback.submit"),
+  );
   const closedAt = Date.parse(report.closed_at || report.updated_at);
   const canReopen = Date.now() - closedAt < REOPEN_DAYS * 24 * 3600 * 1000;
-  return h("section", { class: "card feedback" }, h("h2", {}, t("feedback.title")), rating, rate,
-    canReopen ? notFixed(report, reload) : null);
+  return h(
+    "section",
+    { class: "card feedback" },
+    h("h2", {}, t("feedback.title")),
+    rating,
+    rate,
+    canReopen ? notFixed(report, reload) : null,
+  );
 }
 
 function notFixed(report, reload) {
-  const reason = h("textarea", { class: "input", rows: 2, maxlength: 500, id: "reopen-reason",
-    placeholder: t("feedback.not_fixed_hint") });
-  const send = h("button", { class: "button danger", type: "button", onclick: async () => {
-    if (!reason.value.trim()) return toast(t("feedback.not_fixed_hint"));
-    send.disabled = true;
-    try {
-      await api(`/reports/${report.id}/reopen`, { method: "POST", json: { reason: reason.value.trim() } });
-      toast(t("feedback.reopened"), "ok");
-      reload();
-    } catch (error) {
-      send.disabled = false;
-      toast(errorText(error), "error");
-    }
-    return undefined;
-  } }, t("feedback.not_fixed_send"));
+  const reason = h("textarea", {
+    class: "input",
+    rows: 2,
+    maxlength: 500,
+    id: "reopen-reason",
+    placeholder: t("feedback.not_fixed_hint"),
+  });
+  const send = h(
+    "button",
+    {
+      class: "button danger",
+      type: "button",
+      onclick: async () => {
+        if (!reason.value.trim()) return toast(t("feedback.not_fixed_hint"));
+        send.disabled = true;
+        try {
+          await api(`/reports/${report.id}/reopen`, {
+            method: "POST",
+            json: { reason: reason.value.trim() },
+          });
+          toast(t("feedback.reopened"), "ok");
+          reload();
+        } catch (error) {
+          send.disabled = false;
+          toast(errorText(error), "error");
+        }
+        return undefined;
+      },
+    },
+    t("feedback.not_fixed_send"),
+  );
   const form = h("div", { class: "not-fixed", hidden: true }, reason, send);
-  return h("div", { class: "not-fixed-area" },
-    h("button", { class: "button link", type: "button", onclick: () => { form.hidden = !form.hidden; } },
-      t("feedback.not_fixed")),
-    form);
+  return h(
+    "div",
+    { class: "not-fixed-area" },
+    h(
+      "button",
+      {
+        class: "button link",
+        type: "button",
+        onclick: () => {
+          form.hidden = !form.hidden;
+        },
+      },
+      t("feedback.not_fixed"),
+    ),
+    form,
+  );
 }

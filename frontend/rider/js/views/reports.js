@@ -2,10 +2,10 @@
 
 import { api } from "../api.js";
 import { categoryByCode, loadCategories } from "../categories.js";
-import { h, icon } from "../dom.js";
+import { h } from "../../../shared/dom.js";
+import { categoryIcon, icon, ICONS } from "../icons.js";
 import { formatTime, localName, t } from "../i18n.js";
-import { ICONS, categoryIcon } from "../icons.js";
-import { emptyBlock, errorBlock, loadingBlock, pageHeader, statusChip } from "../ui.js";
+import { emptyBlock, pagedList, pageHeader, statusChip } from "../ui.js";
 import { outboxList } from "./outbox-list.js";
 
 const PAGE_SIZE = 20;
@@ -15,23 +15,17 @@ export function reportsView({ root }) {
   const list = h("ul", { class: "report-list" });
   const more = h("div", { class: "list-more" });
   root.append(pageHeader(t("reports.title")), outbox.node, list, more);
-  loadCategories().catch(() => {}).finally(() => loadPage(null));
+  const loadPage = pagedList({
+    list,
+    more,
+    fetchPage: (cursor) => api("/reports", { query: { limit: PAGE_SIZE, cursor } }),
+    item: reportCard,
+    empty: () => emptyBlock(t("reports.empty"), "camera"),
+  });
+  loadCategories()
+    .catch(() => {})
+    .finally(() => loadPage(null));
 
-  async function loadPage(cursor) {
-    more.replaceChildren(loadingBlock());
-    try {
-      const page = await api("/reports", { query: { limit: PAGE_SIZE, cursor } });
-      list.append(...page.items.map(reportCard));
-      more.replaceChildren();
-      if (!cursor && !page.items.length) more.append(emptyBlock(t("reports.empty"), "camera"));
-      if (page.next_cursor) {
-        more.append(h("button", { class: "button secondary block", type: "button",
-          onclick: () => loadPage(page.next_cursor) }, t("common.more")));
-      }
-    } catch (error) {
-      more.replaceChildren(errorBlock(error, () => loadPage(cursor)));
-    }
-  }
   return () => outbox.stop();
 }
 
@@ -39,14 +33,32 @@ export function reportsView({ root }) {
 function reportCard(report) {
   const category = categoryByCode(report.category);
   const photo = report.photos?.[0];
-  return h("li", {},
-    h("a", { class: "report-card", href: `#/reports/${report.id}`, dataset: { reportId: report.id } },
-      photo ? h("img", { class: "thumb", src: photo.thumbnail_url, alt: "", loading: "lazy" })
+  return h(
+    "li",
+    {},
+    h(
+      "a",
+      { class: "report-card", href: `#/reports/${report.id}`, dataset: { reportId: report.id } },
+      photo
+        ? h("img", { class: "thumb", src: photo.thumbnail_url, alt: "", loading: "lazy" })
         : h("span", { class: "thumb" }, icon(ICONS[categoryIcon(category)])),
-      h("div", { class: "report-card-body" },
-        h("p", { class: "report-card-title" }, localName(category),
-          report.urgent ? h("span", { class: "urgent-tag" }, t("report.urgent")) : null),
-        h("p", { class: "report-card-grid" }, report.grid?.name || report.community?.name || t("report.no_grid")),
-        h("p", { class: "report-card-time" }, formatTime(report.created_at))),
-      statusChip(report.status)));
+      h(
+        "div",
+        { class: "report-card-body" },
+        h(
+          "p",
+          { class: "report-card-title" },
+          localName(category),
+          report.urgent ? h("span", { class: "urgent-tag" }, t("report.urgent")) : null,
+        ),
+        h(
+          "p",
+          { class: "report-card-grid" },
+          report.grid?.name || report.community?.name || t("report.no_grid"),
+        ),
+        h("p", { class: "report-card-time" }, formatTime(report.created_at)),
+      ),
+      statusChip(report.status),
+    ),
+  );
 }

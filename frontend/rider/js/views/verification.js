@@ -3,11 +3,12 @@
 import { api } from "../api.js";
 import { shrinkPhoto } from "../camera.js";
 import { categoryByCode, loadCategories } from "../categories.js";
-import { add, h, icon, toast } from "../dom.js";
-import { NetworkError } from "../errors.js";
+import { append, h } from "../../../shared/dom.js";
+import { icon, ICONS } from "../icons.js";
+import { toast } from "../toast.js";
+import { NetworkError } from "../../../shared/http.js";
 import { formatTime, localName, t } from "../i18n.js";
-import { ICONS } from "../icons.js";
-import { navigate } from "../router.js";
+import { navigate } from "../../../shared/router.js";
 import { errorText, loadInto, pageHeader } from "../ui.js";
 
 export function verificationView({ root, params }) {
@@ -18,33 +19,74 @@ export function verificationView({ root, params }) {
   function draw(task) {
     let photo = null;
     const preview = h("div", { class: "photo-strip" });
-    const camera = h("input", { id: "verify-photo", class: "visually-hidden", type: "file", accept: "image/*",
-      capture: "environment", onchange: () => {
+    const camera = h("input", {
+      id: "verify-photo",
+      class: "visually-hidden",
+      type: "file",
+      accept: "image/*",
+      capture: "environment",
+      onchange: () => {
         const file = camera.files[0];
         if (!file) return;
         photo = shrinkPhoto(file, 0);
-        preview.replaceChildren(h("div", { class: "photo-tile" }, h("img", { src: URL.createObjectURL(file), alt: "" })));
-      } });
-    const note = h("textarea", { id: "verify-note", class: "input", rows: 3, maxlength: 500,
-      placeholder: t("verify.note_hint") });
-    const submit = h("button", { class: "button primary send-button", type: "button", onclick: send },
-      t("verify.submit"));
+        preview.replaceChildren(
+          h("div", { class: "photo-tile" }, h("img", { src: URL.createObjectURL(file), alt: "" })),
+        );
+      },
+    });
+    const note = h("textarea", {
+      id: "verify-note",
+      class: "input",
+      rows: 3,
+      maxlength: 500,
+      placeholder: t("verify.note_hint"),
+    });
+    const submit = h(
+      "button",
+      { class: "button primary send-button", type: "button", onclick: send },
+      t("verify.submit"),
+    );
 
-    add(body,
-      h("div", { class: "card" },
+    append(
+      body,
+      h(
+        "div",
+        { class: "card" },
         h("p", { class: "task-title" }, localName(categoryByCode(task.category))),
-        h("p", { class: "hint" }, t("verify.reported", { time: formatTime(task.created_at), id: task.report_id })),
+        h(
+          "p",
+          { class: "hint" },
+          t("verify.reported", { time: formatTime(task.created_at), id: task.report_id }),
+        ),
         task.description ? h("p", {}, task.description) : null,
-        h("a", { class: "button secondary small", target: "_blank", rel: "noopener",
-          href: `https://uri.amap.com/marker?position=${task.lon},${task.lat}&coordinate=wgs84` },
-        icon(ICONS.pin, 18), h("span", {}, t("verify.map")))),
-      h("div", { class: "card" },
+        h(
+          "a",
+          {
+            class: "button secondary small",
+            target: "_blank",
+            rel: "noopener",
+            href: `https://uri.amap.com/marker?position=${task.lon},${task.lat}&coordinate=wgs84`,
+          },
+          icon(ICONS.pin, 18),
+          h("span", {}, t("verify.map")),
+        ),
+      ),
+      h(
+        "div",
+        { class: "card" },
         h("p", { class: "lead" }, t("verify.explain")),
-        h("label", { class: "snap-button small", for: "verify-photo" }, icon(ICONS.camera, 32),
-          h("span", {}, t("verify.take_photo"))),
-        camera, preview,
-        h("div", { class: "field" }, h("label", { for: "verify-note" }, t("verify.note")), note)),
-      h("div", { class: "send-bar" }, submit));
+        h(
+          "label",
+          { class: "snap-button small", for: "verify-photo" },
+          icon(ICONS.camera, 32),
+          h("span", {}, t("verify.take_photo")),
+        ),
+        camera,
+        preview,
+        h("div", { class: "field" }, h("label", { for: "verify-note" }, t("verify.note")), note),
+      ),
+      h("div", { class: "send-bar" }, submit),
+    );
 
     async function send() {
       if (!photo) return toast(t("verify.need_photo"));
@@ -68,8 +110,10 @@ export function verificationView({ root, params }) {
 
 /** The open task with this id (the API lists tasks; there is no single-task read). */
 async function openTask(id) {
-  const [{ items }] = await Promise.all([api("/verifications", { query: { status: "open" } }),
-    loadCategories().catch(() => {})]);
+  const [{ items }] = await Promise.all([
+    api("/verifications", { query: { status: "open" } }),
+    loadCategories().catch(() => {}),
+  ]);
   const task = items.find((item) => item.id === id);
   if (!task) throw new Error(t("verify.gone"));
   return task;
