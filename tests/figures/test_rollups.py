@@ -53,7 +53,9 @@ class History:
     def move(self) -> None:
         """One legal step of a random report of GRID."""
         rows = self.session.execute(
-            select(Report.id, Report.status).where(col(Report.grid_code) == GRID)
+            select(Report.id, Report.status)
+            .where(col(Report.grid_code) == GRID)
+            .order_by(col(Report.id))  # a fixed order, so the seed alone decides the history
         ).all()
         self.session.rollback()
         movable = [row for row in rows if row[1] not in FINAL]
