@@ -50,6 +50,7 @@ lint: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/ruff format --check app tests bench migrations
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	npm run --silent lint
 
 format: $(STAMP) $(NODE_STAMP)

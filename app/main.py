@@ -29,6 +29,7 @@ from app.core.runtime import Runtime
 from app.core.static import mount_frontend
 from app.core.text_guard import refuse_control_characters
 from app.core.utf8_guard import Utf8GuardMiddleware, field_problem
+from app.figures.router import router as figures_router
 from app.grids.router import router as grids_router
 from app.metrics.router import router as metrics_router
 from app.notices.router import router as notices_router
@@ -38,6 +39,7 @@ from app.open311.router import router as open311_router
 from app.photos.intake import close_image_pool, image_pool_of
 from app.photos.router import router as photos_router
 from app.points.router import router as points_router
+from app.points.team_router import router as team_router
 from app.reports.photo_sweep import sweep_photos_periodically
 from app.reports.router import router as reports_router
 from app.rewards.router import router as rewards_router
@@ -59,9 +61,11 @@ def api_router() -> APIRouter:
         categories_router,
         units_router,
         riders_router,
+        team_router,
         reports_router,
         photos_router,
         cases_router,
+        figures_router,
         notifications_router,
         points_router,
         rewards_router,

@@ -1,7 +1,6 @@
 """The table registry: importing this module registers every table (Alembic and tests use it)."""
 
 from app.accounts import models as accounts
-from app.apikeys import models as apikeys
 from app.cases import models as cases
 from app.categories import models as categories
 from app.figures import models as figures
@@ -18,7 +17,6 @@ from app.webhooks import models as webhooks
 
 __all__ = [
     "accounts",
-    "apikeys",
     "cases",
     "categories",
     "figures",

@@ -1,25 +1,157 @@
-"""Role guards and the caller's scope, as route dependencies.
+"""FastAPI dependencies: the calling account (bearer token or API key), the role guards and the
+caller's scope.
+
+The account dependencies read in the ReadSession: on SQLite a dependency must not take the write
+lock, since FastAPI runs each dependency and the endpoint in a worker thread of its own, and a
+lock held while the request waits for its next thread would stall every writer.
 
 A guard admits the accounts one rule admits (`admitting(rule)`); the scope is read once per
 request from the same account dependency the route uses, so an API key is checked (and
 counted) once.
 """
 
+from dataclasses import dataclass
 from typing import Annotated, Any, get_args
 
-from fastapi import Depends
+from fastapi import Depends, Security
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer, SecurityScopes
+from sqlmodel import Session, col, select
 
 from app.accounts.access import ADMINS, AREA_MANAGERS, RIDERS, RoleRule
-from app.accounts.models import Account
+from app.accounts.keys import authenticate_key, record_use
+from app.accounts.models import Account, AccountStatus, ApiScope, RevokedToken
 from app.accounts.scope import Scope, scope_of
-from app.core.deps import (
-    CaseWriter,
-    CurrentAccount,
-    ReadSession,
-    ReportReader,
-    ReportWriter,
-    read_apart,
+from app.core.config import Settings
+from app.core.deps import ReadSession, RuntimeDep, SettingsDep, read_apart
+from app.core.errors import Forbidden, TooManyRequests, Unauthorized
+from app.core.limits import SlidingWindowCounter, monotonic_s
+from app.core.runtime import Runtime
+from app.core.security import TokenClaims, read_token
+
+PENDING_REFUSAL = "报到备案审核通过后才能使用。Only approved riders may do this."
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+api_key_scheme = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    description="An integration's key (POST /api/v1/api-keys); its scopes decide what it may call.",
 )
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The account a request acts as, and the token it came with."""
+
+    account: Account
+    token: TokenClaims
+
+
+def authenticate_bearer(session: Session, settings: Settings, token: str | None) -> Caller:
+    """The caller named by a valid, unrevoked bearer token; 401 otherwise."""
+    if not token:
+        raise Unauthorized("Send Authorization: Bearer <token> (POST /api/v1/auth/token).")
+    claims = read_token(token, secret_key=settings.secret_key)
+    found = None
+    if claims is not None:
+        found = read_apart(session, lambda reader: _account_and_revocation(reader, claims))
+    if claims is None or found is None or found[1] is not None or found[0].is_integration:
+        raise Unauthorized("The token is invalid or has expired; log in again.")
+    account = found[0]
+    if account.status not in (AccountStatus.ACTIVE, AccountStatus.PENDING):
+        raise Unauthorized("This account is not active.")
+    return Caller(account, claims)
+
+
+def _account_and_revocation(
+    session: Session, claims: TokenClaims
+) -> tuple[Account, str | None] | None:
+    row = session.exec(
+        select(Account, RevokedToken.jti)
+        .outerjoin(RevokedToken, col(RevokedToken.jti) == claims.token_id)
+        .where(Account.id == claims.account_id)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def get_signed_in_account(
+    session: ReadSession,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_scheme)],
+) -> Account:
+    """The person named by the bearer token, active or still awaiting approval."""
+    if api_key:
+        raise Forbidden("API keys may not use this endpoint; it is for people who log in.")
+    return authenticate_bearer(session, settings, token).account
+
+
+def get_current_account(
+    security_scopes: SecurityScopes,
+    session: ReadSession,
+    runtime: RuntimeDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_scheme)],
+) -> Account:
+    """The active account named by the bearer token or the API key; 401 without a valid one,
+    403 while a rider awaits approval.
+
+    An API key may call only endpoints that declare scopes (the aliases below), and only those
+    whose scopes it holds; a person's token is not limited by scopes, only by role and area. A
+    rider awaiting approval may only see their status and edit their registration (routes that
+    say so take SignedInAccount).
+    """
+    if api_key:
+        return account_of_key(session, runtime, api_key, security_scopes.scopes)
+    return active_account_of_token(session, runtime.settings, token)
+
+
+def active_account_of_token(session: Session, settings: Settings, token: str | None) -> Account:
+    """The approved account a bearer token names: 401 without a valid token, 403 while pending."""
+    account = authenticate_bearer(session, settings, token).account
+    if account.status is AccountStatus.PENDING:
+        raise Forbidden(PENDING_REFUSAL)
+    return account
+
+
+def account_of_key(session: Session, runtime: Runtime, raw_key: str, scopes: list[str]) -> Account:
+    """The account an API key acts through, if the key holds `scopes` and is within its rate."""
+    api_key = read_apart(session, lambda reader: authenticate_key(reader, raw_key, scopes))
+    # Each key has a limit of its own, so the counter's default is never used.
+    limiter = runtime.caches.setdefault("api_key_rates", SlidingWindowCounter(0))
+    limit = api_key.rate_limit_per_minute
+    if runtime.settings.rate_limits and not limiter.hit(
+        f"key:{api_key.id}", monotonic_s(), limit=limit
+    ):
+        raise TooManyRequests(
+            f"This API key may make {api_key.rate_limit_per_minute} requests a minute."
+        )
+    # Best effort in the read session, as the key's reads: it commits at once, holding nothing.
+    record_use(session, api_key)
+    account = read_apart(session, lambda reader: reader.get(Account, api_key.account_id))
+    assert account is not None
+    return account
+
+
+def get_caller(
+    session: ReadSession,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> Caller:
+    return authenticate_bearer(session, settings, token)
+
+
+SignedInAccount = Annotated[Account, Depends(get_signed_in_account)]
+CallerDep = Annotated[Caller, Depends(get_caller)]
+CurrentAccount = Annotated[Account, Depends(get_current_account)]
+
+
+def _allowing_keys(*scopes: ApiScope) -> Any:
+    return Security(get_current_account, scopes=[scope.value for scope in scopes])
+
+
+# Endpoints that integrations may call too, each with the scope it needs.
+ReportReader = Annotated[Account, _allowing_keys(ApiScope.REPORTS_READ)]
+ReportWriter = Annotated[Account, _allowing_keys(ApiScope.REPORTS_WRITE)]
+CaseWriter = Annotated[Account, _allowing_keys(ApiScope.CASES_WRITE)]
 
 
 def _dependency_of(account_alias: Any) -> Any:

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.accounts import service
+from app.accounts.deps import CallerDep, SignedInAccount
 from app.accounts.models import USERNAME_MAX_CHARS, AccountPublic
 from app.accounts.schemas import TokenResponse
-from app.core.deps import CallerDep, SettingsDep, SignedInAccount, WriteSession, client_address_of
+from app.core.deps import SettingsDep, WriteSession, client_address_of
 from app.core.errors import Unprocessable
 from app.core.security import issue_token
 

@@ -4,8 +4,9 @@ from fastapi import APIRouter, Response, status
 from sqlmodel import Session, col, select
 
 from app.accounts.deps import AdminAccount
+from app.accounts.keys import KEY_PREFIX
+from app.accounts.models import ApiKey, ApiScope
 from app.apikeys import service
-from app.apikeys.models import ApiKey, ApiScope
 from app.apikeys.schemas import ApiKeyCreate, ApiKeyList, ApiKeyPublic, IssuedApiKey
 from app.core.deps import ReadSession, WriteSession
 from app.core.inputs import DbId
@@ -62,7 +63,7 @@ def _present(session: Session, keys: list[ApiKey]) -> list[ApiKeyPublic]:
             community_code=key.community_code,
             unit_code=unit_codes.get(key.unit_id),
             rate_limit_per_minute=key.rate_limit_per_minute,
-            key_prefix=f"{service.KEY_PREFIX}{key.prefix}",
+            key_prefix=f"{KEY_PREFIX}{key.prefix}",
             created_at=key.created_at,
             last_used_at=key.last_used_at,
             revoked_at=key.revoked_at,

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from app.apikeys.models import ApiScope
+from app.accounts.models import ApiScope
 
 DEFAULT_RATE_LIMIT_PER_MINUTE = 600
 

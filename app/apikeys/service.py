@@ -1,28 +1,17 @@
 """API keys: made once and shown once, stored as a hash, checked on every call, revoked at once."""
 
-import hashlib
-import hmac
 import secrets
-from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import update
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
-from app.accounts.models import Account, AccountArea, AccountStatus, Role
-from app.apikeys.models import ApiKey, ApiScope
+from app.accounts.keys import KEY_PREFIX, PUBLIC_LENGTH, digest
+from app.accounts.models import Account, AccountArea, AccountStatus, ApiKey, ApiScope, Role
 from app.core.clock import utcnow
-from app.core.errors import Forbidden, NotFound, Unauthorized, Unprocessable
+from app.core.errors import NotFound, Unprocessable
 from app.grids.models import Grid, GridLevel
 from app.units.models import Unit
 
-KEY_PREFIX = "tk_"
-# A key reads "tk_<10 public characters>_<43 secret characters>"; the public part finds the row.
-_PUBLIC_LENGTH = 10
-# Last use is a hint for admins, not an audit trail: one write a minute per key is enough.
-LAST_USE_RESOLUTION = timedelta(minutes=1)
 # An account of a key can never log in: this is not an argon2 hash, so no password matches it.
 UNUSABLE_PASSWORD = "!api-key"
 AREA_LEVELS = frozenset({GridLevel.STREET, GridLevel.COMMUNITY})
@@ -45,12 +34,6 @@ class IssuedKey:
     key: str
 
 
-def digest(raw_key: str) -> str:
-    """The stored form of a key. Keys are 256-bit random, so a plain SHA-256 cannot be guessed
-    back, and it keeps the check on every request cheap (argon2 is for human passwords)."""
-    return hashlib.sha256(raw_key.encode()).hexdigest()
-
-
 def create_key(session: Session, request: NewKey, *, created_by: Account) -> IssuedKey:
     """A new key and the account it acts through (flushes; the caller commits)."""
     assert created_by.id is not None
@@ -58,7 +41,7 @@ def create_key(session: Session, request: NewKey, *, created_by: Account) -> Iss
     community = _area_named(session, request.community_code)
     if unit is not None and community is not None:
         _check_unit_inside(session, unit, community)
-    public = secrets.token_urlsafe(8)[:_PUBLIC_LENGTH].replace("_", "x").replace("-", "y")
+    public = secrets.token_urlsafe(8)[:PUBLIC_LENGTH].replace("_", "x").replace("-", "y")
     raw_key = f"{KEY_PREFIX}{public}_{secrets.token_urlsafe(32)}"
     account = Account(
         username=f"api-key:{public}",
@@ -107,46 +90,6 @@ def revoke_key(session: Session, key_id: int) -> ApiKey:
         account.status = AccountStatus.DISABLED
         session.add_all([api_key, account])
         session.flush()
-    return api_key
-
-
-def authenticate_key(session: Session, raw_key: str, needed: Collection[str]) -> ApiKey:
-    """The live key `raw_key` names, if it holds every scope in `needed`.
-
-    401 for a key that is unknown, wrong or revoked; 403 for an endpoint it may not use.
-    """
-    api_key = _find_key(session, raw_key)
-    if api_key is None or api_key.revoked_at is not None:
-        raise Unauthorized("The API key is invalid or has been revoked.")
-    if not needed:
-        raise Forbidden("API keys may not use this endpoint; it is for people who log in.")
-    if missing := sorted(set(needed) - api_key.scope_set):
-        raise Forbidden(f"This API key lacks the scope {', '.join(missing)}.")
-    return api_key
-
-
-def record_use(session: Session, api_key: ApiKey) -> None:
-    """Note when a key was last used, at most once a minute; best effort, never fails a call."""
-    now = utcnow()
-    if api_key.last_used_at is not None and now - api_key.last_used_at < LAST_USE_RESOLUTION:
-        return
-    try:
-        session.execute(update(ApiKey).where(col(ApiKey.id) == api_key.id).values(last_used_at=now))
-        session.commit()
-    except OperationalError:
-        # Another writer holds SQLite's lock this instant; the next call records it.
-        session.rollback()
-
-
-def _find_key(session: Session, raw_key: str) -> ApiKey | None:
-    if not raw_key.startswith(KEY_PREFIX) or len(raw_key) > 100:
-        return None
-    public, _, secret = raw_key[len(KEY_PREFIX) :].partition("_")
-    if len(public) != _PUBLIC_LENGTH or not secret:
-        return None
-    api_key = session.exec(select(ApiKey).where(ApiKey.prefix == public)).first()
-    if api_key is None or not hmac.compare_digest(api_key.key_hash, digest(raw_key)):
-        return None
     return api_key
 
 

@@ -7,8 +7,8 @@ from app.accounts.access import CONSOLE_USERS
 from app.accounts.models import Role
 from app.accounts.scope import Scope
 from app.cases.models import Task
+from app.core.area_paths import under_any
 from app.core.errors import Forbidden, NotFound
-from app.grids.service import under_any
 from app.reports.models import Report
 
 # Who has a task list: units their own, coordinators their areas', admins all.

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from app.cases.models import ReportRating, Task
-from app.reports.models import Report
-from app.reports.states import TaskStatus
+from app.cases.models import Task
+from app.cases.states import TaskStatus
+from app.reports.models import Report, ReportRating
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,11 @@ from sqlmodel import Session, col, select
 
 from app.accounts.scope import Scope
 from app.cases.events import CaseRated
-from app.cases.models import ReportRating
 from app.core import clock
 from app.core.errors import Conflict, Forbidden, TransitionNotAllowed
 from app.core.events import publish
 from app.reports.access import load_visible_report
-from app.reports.models import Report
+from app.reports.models import Report, ReportRating
 from app.reports.states import ReportStatus
 from app.reports.workflow import change_status
 

@@ -1,13 +1,13 @@
-"""Tasks (分办): a case sent to a handling unit, with a deadline; and ratings of closed cases."""
+"""Tasks (分办): a case sent to a handling unit, with a deadline."""
 
 from datetime import datetime
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
+from app.cases.states import TaskStatus
 from app.core.clock import utcnow
 from app.core.types import enum_field, time_field
-from app.reports.states import TaskStatus
 
 
 class Task(SQLModel, table=True):
@@ -35,17 +35,3 @@ class Task(SQLModel, table=True):
     returned_at: datetime | None = time_field(default=None, nullable=True)
     created_at: datetime = time_field(default_factory=utcnow)
     updated_at: datetime = time_field(default_factory=utcnow)
-
-
-class ReportRating(SQLModel, table=True):
-    """A reporter's verdict on a closed case: 1-5 stars and a comment, once per reporter."""
-
-    __tablename__ = "report_rating"
-    __table_args__ = (UniqueConstraint("report_id", "rater_id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(foreign_key="report.id", index=True)
-    rater_id: int = Field(foreign_key="account.id")
-    stars: int
-    comment: str = Field(default="", max_length=500)
-    created_at: datetime = time_field(default_factory=utcnow)

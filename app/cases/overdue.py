@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.cases.events import TaskOverdue
 from app.cases.models import Task
+from app.cases.states import ACTIVE_TASK_STATUSES
 from app.core.clock import utcnow
 from app.core.conditional import update_where
 from app.core.config import Settings
@@ -24,7 +25,6 @@ from app.core.db import session_scope
 from app.core.events import publish
 from app.core.metrics import measured_job
 from app.reports.models import Report, ReportEventKind
-from app.reports.states import ACTIVE_TASK_STATUSES
 from app.reports.workflow import record_event
 
 log = logging.getLogger("tantou.overdue")

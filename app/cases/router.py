@@ -6,21 +6,19 @@ from fastapi import APIRouter, Body, File, Form, Query, UploadFile, status
 from sqlmodel import Session
 
 from app.accounts.deps import (
-    AreaManagerAccount,
     CaseWriterScope,
     CurrentScope,
+    ReportReader,
     ReportReaderScope,
     admitting,
 )
 from app.accounts.models import Account
 from app.accounts.scope import Scope
-from app.cases import feedback, service, stats, triage
+from app.cases import feedback, service, triage
 from app.cases.access import TASK_READERS, load_visible_task
 from app.cases.models import Task
 from app.cases.schemas import (
     AcceptBody,
-    AreaSummary,
-    CaseStats,
     DispatchBody,
     MergeBody,
     RatingBody,
@@ -31,24 +29,22 @@ from app.cases.schemas import (
     TaskPage,
     TaskPublic,
     VerifyBody,
-    case_stats,
     task_public,
 )
+from app.cases.states import TaskStatus
 from app.core import clock
 from app.core.config import Settings
 from app.core.db import session_scope
-from app.core.deps import ReadSession, ReportReader, RuntimeDep, SettingsDep, WriteSession
-from app.core.errors import Forbidden, Unprocessable
-from app.core.inputs import BoundedDatetime, DbId
+from app.core.deps import ReadSession, RuntimeDep, SettingsDep, WriteSession
+from app.core.errors import Unprocessable
+from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
-from app.grids.service import grid_by_code
 from app.photos import intake
 from app.photos.urls import photo_url_signer
 from app.reports import reading as reports_reading
 from app.reports.access import sees_caller_details
 from app.reports.models import Report
 from app.reports.schemas import ReportPublic
-from app.reports.states import TaskStatus
 
 router = APIRouter(tags=["cases"])
 
@@ -279,46 +275,6 @@ def complete_task(
     task = intake.take_in_photos(runtime, photos, insert)
     with session_scope(runtime.engine, write=False) as reader:
         return _task(reader, task)
-
-
-@router.get("/stats", response_model=CaseStats)
-def get_stats(
-    session: ReadSession,
-    runtime: RuntimeDep,
-    _manager: AreaManagerAccount,
-    scope: CurrentScope,
-    area: Annotated[
-        str | None, Query(max_length=32, description="a grid, community or street code")
-    ] = None,
-    since: Annotated[
-        BoundedDatetime | None,
-        Query(
-            alias="from",
-            description="received from (inclusive); a date or a time without offset is in the "
-            "work calendar's time zone",
-        ),
-    ] = None,
-    until: Annotated[
-        BoundedDatetime | None, Query(alias="to", description="received before (exclusive)")
-    ] = None,
-) -> CaseStats:
-    """Figures of an area's cases (default: all the caller's areas): counts by status and
-    category, 结案率, 按期结案率, 返工率, median time to close and tasks overdue now."""
-    summary: AreaSummary | None = None
-    area_paths = scope.area_paths
-    if area is not None:
-        grid = grid_by_code(session, area)
-        if grid is None:
-            raise Unprocessable.for_field("area", f"no grid or area {area!r}")
-        if not scope.covers(grid.path):
-            raise Forbidden("This area is outside yours.")
-        summary = AreaSummary(code=grid.code, name=grid.name, level=grid.level.value)
-        area_paths = (grid.path,)
-    zone = service.work_calendar_of(runtime).tz
-    since = since if since is None or since.tzinfo else since.replace(tzinfo=zone)
-    until = until if until is None or until.tzinfo else until.replace(tzinfo=zone)
-    figures = stats.case_figures(session, area_paths, since=since, until=until, now=clock.utcnow())
-    return case_stats(figures, summary, since=since, until=until)
 
 
 def _report(session: Session, settings: Settings, report: Report, viewer: Scope) -> ReportPublic:

@@ -20,22 +20,23 @@ from app.cases.access import (
     require_task_unit,
     visible_tasks,
 )
-from app.cases.calendar import WorkCalendar
 from app.cases.events import TaskStatusChanged
 from app.cases.models import Task
+from app.cases.states import ACTIVE_TASK_STATUSES, TASK_MACHINE, TaskStatus
 from app.categories.service import get_category
 from app.core import clock
+from app.core.area_paths import related_to_any
+from app.core.calendar import WorkCalendar
 from app.core.errors import Conflict, TransitionNotAllowed, Unprocessable
 from app.core.events import publish
 from app.core.runtime import Runtime
 from app.core.transitions import transition
 from app.grids.models import Grid
-from app.grids.service import related_to_any
 from app.photos.intake import StoredPhoto
 from app.reports.access import load_visible_report
 from app.reports.models import PhotoKind, Report, ReportEvent, ReportEventKind
 from app.reports.service import attach_photos
-from app.reports.states import ACTIVE_TASK_STATUSES, TASK_MACHINE, ReportStatus, TaskStatus
+from app.reports.states import ReportStatus
 from app.reports.workflow import change_status, record_event
 from app.units.models import Unit
 

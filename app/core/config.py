@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.core.calendar import WorkCalendar
 from app.core.secret_key import MIN_SECRET_KEY_LENGTH, load_or_create_secret_key
 
 # Keys that were once written in Tantou's source: anyone can sign with them, so none is accepted.
@@ -87,8 +88,6 @@ class Settings(BaseSettings):
     @classmethod
     def _parse_work_calendar(cls, value: str) -> str:
         # Refuse a bad calendar at start-up rather than at the first dispatch.
-        from app.cases.calendar import WorkCalendar
-
         WorkCalendar.from_setting(value)
         return value
 

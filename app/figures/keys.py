@@ -22,9 +22,10 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col
 
 from app.cases.models import Task
+from app.cases.states import TaskStatus
 from app.figures.buckets import close_bucket_sql
 from app.reports.models import Report
-from app.reports.states import ReportStatus, TaskStatus
+from app.reports.states import ReportStatus
 
 SECONDS_PER_MINUTE = 60
 

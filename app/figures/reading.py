@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Table, and_, false, func, or_, select, true
 from sqlmodel import Session
 
+from app.core.area_paths import under_any
 from app.figures.models import CLOSE_TIMES, COUNT_FLAGS, COUNTS, DAY, MONTH, REPORT_KEYS
 from app.figures.periods import DateRange, PeriodPlan, TimeRange, plan_period
 from app.figures.rollup import EVERYWHERE
-from app.grids.service import under_any
 
 # (category_code, status, reworked, resolved_once, closed_on_time) -> reports
 CountKey = tuple[str, str, bool, bool, bool]

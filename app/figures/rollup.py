@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col
 
+from app.core.area_paths import ancestor_paths
 from app.figures.keys import figure_key_select
 from app.figures.models import (
     COUNT_FLAGS,
@@ -26,7 +27,6 @@ from app.figures.models import (
     FigureReport,
     table_of,
 )
-from app.grids.service import ancestor_paths
 from app.reports.models import Report
 
 EVERYWHERE = "/"  # the area level every report counts in, also one in no grid

@@ -5,8 +5,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from sqlmodel import select
 
-from app.accounts.deps import AdminAccount
-from app.core.deps import ReadSession, ReportReader, RuntimeDep, WriteSession
+from app.accounts.deps import AdminAccount, ReportReader
+from app.core.deps import ReadSession, RuntimeDep, WriteSession
 from app.core.errors import Unprocessable
 from app.grids import service
 from app.grids.crs import CoordinateSystem, check_wgs84_range, to_wgs84

@@ -5,8 +5,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
 
+from app.accounts.deps import active_account_of_token, oauth2_scheme
 from app.accounts.models import Role
-from app.core.deps import ReadSession, RuntimeDep, active_account_of_token, oauth2_scheme
+from app.core.deps import ReadSession, RuntimeDep
 from app.core.errors import PROBLEM_JSON, Forbidden
 from app.core.metrics import EXPOSITION_CONTENT_TYPE, exposition
 from app.webhooks.backlog import DeliveryBacklogCollector

@@ -9,14 +9,14 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import Account, AccountStatus
 from app.accounts.scope import Scope
+from app.core.area_paths import ancestor_paths, related_to_any, under_any
 from app.core.clock import utcnow
 from app.core.conditional import update_where
 from app.core.errors import Forbidden, NotFound, Unprocessable
-from app.core.events import publish
 from app.grids.models import Grid, GridLevel
-from app.grids.service import ancestor_paths, grid_by_code, related_to_any, under_any
-from app.notices.events import NoticeShared
+from app.grids.service import grid_by_code
 from app.notices.models import Notice, NoticeReceipt
+from app.points.service import pay_for_notice_share
 from app.riders.models import RiderProfile, Team
 from app.riders.service import community_of
 
@@ -162,14 +162,16 @@ def mark_read(session: Session, profile: RiderProfile, notice_id: int) -> Notice
 
 
 def mark_shared(session: Session, profile: RiderProfile, notice_id: int) -> NoticeReceipt:
-    """Record that the rider passed the notice on (and so read it); the first time announces
-    NoticeShared, which pays the points once. Flushes."""
+    """Record that the rider passed the notice on (and so read it); the first time pays the
+    points (the receipt shows them, so this calls the points service, not an event). Flushes."""
     notice = notice_for_rider(session, profile, notice_id)
     receipt = _receipt(session, notice, profile.account_id)
     _stamp_once(session, receipt, "read_at")
     if _stamp_once(session, receipt, "shared_at"):
         assert notice.id is not None
-        publish(session, NoticeShared(notice.id, profile.account_id, notice.title))
+        pay_for_notice_share(
+            session, rider_id=profile.account_id, notice_id=notice.id, title=notice.title
+        )
     return receipt
 
 

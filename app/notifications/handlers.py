@@ -12,15 +12,16 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Account, AccountArea, AccountStatus, Role
 from app.cases.events import TaskOverdue, TaskStatusChanged
 from app.cases.models import Task
+from app.cases.states import TaskStatus
 from app.categories.models import Category
+from app.core.area_paths import ancestor_paths
 from app.core.events import subscribe
 from app.grids.models import Grid, GridLevel
-from app.grids.service import ancestor_paths
 from app.notifications import messages
 from app.notifications.service import notify
 from app.reports.events import ReportStatusChanged
 from app.reports.models import Report, ReportEvent
-from app.reports.states import ReportStatus, TaskStatus
+from app.reports.states import ReportStatus
 from app.units.models import Unit
 
 # Coordinators of these areas answer for a case first; overdue tasks escalate above them.

@@ -4,7 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.core.deps import CurrentAccount, ReadSession, WriteSession
+from app.accounts.deps import CurrentAccount
+from app.core.deps import ReadSession, WriteSession
 from app.core.pagination import parse_id_cursor
 from app.notifications import service
 from app.notifications.schemas import MarkedRead, MarkRead, NotificationList, NotificationPublic

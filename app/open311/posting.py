@@ -4,12 +4,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from app.accounts.deps import account_of_key
+from app.accounts.models import ApiKey, ApiScope
 from app.accounts.scope import scope_of
-from app.apikeys.models import ApiKey, ApiScope
 from app.categories.models import Category
 from app.core.clock import utcnow
 from app.core.db import session_scope
-from app.core.deps import account_of_key
 from app.core.runtime import Runtime
 from app.open311.intake import Open311Request, draft_of
 from app.open311.media import fetch_media

@@ -14,11 +14,12 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.cases.models import Task
+from app.cases.states import TaskStatus
 from app.categories.models import Category
 from app.core.status_words import status_word
 from app.reports.models import PhotoKind, Report, ReportPhoto
 from app.reports.reading import area_names
-from app.reports.states import ReportStatus, TaskStatus
+from app.reports.states import ReportStatus
 from app.units.models import Unit
 
 SPECIFICATION_URL = "http://wiki.open311.org/GeoReport_v2"

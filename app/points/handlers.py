@@ -1,10 +1,9 @@
-"""Points paid (or taken back) when reports move, verifications are done and notices shared."""
+"""Points paid (or taken back) when reports move and verifications are done."""
 
 from sqlmodel import Session
 
 from app.categories.models import Category
 from app.core.events import subscribe
-from app.notices.events import NoticeShared
 from app.points.rules import EntryKind, PointsRuleCode
 from app.points.service import award, reverse_award, rule_value
 from app.reports.events import ReportStatusChanged
@@ -79,18 +78,4 @@ def pay_for_verification(session: Session, event: VerificationSubmitted) -> None
         reason="完成核查任务",
         actor_id=event.rider_id,
         report_id=event.report_id,
-    )
-
-
-@subscribe(NoticeShared)
-def pay_for_notice_share(session: Session, event: NoticeShared) -> None:
-    """Passing a policy notice on earns points once per notice."""
-    award(
-        session,
-        rider_id=event.rider_id,
-        kind=EntryKind.NOTICE_SHARE,
-        source_id=str(event.notice_id),
-        rule_points=rule_value(session, PointsRuleCode.NOTICE_SHARED),
-        reason=f"转发政策宣讲：{event.title}",
-        actor_id=event.rider_id,
     )

@@ -8,8 +8,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Account, AccountStatus
+from app.core.area_paths import under_any
 from app.grids.models import Grid
-from app.grids.service import under_any
 from app.points.models import PointsEntry
 from app.points.rules import SPENDING_KINDS
 from app.riders.models import RiderProfile, Team

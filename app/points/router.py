@@ -5,9 +5,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from sqlmodel import Session
 
-from app.accounts.deps import AdminAccount, AreaManagerAccount, CurrentScope, RiderAccount
+from app.accounts.deps import (
+    AdminAccount,
+    AreaManagerAccount,
+    CurrentAccount,
+    CurrentScope,
+    RiderAccount,
+)
 from app.core.clock import utcnow
-from app.core.deps import CurrentAccount, ReadSession, WriteSession
+from app.core.deps import ReadSession, WriteSession
 from app.core.errors import Unprocessable
 from app.core.inputs import DbId
 from app.grids.service import grid_by_code

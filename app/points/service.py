@@ -162,6 +162,19 @@ def award(
     )
 
 
+def pay_for_notice_share(session: Session, *, rider_id: int, notice_id: int, title: str) -> None:
+    """Passing a policy notice on earns points once per notice."""
+    award(
+        session,
+        rider_id=rider_id,
+        kind=EntryKind.NOTICE_SHARE,
+        source_id=str(notice_id),
+        rule_points=rule_value(session, PointsRuleCode.NOTICE_SHARED),
+        reason=f"转发政策宣讲：{title}",
+        actor_id=rider_id,
+    )
+
+
 def reverse_award(
     session: Session,
     *,

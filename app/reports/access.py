@@ -8,8 +8,8 @@ from app.accounts.access import AREA_MANAGERS, RIDERS
 from app.accounts.models import Role
 from app.accounts.scope import Scope
 from app.cases.models import Task
+from app.core.area_paths import under_any
 from app.core.errors import NotFound
-from app.grids.service import under_any
 from app.reports.models import Report
 
 SUBMITTERS = (RIDERS | AREA_MANAGERS).refusing("Handling units do not submit reports.")

@@ -1,4 +1,4 @@
-"""Reports (随手拍), their photos and their timeline."""
+"""Reports (随手拍), their photos, their timeline and the ratings of closed cases."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -155,4 +155,18 @@ class ReportEvent(SQLModel, table=True):
     actor_id: int | None = Field(default=None, foreign_key="account.id")
     task_id: int | None = Field(default=None)
     note: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = time_field(default_factory=utcnow)
+
+
+class ReportRating(SQLModel, table=True):
+    """A reporter's verdict on a closed case: 1-5 stars and a comment, once per reporter."""
+
+    __tablename__ = "report_rating"
+    __table_args__ = (UniqueConstraint("report_id", "rater_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id", index=True)
+    rater_id: int = Field(foreign_key="account.id")
+    stars: int
+    comment: str = Field(default="", max_length=500)
     created_at: datetime = time_field(default_factory=utcnow)

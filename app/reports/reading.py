@@ -15,19 +15,20 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import Account
 from app.accounts.scope import Scope
-from app.cases.models import ReportRating
+from app.core.area_paths import under_any
 from app.core.clock import utcnow
 from app.core.errors import Unprocessable
 from app.core.inputs import DB_INT_MAX, year_in_range
 from app.grids.crs import distance_m
 from app.grids.models import Grid
-from app.grids.service import grid_by_code, under_any
+from app.grids.service import grid_by_code
 from app.reports.access import reads_urgent_first, visible_reports
 from app.reports.models import (
     PhotoKind,
     Report,
     ReportEvent,
     ReportPhoto,
+    ReportRating,
 )
 from app.reports.schemas import (
     NearbyReport,

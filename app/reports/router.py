@@ -8,14 +8,8 @@ from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile,
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from sqlmodel import Session
 
-from app.accounts.deps import ReportReaderScope, ReportWriterScope
-from app.core.deps import (
-    ReadSession,
-    ReportReader,
-    ReportWriter,
-    RuntimeDep,
-    SettingsDep,
-)
+from app.accounts.deps import ReportReader, ReportReaderScope, ReportWriter, ReportWriterScope
+from app.core.deps import ReadSession, RuntimeDep, SettingsDep
 from app.core.inputs import DbId
 from app.grids.crs import CoordinateSystem, to_wgs84
 from app.photos import intake

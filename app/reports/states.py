@@ -1,7 +1,7 @@
-"""The report (case) and task state machines: statuses, transition tables and their checks.
+"""The report (case) state machine: statuses, the transition table and REPORT_MACHINE.
 
-Pure data; `app.core.transitions.transition` moves a row along `REPORT_MACHINE` or
-`TASK_MACHINE` and turns an illegal edge into a 409.
+Pure data; `app.core.transitions.transition` moves a row along `REPORT_MACHINE` and turns an
+illegal edge into a 409 (tasks: `TASK_MACHINE` in `app.cases.states`).
 """
 
 from collections.abc import Mapping
@@ -22,15 +22,6 @@ class ReportStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     RESOLVED = "resolved"
     CLOSED = "closed"
-
-
-class TaskStatus(StrEnum):
-    """Where one unit's task on a case stands."""
-
-    OPEN = "open"  # dispatched to the unit, not yet accepted by it
-    IN_PROGRESS = "in_progress"
-    RETURNED = "returned"  # handed back to the coordinator, who dispatches a new task
-    COMPLETED = "completed"  # the unit submitted its result with "after" photos
 
 
 REPORT_TRANSITIONS: Mapping[ReportStatus, frozenset[ReportStatus]] = MappingProxyType(
@@ -54,18 +45,6 @@ REPORT_TRANSITIONS: Mapping[ReportStatus, frozenset[ReportStatus]] = MappingProx
     }
 )
 
-TASK_TRANSITIONS: Mapping[TaskStatus, frozenset[TaskStatus]] = MappingProxyType(
-    {
-        TaskStatus.OPEN: frozenset({TaskStatus.IN_PROGRESS, TaskStatus.RETURNED}),
-        # A unit may find only after starting that the problem is not theirs to fix.
-        TaskStatus.IN_PROGRESS: frozenset({TaskStatus.COMPLETED, TaskStatus.RETURNED}),
-        # completed -> open: rework reopens the task; the unit accepts it again, which is what
-        # moves its case from dispatched back to in_progress.
-        TaskStatus.COMPLETED: frozenset({TaskStatus.OPEN}),
-        TaskStatus.RETURNED: frozenset(),
-    }
-)
-
 TERMINAL_REPORT_STATUSES: frozenset[ReportStatus] = frozenset(
     {ReportStatus.REJECTED, ReportStatus.DUPLICATE}
 )
@@ -76,10 +55,6 @@ OPEN_REPORT_STATUSES: frozenset[ReportStatus] = frozenset(ReportStatus) - CLOSED
 # A report can be merged only into a case: accepted and not yet closed.
 MERGE_TARGET_STATUSES: frozenset[ReportStatus] = OPEN_REPORT_STATUSES - {ReportStatus.SUBMITTED}
 
-TERMINAL_TASK_STATUSES: frozenset[TaskStatus] = frozenset({TaskStatus.RETURNED})
-# Tasks a unit still has to act on; only these can be overdue.
-ACTIVE_TASK_STATUSES: frozenset[TaskStatus] = frozenset({TaskStatus.OPEN, TaskStatus.IN_PROGRESS})
-
 REPORT_MACHINE = StateMachine(
     "report",
     REPORT_TRANSITIONS,
@@ -88,14 +63,5 @@ REPORT_MACHINE = StateMachine(
         ReportStatus.DISPATCHED: "dispatched_at",
         ReportStatus.RESOLVED: "resolved_at",
         ReportStatus.CLOSED: "closed_at",
-    },
-)
-TASK_MACHINE = StateMachine(
-    "task",
-    TASK_TRANSITIONS,
-    entered_at={
-        TaskStatus.IN_PROGRESS: "accepted_at",
-        TaskStatus.COMPLETED: "completed_at",
-        TaskStatus.RETURNED: "returned_at",
     },
 )

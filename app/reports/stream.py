@@ -16,10 +16,11 @@ from fastapi.sse import ServerSentEvent
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from app.accounts.deps import active_account_of_token, oauth2_scheme
 from app.accounts.models import Account
 from app.accounts.scope import Scope, scope_of
 from app.core.db import session_scope
-from app.core.deps import RuntimeDep, active_account_of_token, oauth2_scheme
+from app.core.deps import RuntimeDep
 from app.core.metrics import OPEN_STREAMS
 from app.reports.access import URGENT_FOLLOWERS, visible_reports
 from app.reports.models import Report

@@ -8,11 +8,12 @@ from sqlalchemy import ColumnElement, func, or_, update
 from sqlmodel import Session, col, select
 
 from app.accounts.scope import Scope
+from app.core.area_paths import ancestor_paths, related_to_any
 from app.core.clock import utcnow
 from app.core.conditional import update_or_conflict
 from app.core.errors import Conflict, NotEnoughPoints, NotFound, OutOfStock, Unprocessable
 from app.grids.models import GridLevel
-from app.grids.service import ancestor_paths, grid_by_code, related_to_any
+from app.grids.service import grid_by_code
 from app.notifications.messages import Message
 from app.notifications.service import notify
 from app.points.periods import month_bounds, month_of

@@ -5,15 +5,9 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from app.accounts.deps import admitting
+from app.accounts.deps import PENDING_REFUSAL, CurrentAccount, SignedInAccount, admitting
 from app.accounts.models import Account, AccountStatus
-from app.core.deps import (
-    PENDING_REFUSAL,
-    CurrentAccount,
-    ReadSession,
-    SignedInAccount,
-    read_apart,
-)
+from app.core.deps import ReadSession, read_apart
 from app.core.errors import Forbidden
 from app.riders.access import REGISTRANTS
 from app.riders.models import RiderProfile

@@ -1,4 +1,5 @@
-"""Rider registration (报到备案) and its review, rider profiles, and volunteer teams."""
+"""Rider registration (报到备案) and its review, rider profiles, and the list of volunteer teams
+(a team's page, with its points, is in app.points.team_router)."""
 
 from typing import Annotated
 
@@ -6,7 +7,7 @@ from fastapi import APIRouter, Query, Request, status
 
 from app.accounts.deps import AreaManagerAccount, CurrentScope
 from app.accounts.models import Account, AccountStatus
-from app.core.deps import CurrentAccount, ReadSession, SettingsDep, WriteSession, client_address_of
+from app.core.deps import ReadSession, SettingsDep, WriteSession, client_address_of
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.riders import registration_limit, service
@@ -21,12 +22,9 @@ from app.riders.schemas import (
     RiderList,
     RiderRegistered,
     RiderRegistration,
-    TeamChanges,
-    TeamCreate,
     TeamList,
     TeamPublic,
 )
-from app.riders.team_page import TeamPage, build_team_page
 
 router = APIRouter(tags=["riders"])
 
@@ -188,40 +186,3 @@ def list_teams(
             if t.id is not None
         ]
     )
-
-
-@router.post("/teams", response_model=TeamPage, status_code=status.HTTP_201_CREATED)
-def create_team(
-    body: TeamCreate, session: WriteSession, manager: AreaManagerAccount, scope: CurrentScope
-) -> TeamPage:
-    """A new volunteer team in one of the caller's communities."""
-    team = service.create_team(
-        session,
-        scope,
-        name=body.name,
-        community_code=body.community_code,
-        area_name=body.area_name,
-    )
-    session.commit()
-    return build_team_page(session, team, manager)
-
-
-@router.patch("/teams/{team_id}", response_model=TeamPage)
-def update_team(
-    team_id: DbId,
-    body: TeamChanges,
-    session: WriteSession,
-    manager: AreaManagerAccount,
-    scope: CurrentScope,
-) -> TeamPage:
-    """Rename a team or set its leader (an active member; null clears it)."""
-    changes = body.model_dump(exclude_unset=True)
-    team = service.update_team(session, scope, team_id, changes)
-    session.commit()
-    return build_team_page(session, team, manager)
-
-
-@router.get("/teams/{team_id}", response_model=TeamPage)
-def team_page(team_id: DbId, session: ReadSession, account: CurrentAccount) -> TeamPage:
-    """A team's page: leader, members, this month's activity and points."""
-    return build_team_page(session, service.get_team(session, team_id), account)

@@ -10,12 +10,12 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Account, AccountStatus, Role
 from app.accounts.scope import Scope
 from app.accounts.service import create_account
+from app.core.area_paths import under_any
 from app.core.clock import utcnow
 from app.core.conditional import update_or_conflict
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.core.security import verify_password
 from app.grids.models import Grid, GridLevel
-from app.grids.service import under_any
 from app.notifications.messages import Message
 from app.notifications.service import notify
 from app.riders.access import REGISTRANTS

@@ -4,9 +4,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, status
 
-from app.accounts.deps import AreaManagerAccount, CurrentScope, ReportReaderScope, admitting
+from app.accounts.deps import (
+    AreaManagerAccount,
+    CurrentScope,
+    ReportReader,
+    ReportReaderScope,
+    admitting,
+)
 from app.accounts.models import Account
-from app.core.deps import ReadSession, ReportReader, WriteSession
+from app.core.deps import ReadSession, WriteSession
 from app.core.errors import Forbidden
 from app.grids.service import grid_by_code
 from app.units import service

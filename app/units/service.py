@@ -4,9 +4,9 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
+from app.core.area_paths import related_to_any
 from app.core.errors import Conflict, Unprocessable
 from app.grids.models import Grid, GridLevel
-from app.grids.service import related_to_any
 from app.units.models import Unit, UnitCreate
 
 

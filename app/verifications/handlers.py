@@ -4,10 +4,11 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.cases.events import TaskStatusChanged
+from app.cases.states import TaskStatus
 from app.core.clock import utcnow
 from app.core.events import subscribe
 from app.reports.events import ReportStatusChanged
-from app.reports.states import ReportStatus, TaskStatus
+from app.reports.states import ReportStatus
 from app.riders.models import Team
 from app.verifications.models import VerificationStatus, VerificationTask
 

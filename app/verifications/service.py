@@ -5,11 +5,11 @@ from collections.abc import Sequence
 from sqlmodel import Session, col, select
 
 from app.accounts.scope import Scope
+from app.core.area_paths import under_any
 from app.core.clock import utcnow
 from app.core.conditional import update_or_conflict
 from app.core.errors import Conflict, NotFound
 from app.core.events import publish
-from app.grids.service import under_any
 from app.photos.intake import StoredPhoto
 from app.reports.models import PhotoKind, Report, ReportEventKind
 from app.reports.service import attach_photos

@@ -6,7 +6,7 @@ import uuid
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from app.apikeys.models import ApiKey
+from app.accounts.models import ApiKey
 from app.core.config import Settings
 from app.core.runtime import Runtime
 from app.main import create_app

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.cases.calendar import WorkCalendar
+from app.core.calendar import WorkCalendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

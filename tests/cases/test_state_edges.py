@@ -7,7 +7,8 @@ import httpx
 import pytest
 from sqlmodel import Session
 
-from app.reports.states import REPORT_TRANSITIONS, TASK_TRANSITIONS, ReportStatus, TaskStatus
+from app.cases.states import TASK_TRANSITIONS, TaskStatus
+from app.reports.states import REPORT_TRANSITIONS, ReportStatus
 from tests.cases.factories import Steps, after_photo
 from tests.factories import assert_problem
 from tests.fixtures.people import People, unit_code_of

@@ -5,8 +5,9 @@ import re
 
 import pytest
 
+from app.cases.states import TaskStatus
 from app.core.status_words import GLOSSARY_FILE, glossary, status_word
-from app.reports.states import ReportStatus, TaskStatus
+from app.reports.states import ReportStatus
 
 STATUS_WORDS_JS = GLOSSARY_FILE.with_suffix(".js")
 KINDS = {"report": ReportStatus, "task": TaskStatus}

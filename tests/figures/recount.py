@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from app.cases.models import Task
-from app.cases.stats import CASE_STATUSES, case_figures
+from app.cases.states import TaskStatus
+from app.figures.cases import CASE_STATUSES, case_figures
 from app.figures.models import CLOSE_TIMES, COUNTS, REPORT_KEYS
 from app.figures.rebuild import rebuild_figures
 from app.reports.models import Report
-from app.reports.states import ReportStatus, TaskStatus
+from app.reports.states import ReportStatus
 
 
 def rollup_rows(session: Session) -> dict[str, set[tuple[Any, ...]]]:

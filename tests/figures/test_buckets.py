@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from app.cases.stats import _median_hours
 from app.figures.buckets import bucket_midpoint_minutes, bucket_width, close_bucket
+from app.figures.cases import _median_hours
 
 
 def _bound_minutes(minutes: float) -> float:

@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from app.cases.models import Task
-from app.cases.stats import CASE_STATUSES
+from app.cases.states import ACTIVE_TASK_STATUSES, TaskStatus
+from app.figures.cases import CASE_STATUSES
 from app.figures.models import REPORT_KEYS
 from app.grids.service import grid_by_code
 from app.reports.models import Report
-from app.reports.states import ACTIVE_TASK_STATUSES, ReportStatus, TaskStatus
+from app.reports.states import ReportStatus
 from tests.cases.factories import GAS_LEAK, OTHER_GRID, Steps
 from tests.factories import COMMUNITY, GRID, TOWN
 from tests.figures.recount import assert_rollups_equal_a_recount, figures_of, recount

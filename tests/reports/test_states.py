@@ -2,6 +2,12 @@ from itertools import product
 
 import pytest
 
+from app.cases.states import (
+    TASK_MACHINE,
+    TASK_TRANSITIONS,
+    TERMINAL_TASK_STATUSES,
+    TaskStatus,
+)
 from app.core.transitions import IllegalTransition
 from app.reports.states import (
     CLOSED_REPORT_STATUSES,
@@ -9,12 +15,8 @@ from app.reports.states import (
     OPEN_REPORT_STATUSES,
     REPORT_MACHINE,
     REPORT_TRANSITIONS,
-    TASK_MACHINE,
-    TASK_TRANSITIONS,
     TERMINAL_REPORT_STATUSES,
-    TERMINAL_TASK_STATUSES,
     ReportStatus,
-    TaskStatus,
 )
 
 R = ReportStatus

@@ -4,9 +4,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app.accounts.models import Role
+from app.cases.states import TaskStatus
 from app.core.clock import utcnow
 from app.points.periods import month_of
-from app.reports.states import ReportStatus, TaskStatus
+from app.reports.states import ReportStatus
 from app.verifications.models import VerificationTask
 from tests.factories import COMMUNITY, login, make_account, seed_grids
 from tests.fixtures.reports import make_report

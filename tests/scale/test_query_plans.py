@@ -30,13 +30,14 @@ from sqlmodel import Session
 from app.accounts.models import AccountStatus, Role
 from app.accounts.scope import Scope
 from app.cases.service import list_tasks
+from app.cases.states import TaskStatus
 from app.core.db import create_db_engine, metadata
 from app.core.migrations import upgrade_to_head
 from app.core.types import StrEnumType
 from app.notifications.service import list_notifications
 from app.points.service import recent_entries
 from app.reports.reading import ReportFilter, list_reports
-from app.reports.states import ReportStatus, TaskStatus
+from app.reports.states import ReportStatus
 from app.rewards.models import RedemptionStatus
 from app.rewards.service import redemptions_in_scope, redemptions_of_rider
 from app.riders.models import Platform, RiderProfile

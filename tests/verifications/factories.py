@@ -6,9 +6,9 @@ from sqlmodel import Session
 
 from app.cases.models import Task
 from app.cases.service import change_task_status
+from app.cases.states import TaskStatus
 from app.core.clock import utcnow
 from app.reports.models import Report
-from app.reports.states import TaskStatus
 from tests.factories import make_unit
 from tests.photos.factories import FENGYANG_LON_LAT, make_jpeg
 

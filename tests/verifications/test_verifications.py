@@ -10,10 +10,11 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Role
+from app.cases.states import TaskStatus
 from app.core.config import Settings
 from app.points.models import PointsEntry
 from app.reports.models import PhotoKind, Report, ReportEvent, ReportPhoto
-from app.reports.states import ReportStatus, TaskStatus
+from app.reports.states import ReportStatus
 from app.verifications.models import VerificationStatus, VerificationTask
 from tests.factories import (
     COMMUNITY,

@@ -5,8 +5,9 @@ deadline is the latest `due_at` of its tasks that were not handed back. A case i
 (应结案) once it is closed or its deadline has passed; it closed on time (按期结案) when the
 units' work was resolved by the deadline and the case was then closed.
 
-What the history decides comes from the rollups (app.figures): counts by status, category and
-closure flags, and the close-time histogram, so a year of a city reads a few thousand rows.
+What the history decides comes from the rollups (`reading.read_rollups`): counts by status,
+category and closure flags, and the close-time histogram, so a year of a city reads a few
+thousand rows.
 What depends on the clock is read live from the open work only: open cases past their
 deadline, and tasks overdue now.
 """
@@ -20,12 +21,13 @@ from sqlalchemy import ColumnElement, true
 from sqlmodel import Session, col, func, select
 
 from app.cases.models import Task
+from app.cases.states import ACTIVE_TASK_STATUSES, TaskStatus
 from app.categories.models import Category
+from app.core.area_paths import under_any
 from app.figures.buckets import bucket_midpoint_minutes
 from app.figures.reading import read_rollups
-from app.grids.service import under_any
 from app.reports.models import Report
-from app.reports.states import ACTIVE_TASK_STATUSES, ReportStatus, TaskStatus
+from app.reports.states import ReportStatus
 
 # The statuses of a report that became a case and was not merged away.
 CASE_STATUSES = frozenset(
