@@ -15,7 +15,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from app.accounts.models import LoginFailure
-from app.core.clock import utcnow
+from app.core import clock
 from app.core.config import Settings
 from app.core.errors import TooManyRequests
 
@@ -43,7 +43,7 @@ def refuse_while_waiting(
     session: Session, settings: Settings, *, username: str, client_address: str
 ) -> None:
     """429 with Retry-After when this pair, or this address, must still wait."""
-    now = utcnow()
+    now = clock.utcnow()
     pair, address = _recent_failures(session, settings, now, username, client_address)
     waits = [
         _remaining_s(now, pair.last_at, pair_delay_s(pair.count, settings.login_delay_cap_seconds)),
@@ -69,7 +69,7 @@ def record_failure(
     session: Session, settings: Settings, *, username: str, client_address: str
 ) -> None:
     """Count one failure and forget those too old to matter (the caller commits)."""
-    now = utcnow()
+    now = clock.utcnow()
     session.add(LoginFailure(username=username, client_address=client_address, created_at=now))
     forget_before = now - timedelta(minutes=settings.login_failure_window_minutes)
     session.exec(delete(LoginFailure).where(col(LoginFailure.created_at) < forget_before))

@@ -1,10 +1,11 @@
 """Login throttling, tried as a guesser and as someone trying to lock others out.
 
-Waiting is done by moving the stored failures into the past, never by sleeping.
+Waiting is done by moving the stored failures into the past, never by sleeping; the throttle's
+clock stands still, so a slow machine cannot let a hurried attempt through.
 """
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from sqlmodel import Session, select
 
 from app.accounts.login_throttle import pair_delay_s
 from app.accounts.models import LoginFailure, Role
+from app.core import clock
 from app.core.config import Settings
 from app.core.runtime import Runtime
 from app.main import create_app
@@ -28,6 +30,12 @@ TOKEN = "/api/v1/auth/token"
 
 def _client(runtime: Runtime, peer: tuple[str, int]) -> TestClient:
     return TestClient(create_app(runtime=runtime), client=peer)
+
+
+@pytest.fixture(autouse=True)
+def still_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = datetime.now(UTC)
+    monkeypatch.setattr(clock, "utcnow", lambda: now)
 
 
 @pytest.fixture
