@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,7 +12,7 @@ from app.backup.errors import BackupError
 from app.core.config import Settings
 from app.core.db import create_db_engine, session_scope
 from app.core.errors import AppError
-from app.core.metrics import clear_multiprocess_dir
+from app.core.metrics import MULTIPROC_DIR_VARIABLE, clear_multiprocess_dir
 from app.core.migrations import upgrade_to_head
 from app.core.request_log import configure_logging
 
@@ -24,6 +25,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="migrate, then serve the API and web apps")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes (default: one per core)",
+    )
 
     commands.add_parser("migrate", help="apply pending migrations")
 
@@ -68,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
-        return _serve(settings, args.host, args.port)
+        return _serve(settings, args.host, args.port, args.workers)
     # Neither migrates: a backup copies the database as it is, a restore needs it empty.
     if args.command == "backup":
         return _backup(settings, args.dir)
@@ -148,10 +155,16 @@ def _restore(settings: Settings, directory: Path) -> int:
     return 0
 
 
-def _serve(settings: Settings, host: str, port: int) -> int:
+def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     import uvicorn
 
+    if workers < 1:
+        print("error: --workers must be 1 or more", file=sys.stderr)
+        return 1
+    # Once, before any worker starts: the workers find the database at head.
     upgrade_to_head(settings.resolved_database_url)
+    if workers > 1:
+        share_across_workers(settings, workers)
     clear_multiprocess_dir()
     # proxy_headers=False: uvicorn would believe X-Forwarded-For from 127.0.0.1; the app
     # believes it only from TANTOU_TRUSTED_PROXIES.
@@ -160,10 +173,20 @@ def _serve(settings: Settings, host: str, port: int) -> int:
         factory=True,
         host=host,
         port=port,
+        workers=workers,
         access_log=False,
         proxy_headers=False,
     )
     return 0
+
+
+def share_across_workers(settings: Settings, workers: int) -> None:
+    """Environment the worker processes inherit: one metrics directory that /metrics adds up
+    (unless one is set), and image pools that together use each core once (unless sized)."""
+    os.environ.setdefault(MULTIPROC_DIR_VARIABLE, str((settings.data_dir / "metrics").resolve()))
+    if settings.image_workers == 0:
+        per_worker = max(1, (os.cpu_count() or 1) // workers)
+        os.environ.setdefault("TANTOU_IMAGE_WORKERS", str(per_worker))
 
 
 if __name__ == "__main__":
