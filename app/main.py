@@ -1,8 +1,9 @@
 """The application: API routers, error handling, limits and the two web apps."""
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
+from datetime import timedelta
 from pathlib import Path
 
 import anyio.to_thread
@@ -21,9 +22,11 @@ from app.core.browser_headers import BrowserHeadersMiddleware
 from app.core.config import Settings
 from app.core.errors import install_error_handlers
 from app.core.health import router as health_router
+from app.core.leases import LeasedJob, process_holder_id
 from app.core.limits import BodySizeLimitMiddleware, RateLimitMiddleware
 from app.core.metrics import MetricsMiddleware, forget_this_process
 from app.core.openapi import install_openapi
+from app.core.rate_windows import sweep_rate_windows_periodically
 from app.core.request_log import RequestLogMiddleware
 from app.core.runtime import Runtime
 from app.core.static import mount_frontend
@@ -85,18 +88,28 @@ def not_utf8_refusal(path: str, field: str, message: str) -> Response:
     return field_problem(path, field, message)
 
 
+def leased_jobs(runtime: Runtime) -> list[LeasedJob]:
+    """Every periodic job, each run by whichever process holds its lease (app/core/leases.py)."""
+    engine, settings = runtime.engine, runtime.settings
+    bodies: dict[str, Callable[[], Awaitable[None]]] = {
+        "overdue_check": lambda: check_overdue_periodically(engine, settings),
+        "photo_sweep": lambda: sweep_photos_periodically(engine, settings),
+        "webhook_delivery": lambda: DeliveryWorker(engine, settings).run(),
+        "rate_window_sweep": lambda: sweep_rate_windows_periodically(runtime.writer),
+    }
+    ttl = timedelta(seconds=settings.job_lease_seconds)
+    holder = process_holder_id()
+    return [LeasedJob(engine, name, body, ttl=ttl, holder=holder) for name, body in bodies.items()]
+
+
 def background_jobs(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """The app's lifespan: background jobs (the overdue check, webhook deliveries) run while it
-    serves and are cancelled at shutdown."""
+    """The app's lifespan: background jobs (the overdue check, webhook deliveries, sweeps) run
+    while it serves, each in one process of all, and are cancelled at shutdown."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(image_pool_of(runtime).start)
-        jobs = [
-            asyncio.create_task(check_overdue_periodically(runtime.engine, runtime.settings)),
-            asyncio.create_task(sweep_photos_periodically(runtime.engine, runtime.settings)),
-            asyncio.create_task(DeliveryWorker(runtime.engine, runtime.settings).run()),
-        ]
+        jobs = [asyncio.create_task(job.run()) for job in leased_jobs(runtime)]
         try:
             yield
         finally:
@@ -141,6 +154,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     if settings.rate_limits:
         app.add_middleware(
             RateLimitMiddleware,
+            engine=runtime.writer,
             limit_per_minute=settings.rate_limit_per_minute,
             secret_key=settings.secret_key,
         )

@@ -3,6 +3,7 @@
 from app.accounts import models as accounts
 from app.cases import models as cases
 from app.categories import models as categories
+from app.core import generations, leases, rate_windows
 from app.figures import models as figures
 from app.grids import models as grids
 from app.notices import models as notices
@@ -20,10 +21,13 @@ __all__ = [
     "cases",
     "categories",
     "figures",
+    "generations",
     "grids",
+    "leases",
     "notices",
     "notifications",
     "points",
+    "rate_windows",
     "reports",
     "rewards",
     "riders",

@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     webhook_retry_max_seconds: float = Field(default=3600.0, gt=0)
     webhook_give_up_hours: float = Field(default=24.0, gt=0)
     webhook_poll_seconds: float = Field(default=5.0, gt=0)
+    # Background jobs run in one process of all (app/core/leases.py): a crashed holder's job is
+    # taken over within this many seconds.
+    job_lease_seconds: float = Field(default=30.0, gt=0)
 
     @field_validator("work_calendar")
     @classmethod

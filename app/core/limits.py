@@ -1,17 +1,22 @@
 """Request limits: body size (413) and request rates per address and per account (429)."""
 
-import threading
+import logging
 import time
-from collections import defaultdict
 
+import anyio.to_thread
 import jwt
+from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import BodyReadRefused, PayloadTooLarge, TooManyRequests, problem_response
+from app.core.rate_windows import hit_in_own_transaction
+
+log = logging.getLogger("tantou.limits")
 
 RATE_LIMITED_PREFIXES = ("/api/", "/open311/")
-# The clock of the rate windows (a name of its own, so that tests can hold it still).
-monotonic_s = time.monotonic
+# The clock of the rate windows: wall-clock minutes, the same on every process and machine (a
+# name of its own, so that tests can hold it still).
+wall_clock_s = time.time
 # Signed photo links are cheap static reads; a console full of thumbnails must not hit the limit.
 UNLIMITED_PREFIXES = ("/api/v1/photos/",)
 
@@ -47,40 +52,16 @@ class BodySizeLimitMiddleware:
         return PayloadTooLarge(f"The request body is larger than {self.max_bytes} bytes.")
 
 
-class SlidingWindowCounter:
-    """Counts events per key in the current and previous minute (a sliding-window estimate)."""
-
-    def __init__(self, limit_per_minute: int) -> None:
-        self.limit = limit_per_minute
-        self._counts: dict[tuple[str, int], int] = defaultdict(int)
-        self._lock = threading.Lock()
-
-    def hit(self, key: str, now_s: float, *, limit: int | None = None) -> bool:
-        """Record one event; False when the key is over its limit (or the one given)."""
-        minute = int(now_s // 60)
-        weight_previous = 1 - (now_s % 60) / 60
-        with self._lock:
-            if len(self._counts) > 100_000:
-                self._forget_before(minute - 1)
-            estimate = self._counts[(key, minute)] + weight_previous * self._counts.get(
-                (key, minute - 1), 0
-            )
-            if estimate >= (self.limit if limit is None else limit):
-                return False
-            self._counts[(key, minute)] += 1
-            return True
-
-    def _forget_before(self, minute: int) -> None:
-        for stale in [k for k in self._counts if k[1] < minute]:
-            del self._counts[stale]
-
-
 class RateLimitMiddleware:
-    """Limits API requests per client address and per account, in this process."""
+    """Limits API requests per client address and per account, counted in the database (one
+    statement per request) so that every process shares the counts."""
 
-    def __init__(self, app: ASGIApp, *, limit_per_minute: int, secret_key: str) -> None:
+    def __init__(
+        self, app: ASGIApp, *, engine: Engine, limit_per_minute: int, secret_key: str
+    ) -> None:
         self.app = app
-        self.counter = SlidingWindowCounter(limit_per_minute)
+        self.engine = engine
+        self.limit = limit_per_minute
         self.secret_key = secret_key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -88,16 +69,22 @@ class RateLimitMiddleware:
         if not path.startswith(RATE_LIMITED_PREFIXES) or path.startswith(UNLIMITED_PREFIXES):
             await self.app(scope, receive, send)
             return
-        now_s = monotonic_s()
         keys = [f"addr:{(scope.get('client') or ('-',))[0]}"]
         account = self._account_of(scope)
         if account:
             keys.append(f"acct:{account}")
-        if not all(self.counter.hit(key, now_s) for key in keys):
+        if not await anyio.to_thread.run_sync(self._allows, keys):
             refusal = TooManyRequests("Slow down and try again in a minute.")
             await problem_response(refusal)(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+    def _allows(self, keys: list[str]) -> bool:
+        try:
+            return hit_in_own_transaction(self.engine, keys, wall_clock_s(), self.limit)
+        except Exception:  # a database away for a moment fails the request itself, not here
+            log.warning("counting a request against its rate limit failed", exc_info=True)
+            return True
 
     def _account_of(self, scope: Scope) -> str | None:
         auth = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")

@@ -9,14 +9,16 @@ from shapely.geometry import shape
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
+from app.core import generations
 from app.core.runtime import Runtime
 from app.grids import service
 from app.grids.geometry import GridGeometry
 from app.grids.index import GridIndex
 from app.grids.models import Grid, GridLevel
 
-# How often a process asks the database whether another process changed the grids.
-REVISION_CHECK_SECONDS = 1.0
+# How often a process asks the database whether another process changed the grids: an import
+# on one process is used by every other within about this long.
+GENERATION_CHECK_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -31,24 +33,25 @@ class GridSnapshot:
 
 
 class GridLocator:
-    """Answers point look-ups from memory; checks the database revision at most once a second."""
+    """Answers point look-ups from memory; checks the grids' generation (bumped by every import)
+    in the database at most every GENERATION_CHECK_SECONDS."""
 
     def __init__(self) -> None:
         self._snapshot: GridSnapshot | None = None
-        self._revision: tuple[int, str] | None = None
+        self._generation: int | None = None
         self._checked_at = float("-inf")
         self._lock = threading.Lock()
 
     def snapshot(self, session: Session) -> GridSnapshot:
         """The current snapshot, rebuilt first if the grids changed."""
         now = time.monotonic()
-        if self._snapshot is not None and now - self._checked_at < REVISION_CHECK_SECONDS:
+        if self._snapshot is not None and now - self._checked_at < GENERATION_CHECK_SECONDS:
             return self._snapshot
         with self._lock:
-            revision = service.revision(session)
-            if self._snapshot is None or revision != self._revision:
+            generation = generations.current(session, service.GRIDS_GENERATION)
+            if self._snapshot is None or generation != self._generation:
                 self._snapshot = _build_snapshot(session)
-                self._revision = revision
+                self._generation = generation
             self._checked_at = now
             return self._snapshot
 
@@ -56,7 +59,7 @@ class GridLocator:
         """Forget the snapshot (this process just changed the grids)."""
         with self._lock:
             self._checked_at = float("-inf")
-            self._revision = None
+            self._generation = None
 
 
 def _build_snapshot(session: Session) -> GridSnapshot:

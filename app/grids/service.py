@@ -5,9 +5,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.core import generations
 from app.core.clock import utcnow
 from app.core.errors import Unprocessable
 from app.grids.geometry import GeometryError, parse_grid_geometry, to_geojson
@@ -15,6 +15,8 @@ from app.grids.models import LEVEL_DEPTH, Grid, GridLevel
 
 CODE_MAX_LENGTH = 32
 NAME_MAX_LENGTH = 100
+# The generation (app/core/generations.py) that tells every process to rebuild its grid index.
+GRIDS_GENERATION = "grids"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ def import_feature_collection(session: Session, collection: Any) -> ImportResult
         paths[feature.code] = path
         session.add(grid)
         session.flush()
+    generations.bump(session, GRIDS_GENERATION)  # every process rebuilds its index
     return ImportResult(created=created, updated=updated)
 
 
@@ -171,9 +174,3 @@ def paths_of(session: Session, codes: Sequence[str]) -> list[str]:
     if not codes:
         return []
     return list(session.exec(select(Grid.path).where(Grid.code.in_(codes))))  # type: ignore[attr-defined]
-
-
-def revision(session: Session) -> tuple[int, str]:
-    """A cheap fingerprint of the grid table that changes whenever grids change."""
-    count, latest = session.exec(select(func.count(), func.max(Grid.updated_at))).one()
-    return int(count), str(latest)
