@@ -21,11 +21,10 @@ from app.accounts.access import ADMINS, AREA_MANAGERS, RIDERS, RoleRule
 from app.accounts.keys import authenticate_key, record_use
 from app.accounts.models import Account, AccountStatus, ApiScope, RevokedToken
 from app.accounts.scope import Scope, scope_of
-from app.core import limits
+from app.core import rate_windows
 from app.core.config import Settings
 from app.core.deps import ReadSession, RuntimeDep, SettingsDep, read_apart
 from app.core.errors import Forbidden, TooManyRequests, Unauthorized
-from app.core.rate_windows import hit_in_own_transaction
 from app.core.runtime import Runtime
 from app.core.security import TokenClaims, read_token
 
@@ -117,8 +116,8 @@ def account_of_key(session: Session, runtime: Runtime, raw_key: str, scopes: lis
     """The account an API key acts through, if the key holds `scopes` and is within its rate."""
     api_key = read_apart(session, lambda reader: authenticate_key(reader, raw_key, scopes))
     limit = api_key.rate_limit_per_minute
-    if runtime.settings.rate_limits and not hit_in_own_transaction(
-        runtime.writer, [f"key:{api_key.id}"], limits.wall_clock_s(), limit
+    if runtime.settings.rate_limits and not rate_windows.hit_in_own_transaction(
+        runtime.writer, [f"key:{api_key.id}"], rate_windows.wall_clock_s(), limit
     ):
         raise TooManyRequests(
             f"This API key may make {api_key.rate_limit_per_minute} requests a minute."

@@ -1,22 +1,18 @@
 """Request limits: body size (413) and request rates per address and per account (429)."""
 
 import logging
-import time
 
 import anyio.to_thread
 import jwt
 from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core import rate_windows
 from app.core.errors import BodyReadRefused, PayloadTooLarge, TooManyRequests, problem_response
-from app.core.rate_windows import hit_in_own_transaction
 
 log = logging.getLogger("tantou.limits")
 
 RATE_LIMITED_PREFIXES = ("/api/", "/open311/")
-# The clock of the rate windows: wall-clock minutes, the same on every process and machine (a
-# name of its own, so that tests can hold it still).
-wall_clock_s = time.time
 # Signed photo links are cheap static reads; a console full of thumbnails must not hit the limit.
 UNLIMITED_PREFIXES = ("/api/v1/photos/",)
 
@@ -81,7 +77,9 @@ class RateLimitMiddleware:
 
     def _allows(self, keys: list[str]) -> bool:
         try:
-            return hit_in_own_transaction(self.engine, keys, wall_clock_s(), self.limit)
+            return rate_windows.hit_in_own_transaction(
+                self.engine, keys, rate_windows.wall_clock_s(), self.limit
+            )
         except Exception:  # a database away for a moment fails the request itself, not here
             log.warning("counting a request against its rate limit failed", exc_info=True)
             return True

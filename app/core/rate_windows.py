@@ -17,6 +17,9 @@ from sqlalchemy import Connection, Engine, delete, text
 from sqlmodel import Field, SQLModel
 
 log = logging.getLogger("tantou.limits")
+# The clock of the windows and their sweep: wall-clock minutes, the same on every process and
+# machine (a name of its own, so that tests can hold it still).
+wall_clock_s = time.time
 # Rows of minutes before the previous one no longer count; the sweep removes them.
 KEPT_MINUTES = 2
 SWEEP_EVERY = timedelta(minutes=1)
@@ -78,7 +81,7 @@ def forget_old_windows(connection: Connection, now_s: float) -> int:
 
 def _sweep_now(engine: Engine) -> int:
     with engine.begin() as connection:
-        return forget_old_windows(connection, time.time())
+        return forget_old_windows(connection, wall_clock_s())
 
 
 async def sweep_rate_windows_periodically(engine: Engine) -> None:

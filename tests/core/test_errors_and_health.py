@@ -7,7 +7,7 @@ import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
-from app.core import limits
+from app.core import rate_windows
 from app.core.config import Settings
 from app.core.migrations import upgrade_to_head
 from app.core.runtime import Runtime
@@ -106,7 +106,7 @@ def test_rate_limit_answers_429_problem_when_on(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Mid-minute and still: the sliding window's share of the previous minute stays fixed.
-    monkeypatch.setattr(limits, "wall_clock_s", lambda: 60_030.0)
+    monkeypatch.setattr(rate_windows, "wall_clock_s", lambda: 60_030.0)
     settings = make_settings(database_url, tmp_path, rate_limits=True, rate_limit_per_minute=5)
     runtime = Runtime.from_settings(settings)
     with TestClient(create_app(runtime=runtime)) as client:
