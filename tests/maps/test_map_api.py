@@ -86,7 +86,8 @@ def test_grids_carry_open_and_overdue_counts_of_the_callers_areas_only(
     make_report(session, rider, grid=NEXT_GRID, point=NEXT_POINT)
     make_report(session, rider, grid=OTHER_GRID, point=OTHER_POINT)
     unit = make_unit(session, "wy-map")
-    assert unit.id is not None and dispatched.id is not None
+    assert unit.id is not None
+    assert dispatched.id is not None
     session.add(
         Task(
             report_id=dispatched.id,
@@ -98,7 +99,8 @@ def test_grids_carry_open_and_overdue_counts_of_the_callers_areas_only(
     session.commit()
 
     mine = _features(client, people.coordinator.headers)
-    assert OTHER_GRID not in mine and len(mine) == 8  # the community's 8 grids
+    assert OTHER_GRID not in mine
+    assert len(mine) == 8
     assert mine[GRID]["properties"] == {
         "code": GRID,
         "name": "凤凰熙岸小区网格",
@@ -110,7 +112,8 @@ def test_grids_carry_open_and_overdue_counts_of_the_callers_areas_only(
     assert mine[NEXT_GRID]["properties"]["open"] == 1
     assert mine[NEXT_GRID]["properties"]["overdue"] == 0
     theirs = _features(client, people.other_coordinator.headers)
-    assert GRID not in theirs and theirs[OTHER_GRID]["properties"]["open"] == 1
+    assert GRID not in theirs
+    assert theirs[OTHER_GRID]["properties"]["open"] == 1
     assert len(_features(client, people.admin.headers)) == 56
 
 
@@ -135,7 +138,9 @@ def test_a_few_reports_come_as_markers_within_the_box_and_scope(
     make_report(session, rider, grid=OTHER_GRID, point=OTHER_POINT)
 
     in_grid = _viewport(client, people.coordinator.headers, bbox=GRID_BOX, zoom=16)
-    assert in_grid["total"] == 1 and in_grid["clusters"] == [] and in_grid["cell_deg"] is None
+    assert in_grid["total"] == 1
+    assert in_grid["clusters"] == []
+    assert in_grid["cell_deg"] is None
     assert in_grid["markers"] == [
         {
             "id": inside.id,
@@ -152,7 +157,8 @@ def test_a_few_reports_come_as_markers_within_the_box_and_scope(
     closed = _viewport(
         client, people.coordinator.headers, bbox=COUNTY_BOX, zoom=12, status="closed"
     )
-    assert closed["total"] == 1 and closed["markers"][0]["status"] == "closed"
+    assert closed["total"] == 1
+    assert closed["markers"][0]["status"] == "closed"
     not_urgent = _viewport(
         client, people.coordinator.headers, bbox=COUNTY_BOX, zoom=12, urgent="false"
     )
@@ -172,7 +178,8 @@ def test_many_reports_come_as_clusters_that_split_as_the_map_zooms_in(
         make_report(session, rider, grid=NEXT_GRID, point=NEXT_POINT)
 
     far = _viewport(client, people.coordinator.headers, bbox=COUNTY_BOX, zoom=10)
-    assert far["total"] == 6 and far["markers"] == []
+    assert far["total"] == 6
+    assert far["markers"] == []
     assert far["cell_deg"] == pytest.approx(360 / 2**10 / 4)
     assert [(c["count"], c["by_status"]) for c in far["clusters"]] == [
         (6, {"submitted": 5, "accepted": 1})
