@@ -2,7 +2,7 @@
 // app/grids/crs.py (tests/maps/test_gcj02_js.py holds them equal). Points are [lon, lat].
 
 const SEMI_MAJOR_AXIS_M = 6378245.0; // Krasovsky 1940
-const ECCENTRICITY_SQUARED = 0.00669342162296594323;
+const ECCENTRICITY_SQUARED = 0.006693421622965943; // the double nearest the published value
 const CHINA = { minLon: 72.004, maxLon: 137.8347, minLat: 0.8293, maxLat: 55.8271 };
 const INVERSE_TOLERANCE_DEG = 1e-9;
 const INVERSE_MAX_ITERATIONS = 30;
