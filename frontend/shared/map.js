@@ -96,20 +96,19 @@ export function createMap(container, config = {}) {
       if (onClick) circle.on("click", () => onClick(point));
       circle.addTo(pointLayer);
       const element = circle.getElement();
-      if (point.data)
-        Object.entries(point.data).forEach(([name, value]) =>
-          element.setAttribute(`data-${name}`, value),
-        );
+      if (point.data) Object.assign(element.dataset, point.data);
     }
   }
 
+  // Views jump rather than animate: Leaflet's zoom animation ends on a timer that fails when
+  // the map is removed first (a click that leaves the page mid-animation).
   function fitGrids() {
     const bounds = gridLayer.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
+    if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12], animate: false });
   }
 
   function focus(lat, lon, zoom = 16) {
-    map.setView(toDisplay(lat, lon), zoom);
+    map.setView(toDisplay(lat, lon), zoom, { animate: false });
   }
 
   /** The view as WGS-84 "minLon,minLat,maxLon,maxLat" (the API's bbox). */
@@ -148,6 +147,13 @@ export function createMap(container, config = {}) {
     onPick,
     zoom: () => map.getZoom(),
     zoomTo: (lat, lon) => map.setView(toDisplay(lat, lon), Math.min(map.getZoom() + 2, 18)),
-    destroy: () => map.remove(),
+    // Stopped first: a pan or zoom still animating would step a removed map.
+    destroy: () => {
+      map.stop();
+      gridLayer.clearLayers();
+      pointLayer.clearLayers();
+      map.off();
+      map.remove();
+    },
   };
 }

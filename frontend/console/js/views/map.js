@@ -46,6 +46,7 @@ export function renderMap(root, { query, signal }) {
         { bbox: view.viewBox(), zoom: view.zoom() },
         { signal },
       );
+      if (signal.aborted) return;
       if (answer.markers.length || !answer.clusters.length) {
         view.showPoints(
           answer.markers.map((m) => ({
