@@ -1,4 +1,13 @@
 # 探头 Tantou: one image serving the API, the rider PWA and the console.
+
+# The browser's npm libraries (Leaflet), from the lockfile, copied as `make build` copies them.
+FROM node:20-slim AS frontend-vendor
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
+COPY scripts/copy-vendor.sh ./scripts/
+RUN sh scripts/copy-vendor.sh
+
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -14,6 +23,7 @@ RUN mkdir app && touch app/__init__.py && pip install . && pip uninstall -y tant
 COPY alembic.ini ./
 COPY migrations ./migrations
 COPY frontend ./frontend
+COPY --from=frontend-vendor /build/frontend/vendor ./frontend/vendor
 COPY app ./app
 # Editable, so that the code finds migrations/ and frontend/ beside it.
 RUN pip install --no-deps -e . \

@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-# The JavaScript formatter and lint (devDependencies only: nothing of npm is served).
+# npm: the JavaScript formatter and lint (devDependencies) and the libraries the browser loads
+# (dependencies: copied into frontend/vendor/ by `make build`).
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -27,9 +28,10 @@ run: $(STAMP) build
 	@echo "Serving on http://127.0.0.1:8000  (rider app /, console /console/, API docs /docs)"
 	$(BIN)/tantou serve --host 127.0.0.1 --port 8000
 
-# The frontend is plain ES modules served as they are: there is nothing to build.
-build:
-	@echo "frontend: plain ES modules, served as they are (nothing to build)"
+# The frontend is plain ES modules served as they are; the build only vendors npm libraries
+# (Leaflet) into frontend/vendor/ (git-ignored), served at /vendor/.
+build: $(NODE_STAMP)
+	sh scripts/copy-vendor.sh
 
 # What the tests need from Debian: PostgreSQL server binaries, Chromium and CJK fonts.
 system-deps:

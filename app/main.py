@@ -18,7 +18,7 @@ from app.cases.overdue import check_overdue_periodically
 from app.cases.router import router as cases_router
 from app.categories.router import router as categories_router
 from app.core.api_docs import mount_api_docs
-from app.core.browser_headers import BrowserHeadersMiddleware
+from app.core.browser_headers import BrowserHeadersMiddleware, tile_image_source
 from app.core.config import Settings
 from app.core.errors import install_error_handlers
 from app.core.health import router as health_router
@@ -34,6 +34,7 @@ from app.core.text_guard import refuse_control_characters
 from app.core.utf8_guard import Utf8GuardMiddleware, field_problem
 from app.figures.router import router as figures_router
 from app.grids.router import router as grids_router
+from app.maps.router import router as maps_router
 from app.metrics.router import router as metrics_router
 from app.notices.router import router as notices_router
 from app.notifications.router import router as notifications_router
@@ -61,6 +62,7 @@ def api_router() -> APIRouter:
     for router in (
         accounts_router,
         grids_router,
+        maps_router,
         categories_router,
         units_router,
         riders_router,
@@ -159,7 +161,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             secret_key=settings.secret_key,
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
-    app.add_middleware(BrowserHeadersMiddleware)
+    tiles = tile_image_source(settings.map_tile_url)
+    app.add_middleware(BrowserHeadersMiddleware, image_sources=(tiles,) if tiles else ())
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestLogMiddleware)
     if settings.trusted_proxies:

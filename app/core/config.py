@@ -3,6 +3,7 @@
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -73,6 +74,14 @@ class Settings(BaseSettings):
     # Open311 clients may name a photo by URL; only public addresses are fetched unless this is on.
     media_fetch_allow_private: bool = False
 
+    # Map tiles: a URL template ({z}/{x}/{y}, {s} for a subdomain); empty draws grids and points
+    # on a plain background. The datum the tiles are drawn in: wgs84 (天地图, OpenStreetMap) or
+    # gcj02 (AMap, Tencent), which shifts every point and polygon for display.
+    map_tile_url: str = ""
+    map_tile_crs: Literal["wgs84", "gcj02"] = "wgs84"
+    map_tile_attribution: str = ""
+    map_tile_subdomains: str = "abc"
+
     work_calendar: str = "{}"
     overdue_check_seconds: int = Field(default=60, ge=1)
     escalation_grace_hours: float = Field(default=24.0, ge=0)
@@ -92,6 +101,13 @@ class Settings(BaseSettings):
     def _parse_work_calendar(cls, value: str) -> str:
         # Refuse a bad calendar at start-up rather than at the first dispatch.
         WorkCalendar.from_setting(value)
+        return value
+
+    @field_validator("map_tile_url")
+    @classmethod
+    def _check_map_tile_url(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("TANTOU_MAP_TILE_URL must be an http(s) URL template")
         return value
 
     @field_validator("metrics_token")

@@ -1,4 +1,5 @@
-"""Serving the rider PWA at /, the console at /console/ and the modules both import at /shared/."""
+"""Serving the rider PWA at /, the console at /console/, the modules both import at /shared/ and
+the npm libraries `make build` copies into frontend/vendor/ at /vendor/."""
 
 from pathlib import Path
 
@@ -30,4 +31,7 @@ def mount_frontend(app: FastAPI, frontend_dir: Path) -> None:
     """Mount the console, the shared modules and the rider app (the rider app last: it owns `/`)."""
     app.mount("/console", FrontendFiles(directory=frontend_dir / "console", html=True), "console")
     app.mount("/shared", FrontendFiles(directory=frontend_dir / "shared"), "shared")
+    # Not checked at start-up: the API serves without a build; maps then answer 404 for Leaflet.
+    vendor = FrontendFiles(directory=frontend_dir / "vendor", check_dir=False)
+    app.mount("/vendor", vendor, "vendor")
     app.mount("/", FrontendFiles(directory=frontend_dir / "rider", html=True), "rider")

@@ -104,3 +104,33 @@ def _within(column: Any, span: DateRange | TimeRange) -> ColumnElement[bool]:
     if end is not None:
         bounds.append(column < end)
     return and_(*bounds)
+
+
+def received_at_areas(
+    session: Session,
+    area_paths: Sequence[str],
+    *,
+    since: datetime | None,
+    until: datetime | None,
+) -> Counter[str]:
+    """Reports received in [since, until) at each of `area_paths` exactly (for grids: the reports
+    assigned to that grid), from the rollups; a path with none is left out."""
+    plan = plan_period(since, until)
+    paths = sorted(set(area_paths))
+    received: Counter[str] = Counter()
+    if not paths:
+        return received
+    for path, n in session.execute(
+        select(COUNTS.c.area_path, func.sum(COUNTS.c.n))
+        .where(COUNTS.c.area_path.in_(paths), _in_rows(COUNTS, plan))
+        .group_by(COUNTS.c.area_path)
+    ):
+        received[path] += int(n)
+    if plan.moments:
+        for path, n in session.execute(
+            select(REPORT_KEYS.c.area_path, func.count())
+            .where(REPORT_KEYS.c.area_path.in_(paths), _in_moments(plan.moments))
+            .group_by(REPORT_KEYS.c.area_path)
+        ):
+            received[path] += int(n)
+    return +received

@@ -60,6 +60,17 @@ class Report(SQLModel, table=True):
         Index(
             "ix_report_status_urgent_created", "status", "urgent", "created_at", "id", "area_path"
         ),
+        # The map's viewport (app/maps): a status's reports in a band of latitudes, filtered by
+        # longitude, area and the map's filters in the index: counts and clusters read no row.
+        Index(
+            "ix_report_status_lat_lon",
+            "status",
+            "lat",
+            "lon",
+            "area_path",
+            "category_code",
+            "urgent",
+        ),
         # The unassigned queue (no grid) in the same order, with or without a status: partial, so
         # small (and no index on grid_code alone, which SQLite would rather read and then sort).
         Index(

@@ -34,10 +34,12 @@ from app.cases.states import TaskStatus
 from app.core.db import create_db_engine, metadata
 from app.core.migrations import upgrade_to_head
 from app.core.types import StrEnumType
+from app.maps import service as map_service
+from app.maps.viewport import parse_bbox
 from app.notifications.service import list_notifications
 from app.points.service import recent_entries
 from app.reports.reading import ReportFilter, list_reports
-from app.reports.states import ReportStatus
+from app.reports.states import OPEN_REPORT_STATUSES, ReportStatus
 from app.rewards.models import RedemptionStatus
 from app.rewards.service import redemptions_in_scope, redemptions_of_rider
 from app.riders.models import Platform, RiderProfile
@@ -286,3 +288,40 @@ def test_lists_read_their_index_in_order(plan_session: Session, name: str) -> No
     assert not any(
         line in (f"SCAN {case.tables[0]}", f"Seq Scan {case.tables[0]}") for line in lines
     ), text
+
+
+def test_the_map_viewport_counts_and_clusters_from_one_index(
+    plan_session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a list (no order to keep): its count and its GROUP BY read only the index, whatever
+    the number of reports in the box."""
+    session = plan_session
+    monkeypatch.setattr(map_service, "MAX_MARKERS", -1)  # clusters even for an empty box
+    seen: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "FROM report" in statement:
+            seen.append((statement, parameters))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        map_service.viewport(
+            session,
+            STREET,
+            parse_bbox("117.32,32.62,117.95,33.05"),
+            zoom=12,
+            statuses=sorted(OPEN_REPORT_STATUSES),
+            category=None,
+            urgent=None,
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert len(seen) == 2  # the count, then the clusters
+    if session.get_bind().dialect.name == "postgresql":
+        fill_for_the_planner(session, "report", {})
+    for statement, parameters in seen:
+        lines = plan_lines(session, statement, parameters)
+        text = " | ".join(lines)
+        assert any("ix_report_status_lat_lon" in line for line in lines), text
+        assert not any(line in ("SCAN report", "Seq Scan report") for line in lines), text

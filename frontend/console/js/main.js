@@ -20,6 +20,7 @@ let stopAlerts = null;
 let servicesRunning = false;
 
 addRoute("/queue", { name: "queue" });
+addRoute("/map", { name: "map" });
 addRoute("/unassigned", { name: "unassigned" });
 addRoute("/reports/:id", { name: "report" });
 addRoute("/tasks", { name: "tasks" });

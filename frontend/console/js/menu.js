@@ -2,6 +2,7 @@
 
 const ITEMS = [
   { path: "/queue", key: "nav.queue", roles: ["admin", "coordinator"] },
+  { path: "/map", key: "nav.map", roles: ["admin", "coordinator"] },
   { path: "/unassigned", key: "nav.unassigned", roles: ["admin", "coordinator"] },
   { path: "/tasks", key: "nav.tasks", roles: ["admin", "coordinator"] },
   { path: "/my-tasks", key: "nav.my_tasks", roles: ["unit"] },

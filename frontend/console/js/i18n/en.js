@@ -450,4 +450,14 @@ export default {
   "unit.days": "{d} d",
   "unit.days_hours": "{d} d {h} h",
   "unit.meters": "{n} m",
+
+  "nav.map": "Map",
+  "map.colour_by": "Colour grids by",
+  "map.by_open": "Open",
+  "map.by_overdue": "Overdue",
+  "map.in_view": "{n} reports in view",
+  "map.legend": "Legend",
+  "map.report_point": "Where it was reported",
+  "stats.hotspots": "Hotspot grids (reports in the period)",
+  "stats.hotspots_none": "No grid has reports in this period",
 };

@@ -444,4 +444,14 @@ export default {
   "unit.days": "{d} 天",
   "unit.days_hours": "{d} 天 {h} 小时",
   "unit.meters": "{n} 米",
+
+  "nav.map": "一张图",
+  "map.colour_by": "网格着色",
+  "map.by_open": "未办结",
+  "map.by_overdue": "超期",
+  "map.in_view": "视野内 {n} 件上报",
+  "map.legend": "图例",
+  "map.report_point": "上报位置",
+  "stats.hotspots": "热点网格（本期上报数）",
+  "stats.hotspots_none": "本期各网格无上报",
 };

@@ -2,6 +2,7 @@
 
 import { renderCategories } from "./categories.js";
 import { renderIntegrations } from "./integrations.js";
+import { renderMap } from "./map.js";
 import { renderMyTask, renderMyTasks } from "./my-tasks.js";
 import { renderNotices } from "./notices.js";
 import { renderNotifications } from "./notifications.js";
@@ -18,6 +19,7 @@ import { renderDeliveries } from "./webhooks.js";
 export const VIEWS = {
   queue: (root, ctx) => renderQueue(root, ctx),
   unassigned: (root, ctx) => renderQueue(root, ctx, { unassignedOnly: true }),
+  map: renderMap,
   report: renderReport,
   tasks: renderTasks,
   myTasks: renderMyTasks,

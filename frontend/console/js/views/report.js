@@ -5,6 +5,7 @@ import { overdueBadge, reportStatusBadge, taskStatusBadge, urgentBadge } from ".
 import { h } from "../../../shared/dom.js";
 import { formatPoint, formatTime } from "../format.js";
 import { label, t } from "../i18n.js";
+import { openMap, STATUS_COLOURS } from "../map-view.js";
 import { photoStrip } from "../photos.js";
 import { homeFor } from "../menu.js";
 import { categoryName, loadCategories, loadUnits } from "../reference.js";
@@ -144,9 +145,37 @@ function commandsPanel(bar) {
   return element;
 }
 
+/** The report's point on the map; drawn when shown, removed with the view. */
+function pointMap(report, signal, keep) {
+  const container = h("div", { class: "map-canvas map-small", dataset: { testid: "report-map" } });
+  openMap(container)
+    .then((view) => {
+      if (signal.aborted) return view.destroy();
+      keep(view);
+      view.showPoints([
+        {
+          lat: report.lat,
+          lon: report.lon,
+          colour: STATUS_COLOURS[report.status],
+          radius: 9,
+          label: t("map.report_point"),
+          data: { reportId: report.id },
+        },
+      ]);
+      view.focus(report.lat, report.lon);
+    })
+    .catch(() => container.replaceChildren(h("p", { class: "muted" }, t("map.report_point"))));
+  return container;
+}
+
 /** Render report `params.id`. */
 export function renderReport(root, { account, params, signal }) {
   const id = params.id;
+  let pointView = null;
+  const keepPointView = (view) => {
+    pointView?.destroy();
+    pointView = view;
+  };
 
   async function load() {
     root.replaceChildren(loading());
@@ -265,6 +294,7 @@ export function renderReport(root, { account, params, signal }) {
                 ? [t("report.community"), `${report.community.name}（${report.community.code}）`]
                 : null,
             ]),
+            pointMap(report, signal, keepPointView),
           ),
           panel(t("report.nearby"), nearbyList(nearby, report, categories)),
         ),
@@ -282,4 +312,5 @@ export function renderReport(root, { account, params, signal }) {
   }
 
   load();
+  return () => pointView?.destroy();
 }

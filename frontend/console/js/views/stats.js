@@ -5,6 +5,7 @@ import { api } from "../api.js";
 import { h } from "../../../shared/dom.js";
 import { formatCount, formatHours, formatPercent } from "../format.js";
 import { getLang, label, t } from "../i18n.js";
+import { heatColour, openMap } from "../map-view.js";
 import { loadCommunities } from "../reference.js";
 import { navigate } from "../../../shared/router.js";
 import { errorBox, filterSelect, loading, pageHeader, panel } from "../ui.js";
@@ -147,7 +148,44 @@ export async function renderStats(root, { query, signal }) {
       ),
       panel(t("stats.by_category"), bars(byCategory)),
     ),
+    panel(t("stats.hotspots"), hotspotMap(filters, signal)),
   );
+}
+
+/** Grids shaded by the period's reports (GET /map/hotspots, counted as /stats counts). */
+function hotspotMap(filters, signal) {
+  const container = h("div", { class: "map-canvas", dataset: { testid: "hotspot-map" } });
+  const note = h("p", { class: "muted", role: "status" });
+  Promise.all([
+    api.get("/map/grids", {}, { signal }),
+    api.get("/map/hotspots", filters, { signal }),
+    openMap(container),
+  ])
+    .then(([grids, hotspots, view]) => {
+      if (signal.aborted) return view.destroy();
+      signal.addEventListener("abort", () => view.destroy());
+      const received = new Map(hotspots.items.map((spot) => [spot.code, spot.received]));
+      const max = Math.max(0, ...received.values());
+      const shown = filters.area
+        ? grids.features.filter((f) => received.has(f.properties.code))
+        : grids.features;
+      view.showGrids(shown, {
+        style: (p) => ({ fillColor: heatColour(received.get(p.code) || 0, max), fillOpacity: 0.7 }),
+        label: (p) => `${p.name}：${formatCount(received.get(p.code) || 0)}`,
+        onClick: (p) => navigate("/queue", { query: { grid: p.code } }),
+      });
+      view.fitGrids();
+      note.textContent = hotspots.items.length
+        ? hotspots.items
+            .slice(0, 5)
+            .map((spot) => `${spot.name} ${formatCount(spot.received)}`)
+            .join(" · ")
+        : t("stats.hotspots_none");
+    })
+    .catch((error) => {
+      if (error.name !== "AbortError") note.replaceChildren(errorBox(error));
+    });
+  return h("div", {}, container, note);
 }
 
 /** The bar's length is set through the CSSOM: the CSP refuses style="" attributes. */

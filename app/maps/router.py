@@ -1,0 +1,102 @@
+"""The map (一张图): the tile setting, the caller's grids with their counts, the viewport's
+reports or clusters, and the period's hotspots."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+
+from app.accounts.deps import AreaManagerAccount, CurrentAccount, CurrentScope
+from app.cases.service import work_calendar_of
+from app.core import clock
+from app.core.deps import ReadSession, RuntimeDep, SettingsDep
+from app.core.errors import Forbidden, Unprocessable
+from app.core.inputs import BoundedDatetime
+from app.grids.service import grid_by_code
+from app.maps import service
+from app.maps.schemas import HotspotList, MapConfig, Viewport
+from app.maps.viewport import MAX_ZOOM, MIN_ZOOM, parse_bbox
+from app.reports.states import OPEN_REPORT_STATUSES, ReportStatus
+
+router = APIRouter(prefix="/map", tags=["map"])
+
+
+@router.get("/config", response_model=MapConfig)
+def map_config(settings: SettingsDep, _account: CurrentAccount) -> MapConfig:
+    """The tile layer both apps draw under grids and points (none: a plain background)."""
+    return MapConfig(
+        tile_url=settings.map_tile_url or None,
+        crs=settings.map_tile_crs,
+        attribution=settings.map_tile_attribution,
+        subdomains=settings.map_tile_subdomains,
+    )
+
+
+@router.get("/grids")
+def map_grids(
+    session: ReadSession, _manager: AreaManagerAccount, scope: CurrentScope
+) -> dict[str, Any]:
+    """The caller's grids as GeoJSON, with `open` reports and `overdue` cases per grid."""
+    return service.grid_features(session, scope, now=clock.utcnow())
+
+
+@router.get("/reports", response_model=Viewport)
+def map_reports(
+    session: ReadSession,
+    _manager: AreaManagerAccount,
+    scope: CurrentScope,
+    bbox: Annotated[str, Query(max_length=100, description="minLon,minLat,maxLon,maxLat (WGS-84)")],
+    zoom: Annotated[int, Query(ge=MIN_ZOOM, le=MAX_ZOOM, description="the map's zoom level")],
+    status: Annotated[
+        ReportStatus | Literal["open"], Query(description="one status, or open (not yet closed)")
+    ] = "open",
+    category: Annotated[str | None, Query(max_length=8)] = None,
+    urgent: bool | None = None,
+) -> Viewport:
+    """The reports in the box that the caller may see: each one when few, else clusters of a
+    cell that shrinks as the map zooms in (never every point)."""
+    try:
+        box = parse_bbox(bbox)
+    except ValueError as exc:
+        raise Unprocessable.for_field("bbox", str(exc)) from None
+    statuses = sorted(OPEN_REPORT_STATUSES) if status == "open" else [ReportStatus(status)]
+    return service.viewport(
+        session, scope, box, zoom=zoom, statuses=statuses, category=category, urgent=urgent
+    )
+
+
+@router.get("/hotspots", response_model=HotspotList)
+def map_hotspots(
+    session: ReadSession,
+    runtime: RuntimeDep,
+    _manager: AreaManagerAccount,
+    scope: CurrentScope,
+    area: Annotated[
+        str | None, Query(max_length=32, description="a grid, community or street code")
+    ] = None,
+    since: Annotated[
+        BoundedDatetime | None,
+        Query(alias="from", description="received from (inclusive), as in GET /stats"),
+    ] = None,
+    until: Annotated[
+        BoundedDatetime | None, Query(alias="to", description="received before (exclusive)")
+    ] = None,
+) -> HotspotList:
+    """Reports received in the period per grid of the area (default: all the caller's areas),
+    most first: the figures page's heat map, counted as GET /stats counts."""
+    area_paths = scope.area_paths
+    if area is not None:
+        grid = grid_by_code(session, area)
+        if grid is None:
+            raise Unprocessable.for_field("area", f"no grid or area {area!r}")
+        if not scope.covers(grid.path):
+            raise Forbidden("This area is outside yours.")
+        area_paths = (grid.path,)
+    zone = work_calendar_of(runtime).tz
+    since, until = (_in_zone(moment, zone) for moment in (since, until))
+    return HotspotList(items=service.hotspots(session, area_paths, since=since, until=until))
+
+
+def _in_zone(moment: datetime | None, zone: Any) -> datetime | None:
+    """A time without offset is read in the work calendar's time zone, as GET /stats reads it."""
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=zone)
