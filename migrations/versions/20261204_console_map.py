@@ -1,7 +1,7 @@
 """console_map: the map's viewport reads reports by status and position from one index
 
 Revision ID: console_map
-Revises: more_list_indexes
+Revises: city_workers
 Create Date: 2026-12-04 09:00:00
 """
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "console_map"
-down_revision: str | None = "more_list_indexes"
+down_revision: str | None = "city_workers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
