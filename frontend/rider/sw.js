@@ -7,7 +7,7 @@ import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-dcc69162";
+const VERSION = "shell-3933fa8f";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",
@@ -57,8 +57,10 @@ const SHELL = [
   "/js/views/tasks.js",
   "/js/views/verification.js",
   "/shared/dom.js",
+  "/shared/gcj02.js",
   "/shared/http.js",
   "/shared/i18n.js",
+  "/shared/map.js",
   "/shared/router.js",
   "/shared/status-words.js",
 ];

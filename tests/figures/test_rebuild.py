@@ -94,6 +94,8 @@ def test_the_migration_backfills_what_rebuild_figures_computes(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     command.upgrade(alembic_config(empty_database_url), "webhooks")
+    # The grids' generation counter is younger than this schema: importing grids skips it here.
+    monkeypatch.setattr("app.grids.service.generations.bump", lambda session, name: None)
     engine = create_db_engine(empty_database_url)
     try:
         with Session(engine) as session:
