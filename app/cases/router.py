@@ -123,7 +123,7 @@ def dispatch_task(
         unit_code=body.unit_code,
         note=body.note,
         due_at=body.due_at,
-        calendar=service.work_calendar_of(runtime),
+        calendar=runtime.work_calendar(),
     )
     session.commit()
     return _task(session, task)

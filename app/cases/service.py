@@ -29,7 +29,6 @@ from app.core.area_paths import related_to_any
 from app.core.calendar import WorkCalendar
 from app.core.errors import Conflict, TransitionNotAllowed, Unprocessable
 from app.core.events import publish
-from app.core.runtime import Runtime
 from app.core.transitions import transition
 from app.grids.models import Grid
 from app.photos.intake import StoredPhoto
@@ -40,7 +39,6 @@ from app.reports.states import ReportStatus
 from app.reports.workflow import change_status, record_event
 from app.units.models import Unit
 
-CALENDAR_CACHE_KEY = "work_calendar"
 # A case takes new tasks while it is being worked on; a resolved one is verified first.
 DISPATCHABLE_STATUSES = frozenset(
     {ReportStatus.ACCEPTED, ReportStatus.DISPATCHED, ReportStatus.IN_PROGRESS}
@@ -339,13 +337,3 @@ def _attach_after_photos(
         task_id=task.id,
         created_at=clock.utcnow(),
     )
-
-
-def work_calendar_of(runtime: Runtime) -> WorkCalendar:
-    """The work calendar of the settings, parsed once per process."""
-    calendar = runtime.caches.get(CALENDAR_CACHE_KEY)
-    if calendar is None:
-        calendar = WorkCalendar.from_setting(runtime.settings.work_calendar)
-        runtime.caches[CALENDAR_CACHE_KEY] = calendar
-    assert isinstance(calendar, WorkCalendar)
-    return calendar

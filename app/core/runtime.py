@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from app.core.calendar import WorkCalendar
 from app.core.config import Settings
 from app.core.db import create_db_engine, writer_engine
 
@@ -22,3 +23,15 @@ class Runtime:
         """Open the database named by the settings."""
         engine = create_db_engine(settings.resolved_database_url)
         return cls(settings=settings, engine=engine, writer=writer_engine(engine))
+
+    def work_calendar(self) -> WorkCalendar:
+        """The work calendar of the settings, parsed once per process."""
+        calendar = self.caches.get(_CALENDAR_CACHE_KEY)
+        if calendar is None:
+            calendar = WorkCalendar.from_setting(self.settings.work_calendar)
+            self.caches[_CALENDAR_CACHE_KEY] = calendar
+        assert isinstance(calendar, WorkCalendar)
+        return calendar
+
+
+_CALENDAR_CACHE_KEY = "work_calendar"

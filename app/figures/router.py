@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.accounts.deps import AreaManagerAccount, CurrentScope
-from app.cases import service
 from app.core import clock
 from app.core.deps import ReadSession, RuntimeDep
 from app.core.errors import Forbidden, Unprocessable
@@ -50,7 +49,7 @@ def get_stats(
             raise Forbidden("This area is outside yours.")
         summary = AreaSummary(code=grid.code, name=grid.name, level=grid.level.value)
         area_paths = (grid.path,)
-    zone = service.work_calendar_of(runtime).tz
+    zone = runtime.work_calendar().tz
     since = since if since is None or since.tzinfo else since.replace(tzinfo=zone)
     until = until if until is None or until.tzinfo else until.replace(tzinfo=zone)
     figures = case_figures(session, area_paths, since=since, until=until, now=clock.utcnow())

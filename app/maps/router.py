@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from app.accounts.deps import AreaManagerAccount, CurrentAccount, CurrentScope
-from app.cases.service import work_calendar_of
 from app.core import clock
 from app.core.deps import ReadSession, RuntimeDep, SettingsDep
 from app.core.errors import Forbidden, Unprocessable
@@ -92,7 +91,7 @@ def map_hotspots(
         if not scope.covers(grid.path):
             raise Forbidden("This area is outside yours.")
         area_paths = (grid.path,)
-    zone = work_calendar_of(runtime).tz
+    zone = runtime.work_calendar().tz
     since, until = (_in_zone(moment, zone) for moment in (since, until))
     return HotspotList(items=service.hotspots(session, area_paths, since=since, until=until))
 

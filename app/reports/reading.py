@@ -1,28 +1,16 @@
-"""Reports out: presenting, listing with keyset cursors, nearby look-ups and the timeline."""
+"""Reports out: presenting them, nearby look-ups and the timeline (lists: `listing`)."""
 
-import base64
-import binascii
-import json
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
-from sqlalchemy import ColumnElement, UnaryExpression, and_, or_
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Account
-from app.accounts.scope import Scope
-from app.core.area_paths import under_any
 from app.core.clock import utcnow
-from app.core.errors import Unprocessable
-from app.core.inputs import DB_INT_MAX, year_in_range
 from app.grids.crs import distance_m
 from app.grids.models import Grid
-from app.grids.service import grid_by_code
-from app.reports.access import reads_urgent_first, visible_reports
 from app.reports.models import (
     PhotoKind,
     Report,
@@ -39,7 +27,7 @@ from app.reports.schemas import (
     event_public,
     report_public,
 )
-from app.reports.states import OPEN_REPORT_STATUSES, ReportStatus
+from app.reports.states import OPEN_REPORT_STATUSES
 
 METRES_PER_DEGREE_LAT = 111_320.0
 NEARBY_MAX_ITEMS = 20
@@ -157,106 +145,6 @@ def _first_thumbnails(session: Session, report_ids: list[int]) -> dict[int, str]
     )
     # Last photo first: each report's first photo comes last, and the dict keeps it.
     return {report_id: key for report_id, key in rows}
-
-
-@dataclass(frozen=True)
-class ReportFilter:
-    """What a report list is narrowed to; None means "any"."""
-
-    status: ReportStatus | None = None
-    area_code: str | None = None
-    category_code: str | None = None
-    urgent: bool | None = None
-    unassigned: bool | None = None
-
-
-def urgent_first(scope: Scope) -> bool:
-    """Whether this scope's queue puts urgent reports on top."""
-    return reads_urgent_first(scope.role)
-
-
-def list_reports(
-    session: Session, scope: Scope, filters: ReportFilter, *, cursor: str | None, limit: int
-) -> tuple[list[Report], str | None]:
-    """One page of the reports the scope may see, and the cursor of the next page (or None)."""
-    by_urgency = urgent_first(scope)
-    query = select(Report).where(visible_reports(scope), *_filter_conditions(session, filters))
-    if cursor is not None:
-        query = query.where(_after(decode_cursor(cursor, by_urgency=by_urgency)))
-    order: list[UnaryExpression[Any]] = [col(Report.created_at).desc(), col(Report.id).desc()]
-    if by_urgency:
-        order.insert(0, col(Report.urgent).desc())
-    rows = list(session.exec(query.order_by(*order).limit(limit + 1)))
-    page, more = rows[:limit], len(rows) > limit
-    next_cursor = encode_cursor(page[-1], by_urgency=by_urgency) if more else None
-    return page, next_cursor
-
-
-def _filter_conditions(session: Session, filters: ReportFilter) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if filters.status is not None:
-        conditions.append(col(Report.status) == filters.status)
-    if filters.category_code is not None:
-        conditions.append(col(Report.category_code) == filters.category_code)
-    if filters.urgent is not None:
-        conditions.append(col(Report.urgent).is_(filters.urgent))
-    if filters.unassigned is not None:
-        grid = col(Report.grid_code)
-        conditions.append(grid.is_(None) if filters.unassigned else grid.is_not(None))
-    if filters.area_code is not None:
-        area = grid_by_code(session, filters.area_code)
-        if area is None:
-            raise Unprocessable.for_field("grid", f"no grid or area {filters.area_code!r}")
-        # An area's reports include those assigned below it and its unassigned queue.
-        conditions.append(under_any(Report.area_path, [area.path]))
-    return conditions
-
-
-@dataclass(frozen=True)
-class _Cursor:
-    urgent: bool | None
-    created_at: datetime
-    id: int
-
-
-def encode_cursor(last: Report, *, by_urgency: bool) -> str:
-    """An opaque cursor that continues after `last` in the list's order."""
-    position = {"t": last.created_at.isoformat(), "i": last.id}
-    if by_urgency:
-        position["u"] = last.urgent
-    return base64.urlsafe_b64encode(json.dumps(position).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, *, by_urgency: bool) -> _Cursor:
-    """The position in a cursor from encode_cursor; 422 for anything else."""
-    try:
-        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        created_at = datetime.fromisoformat(raw["t"])
-        report_id, urgent = raw["i"], raw.get("u")
-        valid = (
-            created_at.tzinfo is not None
-            and year_in_range(created_at.year)
-            and isinstance(report_id, int)
-            and 0 < report_id <= DB_INT_MAX
-            and isinstance(urgent, bool) == by_urgency
-        )
-    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, KeyError):
-        valid = False
-    if not valid:
-        raise Unprocessable.for_field("cursor", "not a cursor from this list; start again")
-    return _Cursor(urgent=urgent, created_at=created_at, id=report_id)
-
-
-def _after(cursor: _Cursor) -> ColumnElement[bool]:
-    created_at, report_id, urgent = col(Report.created_at), col(Report.id), col(Report.urgent)
-    older = or_(
-        created_at < cursor.created_at, and_(created_at == cursor.created_at, report_id < cursor.id)
-    )
-    if cursor.urgent is None:
-        return older
-    if cursor.urgent:
-        return or_(urgent.is_(False), and_(urgent.is_(True), older))
-    return and_(urgent.is_(False), older)
 
 
 def report_timeline(

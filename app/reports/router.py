@@ -10,11 +10,11 @@ from sqlmodel import Session
 
 from app.accounts.deps import ReportReader, ReportReaderScope, ReportWriter, ReportWriterScope
 from app.core.deps import ReadSession, RuntimeDep, SettingsDep
-from app.core.inputs import DbId
+from app.core.inputs import BoundedDatetime, DbId
 from app.grids.crs import CoordinateSystem, to_wgs84
 from app.photos import intake
 from app.photos.urls import photo_url_signer
-from app.reports import reading, service, submission
+from app.reports import listing, reading, service, submission
 from app.reports.access import load_visible_report, sees_caller_details
 from app.reports.intake import intake_slot
 from app.reports.models import Channel, Report
@@ -165,11 +165,8 @@ def get_report(
     )[0]
 
 
-@router.get("/reports", response_model=ReportPage)
-def list_reports(
-    session: ReadSession,
-    settings: SettingsDep,
-    scope: ReportReaderScope,
+def report_filter(
+    runtime: RuntimeDep,
     status: ReportStatus | None = None,
     grid: Annotated[
         str | None, Query(max_length=32, description="a grid, or an area for all below it")
@@ -179,15 +176,58 @@ def list_reports(
     unassigned: Annotated[
         bool | None, Query(description="true: only reports in no grid (the unassigned queue)")
     ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=listing.SEARCH_MAX_CHARS,
+            description="search: a report id, words of the description, or (coordinators and "
+            "admins) a caller's phone or its last digits",
+        ),
+    ] = None,
+    since: Annotated[
+        BoundedDatetime | None,
+        Query(
+            alias="from",
+            description="received from (inclusive); a date or a time without offset is in the "
+            "work calendar's time zone",
+        ),
+    ] = None,
+    until: Annotated[
+        BoundedDatetime | None, Query(alias="to", description="received before (exclusive)")
+    ] = None,
+) -> listing.ReportFilter:
+    """The list filters shared by the queue and its export."""
+    zone = runtime.work_calendar().tz
+    return listing.ReportFilter(
+        status=status,
+        area_code=grid,
+        category_code=category,
+        urgent=urgent,
+        unassigned=unassigned,
+        text=_text_or_none(q),
+        created_from=since if since is None or since.tzinfo else since.replace(tzinfo=zone),
+        created_to=until if until is None or until.tzinfo else until.replace(tzinfo=zone),
+    )
+
+
+ReportFilterQuery = Annotated[listing.ReportFilter, Depends(report_filter)]
+
+
+@router.get("/reports", response_model=ReportPage)
+def list_reports(
+    session: ReadSession,
+    settings: SettingsDep,
+    scope: ReportReaderScope,
+    filters: ReportFilterQuery,
+    sort: listing.ReportOrder = listing.ReportOrder.NEWEST,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=PAGE_MAX_ITEMS)] = PAGE_DEFAULT_ITEMS,
 ) -> ReportPage:
-    """The reports the caller may see, newest first; coordinators and admins get urgent ones
-    first. Pass `next_cursor` back as `cursor` for the next page."""
-    filters = reading.ReportFilter(
-        status=status, area_code=grid, category_code=category, urgent=urgent, unassigned=unassigned
+    """The reports the caller may see, newest (or oldest) first; coordinators and admins get
+    urgent ones first. Pass `next_cursor` back as `cursor` for the next page."""
+    reports, next_cursor = listing.list_reports(
+        session, scope, filters, cursor=cursor, limit=limit, order=sort
     )
-    reports, next_cursor = reading.list_reports(session, scope, filters, cursor=cursor, limit=limit)
     items = reading.present_reports(
         session,
         reports,

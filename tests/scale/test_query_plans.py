@@ -38,7 +38,7 @@ from app.maps import service as map_service
 from app.maps.viewport import parse_bbox
 from app.notifications.service import list_notifications
 from app.points.service import recent_entries
-from app.reports.reading import ReportFilter, list_reports
+from app.reports.listing import ReportFilter, list_reports
 from app.reports.states import OPEN_REPORT_STATUSES, ReportStatus
 from app.rewards.models import RedemptionStatus
 from app.rewards.service import redemptions_in_scope, redemptions_of_rider
