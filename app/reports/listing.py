@@ -8,10 +8,8 @@ search, the date range and the area prefix are checked on the rows met in that o
 import base64
 import binascii
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, UnaryExpression, and_, or_
@@ -29,11 +27,6 @@ from app.reports.states import ReportStatus
 SEARCH_MAX_CHARS = 100
 # A search term of digits this long or longer is also tried as (the end of) a caller's phone.
 PHONE_DIGITS_MIN = 4
-
-
-class ReportOrder(StrEnum):
-    NEWEST = "newest"
-    OLDEST = "oldest"
 
 
 @dataclass(frozen=True)
@@ -56,16 +49,10 @@ def urgent_first(scope: Scope) -> bool:
 
 
 def list_reports(
-    session: Session,
-    scope: Scope,
-    filters: ReportFilter,
-    *,
-    cursor: str | None,
-    limit: int,
-    order: ReportOrder = ReportOrder.NEWEST,
+    session: Session, scope: Scope, filters: ReportFilter, *, cursor: str | None, limit: int
 ) -> tuple[list[Report], str | None]:
     """One page of the reports the scope may see, and the cursor of the next page (or None)."""
-    position = ListPosition(by_urgency=urgent_first(scope), oldest=order is ReportOrder.OLDEST)
+    position = ListPosition(by_urgency=urgent_first(scope))
     query = select(Report).where(
         visible_reports(scope), *filter_conditions(session, scope, filters)
     )
@@ -75,27 +62,6 @@ def list_reports(
     page, more = rows[:limit], len(rows) > limit
     next_cursor = position.encode(page[-1]) if more else None
     return page, next_cursor
-
-
-def iterate_reports(
-    session: Session,
-    scope: Scope,
-    filters: ReportFilter,
-    *,
-    order: ReportOrder = ReportOrder.NEWEST,
-    batch: int = 1_000,
-) -> Iterator[Report]:
-    """Every report of the list, read page by page through the same keyset as the queue (for
-    exports: memory and each query stay bounded however many rows there are)."""
-    cursor: str | None = None
-    while True:
-        page, cursor = list_reports(
-            session, scope, filters, cursor=cursor, limit=batch, order=order
-        )
-        yield from page
-        session.expunge_all()
-        if cursor is None:
-            return
 
 
 def filter_conditions(
@@ -148,18 +114,13 @@ class _Position:
 
 @dataclass(frozen=True)
 class ListPosition:
-    """A list's order (urgent first or not, newest or oldest first) and its opaque cursors."""
+    """A list's order (newest first, urgent on top or not) and its opaque cursors."""
 
     by_urgency: bool
-    oldest: bool
 
     def order_by(self) -> list[UnaryExpression[Any]]:
-        direction = "asc" if self.oldest else "desc"
-        order = [
-            getattr(col(Report.created_at), direction)(),
-            getattr(col(Report.id), direction)(),
-        ]
-        if self.by_urgency:  # urgent on top in either direction of time
+        order: list[UnaryExpression[Any]] = [col(Report.created_at).desc(), col(Report.id).desc()]
+        if self.by_urgency:
             order.insert(0, col(Report.urgent).desc())
         return order
 
@@ -168,8 +129,6 @@ class ListPosition:
         position: dict[str, Any] = {"t": last.created_at.isoformat(), "i": last.id}
         if self.by_urgency:
             position["u"] = last.urgent
-        if self.oldest:
-            position["o"] = True
         return base64.urlsafe_b64encode(json.dumps(position).encode()).decode().rstrip("=")
 
     def decode(self, cursor: str) -> _Position:
@@ -184,7 +143,6 @@ class ListPosition:
                 and isinstance(report_id, int)
                 and 0 < report_id <= DB_INT_MAX
                 and isinstance(urgent, bool) == self.by_urgency
-                and raw.get("o", False) is self.oldest
             )
         except (
             binascii.Error,
@@ -202,18 +160,12 @@ class ListPosition:
     def after(self, cursor: _Position) -> ColumnElement[bool]:
         """SQL: the rows that come after the cursor's in this order."""
         created_at, report_id, urgent = col(Report.created_at), col(Report.id), col(Report.urgent)
-        if self.oldest:
-            later = or_(
-                created_at > cursor.created_at,
-                and_(created_at == cursor.created_at, report_id > cursor.id),
-            )
-        else:
-            later = or_(
-                created_at < cursor.created_at,
-                and_(created_at == cursor.created_at, report_id < cursor.id),
-            )
+        older = or_(
+            created_at < cursor.created_at,
+            and_(created_at == cursor.created_at, report_id < cursor.id),
+        )
         if cursor.urgent is None:
-            return later
+            return older
         if cursor.urgent:
-            return or_(urgent.is_(False), and_(urgent.is_(True), later))
-        return and_(urgent.is_(False), later)
+            return or_(urgent.is_(False), and_(urgent.is_(True), older))
+        return and_(urgent.is_(False), older)

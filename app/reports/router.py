@@ -219,15 +219,12 @@ def list_reports(
     settings: SettingsDep,
     scope: ReportReaderScope,
     filters: ReportFilterQuery,
-    sort: listing.ReportOrder = listing.ReportOrder.NEWEST,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=PAGE_MAX_ITEMS)] = PAGE_DEFAULT_ITEMS,
 ) -> ReportPage:
-    """The reports the caller may see, newest (or oldest) first; coordinators and admins get
+    """The reports the caller may see, newest first; coordinators and admins get
     urgent ones first. Pass `next_cursor` back as `cursor` for the next page."""
-    reports, next_cursor = listing.list_reports(
-        session, scope, filters, cursor=cursor, limit=limit, order=sort
-    )
+    reports, next_cursor = listing.list_reports(session, scope, filters, cursor=cursor, limit=limit)
     items = reading.present_reports(
         session,
         reports,

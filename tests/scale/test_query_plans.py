@@ -10,6 +10,7 @@ import itertools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -201,6 +202,17 @@ LISTS = {
     "street-submitted": reports(
         STREET, ReportFilter(status=ReportStatus.SUBMITTED), "ix_report_status_urgent_created"
     ),
+    "street-searched-in-a-month": reports(
+        STREET,
+        ReportFilter(
+            status=ReportStatus.SUBMITTED,
+            text="1234",
+            created_from=datetime(2026, 3, 1, tzinfo=UTC),
+            created_to=datetime(2026, 4, 1, tzinfo=UTC),
+        ),
+        "ix_report_status_urgent_created",
+    ),
+    "admin-searched": reports(ADMIN, ReportFilter(text="垃圾"), "ix_report_urgent_created"),
     "unassigned-submitted": reports(
         STREET,
         ReportFilter(status=ReportStatus.SUBMITTED, unassigned=True),
