@@ -23,6 +23,7 @@ from app.grids.crs import distance_m
 from app.grids.models import Grid
 from app.grids.service import grid_by_code
 from app.reports.access import reads_urgent_first, visible_reports
+from app.reports.caller_phones import CallerView
 from app.reports.models import (
     PhotoKind,
     Report,
@@ -46,7 +47,7 @@ NEARBY_MAX_ITEMS = 20
 
 
 def present_reports(
-    session: Session, reports: Sequence[Report], *, photo_url: PhotoUrl, caller_details: bool
+    session: Session, reports: Sequence[Report], *, photo_url: PhotoUrl, callers: CallerView
 ) -> list[ReportPublic]:
     """Reports with their photos and area names, loaded in two queries for the whole batch."""
     ids = [report.id for report in reports if report.id is not None]
@@ -67,7 +68,7 @@ def present_reports(
             photos[report.id or 0],
             names,
             photo_url=photo_url,
-            caller_details=caller_details,
+            callers=callers,
             rating=ratings.get(report.id or 0),
         )
         for report in reports
