@@ -44,6 +44,7 @@ from app.photos.intake import close_image_pool, image_pool_of
 from app.photos.router import router as photos_router
 from app.points.router import router as points_router
 from app.points.team_router import router as team_router
+from app.privacy.router import router as privacy_router
 from app.reports.caller_retention import erase_expired_callers_periodically
 from app.reports.photo_sweep import sweep_photos_periodically
 from app.reports.router import router as reports_router
@@ -67,6 +68,7 @@ def api_router() -> APIRouter:
         categories_router,
         units_router,
         riders_router,
+        privacy_router,
         team_router,
         reports_router,
         photos_router,
