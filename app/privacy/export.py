@@ -51,7 +51,7 @@ def export_chunks(engine: Engine, secret_key: str, account_id: int) -> Iterator[
         yield _member("privacy_consent", _consent(profile))
         yield _member("account", _row(account, withheld=ACCOUNT_WITHHELD))
         yield _member("rider_profile", _profile(session, profile))
-        yield '"reports":'
+        yield ',"reports":'
         yield from _array(_reports(session, account, photo_url))
         yield _member("ratings", _rows(session, select(ReportRating).where(_rated_by(account_id))))
         yield _member("points", _points(session, account_id))
