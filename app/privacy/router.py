@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from app.accounts.deps import CallerDep
-from app.accounts.models import Account
+from app.accounts.models import Account, AccountStatus
 from app.accounts.service import confirm_password
 from app.core.deps import RuntimeDep, WriteSession, client_address_of
 from app.core.errors import Unauthorized
@@ -87,7 +87,8 @@ def end_my_account(
     are erased, my sessions end, pending redemptions are cancelled; my reports stay for the
     city's record, unlinked from me. It cannot be undone: a second call is a 401."""
     account = session.get(Account, rider.id)
-    if account is None:
+    # Ended while this request waited for the write lock: the same answer as a later call.
+    if account is None or account.status is AccountStatus.DELETED:
         raise Unauthorized("此账号已注销。This account has been ended.")
     confirm_password(
         session,
