@@ -44,6 +44,8 @@ from app.photos.intake import close_image_pool, image_pool_of
 from app.photos.router import router as photos_router
 from app.points.router import router as points_router
 from app.points.team_router import router as team_router
+from app.privacy.router import router as privacy_router
+from app.reports.caller_retention import erase_expired_callers_periodically
 from app.reports.photo_sweep import sweep_photos_periodically
 from app.reports.router import router as reports_router
 from app.rewards.router import router as rewards_router
@@ -66,6 +68,7 @@ def api_router() -> APIRouter:
         categories_router,
         units_router,
         riders_router,
+        privacy_router,
         team_router,
         reports_router,
         photos_router,
@@ -98,6 +101,7 @@ def leased_jobs(runtime: Runtime) -> list[LeasedJob]:
         "photo_sweep": lambda: sweep_photos_periodically(engine, settings),
         "webhook_delivery": lambda: DeliveryWorker(engine, settings).run(),
         "rate_window_sweep": lambda: sweep_rate_windows_periodically(runtime.writer),
+        "caller_retention": lambda: erase_expired_callers_periodically(engine, settings),
     }
     ttl = timedelta(seconds=settings.job_lease_seconds)
     holder = process_holder_id()

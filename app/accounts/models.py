@@ -28,6 +28,9 @@ class AccountStatus(StrEnum):
     ACTIVE = "active"
     REJECTED = "rejected"
     DISABLED = "disabled"
+    # Ended by its rider (DELETE /me): the row stays as a tombstone that the rider's reports
+    # and ledger still point to, with no name, phone or usable password.
+    DELETED = "deleted"
 
 
 class Account(SQLModel, table=True):

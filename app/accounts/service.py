@@ -11,7 +11,7 @@ from app.accounts import login_throttle
 from app.accounts.models import Account, AccountArea, AccountStatus, RevokedToken, Role
 from app.core.clock import utcnow
 from app.core.config import Settings
-from app.core.errors import Conflict, Unauthorized, Unprocessable
+from app.core.errors import Conflict, Forbidden, Unauthorized, Unprocessable
 from app.core.security import TokenClaims, hash_password, needs_rehash, verify_password
 from app.grids.models import Grid
 from app.units.models import Unit
@@ -86,6 +86,23 @@ def authenticate(
         account.password_hash = hash_password(password)
     session.commit()
     return account
+
+
+def confirm_password(
+    session: Session, settings: Settings, account: Account, *, password: str, client_address: str
+) -> None:
+    """403 unless `password` is the account's own (for a step that cannot be undone); wrong
+    guesses count and slow down as failed logins do (commits a failure)."""
+    login_throttle.refuse_while_waiting(
+        session, settings, username=account.username, client_address=client_address
+    )
+    if verify_password(account.password_hash, password):
+        return
+    login_throttle.record_failure(
+        session, settings, username=account.username, client_address=client_address
+    )
+    session.commit()
+    raise Forbidden("密码不正确。The password is wrong.")
 
 
 def revoke_token(session: Session, token: TokenClaims) -> None:

@@ -42,7 +42,7 @@ from app.core.pagination import parse_id_cursor
 from app.photos import intake
 from app.photos.urls import photo_url_signer
 from app.reports import reading as reports_reading
-from app.reports.access import sees_caller_details
+from app.reports.caller_phones import caller_view_for
 from app.reports.models import Report
 from app.reports.schemas import ReportPublic
 
@@ -280,7 +280,7 @@ def complete_task(
 def _report(session: Session, settings: Settings, report: Report, viewer: Scope) -> ReportPublic:
     urls = photo_url_signer(settings.secret_key)
     return reports_reading.present_reports(
-        session, [report], photo_url=urls, caller_details=sees_caller_details(viewer.role)
+        session, [report], photo_url=urls, callers=caller_view_for(viewer.role)
     )[0]
 
 

@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     map_tile_attribution: str = ""
     map_tile_subdomains: str = "abc"
 
+    # Days a recorded report (phone, WeChat, message) keeps its caller's name and phone.
+    caller_phone_retention_days: int = Field(default=180, ge=1)
+
     work_calendar: str = "{}"
     overdue_check_seconds: int = Field(default=60, ge=1)
     escalation_grace_hours: float = Field(default=24.0, ge=0)

@@ -13,6 +13,7 @@ from app.points.rules import EntryKind
 from app.points.service import lock_account, post_entry
 from app.rewards.demo import seed_rewards
 from app.riders.models import Platform, Team
+from app.riders.privacy_notice import CURRENT_NOTICE
 from app.riders.service import register_rider
 from app.units.models import UnitCreate, UnitType
 from app.units.service import create_unit
@@ -83,6 +84,7 @@ def seed_demo(session: Session) -> list[DemoLogin]:
         party_member=True,
         community_code=first_community,
         team_id=teams[0].id,
+        privacy_consent_version=CURRENT_NOTICE.version,
     )
     assert registered is not None, "the demo seeds an empty database"
     _profile, rider = registered

@@ -17,11 +17,6 @@ RECORDERS = AREA_MANAGERS.refusing("Only coordinators record phone, WeChat and m
 URGENT_FOLLOWERS = AREA_MANAGERS.refusing("Only coordinators and admins follow urgent reports.")
 
 
-def sees_caller_details(role: Role) -> bool:
-    """Area managers see who called in a recorded report (name and phone)."""
-    return AREA_MANAGERS.admits(role)
-
-
 def reads_urgent_first(role: Role) -> bool:
     """Area managers' queues put urgent reports on top; riders see theirs newest first."""
     return AREA_MANAGERS.admits(role)

@@ -20,7 +20,8 @@ from app.core.area_paths import under_any
 from app.core.errors import Unprocessable
 from app.core.inputs import DB_INT_MAX, year_in_range
 from app.grids.service import grid_by_code
-from app.reports.access import reads_urgent_first, sees_caller_details, visible_reports
+from app.reports.access import reads_urgent_first, visible_reports
+from app.reports.caller_phones import CallerView, caller_view_for
 from app.reports.models import Report
 from app.reports.states import ReportStatus
 
@@ -89,7 +90,8 @@ def filter_conditions(
         # An area's reports include those assigned below it and its unassigned queue.
         conditions.append(under_any(Report.area_path, [area.path]))
     if filters.text:
-        conditions.append(_text_matches(filters.text, callers=sees_caller_details(scope.role)))
+        sees_callers = caller_view_for(scope.role) is not CallerView.HIDDEN
+        conditions.append(_text_matches(filters.text, callers=sees_callers))
     return conditions
 
 

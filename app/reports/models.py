@@ -181,3 +181,15 @@ class ReportRating(SQLModel, table=True):
     stars: int
     comment: str = Field(default="", max_length=500)
     created_at: datetime = time_field(default_factory=utcnow)
+
+
+class CallerPhoneView(SQLModel, table=True):
+    """One look at a recorded report's unmasked caller phone: who, when, which report."""
+
+    __tablename__ = "caller_phone_view"
+    __table_args__ = (Index("ix_caller_phone_view_report_viewed", "report_id", "viewed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id")
+    viewer_id: int = Field(foreign_key="account.id", index=True)
+    viewed_at: datetime = time_field(default_factory=utcnow)

@@ -11,6 +11,7 @@ from app.accounts.models import Account
 from app.core.clock import utcnow
 from app.grids.crs import distance_m
 from app.grids.models import Grid
+from app.reports.caller_phones import CallerView
 from app.reports.models import (
     PhotoKind,
     Report,
@@ -34,7 +35,7 @@ NEARBY_MAX_ITEMS = 20
 
 
 def present_reports(
-    session: Session, reports: Sequence[Report], *, photo_url: PhotoUrl, caller_details: bool
+    session: Session, reports: Sequence[Report], *, photo_url: PhotoUrl, callers: CallerView
 ) -> list[ReportPublic]:
     """Reports with their photos and area names, loaded in two queries for the whole batch."""
     ids = [report.id for report in reports if report.id is not None]
@@ -55,7 +56,7 @@ def present_reports(
             photos[report.id or 0],
             names,
             photo_url=photo_url,
-            caller_details=caller_details,
+            callers=callers,
             rating=ratings.get(report.id or 0),
         )
         for report in reports

@@ -15,7 +15,8 @@ from app.grids.crs import CoordinateSystem, to_wgs84
 from app.photos import intake
 from app.photos.urls import photo_url_signer
 from app.reports import listing, reading, service, submission
-from app.reports.access import load_visible_report, sees_caller_details
+from app.reports.access import load_visible_report
+from app.reports.caller_phones import CallerView, caller_view_for, record_views
 from app.reports.intake import intake_slot
 from app.reports.models import Channel, Report
 from app.reports.schemas import (
@@ -144,7 +145,9 @@ async def stream_urgent_reports(
     photo_urls = photo_url_signer(runtime.settings.secret_key)
 
     def present(session: Session, reports: Sequence[Report]) -> list[ReportPublic]:
-        return reading.present_reports(session, reports, photo_url=photo_urls, caller_details=True)
+        return reading.present_reports(
+            session, reports, photo_url=photo_urls, callers=CallerView.MASKED
+        )
 
     feed = UrgentReportFeed(runtime.engine, viewer.scope, present)
     async for event in urgent_report_events(feed):
@@ -153,15 +156,18 @@ async def stream_urgent_reports(
 
 @router.get("/reports/{report_id}", response_model=ReportPublic)
 def get_report(
-    report_id: DbId, session: ReadSession, settings: SettingsDep, scope: ReportReaderScope
+    report_id: DbId, session: ReadSession, runtime: RuntimeDep, scope: ReportReaderScope
 ) -> ReportPublic:
-    """One report: its reporter, coordinators of its area and admins may see it."""
+    """One report: its reporter, coordinators of its area and admins may see it. An admin sees
+    a recorded caller's whole phone, and the view is audited first."""
     report = load_visible_report(session, scope, report_id)
+    callers = caller_view_for(scope.role, one_report=True)
+    record_views(runtime.writer, [report], callers, viewer_id=scope.account_id)
     return reading.present_reports(
         session,
         [report],
-        photo_url=photo_url_signer(settings.secret_key),
-        caller_details=sees_caller_details(scope.role),
+        photo_url=photo_url_signer(runtime.settings.secret_key),
+        callers=callers,
     )[0]
 
 
@@ -229,7 +235,7 @@ def list_reports(
         session,
         reports,
         photo_url=photo_url_signer(settings.secret_key),
-        caller_details=sees_caller_details(scope.role),
+        callers=caller_view_for(scope.role),
     )
     return ReportPage(items=items, next_cursor=next_cursor)
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from app.accounts.access import AREA_MANAGERS, RIDERS
 from app.accounts.models import Account, Role
+from app.reports.caller_phones import CallerView, shown_phone
 from app.reports.models import (
     Channel,
     LocationSource,
@@ -60,7 +61,10 @@ class ReportPublic(BaseModel):
     urgent: bool
     channel: Channel
     caller_name: str | None = Field(description="recorded channels; shown to area managers only")
-    caller_phone: str | None = Field(description="recorded channels; shown to area managers only")
+    caller_phone: str | None = Field(
+        description="recorded channels; area managers see it masked (138****1234), an admin "
+        "whole on one report's page (every such view is audited)"
+    )
     duplicate_of: int | None
     rejection_reason: str | None
     photos: list[PhotoPublic]
@@ -129,10 +133,10 @@ def report_public(
     area_names: Mapping[str, str],
     *,
     photo_url: PhotoUrl,
-    caller_details: bool,
+    callers: CallerView,
     rating: RatingPublic | None = None,
 ) -> ReportPublic:
-    """The report as the caller sees it; caller details only for area managers."""
+    """The report as the caller sees it, with as much of a recorded caller as `callers` shows."""
     assert report.id is not None
     return ReportPublic(
         id=report.id,
@@ -147,8 +151,8 @@ def report_public(
         community=_area(report.community_code, area_names),
         urgent=report.urgent,
         channel=report.channel,
-        caller_name=report.caller_name if caller_details else None,
-        caller_phone=report.caller_phone if caller_details else None,
+        caller_name=report.caller_name if callers is not CallerView.HIDDEN else None,
+        caller_phone=shown_phone(report.caller_phone, callers),
         duplicate_of=report.duplicate_of_id,
         rejection_reason=report.rejection_reason,
         photos=[

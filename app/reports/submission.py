@@ -16,7 +16,7 @@ from app.grids.locator import locator_of
 from app.photos import intake
 from app.photos.urls import photo_url_signer
 from app.reports import reading, service
-from app.reports.access import sees_caller_details
+from app.reports.caller_phones import caller_view_for
 from app.reports.models import RECORDED_CHANNELS, Channel, Report
 from app.reports.schemas import SubmittedReport
 
@@ -84,7 +84,7 @@ def submitted_report(runtime: Runtime, report: Report, viewer: Scope) -> Submitt
     urls = photo_url_signer(settings.secret_key)
     with session_scope(runtime.engine, write=False) as reader:
         public = reading.present_reports(
-            reader, [report], photo_url=urls, caller_details=sees_caller_details(viewer.role)
+            reader, [report], photo_url=urls, callers=caller_view_for(viewer.role)
         )[0]
         nearby = reading.nearby_reports(
             reader,

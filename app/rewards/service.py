@@ -21,7 +21,7 @@ from app.points.rules import EntryKind
 from app.points.service import balance_of, lock_account, post_entry
 from app.rewards.models import Redemption, RedemptionStatus, Reward
 from app.riders.models import RiderProfile
-from app.riders.service import community_of, in_scope
+from app.riders.service import active_rider, community_of, in_scope
 
 CATALOGUE_LEVELS = frozenset({GridLevel.COUNTY, GridLevel.STREET, GridLevel.COMMUNITY})
 
@@ -139,6 +139,10 @@ def redeem(session: Session, profile: RiderProfile, reward_id: int) -> Redemptio
     if not reward.active:
         raise Conflict("该奖品已下架。This reward is no longer offered.")
     lock_account(session, rider_id)
+    # Read again under the lock: an account ended meanwhile (DELETE /me holds the same row)
+    # must not be left with a pending redemption.
+    if active_rider(session, rider_id) is None:
+        raise Conflict("账号已注销或未通过审核。This rider account is no longer active.")
     if reward.monthly_limit_per_rider is not None:
         _check_monthly_limit(session, rider_id, reward.id, reward.monthly_limit_per_rider)
     balance = balance_of(session, rider_id)
@@ -218,6 +222,34 @@ def cancel(
 ) -> Redemption:
     """pending -> cancelled, with the item back in stock and the points refunded, once."""
     redemption = redemption_in_scope(session, scope, redemption_id)
+    _give_back(session, redemption, actor_id=actor_id, reason=reason)
+    reward = get_reward(session, redemption.reward_id)
+    message = Message(
+        "redemption_cancelled",
+        f"兑换已取消，{redemption.cost} 积分已退还：{reward.name}",
+        f"Redemption cancelled, {redemption.cost} points refunded: {reward.name}",
+        reason,
+    )
+    notify(session, [redemption.rider_id], message, dedupe_key=f"redemption:{redemption.id}")
+    return redemption
+
+
+def cancel_pending_of_rider(session: Session, rider_id: int, *, reason: str) -> int:
+    """Cancel every pending redemption of a rider (their account is ending), each item back in
+    stock and its points refunded; how many. The caller holds the rider's balance row."""
+    pending = session.exec(
+        select(Redemption)
+        .where(Redemption.rider_id == rider_id, Redemption.status == RedemptionStatus.PENDING)
+        .order_by(col(Redemption.id))
+    ).all()
+    for redemption in pending:
+        _give_back(session, redemption, actor_id=None, reason=reason)
+    return len(pending)
+
+
+def _give_back(
+    session: Session, redemption: Redemption, *, actor_id: int | None, reason: str
+) -> None:
     _move(
         session,
         redemption,
@@ -242,15 +274,6 @@ def cancel(
         reason=f"兑换已取消：{reason}",
         actor_id=actor_id,
     )
-    reward = get_reward(session, redemption.reward_id)
-    message = Message(
-        "redemption_cancelled",
-        f"兑换已取消，{redemption.cost} 积分已退还：{reward.name}",
-        f"Redemption cancelled, {redemption.cost} points refunded: {reward.name}",
-        reason,
-    )
-    notify(session, [redemption.rider_id], message, dedupe_key=f"redemption:{redemption.id}")
-    return redemption
 
 
 def _move(

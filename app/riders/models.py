@@ -62,6 +62,10 @@ class RiderProfile(SQLModel, table=True):
     # RiderRole values; a list is replaced whole, never mutated in place.
     roles: list[str] = Field(default_factory=list, sa_type=JSON)
     rejection_reason: str | None = Field(default=None, max_length=500)
+    # The privacy notice (app/riders/privacy_notice.py) the rider agreed to, and when; null for
+    # riders registered before consent was recorded.
+    privacy_consent_version: str | None = Field(default=None, max_length=32)
+    privacy_consented_at: datetime | None = time_field(default=None, nullable=True)
     registered_at: datetime = time_field(default_factory=utcnow)
     reviewed_at: datetime | None = time_field(default=None, nullable=True)
     reviewed_by_id: int | None = Field(default=None, foreign_key="account.id")

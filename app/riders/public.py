@@ -3,6 +3,7 @@
 from pydantic import BaseModel
 
 from app.accounts.models import Account, AccountStatus
+from app.core.phones import mask_phone
 from app.riders.access import sees_full_phone
 from app.riders.models import Platform, RiderProfile, RiderRole
 
@@ -26,11 +27,6 @@ class RiderBrief(BaseModel):
     name: str
     phone: str
     team_id: int | None
-
-
-def mask_phone(phone: str) -> str:
-    """13800000001 -> 138****0001."""
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else "****"
 
 
 def phone_for(viewer: Account | None, profile: RiderProfile) -> str:

@@ -7,14 +7,17 @@ from fastapi import APIRouter, Query, Request, status
 
 from app.accounts.deps import AreaManagerAccount, CurrentScope
 from app.accounts.models import Account, AccountStatus
+from app.core.clock import utcnow
 from app.core.deps import ReadSession, SettingsDep, WriteSession, client_address_of
 from app.core.inputs import DbId
 from app.core.pagination import parse_id_cursor
 from app.riders import registration_limit, service
 from app.riders.deps import RegistrantAccount
 from app.riders.models import RiderProfile, RiderRole
+from app.riders.privacy_notice import CURRENT_NOTICE
 from app.riders.public import rider_public
 from app.riders.schemas import (
+    PrivacyNoticePublic,
     ProfileChanges,
     Rejection,
     RiderChangesByManager,
@@ -35,6 +38,18 @@ def _detail(profile: RiderProfile, account: Account, viewer: Account) -> RiderDe
         registered_at=profile.registered_at,
         reviewed_at=profile.reviewed_at,
         rejection_reason=profile.rejection_reason,
+        privacy_consent_version=profile.privacy_consent_version,
+        privacy_consented_at=profile.privacy_consented_at,
+    )
+
+
+@router.get("/privacy-notice", response_model=PrivacyNoticePublic)
+def privacy_notice() -> PrivacyNoticePublic:
+    """The privacy notice (隐私告知) in force: registration sends its `version` back as consent."""
+    return PrivacyNoticePublic(
+        version=CURRENT_NOTICE.version,
+        text_zh=CURRENT_NOTICE.text_zh,
+        text_en=CURRENT_NOTICE.text_en,
     )
 
 
@@ -58,6 +73,7 @@ def register(
         return RiderRegistered(
             id=service.next_account_id(session),
             status=AccountStatus.PENDING,
+            privacy_consented_at=utcnow(),
             **body.model_dump(exclude={"password"}),
         )
     profile, account = row
@@ -72,6 +88,8 @@ def register(
         community_code=profile.community_code,
         team_id=profile.team_id,
         roles=[RiderRole(role) for role in profile.roles],
+        privacy_consent_version=profile.privacy_consent_version,
+        privacy_consented_at=profile.privacy_consented_at,
     )
 
 

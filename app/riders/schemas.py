@@ -27,11 +27,22 @@ class RiderRegistration(BaseModel):
     community_code: str = Field(min_length=1, max_length=32)
     team_id: DbId | None = None
     roles: list[RiderRole] = Field(default_factory=list, max_length=4)
+    privacy_consent_version: str = Field(
+        min_length=1,
+        max_length=32,
+        description="the `version` of GET /privacy-notice that the rider read and agreed to",
+    )
 
     @field_validator("name")
     @classmethod
     def _strip_name(cls, value: str) -> str:
         return _stripped_name(value)
+
+
+class PrivacyNoticePublic(BaseModel):
+    version: str
+    text_zh: str
+    text_en: str
 
 
 class RiderRegistered(BaseModel):
@@ -44,12 +55,19 @@ class RiderRegistered(BaseModel):
     community_code: str
     team_id: int | None
     roles: list[RiderRole]
+    privacy_consent_version: str | None
+    privacy_consented_at: datetime | None
 
 
 class RiderDetail(RiderPublic):
     registered_at: datetime
     reviewed_at: datetime | None
     rejection_reason: str | None
+    privacy_consent_version: str | None = Field(
+        description="the privacy notice the rider agreed to; null if registered before consent "
+        "was recorded"
+    )
+    privacy_consented_at: datetime | None
 
 
 class RiderList(BaseModel):

@@ -20,6 +20,7 @@ from app.notifications.messages import Message
 from app.notifications.service import notify
 from app.riders.access import REGISTRANTS
 from app.riders.models import Platform, RiderProfile, RiderRole, Team
+from app.riders.privacy_notice import CURRENT_NOTICE
 
 MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 RiderRow = tuple[RiderProfile, Account]
@@ -35,6 +36,7 @@ def register_rider(
     party_member: bool,
     community_code: str,
     team_id: int | None,
+    privacy_consent_version: str,
     roles: Sequence[RiderRole] = (),
 ) -> RiderRow | None:
     """A pending rider account and its profile (flushes; the caller commits).
@@ -45,6 +47,7 @@ def register_rider(
     """
     if not MAINLAND_MOBILE.match(phone):
         raise Unprocessable.for_field("phone", "a mainland mobile number: 1[3-9] and 9 digits")
+    check_consent(privacy_consent_version)
     if community_of(session, community_code) is None:
         raise Unprocessable.for_field("community_code", f"no community {community_code!r}")
     if team_id is not None:
@@ -74,10 +77,22 @@ def register_rider(
         community_code=community_code,
         team_id=team_id,
         roles=role_values(roles),
+        privacy_consent_version=privacy_consent_version,
+        privacy_consented_at=utcnow(),
     )
     session.add(profile)
     session.flush()
     return profile, account
+
+
+def check_consent(version: str) -> None:
+    """422 unless the rider agreed to the notice in force (a stale app shows an old one)."""
+    if version != CURRENT_NOTICE.version:
+        raise Unprocessable.for_field(
+            "privacy_consent_version",
+            f"请阅读并同意当前的隐私告知（版本 {CURRENT_NOTICE.version}）后再提交。"
+            f"Read and agree to the current privacy notice (version {CURRENT_NOTICE.version}).",
+        )
 
 
 def next_account_id(session: Session) -> int:

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from app.cases.models import Task
 from app.cases.schemas import task_public
 from app.core.clock import utcnow
+from app.reports.caller_phones import CallerView
 from app.reports.models import Report
 from app.reports.reading import present_reports
 from app.units.models import Unit
@@ -28,7 +29,9 @@ def _keep_photo_key(key: str) -> str:
 
 def report_data(session: Session, report: Report) -> JSON:
     """The report as GET /reports/{id} shows it to an integrator (no caller details)."""
-    [public] = present_reports(session, [report], photo_url=_keep_photo_key, caller_details=False)
+    [public] = present_reports(
+        session, [report], photo_url=_keep_photo_key, callers=CallerView.HIDDEN
+    )
     return public.model_dump(mode="json")
 
 

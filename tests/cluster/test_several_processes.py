@@ -201,7 +201,7 @@ def test_a_killed_job_holder_loses_nothing_and_the_other_takes_its_jobs_over(
         # The survivor waited for the dead holder's lease to expire before taking it.
         assert time.monotonic() - killed_at > LEASE_S / 2
         eventually(lambda: _overdue_events(engine, task_ids) == dict.fromkeys(task_ids, 1))
-        for job in ("photo_sweep", "webhook_delivery", "rate_window_sweep"):
+        for job in ("photo_sweep", "webhook_delivery", "rate_window_sweep", "caller_retention"):
             eventually(lambda job=job: _lease_holder_pid(engine, job) == survivor.pid, what=job)
         with Session(engine) as session:
             marked = session.exec(select(Task.overdue_at).where(col(Task.id).in_(task_ids))).all()

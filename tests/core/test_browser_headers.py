@@ -38,6 +38,24 @@ def test_every_page_forbids_inline_script_and_being_framed(client: TestClient, p
     assert response.headers["x-content-type-options"] == "nosniff"
 
 
+def test_the_worker_and_api_answers_carry_the_policy_too(client: TestClient) -> None:
+    for path in ("/sw.js", "/api/v1/categories"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert _directives(response.headers["content-security-policy"])["script-src"] == ["'self'"]
+
+
+@pytest.mark.parametrize("path", ["/js/app.js", "/css/app.css", "/icons/icon-192.png"])
+def test_files_a_page_loads_leave_out_the_document_policy(client: TestClient, path: str) -> None:
+    """The policy binds only the document or worker it comes with: on a module, stylesheet or
+    image it is ignored, and sending it would weigh on every request of the first load."""
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "content-security-policy" not in response.headers
+    assert "x-frame-options" not in response.headers
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
 @pytest.mark.parametrize("page", sorted(FRONTEND.rglob("*.html")), ids=lambda p: p.name)
 def test_no_page_holds_inline_script_style_or_handlers(page: Path) -> None:
     html = page.read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ from app.core.runtime import Runtime
 from app.main import create_app
 from app.reports.models import Report
 from app.riders.models import Team
+from app.riders.privacy_notice import CURRENT_NOTICE
 from tests.factories import COMMUNITY, assert_problem, login, seed_grids
 from tests.fixtures.people import People
 from tests.fixtures.reports import GARBAGE
@@ -68,6 +69,7 @@ def test_team_id_beyond_int32_in_a_registration_without_login_is_422(
         "password": "long-enough-password",
         "platform": "meituan",
         "community_code": COMMUNITY,
+        "privacy_consent_version": CURRENT_NOTICE.version,
         "team_id": BEYOND_INT32,
     }
     assert_field_refused(client.post("/api/v1/riders", json=registration), "team_id")

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from app.demo.seed import DEMO_PASSWORD
+from app.riders.privacy_notice import CURRENT_NOTICE
 
 # Demo accounts (app.demo.seed): the coordinator owns the first town, 府城镇.
 COORDINATOR = "coordinator"
@@ -69,6 +70,7 @@ class ApiClient:
                 "party_member": False,
                 "community_code": TOWN_COMMUNITY,
                 "team_id": team_id,
+                "privacy_consent_version": CURRENT_NOTICE.version,
             },
             timeout=10,
         )

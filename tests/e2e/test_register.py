@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.riders.privacy_notice import CURRENT_NOTICE
 from tests.e2e.api_client import COORDINATOR, ApiClient, new_phone
 from tests.e2e.conftest import log_in, screenshot
 
@@ -27,6 +28,11 @@ def test_rider_registers_waits_for_review_and_gets_in_once_approved(
     team = page.get_by_label("志愿者队伍（可选）")
     expect(team.locator("option")).not_to_have_count(1)
     team.select_option(index=1)
+    page.get_by_role("button", name="提交报到").click()
+    expect(page.locator(".form-error")).to_have_text("请先阅读并勾选同意个人信息处理告知")
+    page.get_by_text("个人信息处理告知（点击阅读）").click()
+    expect(page.locator(".notice-text")).to_contain_text("个人信息保护法")
+    page.get_by_label("我已阅读并同意《个人信息处理告知》").check()
     screenshot(page, "10-register")
     page.get_by_role("button", name="提交报到").click()
 
@@ -37,6 +43,8 @@ def test_rider_registers_waits_for_review_and_gets_in_once_approved(
     assert mine["phone"] == f"{phone[:3]}****{phone[-4:]}"
     assert mine["party_member"] is True
     api.approve_rider(mine["id"])
+    profile = api.call("GET", "/me/profile", as_user=phone, password="wang-password-1")
+    assert profile["privacy_consent_version"] == CURRENT_NOTICE.version
 
     page.get_by_role("button", name="刷新审核状态").click()
     expect(page.locator("#camera-input")).to_be_attached()

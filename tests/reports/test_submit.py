@@ -317,7 +317,7 @@ def test_coordinator_records_a_call_without_photos(
     assert response.status_code == 201, response.text
     report = response.json()
     assert (report["channel"], report["photos"]) == (channel, [])
-    assert (report["caller_name"], report["caller_phone"]) == ("王先生", "13900000000")
+    assert (report["caller_name"], report["caller_phone"]) == ("王先生", "139****0000")
 
 
 def test_admin_records_a_call_anywhere_in_the_service_area(

@@ -8,6 +8,7 @@ from app.accounts.models import Account, AccountStatus, Role
 from app.core.config import Settings
 from app.core.security import issue_token
 from app.riders.models import Platform, RiderProfile, RiderRole, Team
+from app.riders.privacy_notice import CURRENT_NOTICE
 from app.riders.service import register_rider
 from tests.factories import COMMUNITY, PASSWORD
 from tests.fixtures.people import password_hash
@@ -40,6 +41,7 @@ def make_rider(
         party_member=False,
         community_code=community,
         team_id=team.id if team else None,
+        privacy_consent_version=CURRENT_NOTICE.version,
         roles=roles,
     )
     assert registered is not None, f"{phone} was registered already"

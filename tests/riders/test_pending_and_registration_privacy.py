@@ -14,6 +14,7 @@ from app.accounts.models import Account
 from app.core.runtime import Runtime
 from app.main import create_app
 from app.riders.models import RegistrationAttempt, RiderProfile
+from app.riders.privacy_notice import CURRENT_NOTICE
 from tests.conftest import make_settings
 from tests.factories import COMMUNITY, assert_problem, login, seed_grids
 from tests.riders.factories import make_rider
@@ -25,6 +26,9 @@ ALLOWED_WHILE_PENDING = {
     ("GET", "/api/v1/me/profile"),
     ("PATCH", "/api/v1/me/profile"),
     ("POST", "/api/v1/auth/logout"),
+    # Their rights hold from registration on: a copy of their data, and ending the account.
+    ("GET", "/api/v1/me/export"),
+    ("DELETE", "/api/v1/me"),
 }
 LIMIT = 3
 
@@ -37,6 +41,7 @@ def _form(phone: str, **changes: Any) -> dict[str, Any]:
         "platform": "eleme",
         "party_member": False,
         "community_code": COMMUNITY,
+        "privacy_consent_version": CURRENT_NOTICE.version,
     }
     form.update(changes)
     return form

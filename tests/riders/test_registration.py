@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.accounts.models import Role
+from app.riders.privacy_notice import CURRENT_NOTICE
 from tests.factories import (
     COMMUNITY,
     OTHER_COMMUNITY,
@@ -26,6 +27,7 @@ REGISTRATION = {
     "platform": "meituan",
     "party_member": True,
     "community_code": COMMUNITY,
+    "privacy_consent_version": CURRENT_NOTICE.version,
 }
 
 

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.riders.models import Team
+from app.riders.privacy_notice import CURRENT_NOTICE
 from tests.factories import COMMUNITY, OTHER_COMMUNITY, assert_problem, login, seed_grids
 
 
@@ -18,6 +19,7 @@ def _form(**changes: Any) -> dict[str, Any]:
         "platform": "eleme",
         "party_member": True,
         "community_code": COMMUNITY,
+        "privacy_consent_version": CURRENT_NOTICE.version,
     }
     form.update(changes)
     return form

@@ -251,4 +251,15 @@ export default {
   "me.language": "语言 Language",
   "me.logout": "Log out",
   "me.party_member": "Party member",
+
+  "privacy.title": "My personal data",
+  "privacy.notice": "How your personal information is handled (tap to read)",
+  "privacy.agree": "I have read and agree to the privacy notice",
+  "privacy.must_agree": "Please read and agree to the privacy notice first",
+  "privacy.export": "Download all my data",
+  "privacy.end": "End my account",
+  "privacy.end_warning": "Your phone, name and registration are erased and cannot be restored.",
+  "privacy.password": "Enter your password to confirm",
+  "privacy.end_confirm": "End your account? This cannot be undone.",
+  "privacy.ended": "Your account has been ended",
 };

@@ -251,4 +251,15 @@ export default {
   "me.language": "语言 Language",
   "me.logout": "退出登录",
   "me.party_member": "党员",
+
+  "privacy.title": "我的个人信息",
+  "privacy.notice": "个人信息处理告知（点击阅读）",
+  "privacy.agree": "我已阅读并同意《个人信息处理告知》",
+  "privacy.must_agree": "请先阅读并勾选同意个人信息处理告知",
+  "privacy.export": "下载我的全部数据",
+  "privacy.end": "注销账号",
+  "privacy.end_warning": "注销后手机号、姓名和报到信息立即删除，无法恢复。",
+  "privacy.password": "请输入密码确认",
+  "privacy.end_confirm": "确定注销账号吗？此操作无法撤销。",
+  "privacy.ended": "账号已注销",
 };

@@ -1,4 +1,4 @@
-// Me: who I am, my team, the language, and logging out.
+// Me: who I am, my team, the language, my data, and logging out.
 
 import { api } from "../api.js";
 import { cachedMe } from "../auth.js";
@@ -6,6 +6,7 @@ import { h, replace } from "../../../shared/dom.js";
 import { icon, ICONS } from "../icons.js";
 import { LANGUAGES, getLang, setLang, t } from "../i18n.js";
 import { logoutButton, pageHeader } from "../ui.js";
+import { myDataCard } from "./privacy.js";
 
 export function meView({ root }) {
   const me = cachedMe() || {};
@@ -61,6 +62,7 @@ export function meView({ root }) {
         ),
       ),
     ),
+    myDataCard(),
     logoutButton("button secondary block logout"),
   );
 

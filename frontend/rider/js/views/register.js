@@ -8,6 +8,7 @@ import { t } from "../i18n.js";
 import { navigate } from "../../../shared/router.js";
 import { errorText } from "../ui.js";
 import { brandBlock, field, selectField } from "./forms.js";
+import { consentBlock } from "./privacy.js";
 
 const PLATFORMS = ["meituan", "eleme", "sf", "jd", "shansong", "other"];
 
@@ -60,6 +61,7 @@ export function registerView({ root }) {
     label: t("register.team"),
     options: [["", t("register.no_team")]],
   });
+  const consent = consentBlock();
   const message = h("p", { class: "form-error", role: "alert", hidden: true });
   const submit = h(
     "button",
@@ -84,6 +86,7 @@ export function registerView({ root }) {
     ),
     community.row,
     team.row,
+    consent.row,
     message,
     submit,
     h(
@@ -140,6 +143,7 @@ export function registerView({ root }) {
     if (!name.input.value.trim()) return t("register.missing_name");
     if (password.input.value.length < 8) return t("register.password_hint");
     if (!community.input.value) return t("register.pick_community");
+    if (!consent.consentVersion()) return t("privacy.must_agree");
     return null;
   }
 
@@ -158,6 +162,7 @@ export function registerView({ root }) {
       party_member: partyMember.checked,
       community_code: community.input.value,
       team_id: team.input.value ? Number(team.input.value) : null,
+      privacy_consent_version: consent.consentVersion(),
     };
     try {
       await api("/riders", { method: "POST", json: body, auth: false });
