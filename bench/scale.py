@@ -186,10 +186,46 @@ def run(base_url: str, community: str) -> None:
             )
 
 
+def measure_export(client: httpx.Client, token: str, path: str) -> tuple[float, float, int]:
+    """Seconds to the first byte, seconds to the last, and the rows (lines or features) sent."""
+    started = time.perf_counter()
+    first_byte = 0.0
+    newlines = 0
+    headers = {"Authorization": f"Bearer {token}"}
+    with client.stream("GET", path, headers=headers, timeout=3600) as response:
+        response.raise_for_status()
+        for chunk in response.iter_bytes():
+            first_byte = first_byte or time.perf_counter() - started
+            newlines += chunk.count(b"\n") if "csv" in path else chunk.count(b'"Feature"')
+    return first_byte, time.perf_counter() - started, newlines
+
+
+def run_exports(base_url: str) -> None:
+    """The queue's exports, whole: the admin's every report as CSV and GeoJSON, the street's
+    closed ones as XLSX (rows are counted by line in CSV, by feature in GeoJSON)."""
+    with httpx.Client(base_url=base_url) as client:
+        admin, street = token_of(client, "admin"), token_of(client, "coordinator")
+        cases = [
+            ("CSV, admin, every report", admin, "/api/v1/reports/export?format=csv"),
+            ("GeoJSON, admin, every report", admin, "/api/v1/reports/export?format=geojson"),
+        ]
+        print(f"{'export':<42} {'first byte s':>12} {'total s':>9} {'rows':>10} {'rows/s':>9}")
+        for name, token, path in cases:
+            first, total, rows = measure_export(client, token, path)
+            print(f"{name:<42} {first:12.3f} {total:9.1f} {rows:10,} {rows / total:9,.0f}")
+        started = time.perf_counter()
+        xlsx = "/api/v1/reports/export?format=xlsx&status=closed"
+        with client.stream("GET", xlsx, headers={"Authorization": f"Bearer {street}"}) as answer:
+            size = sum(len(chunk) for chunk in answer.iter_bytes())
+        print(f"{'XLSX, street, closed':<42} {'':>12} {time.perf_counter() - started:9.1f} "
+              f"{size:10,} bytes")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL cluster")
+    parser.add_argument("--exports", action="store_true", help="also time the queue's exports")
     args = parser.parse_args()
     data_dir = Path(tempfile.mkdtemp(prefix="tantou-scale-"))
     cluster = None
@@ -226,6 +262,8 @@ def main() -> None:
         engine.dispose()
         with running_server(data_dir, database_url, free_port()) as (base_url, _server):
             run(base_url, str(community))
+            if args.exports:
+                run_exports(base_url)
     finally:
         if cluster is not None:
             cluster.stop()

@@ -5,16 +5,18 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
+from fastapi.responses import StreamingResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from sqlmodel import Session
 
 from app.accounts.deps import ReportReader, ReportReaderScope, ReportWriter, ReportWriterScope
+from app.core.clock import utcnow
 from app.core.deps import ReadSession, RuntimeDep, SettingsDep
 from app.core.inputs import BoundedDatetime, DbId
 from app.grids.crs import CoordinateSystem, to_wgs84
 from app.photos import intake
 from app.photos.urls import photo_url_signer
-from app.reports import listing, reading, service, submission
+from app.reports import export, listing, reading, service, submission
 from app.reports.access import load_visible_report
 from app.reports.caller_phones import CallerView, caller_view_for, record_views
 from app.reports.intake import intake_slot
@@ -154,23 +156,6 @@ async def stream_urgent_reports(
         yield event
 
 
-@router.get("/reports/{report_id}", response_model=ReportPublic)
-def get_report(
-    report_id: DbId, session: ReadSession, runtime: RuntimeDep, scope: ReportReaderScope
-) -> ReportPublic:
-    """One report: its reporter, coordinators of its area and admins may see it. An admin sees
-    a recorded caller's whole phone, and the view is audited first."""
-    report = load_visible_report(session, scope, report_id)
-    callers = caller_view_for(scope.role, one_report=True)
-    record_views(runtime.writer, [report], callers, viewer_id=scope.account_id)
-    return reading.present_reports(
-        session,
-        [report],
-        photo_url=photo_url_signer(runtime.settings.secret_key),
-        callers=callers,
-    )[0]
-
-
 def report_filter(
     runtime: RuntimeDep,
     status: ReportStatus | None = None,
@@ -217,6 +202,64 @@ def report_filter(
 
 
 ReportFilterQuery = Annotated[listing.ReportFilter, Depends(report_filter)]
+
+
+@router.get(
+    "/reports/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {media_type: {} for media_type in export.MEDIA_TYPES.values()},
+            "description": "a file to download, streamed",
+        }
+    },
+)
+def export_reports(
+    runtime: RuntimeDep,
+    scope: ReportReaderScope,
+    filters: ReportFilterQuery,
+    export_format: Annotated[export.ExportFormat, Query(alias="format")] = export.ExportFormat.CSV,
+) -> StreamingResponse:
+    """Every report the queue's filter shows (the same parameters as `GET /reports`), as CSV
+    (UTF-8 with a BOM, formula-safe), XLSX or GeoJSON, in the queue's order; streamed, so a
+    million rows start at once. Coordinators and admins; no callers and no photo links."""
+    export.EXPORTERS.check(scope.role)
+    chunks = export.export_chunks(
+        runtime.engine,
+        scope,
+        filters,
+        export_format,
+        zone=runtime.work_calendar().tz,
+        photo_url=photo_url_signer(runtime.settings.secret_key),
+    )
+    filename = export.export_filename(
+        export_format, utcnow().astimezone(runtime.work_calendar().tz)
+    )
+    return StreamingResponse(
+        chunks,
+        media_type=export.MEDIA_TYPES[export_format],
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/reports/{report_id}", response_model=ReportPublic)
+def get_report(
+    report_id: DbId, session: ReadSession, runtime: RuntimeDep, scope: ReportReaderScope
+) -> ReportPublic:
+    """One report: its reporter, coordinators of its area and admins may see it. An admin sees
+    a recorded caller's whole phone, and the view is audited first."""
+    report = load_visible_report(session, scope, report_id)
+    callers = caller_view_for(scope.role, one_report=True)
+    record_views(runtime.writer, [report], callers, viewer_id=scope.account_id)
+    return reading.present_reports(
+        session,
+        [report],
+        photo_url=photo_url_signer(runtime.settings.secret_key),
+        callers=callers,
+    )[0]
 
 
 @router.get("/reports", response_model=ReportPage)

@@ -28,13 +28,14 @@ function withQuery(path, query = {}) {
 /**
  * Call the API. `body` may be a plain object (sent as JSON), FormData (multipart) or
  * URLSearchParams (form-encoded); `token` is sent as the bearer; `onUnauthorized` runs on a 401
- * to a call that sent one; `timeoutMs` gives up on a silent network. Resolves with the parsed JSON (null for no body); rejects with
- * ApiError or NetworkError (an abort by `signal` stays an AbortError).
+ * to a call that sent one; `timeoutMs` gives up on a silent network. Resolves with the parsed
+ * JSON (null for no body), or with `as: "file"` with {blob, filename} (the attachment's name);
+ * rejects with ApiError or NetworkError (an abort by `signal` stays an AbortError).
  */
 export async function request(
   method,
   path,
-  { body, query, token = null, signal, timeoutMs = null, onUnauthorized = () => {} } = {},
+  { body, query, token = null, signal, timeoutMs = null, onUnauthorized = () => {}, as } = {},
 ) {
   const headers = { Accept: "application/json" };
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -61,9 +62,15 @@ export async function request(
     if (response.status === 401 && token) onUnauthorized();
     throw new ApiError(response.status, problem);
   }
+  if (as === "file") return { blob: await response.blob(), filename: attachmentName(response) };
   if (response.status === 204) return null;
   const type = response.headers.get("content-type") || "";
   return type.includes("json") ? response.json() : response.text();
+}
+
+function attachmentName(response) {
+  const disposition = response.headers.get("content-disposition") || "";
+  return /filename="([^"]+)"/.exec(disposition)?.[1] || "download";
 }
 
 /** The server's own words in a problem: its detail, then the field messages it does not repeat. */

@@ -5,7 +5,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    ViewportSize,
+    sync_playwright,
+)
 
 from tests.e2e.api_client import RIDER_PASSWORD, ApiClient, Rider
 from tests.e2e.server import LiveServer, live_server
@@ -20,6 +27,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE_VIEWPORT = {"width": 360, "height": 740}
+DESKTOP: ViewportSize = {"width": 1366, "height": 860}
 # Inside grid 341126100001001 (凤凰熙岸小区网格) of the demo county, WGS-84.
 GRID_POINT = {"latitude": 32.854, "longitude": 117.5325, "accuracy": 12}
 GRID_NAME = "凤凰熙岸小区网格"
@@ -95,6 +103,31 @@ def _watched_page(context: BrowserContext) -> Iterator[Page]:
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     assert not errors, f"uncaught script errors: {errors}"
+
+
+OpenPage = Callable[[], Page]
+
+
+@pytest.fixture
+def desk(browser: Browser, server: LiveServer) -> Iterator[OpenPage]:
+    """Open desktop pages (the console) on the live server, each in its own context (its own
+    login); fails the test on an uncaught script error or any alert() the page opens."""
+    contexts = []
+    problems: list[str] = []
+
+    def open_page() -> Page:
+        context = browser.new_context(base_url=server.url, viewport=DESKTOP, locale="zh-CN")
+        context.set_default_timeout(UI_TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on("dialog", lambda dialog: problems.append(f"{dialog.type}: {dialog.message}"))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not problems, problems
 
 
 @pytest.fixture

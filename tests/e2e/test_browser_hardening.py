@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect
 
 from tests.e2e.api_client import COORDINATOR, ApiClient, Rider
-from tests.e2e.conftest import UI_TIMEOUT_MS, log_in
+from tests.e2e.conftest import DESKTOP, UI_TIMEOUT_MS, log_in
 from tests.e2e.server import LiveServer
-from tests.e2e.test_console import DESKTOP, PHOTO, console_login
+from tests.e2e.test_console import PHOTO, console_login
 
 pytestmark = pytest.mark.e2e
 

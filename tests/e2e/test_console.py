@@ -5,12 +5,11 @@ Runs on the live demo county of tests/e2e/conftest.py."""
 
 import re
 import uuid
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 from sqlalchemy import update
 from sqlmodel import Session, col
 
@@ -19,13 +18,12 @@ from app.core.clock import utcnow
 from app.core.db import writer_engine
 from app.demo.seed import DEMO_PASSWORD
 from tests.e2e.api_client import COORDINATOR, DEMO_RIDER, TOWN_COMMUNITY, ApiClient, new_phone
-from tests.e2e.conftest import GRID_POINT, SCREENSHOTS, UI_TIMEOUT_MS
+from tests.e2e.conftest import GRID_POINT, SCREENSHOTS, OpenPage
 from tests.e2e.server import LiveServer
 from tests.photos.factories import FIXTURE_PHOTOS_DIR
 
 pytestmark = pytest.mark.e2e
 
-DESKTOP: ViewportSize = {"width": 1366, "height": 860}
 TABLET: ViewportSize = {"width": 820, "height": 1180}  # an iPad Air in portrait
 PHOTO = FIXTURE_PHOTOS_DIR / "jpg" / "mobile" / "jolla.jpg"
 UNIT_ACCOUNT = "unit"  # the demo's property company of 东华社区
@@ -35,30 +33,6 @@ LIVE_ALERT_TIMEOUT_MS = 2_000
 ROAD_COLLAPSE = "0401"  # 路面塌陷, an emergency category
 GARBAGE = "0102"  # 暴露垃圾
 UNCIVIL = "0603"  # 不文明行为
-
-OpenPage = Callable[[], Page]
-
-
-@pytest.fixture
-def desk(browser: Browser, server: LiveServer) -> Iterator[OpenPage]:
-    """Open desktop pages on the live server, each in its own context (its own login);
-    fails the test on an uncaught script error or any alert() the page opens."""
-    contexts = []
-    problems: list[str] = []
-
-    def open_page() -> Page:
-        context = browser.new_context(base_url=server.url, viewport=DESKTOP, locale="zh-CN")
-        context.set_default_timeout(UI_TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.on("dialog", lambda dialog: problems.append(f"{dialog.type}: {dialog.message}"))
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert not problems, problems
 
 
 def console_login(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:

@@ -16,11 +16,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.api_client import ADMIN, COORDINATOR, ApiClient
+from tests.e2e.conftest import OpenPage
 from tests.e2e.server import LiveServer
 from tests.e2e.test_console import (
-    OpenPage,
     console_login,
-    desk,  # noqa: F401  (test_console's fixture: desktop pages that fail on a script error)
     open_dialog,
     screenshot,
 )
@@ -39,7 +38,7 @@ def reports_status_with(server: LiveServer, key: str) -> int:
 
 
 def test_a_key_is_shown_once_works_and_stops_working_when_revoked(
-    desk: OpenPage,  # noqa: F811  (the imported fixture, requested by name)
+    desk: OpenPage,
     api: ApiClient,
     server: LiveServer,
 ) -> None:
@@ -156,7 +155,7 @@ def receiver() -> Iterator[PingReceiver]:
 
 
 def test_webhooks_are_set_up_with_event_checkboxes_and_tested_from_their_delivery_log(
-    desk: OpenPage,  # noqa: F811  (the imported fixture, requested by name)
+    desk: OpenPage,
     api: ApiClient,
     server: LiveServer,
     receiver: PingReceiver,

@@ -6,12 +6,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.api_client import COORDINATOR, ApiClient
-from tests.e2e.conftest import GRID_NAME
-from tests.e2e.test_console import (  # noqa: F401  (desk is a fixture)
+from tests.e2e.conftest import GRID_NAME, OpenPage
+from tests.e2e.test_console import (
     GARBAGE,
-    OpenPage,
     console_login,
-    desk,
     screenshot,
     submit_report,
 )
@@ -28,7 +26,7 @@ def _grid_paths(page: Page) -> list[str]:
 
 
 def test_the_map_draws_each_grid_without_tiles_and_a_click_filters_the_queue(
-    desk: OpenPage,  # noqa: F811
+    desk: OpenPage,
     api: ApiClient,
 ) -> None:
     report = submit_report(api, category=GARBAGE, description="地图上的垃圾堆")
@@ -65,7 +63,7 @@ def test_the_map_draws_each_grid_without_tiles_and_a_click_filters_the_queue(
 
 
 def test_the_report_page_shows_its_point_and_the_figures_their_hotspots(
-    desk: OpenPage,  # noqa: F811
+    desk: OpenPage,
     api: ApiClient,
 ) -> None:
     report = submit_report(api, category=GARBAGE, description="热点网格的上报")

@@ -149,6 +149,12 @@ export default {
   "state.loading": "Loading…",
   "table.empty": "Nothing here",
 
+  "filter.search": "Search",
+  "filter.search_hint": "Id, description or caller's phone",
+  "filter.from": "From",
+  "filter.to": "To",
+  "export.title": "Export this filter",
+  "export.running": "Exporting…",
   "filter.all": "All",
   "filter.area": "Area",
   "filter.urgency": "Urgency",

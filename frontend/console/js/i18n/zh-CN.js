@@ -149,6 +149,12 @@ export default {
   "state.loading": "加载中…",
   "table.empty": "暂无数据",
 
+  "filter.search": "搜索",
+  "filter.search_hint": "编号、描述或来电号码",
+  "filter.from": "开始日期",
+  "filter.to": "结束日期",
+  "export.title": "导出当前筛选",
+  "export.running": "正在导出…",
   "filter.all": "全部",
   "filter.area": "区域",
   "filter.urgency": "紧急程度",

@@ -8,7 +8,8 @@ import { formatTime } from "../format.js";
 import { label, t } from "../i18n.js";
 import { categoryName, loadAreas, loadCategories, loadCommunities } from "../reference.js";
 import { navigate } from "../../../shared/router.js";
-import { busy, dataTable, errorBox, filterSelect, pageHeader } from "../ui.js";
+import { busy, dataTable, describeError, errorBox, filterSelect, pageHeader } from "../ui.js";
+import { downloadFile } from "../download.js";
 import { onUrgentReport } from "../urgent-stream.js";
 
 export const REPORT_STATUSES = [
@@ -29,6 +30,8 @@ function matchesFilters(report, filters, unassignedOnly) {
   if (filters.status && report.status !== filters.status) return false;
   if (filters.category && report.category !== filters.category) return false;
   if (filters.urgent === "false") return false;
+  // The text match and an end date are the server's to judge: a searched view takes no arrivals.
+  if (filters.q || filters.to) return false;
   if (unassignedOnly && report.grid) return false;
   // A street filter cannot be checked on the event alone; the banner still shows the report.
   if (filters.grid && ![report.grid?.code, report.community?.code].includes(filters.grid))
@@ -62,6 +65,73 @@ function shorten(text) {
   return text.length > DESCRIPTION_CHARS ? `${text.slice(0, DESCRIPTION_CHARS)}…` : text;
 }
 
+/** The search box: an id, words of the description, or a caller's phone (on Enter). */
+function searchBox(value, onSearch) {
+  const input = h("input", {
+    type: "search",
+    name: "q",
+    value,
+    maxlength: 100,
+    placeholder: t("filter.search_hint"),
+  });
+  const submit = (event) => {
+    event.preventDefault();
+    onSearch(input.value.trim());
+  };
+  return h(
+    "form",
+    { class: "filter-form", onsubmit: submit },
+    h("label", { class: "filter" }, h("span", {}, t("filter.search")), input),
+  );
+}
+
+function dateFilter(labelText, name, value, onChange) {
+  const input = h("input", {
+    type: "date",
+    name,
+    value,
+    onchange: (event) => onChange(event.target.value),
+  });
+  return h("label", { class: "filter" }, h("span", {}, labelText), input);
+}
+
+/** The API's `to` is exclusive: a chosen last day includes that whole day. */
+function nextDay(date) {
+  if (!date) return "";
+  const day = new Date(`${date}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + 1);
+  return day.toISOString().slice(0, 10);
+}
+
+/** Download what the filter shows, as CSV, XLSX or GeoJSON. */
+function exportBar(currentQuery) {
+  const status = h("span", { class: "muted", role: "status" });
+  const button = (format, text) => {
+    const node = h("button", { type: "button", class: "btn" }, text);
+    node.addEventListener("click", () =>
+      busy(node, async () => {
+        status.textContent = t("export.running");
+        try {
+          await downloadFile("/reports/export", { ...currentQuery(), format });
+          status.textContent = "";
+        } catch (error) {
+          status.textContent = describeError(error);
+        }
+      }),
+    );
+    return node;
+  };
+  return h(
+    "div",
+    { class: "export-bar", role: "group", "aria-label": t("export.title") },
+    h("span", {}, t("export.title")),
+    button("csv", "CSV"),
+    button("xlsx", "Excel"),
+    button("geojson", "GeoJSON"),
+    status,
+  );
+}
+
 /** Render the queue; `unassignedOnly` shows the reports that fell in no grid. */
 export function renderQueue(root, { query, signal }, { unassignedOnly = false } = {}) {
   const path = unassignedOnly ? "/unassigned" : "/queue";
@@ -70,6 +140,9 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
     grid: query.grid ?? "",
     category: query.category ?? "",
     urgent: query.urgent ?? "",
+    q: query.q ?? "",
+    from: query.from ?? "",
+    to: query.to ?? "",
   };
   const setFilter = (name, value) =>
     navigate(path, { query: { ...filters, [name]: value }, replace: true });
@@ -158,7 +231,11 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
         filters.urgent,
         (v) => setFilter("urgent", v),
       ),
+      searchBox(filters.q, (v) => setFilter("q", v)),
+      dateFilter(t("filter.from"), "from", filters.from, (v) => setFilter("from", v)),
+      dateFilter(t("filter.to"), "to", filters.to, (v) => setFilter("to", v)),
     ),
+    exportBar(() => ({ ...listQuery, limit: null })),
     message,
     table.element,
     h("div", { class: "table-foot" }, shownCount, moreButton),
@@ -169,6 +246,9 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
     category: filters.category,
     urgent: filters.urgent,
     grid: filters.grid,
+    q: filters.q,
+    from: filters.from,
+    to: nextDay(filters.to),
     unassigned: unassignedOnly ? "true" : null,
     limit: PAGE_SIZE,
   };
