@@ -6,7 +6,9 @@ from sqlmodel import Session
 
 from app.accounts.models import Account, Role
 from app.accounts.service import area_codes_of
-from app.grids.service import paths_of
+from app.core.errors import Forbidden, Unprocessable
+from app.grids.models import Grid
+from app.grids.service import grid_by_code, paths_of
 
 
 @dataclass(frozen=True)
@@ -39,3 +41,14 @@ def scope_of(session: Session, account: Account) -> Scope:
     else:
         paths = ()
     return Scope(account.id, account.role, paths, account.unit_id)
+
+
+def owned_area(session: Session, scope: Scope, code: str) -> Grid:
+    """The grid or area `code` names, if the scope covers it: 422 if there is none, 403 if it
+    lies outside the caller's areas."""
+    grid = grid_by_code(session, code)
+    if grid is None:
+        raise Unprocessable.for_field("area", f"no grid or area {code!r}")
+    if not scope.covers(grid.path):
+        raise Forbidden("This area is outside yours.")
+    return grid

@@ -5,13 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.accounts.deps import AreaManagerAccount, CurrentScope
+from app.accounts.scope import owned_area
 from app.core import clock
-from app.core.deps import ReadSession, RuntimeDep
-from app.core.errors import Forbidden, Unprocessable
-from app.core.inputs import BoundedDatetime
+from app.core.deps import ReadSession
+from app.core.periods import PeriodQuery
 from app.figures.cases import case_figures
 from app.figures.schemas import AreaSummary, CaseStats, case_stats
-from app.grids.service import grid_by_code
 
 router = APIRouter(tags=["cases"])
 
@@ -19,22 +18,11 @@ router = APIRouter(tags=["cases"])
 @router.get("/stats", response_model=CaseStats)
 def get_stats(
     session: ReadSession,
-    runtime: RuntimeDep,
     _manager: AreaManagerAccount,
     scope: CurrentScope,
+    period: PeriodQuery,
     area: Annotated[
         str | None, Query(max_length=32, description="a grid, community or street code")
-    ] = None,
-    since: Annotated[
-        BoundedDatetime | None,
-        Query(
-            alias="from",
-            description="received from (inclusive); a date or a time without offset is in the "
-            "work calendar's time zone",
-        ),
-    ] = None,
-    until: Annotated[
-        BoundedDatetime | None, Query(alias="to", description="received before (exclusive)")
     ] = None,
 ) -> CaseStats:
     """Figures of an area's cases (default: all the caller's areas): counts by status and
@@ -42,15 +30,9 @@ def get_stats(
     summary: AreaSummary | None = None
     area_paths = scope.area_paths
     if area is not None:
-        grid = grid_by_code(session, area)
-        if grid is None:
-            raise Unprocessable.for_field("area", f"no grid or area {area!r}")
-        if not scope.covers(grid.path):
-            raise Forbidden("This area is outside yours.")
+        grid = owned_area(session, scope, area)
         summary = AreaSummary(code=grid.code, name=grid.name, level=grid.level.value)
         area_paths = (grid.path,)
-    zone = runtime.work_calendar().tz
-    since = since if since is None or since.tzinfo else since.replace(tzinfo=zone)
-    until = until if until is None or until.tzinfo else until.replace(tzinfo=zone)
+    since, until = period.since, period.until
     figures = case_figures(session, area_paths, since=since, until=until, now=clock.utcnow())
     return case_stats(figures, summary, since=since, until=until)

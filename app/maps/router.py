@@ -1,17 +1,16 @@
 """The map (一张图): the tile setting, the caller's grids with their counts, the viewport's
 reports or clusters, and the period's hotspots."""
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
 from app.accounts.deps import AreaManagerAccount, CurrentAccount, CurrentScope
+from app.accounts.scope import owned_area
 from app.core import clock
-from app.core.deps import ReadSession, RuntimeDep, SettingsDep
-from app.core.errors import Forbidden, Unprocessable
-from app.core.inputs import BoundedDatetime
-from app.grids.service import grid_by_code
+from app.core.deps import ReadSession, SettingsDep
+from app.core.errors import Unprocessable
+from app.core.periods import PeriodQuery
 from app.maps import service
 from app.maps.schemas import HotspotList, MapConfig, Viewport
 from app.maps.viewport import MAX_ZOOM, MIN_ZOOM, parse_bbox
@@ -67,35 +66,17 @@ def map_reports(
 @router.get("/hotspots", response_model=HotspotList)
 def map_hotspots(
     session: ReadSession,
-    runtime: RuntimeDep,
     _manager: AreaManagerAccount,
     scope: CurrentScope,
+    period: PeriodQuery,
     area: Annotated[
         str | None, Query(max_length=32, description="a grid, community or street code")
-    ] = None,
-    since: Annotated[
-        BoundedDatetime | None,
-        Query(alias="from", description="received from (inclusive), as in GET /stats"),
-    ] = None,
-    until: Annotated[
-        BoundedDatetime | None, Query(alias="to", description="received before (exclusive)")
     ] = None,
 ) -> HotspotList:
     """Reports received in the period per grid of the area (default: all the caller's areas),
     most first: the figures page's heat map, counted as GET /stats counts."""
     area_paths = scope.area_paths
     if area is not None:
-        grid = grid_by_code(session, area)
-        if grid is None:
-            raise Unprocessable.for_field("area", f"no grid or area {area!r}")
-        if not scope.covers(grid.path):
-            raise Forbidden("This area is outside yours.")
-        area_paths = (grid.path,)
-    zone = runtime.work_calendar().tz
-    since, until = (_in_zone(moment, zone) for moment in (since, until))
-    return HotspotList(items=service.hotspots(session, area_paths, since=since, until=until))
-
-
-def _in_zone(moment: datetime | None, zone: Any) -> datetime | None:
-    """A time without offset is read in the work calendar's time zone, as GET /stats reads it."""
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=zone)
+        area_paths = (owned_area(session, scope, area).path,)
+    hotspots = service.hotspots(session, area_paths, since=period.since, until=period.until)
+    return HotspotList(items=hotspots)

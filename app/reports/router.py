@@ -12,7 +12,8 @@ from sqlmodel import Session
 from app.accounts.deps import ReportReader, ReportReaderScope, ReportWriter, ReportWriterScope
 from app.core.clock import utcnow
 from app.core.deps import ReadSession, RuntimeDep, SettingsDep
-from app.core.inputs import BoundedDatetime, DbId
+from app.core.inputs import DbId
+from app.core.periods import PeriodQuery
 from app.grids.crs import CoordinateSystem, to_wgs84
 from app.photos import intake
 from app.photos.urls import photo_url_signer
@@ -157,7 +158,7 @@ async def stream_urgent_reports(
 
 
 def report_filter(
-    runtime: RuntimeDep,
+    period: PeriodQuery,
     status: ReportStatus | None = None,
     grid: Annotated[
         str | None, Query(max_length=32, description="a grid, or an area for all below it")
@@ -175,20 +176,8 @@ def report_filter(
             "admins) a caller's phone or its last digits",
         ),
     ] = None,
-    since: Annotated[
-        BoundedDatetime | None,
-        Query(
-            alias="from",
-            description="received from (inclusive); a date or a time without offset is in the "
-            "work calendar's time zone",
-        ),
-    ] = None,
-    until: Annotated[
-        BoundedDatetime | None, Query(alias="to", description="received before (exclusive)")
-    ] = None,
 ) -> listing.ReportFilter:
     """The list filters shared by the queue and its export."""
-    zone = runtime.work_calendar().tz
     return listing.ReportFilter(
         status=status,
         area_code=grid,
@@ -196,8 +185,8 @@ def report_filter(
         urgent=urgent,
         unassigned=unassigned,
         text=_text_or_none(q),
-        created_from=since if since is None or since.tzinfo else since.replace(tzinfo=zone),
-        created_to=until if until is None or until.tzinfo else until.replace(tzinfo=zone),
+        created_from=period.since,
+        created_to=period.until,
     )
 
 
