@@ -16,6 +16,7 @@ from app.core.clock import utcnow
 from app.reports import export
 from app.reports.models import Channel, Report
 from app.reports.states import ReportStatus
+from tests.apikeys.factories import issue_key
 from tests.factories import assert_problem
 from tests.fixtures.people import People
 from tests.fixtures.reports import make_report
@@ -188,3 +189,15 @@ def test_an_unknown_format_is_refused(client: TestClient, people: People) -> Non
 
 def header_index(name: str) -> int:
     return export.HEADER.index(name)
+
+
+def test_an_integrator_exports_with_a_key_that_reads_reports(
+    client: TestClient, people: People, queue: list[Report]
+) -> None:
+    reader = issue_key(client, people.admin, "reports:read")
+    writer_only = issue_key(client, people.admin, "reports:write", name="只写")
+
+    _, *rows = csv_rows(client.get(EXPORT, headers=reader.headers))
+
+    assert len(rows) == len(queue) + 1  # an admin's key: the other town's report too
+    assert_problem(client.get(EXPORT, headers=writer_only.headers), 403)
