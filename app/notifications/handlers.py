@@ -22,6 +22,7 @@ from app.notifications.service import notify
 from app.reports.events import ReportStatusChanged
 from app.reports.models import Report, ReportEvent
 from app.reports.states import ReportStatus
+from app.reports.supporters import supporters_of
 from app.units.models import Unit
 
 # Coordinators of these areas answer for a case first; overdue tasks escalate above them.
@@ -122,9 +123,10 @@ def _latest_entry(session: Session, condition: ColumnElement[bool]) -> ReportEve
 
 
 def _followers(session: Session, report: Report) -> list[int]:
-    """The case's reporter and the reporters of the reports merged into it."""
+    """The case's reporter, the reporters of the reports merged into it, and its supporters."""
+    assert report.id is not None
     merged = select(Report.reporter_id).where(col(Report.duplicate_of_id) == report.id)
-    return [report.reporter_id, *session.exec(merged)]
+    return [report.reporter_id, *session.exec(merged), *supporters_of(session, report.id)]
 
 
 def _unit_accounts(session: Session, unit_id: int) -> list[int]:

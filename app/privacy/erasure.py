@@ -25,6 +25,7 @@ from app.core.errors import Unauthorized
 from app.core.security import TokenClaims
 from app.notifications.models import Notification
 from app.points.service import lock_account
+from app.reports.models import ReportSupporter
 from app.rewards.service import cancel_pending_of_rider
 from app.riders.models import RiderProfile, Team
 
@@ -70,6 +71,7 @@ def end_rider_account(session: Session, account: Account, token: TokenClaims) ->
     for statement in (
         delete(RiderProfile).where(col(RiderProfile.account_id) == account.id),
         delete(Notification).where(col(Notification.account_id) == account.id),
+        delete(ReportSupporter).where(col(ReportSupporter.rider_id) == account.id),
         delete(LoginFailure).where(col(LoginFailure.username) == phone),
     ):
         session.execute(statement.execution_options(synchronize_session=False))

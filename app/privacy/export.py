@@ -21,7 +21,7 @@ from app.notifications.models import Notification
 from app.photos.urls import photo_url_signer
 from app.points.models import PointsAccount, PointsEntry
 from app.reports.caller_phones import CallerView
-from app.reports.models import PhotoKind, Report, ReportPhoto, ReportRating
+from app.reports.models import PhotoKind, Report, ReportPhoto, ReportRating, ReportSupporter
 from app.reports.reading import present_reports, report_timeline
 from app.reports.schemas import PhotoUrl
 from app.rewards.models import Redemption, Reward
@@ -54,6 +54,8 @@ def export_chunks(engine: Engine, secret_key: str, account_id: int) -> Iterator[
         yield ',"reports":'
         yield from _array(_reports(session, account, photo_url))
         yield _member("ratings", _rows(session, select(ReportRating).where(_rated_by(account_id))))
+        supported = select(ReportSupporter).where(col(ReportSupporter.rider_id) == account_id)
+        yield _member("supported_reports", _rows(session, supported))
         yield _member("points", _points(session, account_id))
         yield _member("redemptions", _redemptions(session, account_id))
         yield _member("notifications", _notifications(session, account_id))

@@ -10,7 +10,7 @@ from app.accounts.scope import Scope
 from app.cases.models import Task
 from app.core.area_paths import under_any
 from app.core.errors import NotFound
-from app.reports.models import Report
+from app.reports.models import Report, ReportSupporter
 
 SUBMITTERS = (RIDERS | AREA_MANAGERS).refusing("Handling units do not submit reports.")
 RECORDERS = AREA_MANAGERS.refusing("Only coordinators record phone, WeChat and message reports.")
@@ -27,7 +27,7 @@ def visible_reports(scope: Scope) -> ColumnElement[bool]:
 
     Admins see all; coordinators the reports assigned to their areas (a report in no grid
     carries its nearest community's path); units the reports they hold a task for; riders
-    their own reports and the cases their reports were merged into.
+    their own reports, the cases their reports were merged into and the reports they support.
     """
     if scope.sees_everything:
         return true()
@@ -44,9 +44,13 @@ def visible_reports(scope: Scope) -> ColumnElement[bool]:
         own.reporter_id == scope.account_id,
         own.duplicate_of_id.is_not(None),  # type: ignore[union-attr]
     )
+    supported = select(ReportSupporter.report_id).where(
+        ReportSupporter.rider_id == scope.account_id
+    )
     return or_(
         col(Report.reporter_id) == scope.account_id,
         col(Report.id).in_(merged_into.scalar_subquery()),
+        col(Report.id).in_(supported.scalar_subquery()),
     )
 
 

@@ -183,6 +183,18 @@ class ReportRating(SQLModel, table=True):
     created_at: datetime = time_field(default_factory=utcnow)
 
 
+class ReportSupporter(SQLModel, table=True):
+    """A rider who said "me too" (我也遇到) of someone else's open report, once; they follow
+    the case from then on as its reporter does."""
+
+    __tablename__ = "report_supporter"
+
+    report_id: int = Field(foreign_key="report.id", primary_key=True)
+    # Indexed for "the reports I support" (what a rider may read).
+    rider_id: int = Field(foreign_key="account.id", primary_key=True, index=True)
+    created_at: datetime = time_field(default_factory=utcnow)
+
+
 class CallerPhoneView(SQLModel, table=True):
     """One look at a recorded report's unmasked caller phone: who, when, which report."""
 

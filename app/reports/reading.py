@@ -29,6 +29,7 @@ from app.reports.schemas import (
     report_public,
 )
 from app.reports.states import OPEN_REPORT_STATUSES
+from app.reports.supporters import supporter_counts
 
 METRES_PER_DEGREE_LAT = 111_320.0
 NEARBY_MAX_ITEMS = 20
@@ -37,7 +38,8 @@ NEARBY_MAX_ITEMS = 20
 def present_reports(
     session: Session, reports: Sequence[Report], *, photo_url: PhotoUrl, callers: CallerView
 ) -> list[ReportPublic]:
-    """Reports with their photos and area names, loaded in two queries for the whole batch."""
+    """Reports with their photos, area names, ratings and supporter counts, loaded in one query
+    each for the whole batch."""
     ids = [report.id for report in reports if report.id is not None]
     photos: dict[int, list[ReportPhoto]] = defaultdict(list)
     if ids:
@@ -50,6 +52,7 @@ def present_reports(
     codes = {code for r in reports for code in (r.grid_code, r.community_code) if code}
     names = area_names(session, codes)
     ratings = _reporter_ratings(session, reports)
+    supporters = supporter_counts(session, ids)
     return [
         report_public(
             report,
@@ -58,6 +61,7 @@ def present_reports(
             photo_url=photo_url,
             callers=callers,
             rating=ratings.get(report.id or 0),
+            supporters=supporters.get(report.id or 0, 0),
         )
         for report in reports
     ]

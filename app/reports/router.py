@@ -9,15 +9,21 @@ from fastapi.responses import StreamingResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from sqlmodel import Session
 
-from app.accounts.deps import ReportReader, ReportReaderScope, ReportWriter, ReportWriterScope
+from app.accounts.deps import (
+    ReportReader,
+    ReportReaderScope,
+    ReportWriter,
+    ReportWriterScope,
+    RiderAccount,
+)
 from app.core.clock import utcnow
-from app.core.deps import ReadSession, RuntimeDep, SettingsDep
+from app.core.deps import ReadSession, RuntimeDep, SettingsDep, WriteSession
 from app.core.inputs import DbId
 from app.core.periods import PeriodQuery
 from app.grids.crs import CoordinateSystem, to_wgs84
 from app.photos import intake
 from app.photos.urls import photo_url_signer
-from app.reports import export, listing, reading, service, submission
+from app.reports import export, listing, reading, service, submission, supporters
 from app.reports.access import load_visible_report
 from app.reports.caller_phones import CallerView, caller_view_for, record_views
 from app.reports.intake import intake_slot
@@ -28,6 +34,7 @@ from app.reports.schemas import (
     ReportPage,
     ReportPublic,
     SubmittedReport,
+    SupporterCount,
 )
 from app.reports.states import ReportStatus
 from app.reports.stream import (
@@ -270,6 +277,30 @@ def list_reports(
         callers=caller_view_for(scope.role),
     )
     return ReportPage(items=items, next_cursor=next_cursor)
+
+
+@router.post(
+    "/reports/{report_id}/supporters",
+    response_model=SupporterCount,
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        200: {"description": "this rider had joined already: counted once"},
+        403: {"description": "the caller is the report's own reporter, or not a rider"},
+        409: {"description": "the report is closed, rejected or merged into another"},
+    },
+)
+def support_report(
+    report_id: DbId, response: Response, session: WriteSession, rider: RiderAccount
+) -> SupporterCount:
+    """我也遇到 ("me too"): an active rider who sees an open problem someone else reported joins
+    it instead of reporting it again, and follows the case from then on (reads it, is notified
+    of it) as its reporter does."""
+    assert rider.id is not None
+    count, added = supporters.support(session, report_id, rider.id)
+    session.commit()
+    if not added:
+        response.status_code = status.HTTP_200_OK
+    return SupporterCount(supporters=count)
 
 
 @router.get("/reports/{report_id}/events", response_model=ReportEventList)

@@ -66,6 +66,9 @@ class ReportPublic(BaseModel):
         "whole on one report's page (every such view is audited)"
     )
     duplicate_of: int | None
+    supporters: int = Field(
+        description='riders who said "me too" (我也遇到), the reporter not counted'
+    )
     rejection_reason: str | None
     photos: list[PhotoPublic]
     rating: RatingPublic | None = Field(description="the reporter's rating once closed")
@@ -75,6 +78,10 @@ class ReportPublic(BaseModel):
     dispatched_at: datetime | None
     resolved_at: datetime | None
     closed_at: datetime | None = Field(description="a reopen is possible for 7 days after")
+
+
+class SupporterCount(BaseModel):
+    supporters: int = Field(description="riders who said “me too”, the reporter not counted")
 
 
 class NearbyReport(BaseModel):
@@ -135,6 +142,7 @@ def report_public(
     photo_url: PhotoUrl,
     callers: CallerView,
     rating: RatingPublic | None = None,
+    supporters: int = 0,
 ) -> ReportPublic:
     """The report as the caller sees it, with as much of a recorded caller as `callers` shows."""
     assert report.id is not None
@@ -154,6 +162,7 @@ def report_public(
         caller_name=report.caller_name if callers is not CallerView.HIDDEN else None,
         caller_phone=shown_phone(report.caller_phone, callers),
         duplicate_of=report.duplicate_of_id,
+        supporters=supporters,
         rejection_reason=report.rejection_reason,
         photos=[
             PhotoPublic(

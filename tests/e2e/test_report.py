@@ -2,6 +2,7 @@
 
 import io
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -121,11 +122,11 @@ def test_server_refusal_shows_its_reason_and_can_be_dismissed(
     expect(refused).to_have_count(0)
 
 
-def test_same_problem_nearby_is_offered_and_taking_it_sends_nothing(
+def test_same_problem_nearby_is_offered_and_me_too_joins_it_instead_of_sending(
     rider_page: Page, rider: Rider, api: ApiClient
 ) -> None:
     other = api.active_rider()
-    api.report_as(other, make_jpeg(800, 600), category=BLOCKED_FIRE_LANE)
+    existing = api.report_as(other, make_jpeg(800, 600), category=BLOCKED_FIRE_LANE)
     page = rider_page
     page.locator("#camera-input").set_input_files(
         str(FIXTURE_PHOTOS_DIR / "jpg/orientation/landscape_3.jpg")
@@ -136,11 +137,14 @@ def test_same_problem_nearby_is_offered_and_taking_it_sends_nothing(
     expect(offer).to_contain_text("是同一个问题吗？")
     expect(offer.locator(".nearby-item").first).to_contain_text("消防通道堵塞")
     screenshot(page, "09-same-problem-nearby")
-    offer.get_by_role("button", name="是这个").first.click()
+    offer.get_by_role("button", name="我也遇到").first.click()
 
-    expect(page.locator("#toast")).to_contain_text("已有人上报")
+    expect(page.locator("#toast")).to_contain_text("已加入")
+    expect(page).to_have_url(re.compile(rf"#/reports/{existing['id']}$"))
+    expect(page.locator(".facts")).to_contain_text("另有 1 人也遇到")
     expect(page.locator(".outbox-item")).to_have_count(0)
-    assert api.reports_of(rider) == []
+    [followed] = api.reports_of(rider)  # no report of its own: the case it joined
+    assert (followed["id"], followed["supporters"]) == (existing["id"], 1)
 
 
 def test_upload_progress_shows_while_a_slow_connection_sends(

@@ -11,13 +11,14 @@ import {
 } from "../categories.js";
 import { currentDraft, discardDraft } from "../draft.js";
 import { h } from "../../../shared/dom.js";
+import { ApiError } from "../../../shared/http.js";
 import { categoryIcon, icon, ICONS } from "../icons.js";
 import { toast } from "../toast.js";
 import { currentFix } from "../geo.js";
 import { formatTime, getLang, localName, t } from "../i18n.js";
 import { queueReport } from "../outbox.js";
 import { navigate } from "../../../shared/router.js";
-import { errorBlock, loadingBlock, pageHeader, statusChip } from "../ui.js";
+import { errorBlock, errorText, loadingBlock, pageHeader, statusChip } from "../ui.js";
 import { locationLine } from "./location-line.js";
 import { photoStrip } from "./photo-strip.js";
 
@@ -255,6 +256,23 @@ export function reviewView({ root }) {
   return () => location.stop();
 }
 
+/** 我也遇到: follow the open report instead of sending the draft (one's own: just open it). */
+async function joinReport(button, reportId) {
+  button.disabled = true;
+  try {
+    await api(`/reports/${reportId}/supporters`, { method: "POST" });
+    toast(t("new.same_thanks"), "ok");
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 403)) {
+      button.disabled = false;
+      toast(errorText(error), "error");
+      return;
+    }
+  }
+  discardDraft();
+  navigate(`/reports/${reportId}`, { replace: true });
+}
+
 /** "Is it this one?": open reports of this category close by (online only; offline it just queues). */
 async function offerNearby(draft, box) {
   const here = currentFix();
@@ -299,11 +317,7 @@ async function offerNearby(draft, box) {
             {
               class: "button small secondary",
               type: "button",
-              onclick: () => {
-                discardDraft();
-                toast(t("new.same_thanks"), "ok");
-                navigate("/", { replace: true });
-              },
+              onclick: (event) => joinReport(event.currentTarget, item.id),
             },
             t("new.same_yes"),
           ),

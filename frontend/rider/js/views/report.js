@@ -64,6 +64,9 @@ function detail(report, events, reload) {
       fact(t("report.grid"), report.grid?.name || report.community?.name || t("report.no_grid")),
       fact(t("report.time"), formatTime(report.created_at)),
       report.urgent ? fact(t("report.urgent_label"), t("report.urgent")) : null,
+      report.supporters
+        ? fact(t("report.supporters_label"), t("report.supporters", { n: report.supporters }))
+        : null,
       report.description ? fact(t("report.description"), report.description) : null,
     ),
     photoSection(t("report.photos_before"), before),
