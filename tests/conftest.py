@@ -22,6 +22,7 @@ from app.reference_data import install_reference_data
 from tests.factories import seed_grids
 from tests.fixtures.people import People
 from tests.postgres import Cluster, start_cluster
+from tests.reports.factories import live_server
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 _database_numbers = itertools.count()
@@ -148,3 +149,10 @@ def people(session: Session, settings: Settings) -> People:
 def client(runtime: Runtime) -> Iterator[TestClient]:
     with TestClient(create_app(runtime=runtime)) as client:
         yield client
+
+
+@pytest.fixture
+def open311_url(runtime: Runtime) -> Iterator[str]:
+    """The Open311 root of a real server on loopback, for clients that speak HTTP themselves."""
+    with live_server(create_app(runtime=runtime)) as base_url:
+        yield f"{base_url}/open311/v2"

@@ -84,6 +84,8 @@ class Settings(BaseSettings):
 
     # Days a recorded report (phone, WeChat, message) keeps its caller's name and phone.
     caller_phone_retention_days: int = Field(default=180, ge=1)
+    # Days the sealed unredacted original of a redacted photo is kept (for audited reveals).
+    original_retention_days: int = Field(default=30, ge=1)
 
     work_calendar: str = "{}"
     overdue_check_seconds: int = Field(default=60, ge=1)

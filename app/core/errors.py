@@ -88,6 +88,12 @@ class OutOfStock(Conflict):
     slug = "out-of-stock"
 
 
+class Gone(AppError):
+    """410: what was asked for existed and has been deleted for good (a retention period)."""
+
+    status, title, slug = 410, "Gone", "gone"
+
+
 class PayloadTooLarge(AppError):
     """A request body or one of its files is over its byte limit."""
 

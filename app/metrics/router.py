@@ -10,6 +10,7 @@ from app.accounts.models import Role
 from app.core.deps import ReadSession, RuntimeDep
 from app.core.errors import PROBLEM_JSON, Forbidden
 from app.core.metrics import EXPOSITION_CONTENT_TYPE, exposition
+from app.reports.redaction_backlog import RedactionBacklogCollector
 from app.webhooks.backlog import DeliveryBacklogCollector
 
 router = APIRouter(tags=["metrics"])
@@ -48,6 +49,8 @@ def metrics_reader(
 )
 def metrics(runtime: RuntimeDep) -> Response:
     """Request latencies by route, database pool, open streams, image pool, background jobs
-    and the webhook backlog (the sum over every worker process in multiprocess mode)."""
-    body = exposition([DeliveryBacklogCollector(runtime.engine)])
+    and the webhook and redaction backlogs (the sum over every worker process in multiprocess
+    mode)."""
+    backlogs = [DeliveryBacklogCollector(runtime.engine), RedactionBacklogCollector(runtime.engine)]
+    body = exposition(backlogs)
     return Response(body, media_type=EXPOSITION_CONTENT_TYPE)

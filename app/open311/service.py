@@ -17,7 +17,7 @@ from app.cases.models import Task
 from app.cases.states import TaskStatus
 from app.categories.models import Category
 from app.core.status_words import status_word
-from app.reports.models import PhotoKind, Report, ReportPhoto
+from app.reports.models import PhotoKind, PhotoRedaction, Report, ReportPhoto
 from app.reports.reading import area_names
 from app.reports.states import ReportStatus
 from app.units.models import Unit
@@ -199,13 +199,15 @@ def _active_tasks(
 
 
 def _first_photo_keys(session: Session, report_ids: list[int]) -> dict[int, str]:
-    """Per report, the display copy of its first "before" photo."""
+    """Per report, the display copy of its first redacted "before" photo."""
     if not report_ids:
         return {}
     rows = session.exec(
         select(ReportPhoto.report_id, ReportPhoto.display_key)
         .where(
-            col(ReportPhoto.report_id).in_(report_ids), col(ReportPhoto.kind) == PhotoKind.BEFORE
+            col(ReportPhoto.report_id).in_(report_ids),
+            col(ReportPhoto.kind) == PhotoKind.BEFORE,
+            col(ReportPhoto.redaction) == PhotoRedaction.REDACTED,
         )
         .order_by(col(ReportPhoto.position).desc(), col(ReportPhoto.id).desc())
     )

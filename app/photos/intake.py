@@ -20,6 +20,8 @@ from app.photos.pipeline import (
     decoded_pixels,
 )
 from app.photos.pool import ImagePool
+from app.photos.redaction import Redaction
+from app.photos.sealing import original_store, seal
 from app.photos.storage import StagedWrites, photo_store
 
 PHOTO_FIELD = "photo"
@@ -29,7 +31,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class StoredPhoto:
-    """The files kept for one upload: an upright display copy and a thumbnail, by content key."""
+    """The files kept for one upload: an upright display copy and a thumbnail, by content key,
+    and what redaction did to them."""
 
     display_key: str
     thumbnail_key: str
@@ -37,6 +40,8 @@ class StoredPhoto:
     height: int
     thumbnail_width: int
     thumbnail_height: int
+    redaction: Redaction
+    original_key: str | None  # the sealed unredacted copy, in the originals store
 
 
 def take_in_photos(
@@ -59,8 +64,12 @@ def stage_photos(
 ) -> T:
     """The second half of take_in_photos, for callers that look at the converted photos first
     (a report is placed by its photo's GPS before it is inserted)."""
-    with photo_store(runtime.settings).staged() as writes:
-        stored = store_photos(writes, processed)
+    settings = runtime.settings
+    with (
+        photo_store(settings).staged() as writes,
+        original_store(settings).staged() as sealed_writes,
+    ):
+        stored = store_photos(writes, sealed_writes, processed, secret_key=settings.secret_key)
         with session_scope(runtime.engine) as session:
             result = write(session, stored)
             session.commit()
@@ -156,16 +165,29 @@ def close_image_pool(runtime: Runtime) -> None:
         pool.shutdown()
 
 
-def store_photos(writes: StagedWrites, processed: Sequence[ProcessedPhoto]) -> list[StoredPhoto]:
-    """Write the display copies and thumbnails; the caller's unit of work can take them back."""
+def store_photos(
+    writes: StagedWrites,
+    sealed_writes: StagedWrites,
+    processed: Sequence[ProcessedPhoto],
+    *,
+    secret_key: str,
+) -> list[StoredPhoto]:
+    """Write the display copies and thumbnails, and seal the originals of redacted ones; the
+    caller's unit of work can take them all back."""
     return [
         StoredPhoto(
-            display_key=writes.put(photo.display.data),
+            display_key=(display_key := writes.put(photo.display.data)),
             thumbnail_key=writes.put(photo.thumbnail.data),
             width=photo.display.width,
             height=photo.display.height,
             thumbnail_width=photo.thumbnail.width,
             thumbnail_height=photo.thumbnail.height,
+            redaction=photo.redaction,
+            original_key=None
+            if photo.original is None
+            else sealed_writes.put(
+                seal(photo.original.data, secret_key=secret_key, bound_to=display_key)
+            ),
         )
         for photo in processed
     ]

@@ -1,4 +1,4 @@
-"""Turn an uploaded photo into upright, metadata-free JPEG copies to serve."""
+"""Turn an uploaded photo into upright, metadata-free, redacted JPEG copies to serve."""
 
 import hashlib
 import io
@@ -15,6 +15,7 @@ from app.photos.metadata import (
     read_orientation,
     read_taken_at,
 )
+from app.photos.redaction import Redaction, redact
 
 pillow_heif.register_heif_opener()
 
@@ -74,7 +75,8 @@ class DerivedImage:
 
 @dataclass(frozen=True, slots=True)
 class ProcessedPhoto:
-    """What an upload yields: facts read from it and the copies that may be served."""
+    """What an upload yields: facts read from it, the copies to serve (redacted) and what
+    redaction found; when redaction failed the copies are unredacted and must not be served."""
 
     format: str
     width: int
@@ -83,6 +85,9 @@ class ProcessedPhoto:
     taken_at: datetime | None
     display: DerivedImage
     thumbnail: DerivedImage
+    redaction: Redaction
+    # The display copy before redaction, when redaction changed it: to be sealed, never served.
+    original: DerivedImage | None
 
 
 def sniff_format(data: bytes) -> str:
@@ -127,7 +132,8 @@ def decoded_pixels(data: bytes, limits: PixelLimits) -> int:
 
 
 def process_photo(data: bytes, *, limits: PixelLimits) -> ProcessedPhoto:
-    """Validate an upload, read its GPS and time, and make upright display and thumbnail JPEGs.
+    """Validate an upload, read its GPS and time, and make upright display and thumbnail JPEGs
+    with faces and number plates pixelated.
 
     Raises UnsupportedPhoto or InvalidPhoto; never writes anything.
     """
@@ -135,7 +141,9 @@ def process_photo(data: bytes, *, limits: PixelLimits) -> ProcessedPhoto:
     stored_width, stored_height = image.size
     exif = read_exif(image)
     orientation = read_orientation(exif)
-    display_pixels = _upright_display_pixels(image, orientation, dct_scaling=photo_format == "jpeg")
+    upright = _upright_display_pixels(image, orientation, dct_scaling=photo_format == "jpeg")
+    # Detect on the upright copy: detectors are trained on upright faces and plates.
+    display_pixels, redaction = redact(upright)
     thumbnail_pixels = display_pixels.resize(
         _fit_within(display_pixels.size, THUMBNAIL_LONG_EDGE_PX),
         Image.Resampling.BICUBIC,
@@ -151,6 +159,8 @@ def process_photo(data: bytes, *, limits: PixelLimits) -> ProcessedPhoto:
         taken_at=read_taken_at(exif),
         display=_encode_jpeg(display_pixels),
         thumbnail=_encode_jpeg(thumbnail_pixels),
+        redaction=redaction,
+        original=_encode_jpeg(upright) if redaction.boxes else None,
     )
 
 

@@ -21,7 +21,14 @@ from app.notifications.models import Notification
 from app.photos.urls import photo_url_signer
 from app.points.models import PointsAccount, PointsEntry
 from app.reports.caller_phones import CallerView
-from app.reports.models import PhotoKind, Report, ReportPhoto, ReportRating, ReportSupporter
+from app.reports.models import (
+    PhotoKind,
+    PhotoRedaction,
+    Report,
+    ReportPhoto,
+    ReportRating,
+    ReportSupporter,
+)
 from app.reports.reading import present_reports, report_timeline
 from app.reports.schemas import PhotoUrl
 from app.rewards.models import Redemption, Reward
@@ -177,8 +184,13 @@ def _checks(session: Session, account_id: int, photo_url: PhotoUrl) -> list[dict
         .where(ReportPhoto.uploaded_by_id == account_id, ReportPhoto.kind == PhotoKind.CHECK)
         .order_by(col(ReportPhoto.id))
     ):
+        ready = photo.redaction == PhotoRedaction.REDACTED
         photos.setdefault(photo.report_id, []).append(
-            {"url": photo_url(photo.display_key), "thumbnail_url": photo_url(photo.thumbnail_key)}
+            {
+                "ready": ready,
+                "url": photo_url(photo.display_key) if ready else None,
+                "thumbnail_url": photo_url(photo.thumbnail_key) if ready else None,
+            }
         )
     rows = session.exec(
         select(VerificationTask)

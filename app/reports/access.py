@@ -4,7 +4,7 @@ from sqlalchemy import ColumnElement, exists, false, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from app.accounts.access import AREA_MANAGERS, RIDERS
+from app.accounts.access import AREA_MANAGERS, RIDERS, RoleRule
 from app.accounts.models import Role
 from app.accounts.scope import Scope
 from app.cases.models import Task
@@ -14,6 +14,10 @@ from app.reports.models import Report, ReportSupporter
 
 SUBMITTERS = (RIDERS | AREA_MANAGERS).refusing("Handling units do not submit reports.")
 RECORDERS = AREA_MANAGERS.refusing("Only coordinators record phone, WeChat and message reports.")
+# Seeing what redaction hid is for the coordinators who handle the case, not for admins at large.
+REVEALERS = RoleRule(
+    frozenset({Role.COORDINATOR}), "Only the report's coordinators reveal a region."
+)
 URGENT_FOLLOWERS = AREA_MANAGERS.refusing("Only coordinators and admins follow urgent reports.")
 
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.clock import utcnow
@@ -132,10 +132,30 @@ class PhotoKind(StrEnum):
     CHECK = "check"  # taken by a rider on a verification task
 
 
+class PhotoRedaction(StrEnum):
+    """Whether a photo's stored copies have had faces and plates pixelated."""
+
+    REDACTED = "redacted"  # served
+    NEEDS_CHECK = "needs_check"  # a detector failed: never served until redaction succeeds
+    UNCHECKED = "unchecked"  # stored before redaction existed: never served until redacted
+
+
 class ReportPhoto(SQLModel, table=True):
-    """One photo of a report; the files are content-addressed in the photo store."""
+    """One photo of a report; the files are content-addressed in the photo store. Only a
+    redacted photo's files are ever served."""
 
     __tablename__ = "report_photo"
+    # The redaction job's look-up of photos still to redact (few, once it has caught up).
+    __table_args__ = (
+        Index("ix_report_photo_to_redact", "id", **partial_index_where("redaction != 'redacted'")),
+        # The retention job's look-up of originals past their time, oldest first.
+        Index(
+            "ix_report_photo_sealed",
+            "created_at",
+            "id",
+            **partial_index_where("original_key IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     report_id: int = Field(foreign_key="report.id", index=True)
@@ -148,6 +168,12 @@ class ReportPhoto(SQLModel, table=True):
     height: int
     thumbnail_width: int
     thumbnail_height: int
+    redaction: PhotoRedaction = enum_field(PhotoRedaction, default=PhotoRedaction.NEEDS_CHECK)
+    # Every region pixelated, in the display copy's pixels: {kind, score, box: [l, t, r, b]}.
+    redacted_regions: list[dict[str, object]] = Field(default_factory=list, sa_type=JSON)
+    redaction_failure: str | None = Field(default=None, max_length=200)
+    # The sealed unredacted copy (app/photos/sealing.py), until the retention job deletes it.
+    original_key: str | None = Field(default=None, max_length=64, index=True)
     uploaded_by_id: int = Field(foreign_key="account.id")
     created_at: datetime = time_field(default_factory=utcnow)
 
@@ -193,6 +219,23 @@ class ReportSupporter(SQLModel, table=True):
     # Indexed for "the reports I support" (what a rider may read).
     rider_id: int = Field(foreign_key="account.id", primary_key=True, index=True)
     created_at: datetime = time_field(default_factory=utcnow)
+
+
+class PhotoReveal(SQLModel, table=True):
+    """One look at a redacted region of a photo's sealed original: who, when, which region and
+    why. Written before the region is sent; never edited."""
+
+    __tablename__ = "photo_reveal"
+    __table_args__ = (Index("ix_photo_reveal_report_revealed", "report_id", "revealed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="report.id")
+    photo_id: int = Field(foreign_key="report_photo.id")
+    region: int
+    box: list[int] = Field(sa_type=JSON)
+    reason: str = Field(max_length=500)
+    viewer_id: int = Field(foreign_key="account.id", index=True)
+    revealed_at: datetime = time_field(default_factory=utcnow)
 
 
 class CallerPhoneView(SQLModel, table=True):

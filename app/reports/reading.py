@@ -14,6 +14,7 @@ from app.grids.models import Grid
 from app.reports.caller_phones import CallerView
 from app.reports.models import (
     PhotoKind,
+    PhotoRedaction,
     Report,
     ReportEvent,
     ReportPhoto,
@@ -146,6 +147,7 @@ def _first_thumbnails(session: Session, report_ids: list[int]) -> dict[int, str]
     rows = session.exec(
         select(ReportPhoto.report_id, ReportPhoto.thumbnail_key)
         .where(col(ReportPhoto.report_id).in_(report_ids), ReportPhoto.kind == PhotoKind.BEFORE)
+        .where(col(ReportPhoto.redaction) == PhotoRedaction.REDACTED)
         .order_by(col(ReportPhoto.position).desc(), col(ReportPhoto.id).desc())
     )
     # Last photo first: each report's first photo comes last, and the dict keeps it.

@@ -10,6 +10,7 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from sqlmodel import Session
 
 from app.accounts.deps import (
+    CurrentScope,
     ReportReader,
     ReportReaderScope,
     ReportWriter,
@@ -22,8 +23,9 @@ from app.core.inputs import DbId
 from app.core.periods import PeriodQuery
 from app.grids.crs import CoordinateSystem, to_wgs84
 from app.photos import intake
+from app.photos.sealing import original_store
 from app.photos.urls import photo_url_signer
-from app.reports import export, listing, reading, service, submission, supporters
+from app.reports import export, listing, reading, reveal, service, submission, supporters
 from app.reports.access import load_visible_report
 from app.reports.caller_phones import CallerView, caller_view_for, record_views
 from app.reports.intake import intake_slot
@@ -33,6 +35,7 @@ from app.reports.schemas import (
     ReportEventList,
     ReportPage,
     ReportPublic,
+    RevealRequest,
     SubmittedReport,
     SupporterCount,
 )
@@ -301,6 +304,41 @@ def support_report(
     if not added:
         response.status_code = status.HTTP_200_OK
     return SupporterCount(supporters=count)
+
+
+@router.post(
+    "/reports/{report_id}/photos/{photo_id}/reveal",
+    response_class=Response,
+    responses={
+        200: {"description": "the region, as JPEG", "content": {"image/jpeg": {}}},
+        403: {"description": "not a coordinator"},
+        404: {"description": "not a report of the coordinator's areas, or not its photo"},
+        410: {"description": "the sealed original has been deleted after its retention period"},
+        422: {"description": "the photo has no such region, or the reason is missing"},
+    },
+)
+def reveal_photo_region(
+    report_id: DbId,
+    photo_id: DbId,
+    body: RevealRequest,
+    session: WriteSession,
+    runtime: RuntimeDep,
+    scope: CurrentScope,
+) -> Response:
+    """One redacted region of a photo as it was before redaction, cut from the sealed original,
+    for a coordinator of the report's area who says why; the look (who, when, which region,
+    why) is audited before the region is sent. The original itself is never sent."""
+    region = reveal.reveal_region(
+        session,
+        scope,
+        report_id=report_id,
+        photo_id=photo_id,
+        region=body.region,
+        reason=body.reason,
+        secret_key=runtime.settings.secret_key,
+        originals=original_store(runtime.settings),
+    )
+    return Response(region, media_type="image/jpeg", headers={"Cache-Control": "no-store, private"})
 
 
 @router.get("/reports/{report_id}/events", response_model=ReportEventList)

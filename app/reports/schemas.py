@@ -12,6 +12,7 @@ from app.reports.models import (
     Channel,
     LocationSource,
     PhotoKind,
+    PhotoRedaction,
     Report,
     ReportEvent,
     ReportEventKind,
@@ -28,9 +29,23 @@ class AreaRef(BaseModel):
     name: str
 
 
+class RevealRequest(BaseModel):
+    region: int = Field(ge=0, description="which of the photo's redacted regions, from 0")
+    reason: str = Field(
+        min_length=4, max_length=500, description="why it must be seen; kept in the audit"
+    )
+
+
 class PhotoPublic(BaseModel):
-    url: str = Field(description="the upright display copy (at most 1600 px), signed")
-    thumbnail_url: str = Field(description="the thumbnail (at most 320 px), signed")
+    id: int
+    ready: bool = Field(description="redacted and served; false: no URLs (yet)")
+    redaction: PhotoRedaction = Field(
+        description="redacted; needs_check: a detector failed, unserved until redacted; "
+        "unchecked: stored before redaction, waiting for the redaction job"
+    )
+    redacted_regions: int = Field(description="faces and number plates pixelated")
+    url: str | None = Field(description="the upright display copy (at most 1600 px), signed")
+    thumbnail_url: str | None = Field(description="the thumbnail (at most 320 px), signed")
     width: int = Field(description="of the display copy, px")
     height: int = Field(description="of the display copy, px")
     kind: PhotoKind
@@ -166,8 +181,12 @@ def report_public(
         rejection_reason=report.rejection_reason,
         photos=[
             PhotoPublic(
-                url=photo_url(photo.display_key),
-                thumbnail_url=photo_url(photo.thumbnail_key),
+                id=photo.id or 0,
+                ready=(ready := photo.redaction == PhotoRedaction.REDACTED),
+                redaction=photo.redaction,
+                redacted_regions=len(photo.redacted_regions),
+                url=photo_url(photo.display_key) if ready else None,
+                thumbnail_url=photo_url(photo.thumbnail_key) if ready else None,
                 width=photo.width,
                 height=photo.height,
                 kind=photo.kind,

@@ -31,6 +31,7 @@ from app.reports.models import (
     ReportEventKind,
     ReportPhoto,
 )
+from app.reports.photo_redaction import redaction_columns
 from app.reports.states import ReportStatus
 from app.reports.workflow import record_event
 
@@ -300,6 +301,8 @@ def _photo_rows(
             height=photo.height,
             thumbnail_width=photo.thumbnail_width,
             thumbnail_height=photo.thumbnail_height,
+            **redaction_columns(photo.redaction),
+            original_key=photo.original_key,
             uploaded_by_id=uploaded_by_id,
             created_at=created_at,
         )

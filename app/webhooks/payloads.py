@@ -41,15 +41,16 @@ def task_data(task: Task, unit: Unit, report: Report) -> JSON:
 
 
 def with_signed_photos(data: JSON, photo_url: Callable[[str], str]) -> JSON:
-    """`data` with its report's photo keys turned into signed URLs."""
+    """`data` with its report's photo keys turned into signed URLs (a photo not redacted when
+    the event happened has none)."""
     report = data.get("report")
     if not isinstance(report, dict) or not report.get("photos"):
         return data
     photos = [
         {
             **photo,
-            "url": photo_url(photo["url"]),
-            "thumbnail_url": photo_url(photo["thumbnail_url"]),
+            "url": photo["url"] and photo_url(photo["url"]),
+            "thumbnail_url": photo["thumbnail_url"] and photo_url(photo["thumbnail_url"]),
         }
         for photo in report["photos"]
     ]

@@ -12,6 +12,7 @@ from typing import Literal
 import pytest
 from PIL import Image, ImageChops, ImageFile, ImageStat
 
+from app.photos.detectors import load_detectors
 from app.photos.metadata import read_jpeg_segments
 from app.photos.pipeline import (
     DISPLAY_LONG_EDGE_PX,
@@ -35,7 +36,17 @@ from tests.photos.factories import (
 )
 
 LIMITS = PixelLimits(per_photo=50_000_000, full_decode=25_000_000)
-WELL_UNDER_A_SECOND = 1.0
+# A reader caught in a loop takes minutes; the conversion, redaction included, well under a
+# second on a quiet core. The bound leaves room for a busy one (both test workers converting).
+NO_HANG_S = 5.0
+
+
+@pytest.fixture(autouse=True, scope="module")
+def loaded_detectors() -> None:
+    """Load the detector models before any test times a conversion."""
+    load_detectors()
+
+
 NIKON_GPS_PHOTOS = fixture_photo_paths("jpg/gps")
 ORIENTATION_SAMPLES = [
     f"jpg/orientation/{shape}_{orientation}.jpg"
@@ -425,7 +436,7 @@ def test_damaged_and_hostile_uploads_are_refused_quickly(make_upload: Callable[[
     with pytest.raises(PhotoError):
         process(upload)
 
-    assert time.perf_counter() - started < WELL_UNDER_A_SECOND
+    assert time.perf_counter() - started < NO_HANG_S
 
 
 @pytest.mark.parametrize("relative_path", FILES_THAT_BROKE_EXIF_READERS)
@@ -440,7 +451,7 @@ def test_files_that_broke_exif_readers_get_an_answer_quickly(relative_path: str)
     except PhotoError:
         photo = None
 
-    assert time.perf_counter() - started < WELL_UNDER_A_SECOND
+    assert time.perf_counter() - started < NO_HANG_S
     if photo is not None:
         assert_served_copy_has_no_metadata(photo.display.data)
 

@@ -12,6 +12,7 @@ export function photoStrip(photos, caption) {
     { class: "photo-strip" },
     photos.map((photo, index) => {
       const alt = t("photo.alt", { n: index + 1, caption });
+      if (!photo.ready) return waitingTile(photo);
       return h(
         "button",
         {
@@ -29,6 +30,12 @@ export function photoStrip(photos, caption) {
       );
     }),
   );
+}
+
+/** A photo not yet redacted: no picture, and why (a failed detector needs a person's check). */
+function waitingTile(photo) {
+  const mark = photo.redaction === "needs_check" ? "photo.needs_check" : "photo.waiting";
+  return h("span", { class: `thumb-button photo-waiting ${photo.redaction}` }, t(mark));
 }
 
 /** Show one photo's display copy over the page. */

@@ -206,6 +206,8 @@ export default {
   "report.nearby": "Similar problems nearby",
 
   "photo.none": "No photos",
+  "photo.needs_check": "Redaction failed: needs a manual check",
+  "photo.waiting": "Being redacted",
   "photo.alt": "{caption}, photo {n}",
   "photo.open": "Show full size",
 

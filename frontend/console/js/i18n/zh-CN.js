@@ -207,6 +207,8 @@ export default {
   "photo.none": "没有照片",
   "photo.alt": "{caption} 第 {n} 张",
   "photo.open": "查看大图",
+  "photo.needs_check": "打码失败，需人工核查",
+  "photo.waiting": "照片打码中",
 
   "timeline.empty": "暂无记录",
   "nearby.none": "附近没有同类未办结问题",

@@ -148,6 +148,7 @@ export default {
   "report.description": "Details",
   "report.photos_before": "Photos",
   "report.photos_after": "After the fix",
+  "report.photo_waiting": "Photo being blurred",
   "report.timeline": "Progress",
   "report.rejection_reason": "Why it was not accepted",
   "report.merged_into": "Merged into case #{id}: follow it there",

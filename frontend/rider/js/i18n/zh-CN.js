@@ -148,6 +148,7 @@ export default {
   "report.description": "说明",
   "report.photos_before": "上报照片",
   "report.photos_after": "处置后照片",
+  "report.photo_waiting": "照片打码处理中",
   "report.timeline": "处理进程",
   "report.rejection_reason": "未受理原因",
   "report.merged_into": "已并入案件 #{id}，点此查看进展",

@@ -95,11 +95,13 @@ function photoSection(title, photos) {
       "div",
       { class: "photo-grid" },
       photos.map((photo, i) =>
-        h(
-          "a",
-          { href: photo.url, target: "_blank", rel: "noopener" },
-          photoImage(photo, { alt: `${title} ${i + 1}` }),
-        ),
+        photo.ready
+          ? h(
+              "a",
+              { href: photo.url, target: "_blank", rel: "noopener" },
+              photoImage(photo, { alt: `${title} ${i + 1}` }),
+            )
+          : h("span", { class: "photo-waiting" }, t("report.photo_waiting")),
       ),
     ),
   );

@@ -32,7 +32,7 @@ export function reportsView({ root }) {
 /** One report in a list: photo, category, grid, time, status. */
 function reportCard(report) {
   const category = categoryByCode(report.category);
-  const photo = report.photos?.[0];
+  const photo = report.photos?.find((each) => each.ready);
   return h(
     "li",
     {},

@@ -1,0 +1,124 @@
+"""What redaction costs and how well its detectors find faces and plates.
+
+Run: .venv/bin/python -m bench.redaction [--burst 200]
+
+1. One core: process_photo on a 12 MP phone JPEG with and without redaction, and each detector
+   alone on the 1280 px copy it looks at.
+2. The image pool (one worker per core): a burst of phone photos converted and redacted, as a
+   burst of reports would send them; photos per second and the time until all are done.
+3. The labelled test set (tests/fixtures/photos/privacy): faces and plates found of those there;
+   and the boxes found in the other fixture photos, none of which shows a readable face or plate.
+"""
+
+import argparse
+import io
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from app.photos import pipeline
+from app.photos.detectors import detect_faces, detect_plates, load_detectors
+from app.photos.pipeline import PixelLimits, process_photo
+from app.photos.pool import ImagePool
+from app.photos.redaction import DETECT_LONG_EDGE_PX, Redaction
+from bench.photo_fixtures import make_phone_jpeg
+
+LIMITS = PixelLimits(per_photo=50_000_000, full_decode=50_000_000)
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "photos"
+# What each labelled photo shows (see tests/fixtures/photos/README.md).
+LABELLED = {"privacy/astronaut.jpg": {"face": 1}, "privacy/street-plates.jpg": {"plate": 2}}
+UNLABELLED_FOLDERS = ("jpg/orientation", "jpg/gps", "jpg/mobile", "jpg/hdr")
+
+
+def one_core(rounds: int) -> None:
+    photo = make_phone_jpeg(seed=1)
+    load_detectors()
+    with_redaction = _median_s(lambda: process_photo(photo, limits=LIMITS), rounds)
+    redact = pipeline.redact
+    pipeline.redact = lambda pixels: (pixels, Redaction())  # type: ignore[assignment]
+    try:
+        without = _median_s(lambda: process_photo(photo, limits=LIMITS), rounds)
+    finally:
+        pipeline.redact = redact
+    upright = Image.open(io.BytesIO(process_photo(photo, limits=LIMITS).display.data))
+    small = np.asarray(upright.resize(_fit(upright.size, DETECT_LONG_EDGE_PX)))
+    faces = _median_s(lambda: detect_faces(small), rounds)
+    plates = _median_s(lambda: detect_plates(small), rounds)
+    print(f"one core, 12 MP phone JPEG, median of {rounds}:")
+    print(f"  process_photo without redaction  {without * 1000:7.0f} ms")
+    print(f"  process_photo with redaction     {with_redaction * 1000:7.0f} ms")
+    print(f"    faces at {small.shape[1]}x{small.shape[0]}            {faces * 1000:7.0f} ms")
+    print(f"    plates at {small.shape[1]}x{small.shape[0]}           {plates * 1000:7.0f} ms")
+    print(f"  redaction's share                {1 - without / with_redaction:7.0%}")
+
+
+def burst(photos: int) -> None:
+    pool = ImagePool(workers=0, queue=photos, tasks_per_worker=200, retry_after_s=1)
+    pool.start()
+    burst_photos = [make_phone_jpeg(seed=seed) for seed in range(photos)]
+    started = time.perf_counter()
+    try:
+        # One request's worth at a time per worker, as reports arrive: here all at once.
+        outcomes = pool.process(burst_photos, LIMITS)
+    finally:
+        elapsed = time.perf_counter() - started
+        pool.shutdown()
+    failed = sum(1 for outcome in outcomes if isinstance(outcome, Exception))
+    print(f"burst of {photos} phone photos on {pool.workers} workers:")
+    print(f"  all redacted and ready after     {elapsed:7.1f} s")
+    print(f"  photos per second                {photos / elapsed:7.2f}")
+    print(f"  refused or failed                {failed:7d}")
+
+
+def test_set() -> None:
+    print("labelled photos (found / there):")
+    for name, expected in LABELLED.items():
+        boxes = process_photo((FIXTURES / name).read_bytes(), limits=LIMITS).redaction.boxes
+        for kind in ("face", "plate"):
+            found = sum(1 for box in boxes if box.kind == kind)
+            there = expected.get(kind, 0)
+            extra = max(0, found - there)
+            print(f"  {name:28s} {kind:5s} {min(found, there)}/{there}  false positives {extra}")
+    print("unlabelled fixture photos (no readable face or plate): boxes found")
+    total = boxes_found = 0
+    for folder in UNLABELLED_FOLDERS:
+        for path in sorted((FIXTURES / folder).glob("*.jp*g")):
+            boxes = process_photo(path.read_bytes(), limits=LIMITS).redaction.boxes
+            total += 1
+            boxes_found += len(boxes)
+            if boxes:
+                kinds = ", ".join(f"{box.kind} {box.score:.2f}" for box in boxes)
+                print(f"  {path.relative_to(FIXTURES)}: {kinds}")
+    print(f"  {boxes_found} boxes in {total} photos")
+
+
+def _median_s(run: Callable[[], object], rounds: int) -> float:
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        run()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def _fit(size: tuple[int, int], long_edge: int) -> tuple[int, int]:
+    scale = min(1.0, long_edge / max(size))
+    return round(size[0] * scale), round(size[1] * scale)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--burst", type=int, default=200)
+    args = parser.parse_args()
+    one_core(args.rounds)
+    burst(args.burst)
+    test_set()
+
+
+if __name__ == "__main__":
+    main()
