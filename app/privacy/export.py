@@ -23,7 +23,6 @@ from app.points.models import PointsAccount, PointsEntry
 from app.reports.caller_phones import CallerView
 from app.reports.models import (
     PhotoKind,
-    PhotoRedaction,
     Report,
     ReportPhoto,
     ReportRating,
@@ -184,7 +183,7 @@ def _checks(session: Session, account_id: int, photo_url: PhotoUrl) -> list[dict
         .where(ReportPhoto.uploaded_by_id == account_id, ReportPhoto.kind == PhotoKind.CHECK)
         .order_by(col(ReportPhoto.id))
     ):
-        ready = photo.redaction == PhotoRedaction.REDACTED
+        ready = photo.is_served
         photos.setdefault(photo.report_id, []).append(
             {
                 "ready": ready,

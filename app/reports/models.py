@@ -177,6 +177,11 @@ class ReportPhoto(SQLModel, table=True):
     uploaded_by_id: int = Field(foreign_key="account.id")
     created_at: datetime = time_field(default_factory=utcnow)
 
+    @property
+    def is_served(self) -> bool:
+        """Whether its files may be served: only once redacted."""
+        return self.redaction == PhotoRedaction.REDACTED
+
 
 class ReportEvent(SQLModel, table=True):
     """One entry of a report's timeline: a status change or another step, never edited."""

@@ -10,6 +10,7 @@ photo sweep later removes the unredacted ones) and leaves failures waiting for t
 import asyncio
 import logging
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import TypedDict
 
 import anyio.to_thread
@@ -21,9 +22,8 @@ from app.core.errors import ServiceUnavailable
 from app.core.metrics import measured_job
 from app.core.runtime import Runtime
 from app.photos.detectors import Box
-from app.photos.intake import image_pool_of, pixel_limits, store_photos
+from app.photos.intake import StoredPhoto, image_pool_of, pixel_limits, store_photos
 from app.photos.pipeline import PhotoError, ProcessedPhoto
-from app.photos.redaction import Redaction
 from app.photos.sealing import original_store
 from app.photos.storage import photo_store
 from app.reports.models import PhotoRedaction, ReportPhoto
@@ -33,24 +33,33 @@ REDACTION_CHECK_SECONDS = 300
 REDACT_BATCH_PHOTOS = 8
 
 
-class RedactionColumns(TypedDict):
+class StoredPhotoColumns(TypedDict):
+    display_key: str
+    thumbnail_key: str
+    width: int
+    height: int
+    thumbnail_width: int
+    thumbnail_height: int
+    original_key: str | None
     redaction: PhotoRedaction
     redacted_regions: list[dict[str, object]]
     redaction_failure: str | None
 
 
-def redaction_columns(redaction: Redaction) -> RedactionColumns:
-    """The photo row's redaction columns for what redaction did."""
-    if redaction.failure is not None:
-        return {
-            "redaction": PhotoRedaction.NEEDS_CHECK,
-            "redacted_regions": [],
-            "redaction_failure": redaction.failure,
-        }
+def stored_photo_columns(stored: StoredPhoto) -> StoredPhotoColumns:
+    """The photo row's columns for its stored files and what redaction did to them."""
+    failed = stored.redaction.failure is not None
     return {
-        "redaction": PhotoRedaction.REDACTED,
-        "redacted_regions": [_region(box) for box in redaction.boxes],
-        "redaction_failure": None,
+        "display_key": stored.display_key,
+        "thumbnail_key": stored.thumbnail_key,
+        "width": stored.width,
+        "height": stored.height,
+        "thumbnail_width": stored.thumbnail_width,
+        "thumbnail_height": stored.thumbnail_height,
+        "original_key": stored.original_key,
+        "redaction": PhotoRedaction.NEEDS_CHECK if failed else PhotoRedaction.REDACTED,
+        "redacted_regions": [_region(box) for box in stored.redaction.boxes],
+        "redaction_failure": stored.redaction.failure,
     }
 
 
@@ -78,9 +87,12 @@ def redact_waiting_photos(runtime: Runtime) -> int:
 def _redact_batch(runtime: Runtime, waiting: Sequence[tuple[int, str]]) -> int:
     settings = runtime.settings
     store = photo_store(settings)
-    present = [(photo_id, key) for photo_id, key in waiting if store.exists(key)]
-    sources = [store.read(key) for _photo_id, key in present]
-    outcomes = image_pool_of(runtime).process(sources, pixel_limits(runtime.settings))
+    present, sources = [], []
+    for photo_id, key in waiting:
+        with suppress(FileNotFoundError):  # a missing file has nothing to redact
+            sources.append(store.read(key))
+            present.append((photo_id, key))
+    outcomes = image_pool_of(runtime).process(sources, pixel_limits(settings))
     redacted = 0
     with (
         store.staged() as writes,
@@ -98,16 +110,7 @@ def _redact_batch(runtime: Runtime, waiting: Sequence[tuple[int, str]]) -> int:
             session.execute(
                 update(ReportPhoto)
                 .where(col(ReportPhoto.id) == photo_id, col(ReportPhoto.display_key) == key)
-                .values(
-                    display_key=stored.display_key,
-                    thumbnail_key=stored.thumbnail_key,
-                    width=stored.width,
-                    height=stored.height,
-                    thumbnail_width=stored.thumbnail_width,
-                    thumbnail_height=stored.thumbnail_height,
-                    original_key=stored.original_key,
-                    **redaction_columns(stored.redaction),
-                )
+                .values(**stored_photo_columns(stored))
             )
             redacted += 1
         session.commit()

@@ -47,10 +47,7 @@ def reveal_region(
             "region",
             f"该照片没有这个打码区域。The photo has {len(photo.redacted_regions)} regions.",
         )
-    if photo.original_key is None or not originals.exists(photo.original_key):
-        raise Gone(
-            "原图已按保存期限删除。The original has been deleted after its retention period."
-        )
+    sealed = _sealed_original(photo, originals)
     box = [int(edge) for edge in cast("list[int]", photo.redacted_regions[region]["box"])]
     session.add(
         PhotoReveal(
@@ -64,12 +61,23 @@ def reveal_region(
     )
     session.commit()  # no look goes unrecorded; the image work then holds no transaction
     try:
-        original = unseal(
-            originals.read(photo.original_key), secret_key=secret_key, bound_to=photo.display_key
-        )
+        original = unseal(sealed, secret_key=secret_key, bound_to=photo.display_key)
     except BrokenSeal as error:  # sealed under another secret key (a restore onto a new one)
         raise Gone("原图无法打开。The original cannot be opened with this server's key.") from error
     return _crop(original, box)
+
+
+def _sealed_original(photo: ReportPhoto, originals: PhotoStore) -> bytes:
+    # Read before the audit: the bytes are sealed, so nothing is seen until unsealed after it.
+    deleted = Gone(
+        "原图已按保存期限删除。The original has been deleted after its retention period."
+    )
+    if photo.original_key is None:
+        raise deleted
+    try:
+        return originals.read(photo.original_key)
+    except FileNotFoundError as error:
+        raise deleted from error
 
 
 def _crop(original: bytes, box: list[int]) -> bytes:

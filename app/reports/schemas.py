@@ -182,7 +182,7 @@ def report_public(
         photos=[
             PhotoPublic(
                 id=photo.id or 0,
-                ready=(ready := photo.redaction == PhotoRedaction.REDACTED),
+                ready=(ready := photo.is_served),
                 redaction=photo.redaction,
                 redacted_regions=len(photo.redacted_regions),
                 url=photo_url(photo.display_key) if ready else None,

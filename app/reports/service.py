@@ -31,7 +31,7 @@ from app.reports.models import (
     ReportEventKind,
     ReportPhoto,
 )
-from app.reports.photo_redaction import redaction_columns
+from app.reports.photo_redaction import stored_photo_columns
 from app.reports.states import ReportStatus
 from app.reports.workflow import record_event
 
@@ -295,14 +295,7 @@ def _photo_rows(
             task_id=task_id,
             kind=kind,
             position=position,
-            display_key=photo.display_key,
-            thumbnail_key=photo.thumbnail_key,
-            width=photo.width,
-            height=photo.height,
-            thumbnail_width=photo.thumbnail_width,
-            thumbnail_height=photo.thumbnail_height,
-            **redaction_columns(photo.redaction),
-            original_key=photo.original_key,
+            **stored_photo_columns(photo),
             uploaded_by_id=uploaded_by_id,
             created_at=created_at,
         )
