@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Role
-from app.core.db import create_db_engine
+from app.core.db import create_db_engine, writer_engine
 from app.core.security import issue_token
 from app.photos.storage import FILE_SUFFIX, STAGED_SUFFIX, PhotoStore
 from app.reports.models import Report, ReportEvent, ReportPhoto
@@ -139,7 +139,9 @@ class Uploader(threading.Thread):
 
 
 def rider_headers(engine: Engine) -> dict[str, str]:
-    with Session(engine, expire_on_commit=False) as session:
+    # A writer session: the server's jobs write at start-up, and on SQLite a deferred
+    # transaction that reads and then writes would fail at once (SQLITE_BUSY_SNAPSHOT).
+    with Session(writer_engine(engine), expire_on_commit=False) as session:
         seed_grids(session)
         rider = make_account(session, Role.RIDER, "13800000001")
         session.commit()
