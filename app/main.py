@@ -47,7 +47,7 @@ from app.points.team_router import router as team_router
 from app.privacy.router import router as privacy_router
 from app.reports.caller_retention import erase_expired_callers_periodically
 from app.reports.original_retention import delete_expired_originals_periodically
-from app.reports.photo_redaction import redact_waiting_photos_periodically
+from app.reports.photo_redaction import RedactionWorker, redact_waiting_photos_periodically
 from app.reports.photo_sweep import sweep_photos_periodically
 from app.reports.router import router as reports_router
 from app.rewards.router import router as rewards_router
@@ -114,15 +114,19 @@ def leased_jobs(runtime: Runtime) -> list[LeasedJob]:
 
 def background_jobs(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """The app's lifespan: background jobs (the overdue check, webhook deliveries, sweeps) run
-    while it serves, each in one process of all, and are cancelled at shutdown."""
+    while it serves, each in one process of all, and are cancelled at shutdown; every process
+    redacts the photos it takes in."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(image_pool_of(runtime).start)
+        redaction = RedactionWorker(runtime)
+        redaction.start()
         jobs = [asyncio.create_task(job.run()) for job in leased_jobs(runtime)]
         try:
             yield
         finally:
+            await anyio.to_thread.run_sync(redaction.stop)
             for job in jobs:
                 job.cancel()
             for job in jobs:

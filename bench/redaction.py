@@ -1,30 +1,49 @@
 """What redaction costs and how well its detectors find faces and plates.
 
-Run: .venv/bin/python -m bench.redaction [--burst 200]
+Run: .venv/bin/python -m bench.redaction [--burst 200] [--reports 200]
 
 1. One core: process_photo on a 12 MP phone JPEG with and without redaction, and each detector
    alone on the 1280 px copy it looks at.
 2. The image pool (one worker per core): a burst of phone photos converted and redacted, as a
    burst of reports would send them; photos per second and the time until all are done.
-3. The labelled test set (tests/fixtures/photos/privacy): faces and plates found of those there;
+3. A real server (bench/ingest_http.py's): a burst of reports of one phone photo each from
+   several clients, acknowledged before their photos are redacted; the acknowledgement's
+   latency, and the time until the server's redaction worker has made every photo visible.
+4. The labelled test set (tests/fixtures/photos/privacy): faces and plates found of those there;
    and the boxes found in the other fixture photos, none of which shows a readable face or plate.
 """
 
 import argparse
 import io
+import shutil
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import numpy as np
 from PIL import Image
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
 
-from app.photos import pipeline
+from app.core.db import create_db_engine
 from app.photos.detectors import detect_faces, detect_plates, load_detectors
 from app.photos.pipeline import PixelLimits, process_photo
 from app.photos.pool import ImagePool
-from app.photos.redaction import DETECT_LONG_EDGE_PX, Redaction
+from app.photos.redaction import DETECT_LONG_EDGE_PX
+from app.reports.models import PhotoRedaction, ReportPhoto
+from bench.ingest_http import (
+    RIDER_PASSWORD,
+    RIDER_PHONE,
+    free_port,
+    percentile,
+    post_reports,
+    prepare_database,
+    prepared_posts,
+    running_server,
+)
 from bench.photo_fixtures import make_phone_jpeg
 
 LIMITS = PixelLimits(per_photo=50_000_000, full_decode=50_000_000)
@@ -38,12 +57,7 @@ def one_core(rounds: int) -> None:
     photo = make_phone_jpeg(seed=1)
     load_detectors()
     with_redaction = _median_s(lambda: process_photo(photo, limits=LIMITS), rounds)
-    redact = pipeline.redact
-    pipeline.redact = lambda pixels: (pixels, Redaction())  # type: ignore[assignment]
-    try:
-        without = _median_s(lambda: process_photo(photo, limits=LIMITS), rounds)
-    finally:
-        pipeline.redact = redact
+    without = _median_s(lambda: process_photo(photo, limits=LIMITS, redact=False), rounds)
     upright = Image.open(io.BytesIO(process_photo(photo, limits=LIMITS).display.data))
     small = np.asarray(upright.resize(_fit(upright.size, DETECT_LONG_EDGE_PX)))
     faces = _median_s(lambda: detect_faces(small), rounds)
@@ -72,6 +86,43 @@ def burst(photos: int) -> None:
     print(f"  all redacted and ready after     {elapsed:7.1f} s")
     print(f"  photos per second                {photos / elapsed:7.2f}")
     print(f"  refused or failed                {failed:7d}")
+
+
+def reports_burst(reports: int, clients: int) -> None:
+    bases = [make_phone_jpeg(seed=seed) for seed in range(4)]
+    data_dir = Path(tempfile.mkdtemp(prefix="tantou-bench-"))
+    database_url = f"sqlite:///{data_dir / 'tantou.db'}"
+    try:
+        prepare_database(data_dir, database_url)
+        engine = create_db_engine(database_url)
+        with running_server(data_dir, database_url, free_port()) as (base_url, _server):
+            token = httpx.post(
+                f"{base_url}/api/v1/auth/token",
+                data={"username": RIDER_PHONE, "password": RIDER_PASSWORD},
+            ).json()["access_token"]
+            posts = prepared_posts(bases, range(reports))
+            started = time.perf_counter()
+            acknowledged_s, latencies_s = post_reports(base_url, token, posts, clients)
+            waiting_after_answers = _photos_waiting(engine)
+            while _photos_waiting(engine):
+                time.sleep(0.2)
+            visible_s = time.perf_counter() - started
+        engine.dispose()
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    print(f"burst of {reports} reports (one 12 MP phone photo each) from {clients} clients:")
+    print(f"  all acknowledged after           {acknowledged_s:7.1f} s")
+    print(f"  acknowledgement p50 / p99        {percentile(latencies_s, 0.5) * 1000:7.0f} / "
+          f"{percentile(latencies_s, 0.99) * 1000:.0f} ms")  # fmt: skip
+    print(f"  photos waiting at the last answer {waiting_after_answers:6d}")
+    print(f"  all redacted and visible after   {visible_s:7.1f} s")
+
+
+def _photos_waiting(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(
+            select(func.count()).where(col(ReportPhoto.redaction) != PhotoRedaction.REDACTED)
+        ).one()
 
 
 def test_set() -> None:
@@ -114,9 +165,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--burst", type=int, default=200)
+    parser.add_argument("--reports", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
     one_core(args.rounds)
     burst(args.burst)
+    reports_burst(args.reports, args.clients)
     test_set()
 
 

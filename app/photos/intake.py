@@ -1,6 +1,7 @@
 """Photo intake for every upload (reports, task results, verifications): limits on the uploads,
 the image work in the pool, and the files kept for serving, staged with the rows that use them."""
 
+import queue
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -26,13 +27,14 @@ from app.photos.storage import StagedWrites, photo_store
 
 PHOTO_FIELD = "photo"
 IMAGE_POOL_CACHE = "image_pool"
+REDACTION_QUEUE_CACHE = "redaction_queue"
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class StoredPhoto:
     """The files kept for one upload: an upright display copy and a thumbnail, by content key,
-    and what redaction did to them."""
+    and what redaction did to them (None: not yet redacted)."""
 
     display_key: str
     thumbnail_key: str
@@ -40,7 +42,7 @@ class StoredPhoto:
     height: int
     thumbnail_width: int
     thumbnail_height: int
-    redaction: Redaction
+    redaction: Redaction | None
     original_key: str | None  # the sealed unredacted copy, in the originals store
 
 
@@ -50,7 +52,8 @@ def take_in_photos(
     """The one photo unit of work: convert the photos in the image pool, stage their files, then
     `write(session, stored)` the rows that use them in a short write session of its own, and
     commit it. Files first, then rows: if `write` raises, the files this call created are
-    removed again (not ones already stored).
+    removed again (not ones already stored). Once committed, the photos wait in this process's
+    redaction queue: redaction is not the request's work.
 
     Call it with no transaction open: the image work must not hold a connection or a lock.
     """
@@ -73,7 +76,11 @@ def stage_photos(
         with session_scope(runtime.engine) as session:
             result = write(session, stored)
             session.commit()
-            return result
+    waiting = redaction_queue_of(runtime)
+    for photo in stored:
+        if photo.redaction is None:
+            waiting.put(photo.display_key)
+    return result
 
 
 def read_checked_uploads(settings: Settings, uploads: Sequence[UploadFile]) -> list[bytes]:
@@ -103,7 +110,8 @@ def check_upload_sizes(
 
 
 def process_uploads(runtime: Runtime, photos: Sequence[bytes]) -> list[ProcessedPhoto]:
-    """Validate and convert every upload in the image pool, within the request's pixel budget.
+    """Validate and convert every upload in the image pool, within the request's pixel budget;
+    not yet redacted.
 
     Limits are checked from the headers before any decode. The first refused photo answers for
     the request: 415 when it is not an image we accept, 422 when it is damaged, over its pixel
@@ -126,7 +134,8 @@ def process_uploads(runtime: Runtime, photos: Sequence[bytes]) -> list[Processed
                 "reduced size it is decoded at).",
             )
     processed = []
-    for index, outcome in enumerate(image_pool_of(runtime).process(photos, limits)):
+    converted = image_pool_of(runtime).process(photos, limits, redact=False)
+    for index, outcome in enumerate(converted):
         if isinstance(outcome, PhotoError):
             raise _refusal(index, outcome)
         processed.append(outcome)
@@ -156,6 +165,13 @@ def image_pool_of(runtime: Runtime) -> ImagePool:
         )
     assert isinstance(pool, ImagePool)
     return pool
+
+
+def redaction_queue_of(runtime: Runtime) -> "queue.Queue[str]":
+    """The display keys of photos this process stored unredacted, for its redaction worker."""
+    waiting = runtime.caches.setdefault(REDACTION_QUEUE_CACHE, queue.Queue())
+    assert isinstance(waiting, queue.Queue)
+    return waiting
 
 
 def close_image_pool(runtime: Runtime) -> None:

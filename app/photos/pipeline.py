@@ -15,7 +15,8 @@ from app.photos.metadata import (
     read_orientation,
     read_taken_at,
 )
-from app.photos.redaction import Redaction, redact
+from app.photos.redaction import Redaction
+from app.photos.redaction import redact as redact_regions
 
 pillow_heif.register_heif_opener()
 
@@ -75,8 +76,9 @@ class DerivedImage:
 
 @dataclass(frozen=True, slots=True)
 class ProcessedPhoto:
-    """What an upload yields: facts read from it, the copies to serve (redacted) and what
-    redaction found; when redaction failed the copies are unredacted and must not be served."""
+    """What an upload yields: facts read from it, its copies and what redaction found. The copies
+    may be served only when `redaction` is present and did not fail: until then (None: not yet
+    redacted, or a failure) they are unredacted."""
 
     format: str
     width: int
@@ -85,7 +87,7 @@ class ProcessedPhoto:
     taken_at: datetime | None
     display: DerivedImage
     thumbnail: DerivedImage
-    redaction: Redaction
+    redaction: Redaction | None
     # The display copy before redaction, when redaction changed it: to be sealed, never served.
     original: DerivedImage | None
 
@@ -131,9 +133,9 @@ def decoded_pixels(data: bytes, limits: PixelLimits) -> int:
     return image.width * image.height if photo_format != "jpeg" else _jpeg_draft_pixels(image)
 
 
-def process_photo(data: bytes, *, limits: PixelLimits) -> ProcessedPhoto:
-    """Validate an upload, read its GPS and time, and make upright display and thumbnail JPEGs
-    with faces and number plates pixelated.
+def process_photo(data: bytes, *, limits: PixelLimits, redact: bool = True) -> ProcessedPhoto:
+    """Validate an upload, read its GPS and time, and make upright display and thumbnail JPEGs,
+    with faces and number plates pixelated when `redact` (else left for the redaction worker).
 
     Raises UnsupportedPhoto or InvalidPhoto; never writes anything.
     """
@@ -143,7 +145,7 @@ def process_photo(data: bytes, *, limits: PixelLimits) -> ProcessedPhoto:
     orientation = read_orientation(exif)
     upright = _upright_display_pixels(image, orientation, dct_scaling=photo_format == "jpeg")
     # Detect on the upright copy: detectors are trained on upright faces and plates.
-    display_pixels, redaction = redact(upright)
+    display_pixels, redaction = redact_regions(upright) if redact else (upright, None)
     thumbnail_pixels = display_pixels.resize(
         _fit_within(display_pixels.size, THUMBNAIL_LONG_EDGE_PX),
         Image.Resampling.BICUBIC,
@@ -160,7 +162,7 @@ def process_photo(data: bytes, *, limits: PixelLimits) -> ProcessedPhoto:
         display=_encode_jpeg(display_pixels),
         thumbnail=_encode_jpeg(thumbnail_pixels),
         redaction=redaction,
-        original=_encode_jpeg(upright) if redaction.boxes else None,
+        original=_encode_jpeg(upright) if redaction and redaction.boxes else None,
     )
 
 

@@ -50,13 +50,14 @@ class ImagePool:
             self._admissions.release()
 
     def process(
-        self, photos: Sequence[bytes], limits: PixelLimits
+        self, photos: Sequence[bytes], limits: PixelLimits, *, redact: bool = True
     ) -> list[ProcessedPhoto | PhotoError]:
-        """Process one request's photos in the workers: each one's result or its refusal."""
+        """Process one request's photos in the workers (redacted when `redact`): each one's
+        result or its refusal."""
         with self.admitted():
             executor = self._running_executor()
             try:
-                futures = [_submit_counted(executor, data, limits) for data in photos]
+                futures = [_submit_counted(executor, data, limits, redact) for data in photos]
                 # Wait for all, even after a refusal: an admission covers work still running.
                 wait(futures)
                 return [_outcome(future) for future in futures]
@@ -94,9 +95,9 @@ class ImagePool:
 
 
 def _submit_counted(
-    executor: ProcessPoolExecutor, data: bytes, limits: PixelLimits
+    executor: ProcessPoolExecutor, data: bytes, limits: PixelLimits, redact: bool
 ) -> Future[ProcessedPhoto]:
-    future = executor.submit(process_in_worker, data, limits)
+    future = executor.submit(process_in_worker, data, limits, redact)
     IMAGE_PHOTOS_PENDING.inc()
     future.add_done_callback(lambda _done: IMAGE_PHOTOS_PENDING.dec())
     return future
@@ -117,18 +118,20 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def process_in_worker(data: bytes, limits: PixelLimits) -> ProcessedPhoto:
+def process_in_worker(data: bytes, limits: PixelLimits, redact: bool = True) -> ProcessedPhoto:
     """Run in a worker: process one photo, then give the decode's memory back to the system."""
-    outcome = _process_detached(data, limits)
+    outcome = _process_detached(data, limits, redact)
     _release_free_memory()
     if isinstance(outcome, PhotoError):
         raise outcome
     return outcome
 
 
-def _process_detached(data: bytes, limits: PixelLimits) -> ProcessedPhoto | PhotoError:
+def _process_detached(
+    data: bytes, limits: PixelLimits, redact: bool
+) -> ProcessedPhoto | PhotoError:
     try:
-        return process_photo(data, limits=limits)
+        return process_photo(data, limits=limits, redact=redact)
     except PhotoError as error:
         # A fresh error without the traceback, whose frames would keep the decoded pixels alive.
         return type(error)(error.message)

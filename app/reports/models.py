@@ -136,6 +136,7 @@ class PhotoRedaction(StrEnum):
     """Whether a photo's stored copies have had faces and plates pixelated."""
 
     REDACTED = "redacted"  # served
+    PENDING = "pending"  # stored by an upload, waiting for the redaction worker: never served
     NEEDS_CHECK = "needs_check"  # a detector failed: never served until redaction succeeds
     UNCHECKED = "unchecked"  # stored before redaction existed: never served until redacted
 

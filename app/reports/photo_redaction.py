@@ -1,29 +1,41 @@
-"""What redaction did to each photo, and the job that redacts photos still waiting for it.
+"""Redaction off the request path: the worker that redacts what this process stored, and the job
+that redacts any photo left waiting.
 
-Uploads are redacted as they are converted (app/photos/redaction.py). Two kinds of photo wait:
-those stored before redaction existed (`unchecked`) and those whose detectors failed
-(`needs_check`); neither is served. The job, run under a lease by one process of all, converts
-their stored display copy again, which redacts it, swaps the row over to the new files (the
-photo sweep later removes the unredacted ones) and leaves failures waiting for the next round.
+An upload is converted in its request but not redacted (app/photos/intake.py): its row is
+`pending`, unserved, and its display key joins this process's redaction queue. The worker, a
+thread of every serving process, takes keys from that queue a few at a time, redacts the stored
+copies in the image pool and swaps the row over. The job, run under a lease by one process of
+all, redacts what no queue holds: photos stored before redaction existed (`unchecked`), those
+whose detectors failed (`needs_check`), and pending ones whose process stopped first.
 """
 
 import asyncio
 import logging
+import queue
+import threading
 from collections.abc import Sequence
 from contextlib import suppress
+from datetime import datetime, timedelta
 from typing import TypedDict
 
 import anyio.to_thread
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
+from app.core.clock import utcnow
 from app.core.db import session_scope
 from app.core.errors import ServiceUnavailable
 from app.core.metrics import measured_job
 from app.core.runtime import Runtime
 from app.photos.detectors import Box
-from app.photos.intake import StoredPhoto, image_pool_of, pixel_limits, store_photos
-from app.photos.pipeline import PhotoError, ProcessedPhoto
+from app.photos.intake import (
+    StoredPhoto,
+    image_pool_of,
+    pixel_limits,
+    redaction_queue_of,
+    store_photos,
+)
+from app.photos.pipeline import PhotoError
 from app.photos.sealing import original_store
 from app.photos.storage import photo_store
 from app.reports.models import PhotoRedaction, ReportPhoto
@@ -31,6 +43,12 @@ from app.reports.models import PhotoRedaction, ReportPhoto
 log = logging.getLogger("tantou.photo_redaction")
 REDACTION_CHECK_SECONDS = 300
 REDACT_BATCH_PHOTOS = 8
+# A pending photo this old has been left by its process (the worker takes seconds, not minutes).
+ABANDONED_AFTER = timedelta(seconds=REDACTION_CHECK_SECONDS)
+# How long the worker waits before trying again when the image pool is full of uploads.
+BUSY_RETRY_SECONDS = 1.0
+BUSY_RETRIES = 5  # then the photos are left to the job, which takes them as abandoned
+STOP_CHECK_SECONDS = 0.5  # how often an idle worker looks whether it should stop
 
 
 class StoredPhotoColumns(TypedDict):
@@ -48,7 +66,12 @@ class StoredPhotoColumns(TypedDict):
 
 def stored_photo_columns(stored: StoredPhoto) -> StoredPhotoColumns:
     """The photo row's columns for its stored files and what redaction did to them."""
-    failed = stored.redaction.failure is not None
+    if stored.redaction is None:
+        redaction, regions, failure = PhotoRedaction.PENDING, [], None
+    else:
+        failure = stored.redaction.failure
+        redaction = PhotoRedaction.REDACTED if failure is None else PhotoRedaction.NEEDS_CHECK
+        regions = [_region(box) for box in stored.redaction.boxes]
     return {
         "display_key": stored.display_key,
         "thumbnail_key": stored.thumbnail_key,
@@ -57,22 +80,107 @@ def stored_photo_columns(stored: StoredPhoto) -> StoredPhotoColumns:
         "thumbnail_width": stored.thumbnail_width,
         "thumbnail_height": stored.thumbnail_height,
         "original_key": stored.original_key,
-        "redaction": PhotoRedaction.NEEDS_CHECK if failed else PhotoRedaction.REDACTED,
-        "redacted_regions": [_region(box) for box in stored.redaction.boxes],
-        "redaction_failure": stored.redaction.failure,
+        "redaction": redaction,
+        "redacted_regions": regions,
+        "redaction_failure": failure,
     }
 
 
+class RedactionWorker:
+    """The thread that redacts the photos this process stored, as they are queued. Several may
+    share a queue (two apps on one runtime, in tests): each takes what it can."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._queue = redaction_queue_of(runtime)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="photo-redaction", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """End the thread after its current batch; photos still queued are left to the job."""
+        self._stopping.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            keys = _take_batch(self._queue, image_pool_of(self._runtime).workers)
+            try:
+                for _attempt in range(BUSY_RETRIES):
+                    if not keys or self._stopping.is_set():
+                        break
+                    try:
+                        redact_queued(self._runtime, keys)
+                        break
+                    except ServiceUnavailable:  # the pool full of uploads, or the write gate
+                        self._stopping.wait(BUSY_RETRY_SECONDS)
+            except Exception:  # the job retries these photos; the worker goes on
+                log.exception("photo redaction failed")
+            finally:
+                for _key in keys:
+                    self._queue.task_done()
+
+
+def _take_batch(waiting: "queue.Queue[str]", size: int) -> list[str]:
+    # The timeout only bounds how long a stop waits; queued keys are taken at once.
+    try:
+        keys = [waiting.get(timeout=STOP_CHECK_SECONDS)]
+    except queue.Empty:
+        return []
+    with suppress(queue.Empty):
+        while len(keys) < size:
+            keys.append(waiting.get_nowait())
+    return keys
+
+
+def redact_queued(runtime: Runtime, display_keys: Sequence[str]) -> int:
+    """Redact the pending photos stored under these display keys; how many were redacted."""
+    if not display_keys:
+        return 0
+    with session_scope(runtime.engine, write=False) as session:
+        rows = session.exec(
+            select(ReportPhoto.id, ReportPhoto.display_key)
+            .where(col(ReportPhoto.display_key).in_(display_keys))
+            .where(col(ReportPhoto.redaction) == PhotoRedaction.PENDING)
+            .order_by(col(ReportPhoto.id))
+        ).all()
+    return _redact_batch(runtime, [(photo_id, key) for photo_id, key in rows if photo_id])
+
+
+def finish_queued_redaction(runtime: Runtime) -> None:
+    """Redact everything in this process's queue now, in this thread, and wait for any batch the
+    worker holds: afterwards every photo this process stored has been redacted or marked."""
+    waiting = redaction_queue_of(runtime)
+    while True:
+        try:
+            key = waiting.get_nowait()
+        except queue.Empty:
+            break
+        try:
+            redact_queued(runtime, [key])
+        finally:
+            waiting.task_done()
+    waiting.join()
+
+
 @measured_job("photo_redaction")
-def redact_waiting_photos(runtime: Runtime) -> int:
-    """Redact every photo waiting for redaction, a batch at a time; how many were redacted."""
+def redact_waiting_photos(runtime: Runtime, now: datetime | None = None) -> int:
+    """Redact every photo waiting for redaction that no worker holds (as of `now`), a batch at a
+    time; how many were redacted."""
     redacted = 0
     after_id = 0
+    abandoned_before = (now or utcnow()) - ABANDONED_AFTER
     while True:
         with session_scope(runtime.engine, write=False) as session:
             rows = session.exec(
                 select(ReportPhoto.id, ReportPhoto.display_key)
                 .where(col(ReportPhoto.redaction) != PhotoRedaction.REDACTED)
+                .where(
+                    (col(ReportPhoto.redaction) != PhotoRedaction.PENDING)
+                    | (col(ReportPhoto.created_at) < abandoned_before)
+                )
                 .where(col(ReportPhoto.id) > after_id)
                 .order_by(col(ReportPhoto.id))
                 .limit(REDACT_BATCH_PHOTOS)
@@ -92,6 +200,8 @@ def _redact_batch(runtime: Runtime, waiting: Sequence[tuple[int, str]]) -> int:
         with suppress(FileNotFoundError):  # a missing file has nothing to redact
             sources.append(store.read(key))
             present.append((photo_id, key))
+    if not present:
+        return 0
     outcomes = image_pool_of(runtime).process(sources, pixel_limits(settings))
     redacted = 0
     with (
@@ -100,30 +210,38 @@ def _redact_batch(runtime: Runtime, waiting: Sequence[tuple[int, str]]) -> int:
         session_scope(runtime.engine) as session,
     ):
         for (photo_id, key), outcome in zip(present, outcomes, strict=True):
-            if isinstance(outcome, PhotoError) or outcome.redaction.failure is not None:
-                _record_failure(session, photo_id, outcome)
-                continue
-            (stored,) = store_photos(
-                writes, sealed_writes, [outcome], secret_key=settings.secret_key
-            )
             # Matched on the source key: a row changed meanwhile is left for the next round.
-            session.execute(
-                update(ReportPhoto)
-                .where(col(ReportPhoto.id) == photo_id, col(ReportPhoto.display_key) == key)
-                .values(**stored_photo_columns(stored))
+            matching = update(ReportPhoto).where(
+                col(ReportPhoto.id) == photo_id, col(ReportPhoto.display_key) == key
             )
-            redacted += 1
+            if isinstance(outcome, PhotoError):
+                session.execute(matching.values(**_failed(outcome.message)))
+            elif outcome.redaction is None or outcome.redaction.failure is not None:
+                failure = outcome.redaction.failure if outcome.redaction else None
+                session.execute(matching.values(**_failed(failure or "not redacted")))
+            elif not outcome.redaction.boxes:
+                # Nothing to pixelate: the stored copies are already what is served, kept as
+                # they are rather than encoded a second time.
+                session.execute(
+                    matching.values(
+                        redaction=PhotoRedaction.REDACTED,
+                        redacted_regions=[],
+                        redaction_failure=None,
+                    )
+                )
+                redacted += 1
+            else:
+                (stored,) = store_photos(
+                    writes, sealed_writes, [outcome], secret_key=settings.secret_key
+                )
+                session.execute(matching.values(**stored_photo_columns(stored)))
+                redacted += 1
         session.commit()
     return redacted
 
 
-def _record_failure(session: Session, photo_id: int, outcome: ProcessedPhoto | PhotoError) -> None:
-    failure = outcome.message if isinstance(outcome, PhotoError) else outcome.redaction.failure
-    session.execute(
-        update(ReportPhoto)
-        .where(col(ReportPhoto.id) == photo_id)
-        .values(redaction=PhotoRedaction.NEEDS_CHECK, redaction_failure=(failure or "")[:200])
-    )
+def _failed(failure: str) -> dict[str, object]:
+    return {"redaction": PhotoRedaction.NEEDS_CHECK, "redaction_failure": failure[:200]}
 
 
 def _region(box: Box) -> dict[str, object]:

@@ -29,10 +29,10 @@ class RedactionBacklogCollector(Collector):
             )
         waiting = GaugeMetricFamily(
             "tantou_photos_waiting_redaction",
-            "Photos unserved until redacted: needs_check (a detector failed) or unchecked "
-            "(stored before redaction).",
+            "Photos unserved until redacted: pending (queued after upload), needs_check (a "
+            "detector failed) or unchecked (stored before redaction).",
             labels=["redaction"],
         )
-        for state in (PhotoRedaction.NEEDS_CHECK, PhotoRedaction.UNCHECKED):
+        for state in (PhotoRedaction.PENDING, PhotoRedaction.NEEDS_CHECK, PhotoRedaction.UNCHECKED):
             waiting.add_metric([state.value], counts.get(state, 0))
         yield waiting

@@ -10,6 +10,7 @@ from tests.factories import assert_problem
 from tests.fixtures.people import People, unit_code_of
 from tests.fixtures.reports import make_report
 from tests.photos.factories import make_jpeg
+from tests.reports.factories import redact_taken_photos
 
 
 def _accepted_report(session: Session, people: People, steps: Steps) -> int:
@@ -178,6 +179,7 @@ def test_the_after_photos_and_the_result_note_reach_the_case(
         "completed",
         "已清运完毕",
     )
+    redact_taken_photos(steps.client)
     report = steps.report(report_id, viewer=people.rider)
     assert report["status"] == "resolved"
     assert [(p["kind"], p["width"]) for p in report["photos"]] == [("after", 64), ("after", 80)]

@@ -30,6 +30,8 @@ UNIT_ACCOUNT = "unit"  # the demo's property company of 东华社区
 UNIT_CODE = f"{TOWN_COMMUNITY}-property"
 # The stream polls the database twice a second; an alert must show well within this.
 LIVE_ALERT_TIMEOUT_MS = 2_000
+# Photos are redacted after the report is answered; the open page redraws them once they are.
+REDACTED_TIMEOUT_MS = 15_000
 ROAD_COLLAPSE = "0401"  # 路面塌陷, an emergency category
 GARBAGE = "0102"  # 暴露垃圾
 UNCIVIL = "0603"  # 不文明行为
@@ -119,6 +121,9 @@ def test_urgent_report_arrives_live_and_its_case_runs_from_triage_to_closed(
 
     banner.get_by_role("button", name="立即查看").click()
     expect(status_badge(coordinator)).to_have_text("待受理")
+    expect(coordinator.locator(".photo-strip .photo-waiting")).to_have_count(
+        0, timeout=REDACTED_TIMEOUT_MS
+    )
     thumbnail = coordinator.locator(".photo-strip img").first
     expect(thumbnail).to_have_js_property("complete", True)
     assert thumbnail.evaluate("img => img.naturalWidth") > 0
@@ -163,7 +168,7 @@ def test_urgent_report_arrives_live_and_its_case_runs_from_triage_to_closed(
     coordinator.reload()
     expect(status_badge(coordinator)).to_have_text("待核查")
     after_photos = coordinator.locator(".panel", has_text="处置后照片").locator("img")
-    expect(after_photos).to_have_count(1)
+    expect(after_photos).to_have_count(1, timeout=REDACTED_TIMEOUT_MS)
     run_command(coordinator, "核查通过")
     expect(status_badge(coordinator)).to_have_text("已办结")
     timeline = coordinator.locator(".timeline")

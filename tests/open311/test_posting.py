@@ -16,6 +16,7 @@ from app.core.config import Settings
 from app.core.runtime import Runtime
 from app.main import create_app
 from app.reports.models import Report, ReportPhoto
+from app.reports.photo_redaction import finish_queued_redaction
 from tests.apikeys.factories import issue_key
 from tests.factories import GRID, GRID_POINT
 from tests.fixtures.people import People, Person
@@ -90,7 +91,7 @@ def test_a_form_post_makes_a_report_that_reads_back(
 
 
 def test_multipart_with_a_media_file_keeps_the_photo(
-    open311_url: str, open311_key: Person, session: Session
+    open311_url: str, open311_key: Person, session: Session, runtime: Runtime
 ) -> None:
     files = {"media": ("photo.jpg", make_jpeg(640, 480), "image/jpeg")}
     response = _post(f"{open311_url}/requests.json", data=_form(open311_key), files=files)
@@ -99,6 +100,7 @@ def test_multipart_with_a_media_file_keeps_the_photo(
     photos = session.exec(select(ReportPhoto).where(ReportPhoto.report_id == report_id)).all()
     assert len(photos) == 1
     assert photos[0].width == 640
+    finish_queued_redaction(runtime)
     request = GeoReport(open311_url, output_format="json").get_service_request(str(report_id))
     photo = httpx.get(request["media_url"])
     assert photo.status_code == 200

@@ -20,6 +20,7 @@ from app.photos.urls import (
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import GRID_POINT, assert_problem, login, make_account, seed_grids
 from tests.photos.factories import make_jpeg
+from tests.reports.factories import once_redacted
 
 SECRET = "a-secret-key-for-signing-photo-urls-000"
 KEY = content_key(b"some photo")
@@ -75,6 +76,7 @@ def photo_path(client: TestClient, session: Session) -> str:
     seed_grids(session)
     make_account(session, Role.RIDER, "13800000001")
     lon, lat = GRID_POINT
+    headers = login(client, "13800000001")
     response = client.post(
         "/api/v1/reports",
         data={
@@ -84,10 +86,10 @@ def photo_path(client: TestClient, session: Session) -> str:
             "lon": str(lon),
         },
         files=[("photo", ("p.jpg", make_jpeg(800, 600), "image/jpeg"))],
-        headers=login(client, "13800000001"),
+        headers=headers,
     )
     assert response.status_code == 201, response.text
-    url: str = response.json()["photos"][0]["url"]
+    url: str = once_redacted(client, headers, response.json())["photos"][0]["url"]
     return url
 
 

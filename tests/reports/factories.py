@@ -20,6 +20,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, SQLModel, func, select
 
+from app.core.runtime import Runtime
+from app.reports.photo_redaction import finish_queued_redaction
 from tests.factories import GRID_POINT
 from tests.fixtures.reports import GARBAGE
 from tests.photos.factories import make_jpeg
@@ -69,6 +71,24 @@ def post_report(
     return client.post(
         "/api/v1/reports", data=report_fields(**fields), files=parts or None, headers=headers
     )
+
+
+def redact_taken_photos(client: TestClient) -> None:
+    """Wait until the photos the client's app took in are redacted (an upload is acknowledged
+    before its photos are, and they have no URL until then)."""
+    app = client.app
+    assert isinstance(app, FastAPI)
+    runtime = app.state.runtime
+    assert isinstance(runtime, Runtime)
+    finish_queued_redaction(runtime)
+
+
+def once_redacted(client: TestClient, headers: dict[str, str], report: dict[str, Any]) -> Any:
+    """The report read again by `headers`' account once its photos are redacted."""
+    redact_taken_photos(client)
+    response = client.get(f"/api/v1/reports/{report['id']}", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 @dataclass

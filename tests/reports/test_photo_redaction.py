@@ -1,6 +1,7 @@
 """Redaction seen from outside: a reported face is served pixelated, and a photo that is not
 redacted (a detector failed, or it was stored before redaction) has no URL anywhere until the
-redaction job has redacted it."""
+redaction job has redacted it. Uploads are acknowledged before their photos are redacted, by
+the app's own worker, and the job takes what no worker holds."""
 
 import io
 from urllib.parse import urlsplit
@@ -12,18 +13,26 @@ from georeport import GeoReport
 from PIL import Image
 from sqlmodel import Session, select
 
+from app.core.clock import utcnow
 from app.core.runtime import Runtime
+from app.main import create_app
 from app.photos.detectors import Box
+from app.photos.intake import REDACTION_QUEUE_CACHE, close_image_pool, redaction_queue_of
 from app.photos.redaction import pixelate
 from app.photos.storage import photo_store
 from app.reports.models import PhotoRedaction, ReportPhoto
-from app.reports.photo_redaction import redact_waiting_photos
+from app.reports.photo_redaction import (
+    ABANDONED_AFTER,
+    finish_queued_redaction,
+    redact_waiting_photos,
+)
 from tests.factories import GRID_POINT
 from tests.fixtures.people import People
 from tests.fixtures.reports import GARBAGE, make_report
 from tests.metrics.scraping import sample
 from tests.photos.factories import fixture_photo
-from tests.reports.factories import post_report
+from tests.reports.factories import once_redacted, post_report, redact_taken_photos, small_jpeg
+from tests.waiting import eventually
 
 ASTRONAUT = fixture_photo("privacy/astronaut.jpg")
 
@@ -51,7 +60,9 @@ def test_a_reported_face_is_served_pixelated(
     sent = post_report(client, people.rider.headers, (ASTRONAUT,))
 
     assert sent.status_code == 201, sent.text
-    [photo] = sent.json()["photos"]
+    [waiting] = sent.json()["photos"]  # acknowledged before redaction, with nothing to serve
+    assert (waiting["ready"], waiting["redaction"], waiting["url"]) == (False, "pending", None)
+    [photo] = once_redacted(client, people.rider.headers, sent.json())["photos"]
     assert (photo["ready"], photo["redaction"], photo["redacted_regions"]) == (True, "redacted", 1)
     [row] = session.exec(select(ReportPhoto)).all()
     [region] = row.redacted_regions
@@ -145,3 +156,84 @@ def test_photos_from_before_redaction_wait_for_the_job_and_it_has_nothing_left_a
 
     rider_view = client.get(f"/api/v1/reports/{report_id}", headers=people.rider.headers).json()
     assert [photo["ready"] for photo in rider_view["photos"]] == [True]
+
+
+def test_the_worker_redacts_an_upload_after_it_is_acknowledged(
+    client: TestClient, people: People
+) -> None:
+    sent = post_report(client, people.rider.headers, (ASTRONAUT,)).json()
+    path = f"/api/v1/reports/{sent['id']}"
+
+    def photo_ready() -> bool:
+        [photo] = client.get(path, headers=people.rider.headers).json()["photos"]
+        return bool(photo["ready"])
+
+    # Nothing but the app's own redaction worker redacts it here.
+    eventually(photo_ready, what="the worker redacted the photo")
+    [photo] = client.get(path, headers=people.rider.headers).json()["photos"]
+    assert (photo["redaction"], photo["redacted_regions"]) == ("redacted", 1)
+
+
+def test_a_burst_waits_in_the_queue_counted_and_none_is_lost(
+    runtime: Runtime, session: Session, people: People
+) -> None:
+    # No lifespan, so no worker: the uploads wait in the queue until it is worked off here.
+    idle = TestClient(create_app(runtime=runtime))
+    try:
+        sent = [
+            post_report(idle, people.rider.headers, (small_jpeg(gps=GRID_POINT), ASTRONAUT))
+            for _ in range(5)
+        ]
+        assert [response.status_code for response in sent] == [201] * 5
+        assert waiting_in_metrics(idle, people, "pending") == 10
+        assert redaction_queue_of(runtime).qsize() == 10
+
+        finish_queued_redaction(runtime)
+
+        assert waiting_in_metrics(idle, people, "pending") == 0
+        for response in sent:
+            report = idle.get(
+                f"/api/v1/reports/{response.json()['id']}", headers=people.rider.headers
+            ).json()
+            assert [(p["ready"], p["redacted_regions"]) for p in report["photos"]] == [
+                (True, 0),
+                (True, 1),
+            ]
+    finally:
+        close_image_pool(runtime)
+
+
+def test_a_photo_with_nothing_to_hide_keeps_its_stored_copies(
+    client: TestClient, session: Session, people: People
+) -> None:
+    post_report(client, people.rider.headers, (small_jpeg(),))
+    [pending] = session.exec(select(ReportPhoto)).all()
+    session.close()
+
+    redact_taken_photos(client)
+
+    [row] = session.exec(select(ReportPhoto)).all()
+    assert (row.redaction, row.redacted_regions, row.original_key) == ("redacted", [], None)
+    # Not encoded a second time: the copies served are the ones the upload stored.
+    assert (row.display_key, row.thumbnail_key) == (pending.display_key, pending.thumbnail_key)
+
+
+def test_the_job_leaves_a_fresh_upload_to_its_worker_and_takes_an_abandoned_one(
+    runtime: Runtime, session: Session, people: People
+) -> None:
+    idle = TestClient(create_app(runtime=runtime))
+    try:
+        sent = post_report(idle, people.rider.headers, (ASTRONAUT,))
+        assert sent.status_code == 201, sent.text
+        # The process that took it in stops before its worker ran: the queue is gone with it.
+        runtime.caches.pop(REDACTION_QUEUE_CACHE)
+
+        assert redact_waiting_photos(runtime) == 0  # it may still be on its way
+        assert redact_waiting_photos(runtime, now=utcnow() + ABANDONED_AFTER) == 1
+
+        [photo] = idle.get(
+            f"/api/v1/reports/{sent.json()['id']}", headers=people.rider.headers
+        ).json()["photos"]
+        assert (photo["ready"], photo["redacted_regions"]) == (True, 1)
+    finally:
+        close_image_pool(runtime)

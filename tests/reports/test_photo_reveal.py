@@ -21,7 +21,7 @@ from tests.conftest import TEST_SECRET_KEY
 from tests.factories import assert_problem
 from tests.fixtures.people import People
 from tests.photos.factories import fixture_photo
-from tests.reports.factories import post_report
+from tests.reports.factories import post_report, redact_taken_photos
 from tests.reports.test_photo_redaction import ASTRONAUT, residual_detail
 
 REASON = "交警协查：核对人员身份"
@@ -32,6 +32,7 @@ def reported(client: TestClient, session: Session, people: People) -> ReportPhot
     """The astronaut's portrait, reported by a rider: one face redacted, its original sealed."""
     sent = post_report(client, people.rider.headers, (ASTRONAUT,))
     assert sent.status_code == 201, sent.text
+    redact_taken_photos(client)
     [photo] = session.exec(select(ReportPhoto)).all()
     return photo
 

@@ -25,7 +25,14 @@ from tests.photos.factories import (
     fixture_photo_paths,
     make_jpeg,
 )
-from tests.reports.factories import count_rows, post_report, small_jpeg, stored_files, timed
+from tests.reports.factories import (
+    count_rows,
+    once_redacted,
+    post_report,
+    small_jpeg,
+    stored_files,
+    timed,
+)
 
 # Time limits are on the CPU time the request costs (see factories.timed), so that other work on
 # a shared machine cannot fail them; a reader caught in a loop burns CPU and fails them at once.
@@ -50,16 +57,20 @@ def served(client: TestClient, url: str) -> bytes:
     return response.content
 
 
-def served_images(client: TestClient, report: dict[str, object]) -> list[bytes]:
-    """The bytes of every display copy and thumbnail of a report."""
-    photos = report["photos"]
+def served_images(
+    client: TestClient, headers: dict[str, str], report: dict[str, object]
+) -> list[bytes]:
+    """The bytes of every display copy and thumbnail of a report, once redacted."""
+    photos = once_redacted(client, headers, report)["photos"]
     assert isinstance(photos, list)
     assert photos
     return [served(client, photo[name]) for photo in photos for name in ("url", "thumbnail_url")]
 
 
-def display_image(client: TestClient, report: dict[str, object]) -> Image.Image:
-    photos = report["photos"]
+def display_image(
+    client: TestClient, headers: dict[str, str], report: dict[str, object]
+) -> Image.Image:
+    photos = once_redacted(client, headers, report)["photos"]
     assert isinstance(photos, list)
     return Image.open(io.BytesIO(served(client, photos[0]["url"])))
 
@@ -137,13 +148,15 @@ def test_every_exif_orientation_is_served_upright(
 ) -> None:
     reference = display_image(
         client,
+        people.rider.headers,
         post_report(
             client, people.rider.headers, (fixture_photo(f"jpg/orientation/{shape}_1.jpg"),)
         ).json(),
     )
     for orientation in ORIENTATIONS:
         photo = fixture_photo(f"jpg/orientation/{shape}_{orientation}.jpg")
-        image = display_image(client, post_report(client, people.rider.headers, (photo,)).json())
+        sent = post_report(client, people.rider.headers, (photo,)).json()
+        image = display_image(client, people.rider.headers, sent)
         assert image.size == reference.size, orientation
         as_served, *turned = _best_transpose_distance(image, reference)
         # As served it matches the upright sample far better than any rotation or flip of it.
@@ -161,7 +174,7 @@ def test_files_that_crashed_exif_readers_are_answered_without_hanging_or_a_serve
     assert elapsed.wall_s < NO_HANG_S
     assert response.status_code in (201, 415, 422), response.text
     if response.status_code == 201:
-        for data in served_images(client, response.json()):
+        for data in served_images(client, headers, response.json()):
             assert GPS_IFD not in Image.open(io.BytesIO(data)).getexif()
     else:
         assert_problem(response, response.status_code)
@@ -263,7 +276,7 @@ def test_iphone_heic_is_accepted_and_served_as_an_upright_jpeg(
     assert response.status_code == 201, response.text
     [served_photo] = response.json()["photos"]
     assert (served_photo["width"], served_photo["height"]) == (1200, 1600)
-    image = display_image(client, response.json())
+    image = display_image(client, people.rider.headers, response.json())
     assert (image.format, image.size) == ("JPEG", (1200, 1600))
 
 
@@ -309,7 +322,7 @@ def test_served_copies_carry_no_location_device_or_editor_metadata(
     assert all(secret in upload for secret in secrets)  # the upload really carries them
     response = post_report(client, people.rider.headers, (upload,))
     assert response.status_code == 201, response.text
-    for data in served_images(client, response.json()):
+    for data in served_images(client, people.rider.headers, response.json()):
         exif = Image.open(io.BytesIO(data)).getexif()
         assert GPS_IFD not in exif
         assert MAKE_TAG not in exif
@@ -325,6 +338,10 @@ def test_bytes_after_the_end_of_a_jpeg_are_not_served(client: TestClient, people
     trailer = make_jpeg(64, 48, gps=GRID_POINT) + b"VENDOR-TRAILER-SECRET"
     with_trailer = post_report(client, people.rider.headers, (clean + trailer,)).json()
     without_trailer = post_report(client, people.rider.headers, (clean,)).json()
-    assert with_trailer["photos"][0]["url"] == without_trailer["photos"][0]["url"]
-    for data in served_images(client, with_trailer):
+    headers = people.rider.headers
+    assert (
+        once_redacted(client, headers, with_trailer)["photos"][0]["url"]
+        == once_redacted(client, headers, without_trailer)["photos"][0]["url"]
+    )
+    for data in served_images(client, headers, with_trailer):
         assert b"VENDOR-TRAILER-SECRET" not in data

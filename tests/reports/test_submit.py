@@ -31,6 +31,7 @@ from tests.reports.factories import (
     ROAD_COLLAPSE,
     count_rows,
     live_server,
+    once_redacted,
     photo_parts,
     post_report,
     report_fields,
@@ -81,8 +82,10 @@ def test_rider_report_lands_in_the_grid_of_its_point(
     assert (report["urgent"], report["channel"], report["duplicate_of"]) == (False, "app", None)
     assert report["nearby"] == []
     [photo] = report["photos"]
-    assert photo["url"].startswith("/api/v1/photos/")
+    assert (photo["ready"], photo["url"]) == (False, None)  # redacted after the answer
     assert (photo["width"], photo["height"]) == (320, 240)
+    [photo] = once_redacted(client, people.rider.headers, report)["photos"]
+    assert photo["url"].startswith("/api/v1/photos/")
     assert datetime.fromisoformat(report["created_at"]).utcoffset() is not None
     [event] = session.exec(select(ReportEvent)).all()
     assert (event.report_id, event.kind, event.to_status) == (
@@ -535,9 +538,9 @@ def test_racing_requests_with_one_client_id_make_one_report(
     assert count_rows(session, Report) == 1
     assert count_rows(session, ReportEvent) == 1
     assert count_rows(session, ReportPhoto) == 2
-    for photo in responses[0].json()["photos"]:
-        key = photo["url"].split("/")[-1].split(".")[0]
-        assert any(path.name.startswith(key) for path in stored_files(settings.photo_dir))
+    stored = stored_files(settings.photo_dir)
+    for photo in session.exec(select(ReportPhoto)).all():
+        assert any(path.name.startswith(photo.display_key) for path in stored)
 
 
 def test_failed_commit_takes_back_the_new_files_only(

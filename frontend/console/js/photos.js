@@ -4,9 +4,32 @@
 import { h } from "../../shared/dom.js";
 import { t } from "./i18n.js";
 
-/** A strip of thumbnails; a click shows the display copy. */
-export function photoStrip(photos, caption) {
+// Uploads are redacted in the background, usually within seconds of the answer.
+const REDACTION_POLL_MS = 2000;
+const REDACTION_POLL_ROUNDS = 60;
+
+/**
+ * A strip of thumbnails; a click shows the display copy. While a photo waits for the redaction
+ * worker, `reload()` (when given) fetches the photos again every two seconds and the strip
+ * redraws itself, until none waits or it leaves the page.
+ */
+export function photoStrip(photos, caption, reload = null, round = 0) {
   if (!photos || photos.length === 0) return h("p", { class: "muted" }, t("photo.none"));
+  const strip = thumbnails(photos, caption);
+  const waiting = photos.some((photo) => photo.redaction === "pending");
+  if (reload && waiting && round < REDACTION_POLL_ROUNDS) {
+    setTimeout(() => redrawOnceRedacted(strip, photos, caption, reload, round), REDACTION_POLL_MS);
+  }
+  return strip;
+}
+
+async function redrawOnceRedacted(strip, photos, caption, reload, round) {
+  if (!strip.isConnected) return;
+  const fresh = await reload().catch(() => photos);
+  if (strip.isConnected) strip.replaceWith(photoStrip(fresh, caption, reload, round + 1));
+}
+
+function thumbnails(photos, caption) {
   return h(
     "div",
     { class: "photo-strip" },

@@ -170,6 +170,10 @@ export function renderMyTask(root, { params, signal }) {
     if (signal.aborted) return;
     const before = report.photos.filter((p) => p.kind === "before");
     const after = report.photos.filter((p) => p.kind === "after");
+    const reload = (kind) => () =>
+      api
+        .get(`/reports/${task.report_id}`)
+        .then((fresh) => fresh.photos.filter((p) => p.kind === kind));
     root.replaceChildren(
       pageHeader(
         [
@@ -206,9 +210,12 @@ export function renderMyTask(root, { params, signal }) {
               [t("report.created_at"), formatTime(report.created_at)],
             ]),
           ),
-          panel(t("report.photos"), photoStrip(before, t("report.photos"))),
+          panel(t("report.photos"), photoStrip(before, t("report.photos"), reload("before"))),
           after.length
-            ? panel(t("report.after_photos"), photoStrip(after, t("report.after_photos")))
+            ? panel(
+                t("report.after_photos"),
+                photoStrip(after, t("report.after_photos"), reload("after")),
+              )
             : null,
         ),
         h(

@@ -214,6 +214,10 @@ export function renderReport(root, { account, params, signal }) {
 
   function show(report, events, { categories, units, nearby, tasks, canAct }) {
     const photosOf = (kind) => report.photos.filter((p) => p.kind === kind);
+    const strip = (kind, caption) =>
+      photoStrip(photosOf(kind), caption, () =>
+        api.get(`/reports/${id}`).then((fresh) => fresh.photos.filter((p) => p.kind === kind)),
+      );
     const afterPhotos = photosOf("after");
     const checkPhotos = photosOf("check");
     const title = [
@@ -264,12 +268,12 @@ export function renderReport(root, { account, params, signal }) {
                 : null,
             ]),
           ),
-          panel(t("report.photos"), photoStrip(photosOf("before"), t("report.photos"))),
+          panel(t("report.photos"), strip("before", t("report.photos"))),
           afterPhotos.length
-            ? panel(t("report.after_photos"), photoStrip(afterPhotos, t("report.after_photos")))
+            ? panel(t("report.after_photos"), strip("after", t("report.after_photos")))
             : null,
           checkPhotos.length
-            ? panel(t("report.check_photos"), photoStrip(checkPhotos, t("report.check_photos")))
+            ? panel(t("report.check_photos"), strip("check", t("report.check_photos")))
             : null,
           panel(
             t("report.location"),
