@@ -34,6 +34,7 @@ from tests.reports.factories import (
     once_redacted,
     photo_parts,
     post_report,
+    redact_taken_photos,
     report_fields,
     small_jpeg,
     stored_files,
@@ -377,6 +378,7 @@ def test_created_report_lists_open_reports_of_its_category_nearby(
     lon, lat = GRID_POINT
     first = post_report(client, people.rider.headers).json()
     post_report(client, people.rider.headers, category=ROAD_COLLAPSE)
+    redact_taken_photos(client)  # a neighbour's thumbnail is linked once redacted
     north_50_m = lat + 50 / METRES_PER_DEGREE_LAT
     second = post_report(client, people.other_rider.headers, lat=north_50_m, lon=lon)
     assert second.status_code == 201
