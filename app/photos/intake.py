@@ -14,6 +14,7 @@ from app.core.db import session_scope
 from app.core.errors import AppError, PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from app.core.runtime import Runtime
 from app.photos.pipeline import (
+    DerivedImage,
     PhotoError,
     PixelLimits,
     ProcessedPhoto,
@@ -32,9 +33,10 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class StoredPhoto:
-    """The files kept for one upload: an upright display copy and a thumbnail, by content key,
-    and what redaction did to them (None: not yet redacted)."""
+class StoredFiles:
+    """The files kept for one photo: an upright display copy and a thumbnail, by content key,
+    with their sizes, and the sealed unredacted copy when redaction changed the display copy.
+    Each field is the photo row's column of the same name."""
 
     display_key: str
     thumbnail_key: str
@@ -42,8 +44,15 @@ class StoredPhoto:
     height: int
     thumbnail_width: int
     thumbnail_height: int
+    original_key: str | None  # in the originals store
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    """One upload's stored files and what redaction did to them (None: not yet redacted)."""
+
+    files: StoredFiles
     redaction: Redaction | None
-    original_key: str | None  # the sealed unredacted copy, in the originals store
 
 
 def take_in_photos(
@@ -79,7 +88,7 @@ def stage_photos(
     waiting = redaction_queue_of(runtime)
     for photo in stored:
         if photo.redaction is None:
-            waiting.put(photo.display_key)
+            waiting.put(photo.files.display_key)
     return result
 
 
@@ -192,21 +201,43 @@ def store_photos(
     caller's unit of work can take them all back."""
     return [
         StoredPhoto(
-            display_key=(display_key := writes.put(photo.display.data)),
-            thumbnail_key=writes.put(photo.thumbnail.data),
-            width=photo.display.width,
-            height=photo.display.height,
-            thumbnail_width=photo.thumbnail.width,
-            thumbnail_height=photo.thumbnail.height,
-            redaction=photo.redaction,
-            original_key=None
-            if photo.original is None
-            else sealed_writes.put(
-                seal(photo.original.data, secret_key=secret_key, bound_to=display_key)
+            store_copies(
+                writes,
+                sealed_writes,
+                photo.display,
+                photo.thumbnail,
+                unredacted=None if photo.original is None else photo.original.data,
+                secret_key=secret_key,
             ),
+            photo.redaction,
         )
         for photo in processed
     ]
+
+
+def store_copies(
+    writes: StagedWrites,
+    sealed_writes: StagedWrites,
+    display: DerivedImage,
+    thumbnail: DerivedImage,
+    *,
+    unredacted: bytes | None,
+    secret_key: str,
+) -> StoredFiles:
+    """Write one photo's display copy and thumbnail, and seal its unredacted display copy (if
+    redaction changed it) bound to the new display key."""
+    display_key = writes.put(display.data)
+    return StoredFiles(
+        display_key=display_key,
+        thumbnail_key=writes.put(thumbnail.data),
+        width=display.width,
+        height=display.height,
+        thumbnail_width=thumbnail.width,
+        thumbnail_height=thumbnail.height,
+        original_key=None
+        if unredacted is None
+        else sealed_writes.put(seal(unredacted, secret_key=secret_key, bound_to=display_key)),
+    )
 
 
 def _refusal(index: int, error: PhotoError) -> AppError:

@@ -92,6 +92,16 @@ class ProcessedPhoto:
     original: DerivedImage | None
 
 
+@dataclass(frozen=True, slots=True)
+class RedactedCopies:
+    """What redacting a stored display copy yields: what redaction found and, only when it
+    pixelated something, the new display and thumbnail copies (else the stored ones stand)."""
+
+    redaction: Redaction
+    display: DerivedImage | None = None
+    thumbnail: DerivedImage | None = None
+
+
 def sniff_format(data: bytes) -> str:
     """Return "jpeg", "png", "webp" or "heif" from the file's magic bytes, else UnsupportedPhoto."""
     if data.startswith(b"\xff\xd8\xff"):
@@ -146,11 +156,6 @@ def process_photo(data: bytes, *, limits: PixelLimits, redact: bool = True) -> P
     upright = _upright_display_pixels(image, orientation, dct_scaling=photo_format == "jpeg")
     # Detect on the upright copy: detectors are trained on upright faces and plates.
     display_pixels, redaction = redact_regions(upright) if redact else (upright, None)
-    thumbnail_pixels = display_pixels.resize(
-        _fit_within(display_pixels.size, THUMBNAIL_LONG_EDGE_PX),
-        Image.Resampling.BICUBIC,
-        reducing_gap=2.0,  # as Image.thumbnail: a box reduce first, then a short bicubic step
-    )
     if orientation in _SWAPS_AXES:
         stored_width, stored_height = stored_height, stored_width
     return ProcessedPhoto(
@@ -160,9 +165,35 @@ def process_photo(data: bytes, *, limits: PixelLimits, redact: bool = True) -> P
         gps=read_gps(exif),
         taken_at=read_taken_at(exif),
         display=_encode_jpeg(display_pixels),
-        thumbnail=_encode_jpeg(thumbnail_pixels),
+        thumbnail=_encode_jpeg(_thumbnail_of(display_pixels)),
         redaction=redaction,
         original=_encode_jpeg(upright) if redaction and redaction.boxes else None,
+    )
+
+
+def redact_stored_display(data: bytes, *, limits: PixelLimits) -> RedactedCopies:
+    """Find faces and plates in a display copy this pipeline stored unredacted (upright, no
+    metadata, at display size) and encode new copies only when there is something to pixelate.
+
+    Raises InvalidPhoto when the stored copy cannot be read; never writes anything.
+    """
+    photo_format, data, image = _open_within_limits(data, limits)
+    upright = _upright_display_pixels(image, 1, dct_scaling=photo_format == "jpeg")
+    pixels, redaction = redact_regions(upright)
+    if redaction.failure is not None or not redaction.boxes:
+        return RedactedCopies(redaction)
+    return RedactedCopies(
+        redaction,
+        display=_encode_jpeg(pixels),
+        thumbnail=_encode_jpeg(_thumbnail_of(pixels)),
+    )
+
+
+def _thumbnail_of(display_pixels: Image.Image) -> Image.Image:
+    return display_pixels.resize(
+        _fit_within(display_pixels.size, THUMBNAIL_LONG_EDGE_PX),
+        Image.Resampling.BICUBIC,
+        reducing_gap=2.0,  # as Image.thumbnail: a box reduce first, then a short bicubic step
     )
 
 

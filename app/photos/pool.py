@@ -10,16 +10,26 @@ import ctypes
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from functools import partial
+from typing import TypeVar
 
 from app.core.errors import ServiceUnavailable
 from app.core.metrics import IMAGE_ADMISSIONS, IMAGE_PHOTOS_PENDING, IMAGE_REQUESTS_ADMITTED
-from app.photos.pipeline import PhotoError, PixelLimits, ProcessedPhoto, process_photo
+from app.photos.pipeline import (
+    PhotoError,
+    PixelLimits,
+    ProcessedPhoto,
+    RedactedCopies,
+    process_photo,
+    redact_stored_display,
+)
 
 BUSY_MESSAGE = "服务器正忙，请稍后重试。The server is busy with photos; please retry shortly."
+Result = TypeVar("Result")
 
 
 class ImagePool:
@@ -54,17 +64,35 @@ class ImagePool:
     ) -> list[ProcessedPhoto | PhotoError]:
         """Process one request's photos in the workers (redacted when `redact`): each one's
         result or its refusal."""
+        return self._run(partial(process_photo, limits=limits, redact=redact), photos)
+
+    def redact_stored(
+        self, displays: Sequence[bytes], limits: PixelLimits
+    ) -> list[RedactedCopies | PhotoError]:
+        """Redact display copies stored unredacted, in the workers: each one's copies or error."""
+        return self._run(partial(redact_stored_display, limits=limits), displays)
+
+    def _run(
+        self, task: Callable[[bytes], Result], inputs: Sequence[bytes]
+    ) -> list[Result | PhotoError]:
         with self.admitted():
             executor = self._running_executor()
             try:
-                futures = [_submit_counted(executor, data, limits, redact) for data in photos]
+                futures = [_submit_counted(executor, task, data) for data in inputs]
                 # Wait for all, even after a refusal: an admission covers work still running.
                 wait(futures)
-                return [_outcome(future) for future in futures]
+                # A refusal is the photo's outcome; any other error (BrokenProcessPool too) raises.
+                outcomes: list[Result | PhotoError] = [
+                    error
+                    if isinstance(error := future.exception(), PhotoError)
+                    else future.result()
+                    for future in futures
+                ]
             except BrokenProcessPool:
                 # A worker died (killed, or a decoder crashed): start afresh for the next request.
                 self._replace(executor)
                 raise ServiceUnavailable(BUSY_MESSAGE, retry_after_s=self._retry_after_s) from None
+        return outcomes
 
     def start(self) -> None:
         """Start the fork server and a first worker now, so that the first photo does not wait."""
@@ -95,19 +123,12 @@ class ImagePool:
 
 
 def _submit_counted(
-    executor: ProcessPoolExecutor, data: bytes, limits: PixelLimits, redact: bool
-) -> Future[ProcessedPhoto]:
-    future = executor.submit(process_in_worker, data, limits, redact)
+    executor: ProcessPoolExecutor, task: Callable[[bytes], Result], data: bytes
+) -> Future[Result]:
+    future = executor.submit(run_in_worker, task, data)
     IMAGE_PHOTOS_PENDING.inc()
     future.add_done_callback(lambda _done: IMAGE_PHOTOS_PENDING.dec())
     return future
-
-
-def _outcome(future: Future[ProcessedPhoto]) -> ProcessedPhoto | PhotoError:
-    error = future.exception()
-    if isinstance(error, PhotoError):
-        return error
-    return future.result()  # raises any other error, BrokenProcessPool included
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
@@ -118,20 +139,19 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def process_in_worker(data: bytes, limits: PixelLimits, redact: bool = True) -> ProcessedPhoto:
-    """Run in a worker: process one photo, then give the decode's memory back to the system."""
-    outcome = _process_detached(data, limits, redact)
+def run_in_worker(task: Callable[[bytes], Result], data: bytes) -> Result:
+    """Run in a worker: one photo's image work, then give the decode's memory back to the
+    system."""
+    outcome = _run_detached(task, data)
     _release_free_memory()
     if isinstance(outcome, PhotoError):
         raise outcome
     return outcome
 
 
-def _process_detached(
-    data: bytes, limits: PixelLimits, redact: bool
-) -> ProcessedPhoto | PhotoError:
+def _run_detached(task: Callable[[bytes], Result], data: bytes) -> Result | PhotoError:
     try:
-        return process_photo(data, limits=limits, redact=redact)
+        return task(data)
     except PhotoError as error:
         # A fresh error without the traceback, whose frames would keep the decoded pixels alive.
         return type(error)(error.message)

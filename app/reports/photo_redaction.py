@@ -15,8 +15,9 @@ import queue
 import threading
 from collections.abc import Sequence
 from contextlib import suppress
+from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import TypedDict
+from typing import Any
 
 import anyio.to_thread
 from sqlalchemy import update
@@ -33,11 +34,12 @@ from app.photos.intake import (
     image_pool_of,
     pixel_limits,
     redaction_queue_of,
-    store_photos,
+    store_copies,
 )
-from app.photos.pipeline import PhotoError
+from app.photos.pipeline import PhotoError, RedactedCopies
+from app.photos.redaction import Redaction
 from app.photos.sealing import original_store
-from app.photos.storage import photo_store
+from app.photos.storage import StagedWrites, photo_store
 from app.reports.models import PhotoRedaction, ReportPhoto
 
 log = logging.getLogger("tantou.photo_redaction")
@@ -51,38 +53,29 @@ BUSY_RETRIES = 5  # then the photos are left to the job, which takes them as aba
 STOP_CHECK_SECONDS = 0.5  # how often an idle worker looks whether it should stop
 
 
-class StoredPhotoColumns(TypedDict):
-    display_key: str
-    thumbnail_key: str
-    width: int
-    height: int
-    thumbnail_width: int
-    thumbnail_height: int
-    original_key: str | None
-    redaction: PhotoRedaction
-    redacted_regions: list[dict[str, object]]
-    redaction_failure: str | None
-
-
-def stored_photo_columns(stored: StoredPhoto) -> StoredPhotoColumns:
+def stored_photo_columns(stored: StoredPhoto) -> dict[str, Any]:
     """The photo row's columns for its stored files and what redaction did to them."""
-    if stored.redaction is None:
-        redaction, regions, failure = PhotoRedaction.PENDING, [], None
-    else:
-        failure = stored.redaction.failure
-        redaction = PhotoRedaction.REDACTED if failure is None else PhotoRedaction.NEEDS_CHECK
-        regions = [_region(box) for box in stored.redaction.boxes]
+    return {**asdict(stored.files), **redaction_columns(stored.redaction)}
+
+
+def redaction_columns(redaction: Redaction | None) -> dict[str, Any]:
+    """The photo row's redaction columns: pending (None), redacted, or failed and unserved."""
+    if redaction is None:
+        return {
+            "redaction": PhotoRedaction.PENDING,
+            "redacted_regions": [],
+            "redaction_failure": None,
+        }
+    if redaction.failure is not None:
+        return {
+            "redaction": PhotoRedaction.NEEDS_CHECK,
+            "redacted_regions": [],
+            "redaction_failure": redaction.failure[:200],
+        }
     return {
-        "display_key": stored.display_key,
-        "thumbnail_key": stored.thumbnail_key,
-        "width": stored.width,
-        "height": stored.height,
-        "thumbnail_width": stored.thumbnail_width,
-        "thumbnail_height": stored.thumbnail_height,
-        "original_key": stored.original_key,
-        "redaction": redaction,
-        "redacted_regions": regions,
-        "redaction_failure": failure,
+        "redaction": PhotoRedaction.REDACTED,
+        "redacted_regions": [_region(box) for box in redaction.boxes],
+        "redaction_failure": None,
     }
 
 
@@ -202,46 +195,49 @@ def _redact_batch(runtime: Runtime, waiting: Sequence[tuple[int, str]]) -> int:
             present.append((photo_id, key))
     if not present:
         return 0
-    outcomes = image_pool_of(runtime).process(sources, pixel_limits(settings))
-    redacted = 0
-    with (
-        store.staged() as writes,
-        original_store(settings).staged() as sealed_writes,
-        session_scope(runtime.engine) as session,
-    ):
-        for (photo_id, key), outcome in zip(present, outcomes, strict=True):
-            # Matched on the source key: a row changed meanwhile is left for the next round.
-            matching = update(ReportPhoto).where(
-                col(ReportPhoto.id) == photo_id, col(ReportPhoto.display_key) == key
-            )
-            if isinstance(outcome, PhotoError):
-                session.execute(matching.values(**_failed(outcome.message)))
-            elif outcome.redaction is None or outcome.redaction.failure is not None:
-                failure = outcome.redaction.failure if outcome.redaction else None
-                session.execute(matching.values(**_failed(failure or "not redacted")))
-            elif not outcome.redaction.boxes:
-                # Nothing to pixelate: the stored copies are already what is served, kept as
-                # they are rather than encoded a second time.
+    outcomes = image_pool_of(runtime).redact_stored(sources, pixel_limits(settings))
+    with store.staged() as writes, original_store(settings).staged() as sealed_writes:
+        # The files first: the write lock is held only for the row updates.
+        changes = [
+            _columns_after(outcome, source, writes, sealed_writes, secret_key=settings.secret_key)
+            for outcome, source in zip(outcomes, sources, strict=True)
+        ]
+        with session_scope(runtime.engine) as session:
+            for (photo_id, key), columns in zip(present, changes, strict=True):
+                # Matched on the source key: a row changed meanwhile is left for the next round.
                 session.execute(
-                    matching.values(
-                        redaction=PhotoRedaction.REDACTED,
-                        redacted_regions=[],
-                        redaction_failure=None,
-                    )
+                    update(ReportPhoto)
+                    .where(col(ReportPhoto.id) == photo_id, col(ReportPhoto.display_key) == key)
+                    .values(**columns)
                 )
-                redacted += 1
-            else:
-                (stored,) = store_photos(
-                    writes, sealed_writes, [outcome], secret_key=settings.secret_key
-                )
-                session.execute(matching.values(**stored_photo_columns(stored)))
-                redacted += 1
-        session.commit()
-    return redacted
+            session.commit()
+    return sum(columns["redaction"] == PhotoRedaction.REDACTED for columns in changes)
 
 
-def _failed(failure: str) -> dict[str, object]:
-    return {"redaction": PhotoRedaction.NEEDS_CHECK, "redaction_failure": failure[:200]}
+def _columns_after(
+    outcome: RedactedCopies | PhotoError,
+    source: bytes,
+    writes: StagedWrites,
+    sealed_writes: StagedWrites,
+    *,
+    secret_key: str,
+) -> dict[str, Any]:
+    """A photo row's new columns once its stored display copy (`source`) went through redaction."""
+    if isinstance(outcome, PhotoError):
+        return redaction_columns(Redaction(failure=outcome.message))
+    if outcome.display is None or outcome.thumbnail is None:
+        # Nothing pixelated (or a failure): the stored copies stay as they are.
+        return redaction_columns(outcome.redaction)
+    # The unredacted copy sealed is the stored one itself, not a second encode of it.
+    files = store_copies(
+        writes,
+        sealed_writes,
+        outcome.display,
+        outcome.thumbnail,
+        unredacted=source,
+        secret_key=secret_key,
+    )
+    return {**asdict(files), **redaction_columns(outcome.redaction)}
 
 
 def _region(box: Box) -> dict[str, object]:

@@ -19,6 +19,7 @@ from app.main import create_app
 from app.photos.detectors import Box
 from app.photos.intake import REDACTION_QUEUE_CACHE, close_image_pool, redaction_queue_of
 from app.photos.redaction import pixelate
+from app.photos.sealing import original_store, unseal
 from app.photos.storage import photo_store
 from app.reports.models import PhotoRedaction, ReportPhoto
 from app.reports.photo_redaction import (
@@ -216,6 +217,25 @@ def test_a_photo_with_nothing_to_hide_keeps_its_stored_copies(
     assert (row.redaction, row.redacted_regions, row.original_key) == ("redacted", [], None)
     # Not encoded a second time: the copies served are the ones the upload stored.
     assert (row.display_key, row.thumbnail_key) == (pending.display_key, pending.thumbnail_key)
+
+
+def test_a_redacted_photo_seals_the_very_copy_its_upload_stored(
+    client: TestClient, session: Session, runtime: Runtime, people: People
+) -> None:
+    post_report(client, people.rider.headers, (ASTRONAUT,))
+    [pending] = session.exec(select(ReportPhoto)).all()
+    stored_copy = photo_store(runtime.settings).read(pending.display_key)
+    session.close()
+
+    redact_taken_photos(client)
+
+    [row] = session.exec(select(ReportPhoto)).all()
+    assert row.original_key is not None
+    assert row.display_key != pending.display_key
+    sealed = original_store(runtime.settings).read(row.original_key)
+    key = runtime.settings.secret_key
+    # Sealed as stored, not decoded and encoded again; bound to the redacted copy that replaced it.
+    assert unseal(sealed, secret_key=key, bound_to=row.display_key) == stored_copy
 
 
 def test_the_job_leaves_a_fresh_upload_to_its_worker_and_takes_an_abandoned_one(

@@ -404,7 +404,11 @@ def test_replayed_client_id_returns_the_same_report(
         "/api/v1/reports", data=fields, files=photo_parts(photo), headers=people.rider.headers
     )
     assert (first.status_code, replay.status_code) == (201, 200)
-    assert replay.json() == first.json()
+    # The same report; its photo may have been redacted in between.
+    assert {**replay.json(), "photos": None} == {**first.json(), "photos": None}
+    assert [photo["id"] for photo in replay.json()["photos"]] == [
+        photo["id"] for photo in first.json()["photos"]
+    ]
     assert count_rows(session, Report) == 1
     assert count_rows(session, ReportEvent) == 1
     assert count_rows(session, ReportPhoto) == 1
