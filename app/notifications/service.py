@@ -7,6 +7,7 @@ from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from app.accounts.models import Account, AccountStatus
 from app.core.clock import utcnow
 from app.notifications.messages import Message
 from app.notifications.models import Notification
@@ -21,12 +22,14 @@ def notify(
     report_id: int | None = None,
     task_id: int | None = None,
 ) -> int:
-    """Put the message in each account's inbox unless `dedupe_key` is there already.
+    """Put the message in each account's inbox unless `dedupe_key` is there already, or the
+    account has been ended (DELETE /me): nothing more is kept about a person who left.
 
     Returns how many inboxes got it. Never fails on a duplicate, even one that a concurrent
     transaction is inserting: the database skips it (INSERT … ON CONFLICT DO NOTHING).
     """
     now = utcnow()
+    account_ids = _not_ended(session, set(account_ids))
     rows = [
         {
             "account_id": account_id,
@@ -39,7 +42,7 @@ def notify(
             "dedupe_key": dedupe_key,
             "created_at": now,
         }
-        for account_id in sorted(set(account_ids))
+        for account_id in sorted(account_ids)
     ]
     if not rows:
         return 0
@@ -52,6 +55,17 @@ def notify(
         .returning(col(Notification.id))
     )
     return len(session.execute(statement).all())
+
+
+def _not_ended(session: Session, account_ids: set[int]) -> set[int]:
+    if not account_ids:
+        return account_ids
+    ended = session.exec(
+        select(Account.id).where(
+            col(Account.id).in_(account_ids), col(Account.status) == AccountStatus.DELETED
+        )
+    )
+    return account_ids - set(ended)
 
 
 def list_notifications(

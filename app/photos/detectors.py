@@ -15,7 +15,7 @@ import numpy as np
 import onnx
 import onnxruntime
 
-BoxKind = Literal["face", "plate"]
+BoxKind = Literal["face", "plate", "manual"]  # manual: added by a coordinator
 # Low on purpose: a box blurred without need costs a little picture, a missed face costs a
 # person's privacy.
 FACE_THRESHOLD = 0.2

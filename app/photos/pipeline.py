@@ -8,6 +8,7 @@ from datetime import datetime
 import pillow_heif
 from PIL import Image
 
+from app.photos.detectors import Box
 from app.photos.metadata import (
     read_exif,
     read_gps,
@@ -15,7 +16,7 @@ from app.photos.metadata import (
     read_orientation,
     read_taken_at,
 )
-from app.photos.redaction import Redaction
+from app.photos.redaction import Redaction, pixelate
 from app.photos.redaction import redact as redact_regions
 
 pillow_heif.register_heif_opener()
@@ -184,6 +185,20 @@ def redact_stored_display(data: bytes, *, limits: PixelLimits) -> RedactedCopies
         return RedactedCopies(redaction)
     return RedactedCopies(
         redaction,
+        display=_encode_jpeg(pixels),
+        thumbnail=_encode_jpeg(_thumbnail_of(pixels)),
+    )
+
+
+def pixelate_stored_display(
+    data: bytes, boxes: tuple[Box, ...], *, limits: PixelLimits
+) -> RedactedCopies:
+    """A served display copy with these boxes pixelated too (a person's addition to what the
+    detectors found), and its new thumbnail. Raises InvalidPhoto if the copy cannot be read."""
+    photo_format, data, image = _open_within_limits(data, limits)
+    pixels = pixelate(_upright_display_pixels(image, 1, dct_scaling=photo_format == "jpeg"), boxes)
+    return RedactedCopies(
+        Redaction(boxes=boxes),
         display=_encode_jpeg(pixels),
         thumbnail=_encode_jpeg(_thumbnail_of(pixels)),
     )

@@ -19,11 +19,13 @@ from typing import TypeVar
 
 from app.core.errors import ServiceUnavailable
 from app.core.metrics import IMAGE_ADMISSIONS, IMAGE_PHOTOS_PENDING, IMAGE_REQUESTS_ADMITTED
+from app.photos.detectors import Box
 from app.photos.pipeline import (
     PhotoError,
     PixelLimits,
     ProcessedPhoto,
     RedactedCopies,
+    pixelate_stored_display,
     process_photo,
     redact_stored_display,
 )
@@ -45,19 +47,38 @@ class ImagePool:
         self._admissions = threading.BoundedSemaphore(self.workers + queue)
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
+        # Requests' image work in progress, so that background work can let it go first.
+        self._requests = 0
+        self._quiet = threading.Condition()
 
     @contextmanager
-    def admitted(self) -> Iterator[None]:
-        """Hold a place for one request's image work; 503 with Retry-After when none is free."""
+    def admitted(self, *, background: bool = False) -> Iterator[None]:
+        """Hold a place for one request's image work (or background work, which requests do
+        not wait for); 503 with Retry-After when none is free."""
         if not self._admissions.acquire(blocking=False):
             IMAGE_ADMISSIONS.labels("refused").inc()
             raise ServiceUnavailable(BUSY_MESSAGE, retry_after_s=self._retry_after_s)
         IMAGE_ADMISSIONS.labels("admitted").inc()
+        self._count_request(0 if background else 1)
         try:
             with IMAGE_REQUESTS_ADMITTED.track_inprogress():
                 yield
         finally:
+            self._count_request(0 if background else -1)
             self._admissions.release()
+
+    def wait_until_no_request(self, timeout_s: float) -> bool:
+        """Wait (at most `timeout_s`) until no request's image work is in progress, so that
+        background work starts behind the uploads in flight; whether none is."""
+        with self._quiet:
+            return self._quiet.wait_for(lambda: self._requests == 0, timeout_s)
+
+    def _count_request(self, change: int) -> None:
+        if change:
+            with self._quiet:
+                self._requests += change
+                if not self._requests:
+                    self._quiet.notify_all()
 
     def process(
         self, photos: Sequence[bytes], limits: PixelLimits, *, redact: bool = True
@@ -69,13 +90,24 @@ class ImagePool:
     def redact_stored(
         self, displays: Sequence[bytes], limits: PixelLimits
     ) -> list[RedactedCopies | PhotoError]:
-        """Redact display copies stored unredacted, in the workers: each one's copies or error."""
-        return self._run(partial(redact_stored_display, limits=limits), displays)
+        """Redact display copies stored unredacted, in the workers (background work): each one's
+        copies or error."""
+        task = partial(redact_stored_display, limits=limits)
+        return self._run(task, displays, background=True)
+
+    def pixelate_stored(
+        self, display: bytes, boxes: tuple[Box, ...], limits: PixelLimits
+    ) -> RedactedCopies | PhotoError:
+        """Pixelate these boxes in a served display copy too, in a worker."""
+        [outcome] = self._run(
+            partial(pixelate_stored_display, boxes=boxes, limits=limits), [display]
+        )
+        return outcome
 
     def _run(
-        self, task: Callable[[bytes], Result], inputs: Sequence[bytes]
+        self, task: Callable[[bytes], Result], inputs: Sequence[bytes], *, background: bool = False
     ) -> list[Result | PhotoError]:
-        with self.admitted():
+        with self.admitted(background=background):
             executor = self._running_executor()
             try:
                 futures = [_submit_counted(executor, task, data) for data in inputs]

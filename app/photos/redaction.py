@@ -2,6 +2,7 @@
 served. Runs in the image pool's workers with the rest of the conversion."""
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -55,7 +56,7 @@ def find_regions(pixels: Image.Image) -> list[Box]:
     return [_padded(_scaled(box, 1 / scale), pixels.size) for box in found]
 
 
-def pixelate(pixels: Image.Image, boxes: list[Box]) -> Image.Image:
+def pixelate(pixels: Image.Image, boxes: Sequence[Box]) -> Image.Image:
     """A copy of the picture with every box replaced by coarse blocks of its average colours."""
     if not boxes:
         return pixels

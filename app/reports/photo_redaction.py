@@ -37,6 +37,7 @@ from app.photos.intake import (
     store_copies,
 )
 from app.photos.pipeline import PhotoError, RedactedCopies
+from app.photos.pool import ImagePool
 from app.photos.redaction import Redaction
 from app.photos.sealing import original_store
 from app.photos.storage import StagedWrites, photo_store
@@ -51,6 +52,8 @@ ABANDONED_AFTER = timedelta(seconds=REDACTION_CHECK_SECONDS)
 BUSY_RETRY_SECONDS = 1.0
 BUSY_RETRIES = 5  # then the photos are left to the job, which takes them as abandoned
 STOP_CHECK_SECONDS = 0.5  # how often an idle worker looks whether it should stop
+# A batch waits behind uploads in progress for at most this many stop checks (5 s).
+UPLOADS_FIRST_CHECKS = 10
 
 
 def stored_photo_columns(stored: StoredPhoto) -> dict[str, Any]:
@@ -98,8 +101,11 @@ class RedactionWorker:
         self._thread.join()
 
     def _run(self) -> None:
+        pool = image_pool_of(self._runtime)
         while not self._stopping.is_set():
-            keys = _take_batch(self._queue, image_pool_of(self._runtime).workers)
+            keys = _take_batch(self._queue, pool.workers)
+            if keys:
+                self._behind_uploads(pool)
             try:
                 for _attempt in range(BUSY_RETRIES):
                     if not keys or self._stopping.is_set():
@@ -114,6 +120,13 @@ class RedactionWorker:
             finally:
                 for _key in keys:
                     self._queue.task_done()
+
+    def _behind_uploads(self, pool: ImagePool) -> None:
+        # Uploads first: their riders wait for the answer, and redaction can wait a little. But
+        # not for ever, or a steady stream of uploads would leave their photos unseen.
+        for _check in range(UPLOADS_FIRST_CHECKS):
+            if self._stopping.is_set() or pool.wait_until_no_request(STOP_CHECK_SECONDS):
+                return
 
 
 def _take_batch(waiting: "queue.Queue[str]", size: int) -> list[str]:

@@ -65,6 +65,27 @@ def sweep_photo_store(
     return SweepResult(staged_removed=staged_removed, unreferenced_removed=unreferenced_removed)
 
 
+def remove_unreferenced(
+    engine: Engine,
+    store: PhotoStore,
+    keys: Sequence[str],
+    *,
+    unused_since_ns: int,
+    columns: Sequence[Mapped[Any]] = SERVED_COPIES,
+) -> int:
+    """Remove at once these files (replaced by others) unless a row names them or a writer has
+    stored them again since the cutoff, as the sweep would later; how many were removed."""
+    with session_scope(engine, write=False) as session:
+        referenced = {
+            key
+            for column in columns
+            for key in session.exec(select(column).where(column.in_(keys)))
+        }
+    return sum(
+        store.remove_stale(key, unused_since_ns=unused_since_ns) for key in set(keys) - referenced
+    )
+
+
 def _referenced_keys(engine: Engine, prefix: str, columns: Sequence[Mapped[Any]]) -> set[str]:
     # A key range, not LIKE: both databases serve it from the indexes on the key columns.
     upper = f"{prefix}g"  # after every hex digit

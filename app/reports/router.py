@@ -25,19 +25,31 @@ from app.grids.crs import CoordinateSystem, to_wgs84
 from app.photos import intake
 from app.photos.sealing import original_store
 from app.photos.urls import photo_url_signer
-from app.reports import export, listing, reading, reveal, service, submission, supporters
+from app.reports import (
+    export,
+    listing,
+    manual_regions,
+    reading,
+    reveal,
+    service,
+    submission,
+    supporters,
+)
 from app.reports.access import load_visible_report
 from app.reports.caller_phones import CallerView, caller_view_for, record_views
 from app.reports.intake import intake_slot
 from app.reports.models import Channel, Report
 from app.reports.schemas import (
     NearbyList,
+    PhotoPublic,
+    RegionAdd,
     ReportEventList,
     ReportPage,
     ReportPublic,
     RevealRequest,
     SubmittedReport,
     SupporterCount,
+    photo_public,
 )
 from app.reports.states import ReportStatus
 from app.reports.stream import (
@@ -339,6 +351,29 @@ def reveal_photo_region(
         originals=original_store(runtime.settings),
     )
     return Response(region, media_type="image/jpeg", headers={"Cache-Control": "no-store, private"})
+
+
+@router.post(
+    "/reports/{report_id}/photos/{photo_id}/regions",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        403: {"description": "not a coordinator"},
+        404: {"description": "not a report of the coordinator's areas, or not its photo"},
+        409: {"description": "the photo is not redacted yet, or changed meanwhile"},
+        422: {"description": "the box lies outside the photo or is too small"},
+        503: {"description": "the image workers are busy; retry after Retry-After"},
+    },
+)
+def add_photo_region(
+    report_id: DbId, photo_id: DbId, body: RegionAdd, runtime: RuntimeDep, scope: CurrentScope
+) -> PhotoPublic:
+    """A coordinator of the report's area pixelates one more region (a face or plate the
+    detectors missed) in every served copy of the photo; the answer is the photo with its new
+    links. Who added it and when is kept with the region."""
+    photo = manual_regions.add_region(
+        runtime, scope, report_id=report_id, photo_id=photo_id, box=body.box
+    )
+    return photo_public(photo, photo_url_signer(runtime.settings.secret_key))
 
 
 @router.get("/reports/{report_id}/events", response_model=ReportEventList)

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -36,6 +37,22 @@ class RevealRequest(BaseModel):
     )
 
 
+class RegionAdd(BaseModel):
+    box: tuple[int, int, int, int] = Field(
+        description="left, top, right, bottom in the display copy's pixels (as `width` and "
+        "`height` measure it); at least 8 px each way"
+    )
+
+
+class RegionPublic(BaseModel):
+    kind: Literal["face", "plate", "manual"] = Field(
+        description="what a detector found, or manual: a coordinator's box"
+    )
+    box: tuple[int, int, int, int] = Field(
+        description="left, top, right, bottom in the display copy's pixels"
+    )
+
+
 class PhotoPublic(BaseModel):
     id: int
     ready: bool = Field(description="redacted and served; false: no URLs (yet)")
@@ -44,6 +61,9 @@ class PhotoPublic(BaseModel):
         "unchecked: stored before redaction, waiting for the redaction job"
     )
     redacted_regions: int = Field(description="faces and number plates pixelated")
+    regions: list[RegionPublic] = Field(
+        description="where they are, in the order a reveal names them (empty until ready)"
+    )
     url: str | None = Field(description="the upright display copy (at most 1600 px), signed")
     thumbnail_url: str | None = Field(description="the thumbnail (at most 320 px), signed")
     width: int = Field(description="of the display copy, px")
@@ -149,6 +169,28 @@ class ReportEventList(BaseModel):
     items: list[ReportEventPublic]
 
 
+def photo_public(photo: ReportPhoto, photo_url: PhotoUrl) -> PhotoPublic:
+    """One photo as any reader of its report sees it: links and regions only once redacted."""
+    ready = photo.is_served
+    return PhotoPublic(
+        id=photo.id or 0,
+        ready=ready,
+        redaction=photo.redaction,
+        redacted_regions=len(photo.redacted_regions),
+        regions=[
+            RegionPublic.model_validate({"kind": region["kind"], "box": region["box"]})
+            for region in photo.redacted_regions
+        ]
+        if ready
+        else [],
+        url=photo_url(photo.display_key) if ready else None,
+        thumbnail_url=photo_url(photo.thumbnail_key) if ready else None,
+        width=photo.width,
+        height=photo.height,
+        kind=photo.kind,
+    )
+
+
 def report_public(
     report: Report,
     photos: Sequence[ReportPhoto],
@@ -179,20 +221,7 @@ def report_public(
         duplicate_of=report.duplicate_of_id,
         supporters=supporters,
         rejection_reason=report.rejection_reason,
-        photos=[
-            PhotoPublic(
-                id=photo.id or 0,
-                ready=(ready := photo.is_served),
-                redaction=photo.redaction,
-                redacted_regions=len(photo.redacted_regions),
-                url=photo_url(photo.display_key) if ready else None,
-                thumbnail_url=photo_url(photo.thumbnail_key) if ready else None,
-                width=photo.width,
-                height=photo.height,
-                kind=photo.kind,
-            )
-            for photo in photos
-        ],
+        photos=[photo_public(photo, photo_url) for photo in photos],
         rating=rating,
         created_at=report.created_at,
         updated_at=report.updated_at,

@@ -16,7 +16,7 @@ from app.rewards.models import Redemption, RedemptionStatus, Reward
 from app.riders.models import RiderProfile, Team
 from app.riders.privacy_notice import CURRENT_NOTICE
 from tests.factories import COMMUNITY, PASSWORD, assert_problem
-from tests.fixtures.people import People
+from tests.fixtures.people import People, unit_code_of
 from tests.points.factories import give_points, run_together
 from tests.privacy.factories import RIDER_NAME, RIDER_PHONE, busy_rider
 from tests.rewards.factories import make_reward
@@ -96,6 +96,24 @@ def test_the_coordinator_still_sees_the_report_with_the_rider_named_as_ended(
     assert events[0]["actor"]["name"] == ERASED_NAME
     listed = client.get("/api/v1/riders", headers=people.coordinator.headers).json()["items"]
     assert RIDER_NAME not in [item["name"] for item in listed]
+
+
+def test_the_case_goes_on_and_tells_nobody_once_its_reporter_has_left(
+    client: TestClient, session: Session, people: People
+) -> None:
+    rider = busy_rider(client, session, people)
+    session.commit()
+    assert _end(client, rider.headers).status_code == 200
+
+    dispatched = client.post(
+        f"/api/v1/reports/{rider.report_id}/tasks",
+        json={"unit_code": unit_code_of(people.property_unit), "note": "请尽快处置"},
+        headers=people.coordinator.headers,
+    )
+
+    assert dispatched.status_code == 201, dispatched.text
+    session = _fresh(session)
+    assert session.exec(select(Notification).where(Notification.account_id == rider.id)).all() == []
 
 
 def test_a_wrong_password_changes_nothing(

@@ -210,11 +210,14 @@ export function renderMyTask(root, { params, signal }) {
               [t("report.created_at"), formatTime(report.created_at)],
             ]),
           ),
-          panel(t("report.photos"), photoStrip(before, t("report.photos"), reload("before"))),
+          panel(
+            t("report.photos"),
+            photoStrip(before, t("report.photos"), { reload: reload("before") }),
+          ),
           after.length
             ? panel(
                 t("report.after_photos"),
-                photoStrip(after, t("report.after_photos"), reload("after")),
+                photoStrip(after, t("report.after_photos"), { reload: reload("after") }),
               )
             : null,
         ),

@@ -214,10 +214,14 @@ export function renderReport(root, { account, params, signal }) {
 
   function show(report, events, { categories, units, nearby, tasks, canAct }) {
     const photosOf = (kind) => report.photos.filter((p) => p.kind === kind);
+    // The report's coordinator reveals redacted regions and adds boxes (the server checks too).
+    const regions = account.role === "coordinator" ? { reportId: id, changed: load } : null;
     const strip = (kind, caption) =>
-      photoStrip(photosOf(kind), caption, () =>
-        api.get(`/reports/${id}`).then((fresh) => fresh.photos.filter((p) => p.kind === kind)),
-      );
+      photoStrip(photosOf(kind), caption, {
+        reload: () =>
+          api.get(`/reports/${id}`).then((fresh) => fresh.photos.filter((p) => p.kind === kind)),
+        regions,
+      });
     const afterPhotos = photosOf("after");
     const checkPhotos = photosOf("check");
     const title = [
