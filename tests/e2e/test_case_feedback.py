@@ -2,7 +2,7 @@
 another rider, the rating and "not fixed" once closed."""
 
 import pytest
-from playwright.sync_api import FilePayload, Page, expect
+from playwright.sync_api import FilePayload, Page, Route, expect
 
 from tests.e2e.api_client import COORDINATOR, UNIT, UNIT_CODE, ApiClient, Rider
 from tests.e2e.conftest import ContextFactory, log_in, screenshot
@@ -11,6 +11,8 @@ from tests.photos.factories import FENGYANG_LON_LAT, make_jpeg
 pytestmark = pytest.mark.e2e
 
 REJECTION_REASON = "不属于本网格管辖，请拨打 12345 热线"
+# Photos are redacted after the report is answered; an open page redraws them once they are.
+REDACTED_TIMEOUT_MS = 15_000
 
 
 def _photo() -> bytes:
@@ -40,6 +42,38 @@ def test_rejected_report_shows_its_reason_and_a_notification(
     expect(page.locator(".status-banner")).to_contain_text("未受理")
     expect(page.locator(".rejection-reason")).to_have_text(REJECTION_REASON)
     screenshot(page, "31-report-rejected")
+
+
+def test_a_photo_still_being_redacted_shows_itself_once_it_is(
+    rider_page: Page, rider: Rider, api: ApiClient
+) -> None:
+    report = api.report_as(rider, _photo())
+    answers: list[str] = []
+
+    def first_one_pending(route: Route) -> None:
+        # The first look finds the photo as an upload leaves it: pending, without links.
+        response = route.fetch()
+        if answers:
+            route.fulfill(response=response)
+            return
+        body = response.json()
+        for photo in body["photos"]:
+            photo.update(ready=False, redaction="pending", url=None, thumbnail_url=None)
+        answers.append("pending")
+        route.fulfill(response=response, json=body)
+
+    page = rider_page
+    page.route(f"**/api/v1/reports/{report['id']}", first_one_pending)
+    page.goto(f"/#/reports/{report['id']}")
+    expect(page.locator(".photo-grid .photo-waiting")).to_have_text("照片打码处理中")
+
+    # Without a reload, the page asks again and shows the redacted photo.
+    photo = page.locator(".photo-grid img")
+    expect(photo).to_be_visible(timeout=REDACTED_TIMEOUT_MS)
+    expect(photo).to_have_js_property("complete", True)
+    assert photo.evaluate("img => img.naturalWidth") > 0
+    expect(page.locator(".photo-grid .photo-waiting")).to_have_count(0)
+    assert answers == ["pending"]
 
 
 def test_closed_case_shows_after_photos_and_takes_a_rating_and_not_fixed(

@@ -10,6 +10,9 @@ import { formatTime, hasText, localName, t } from "../i18n.js";
 import { errorBlock, errorText, loadingBlock, pageHeader, photoImage, statusChip } from "../ui.js";
 
 const REOPEN_DAYS = 7;
+// Photos are redacted in the background, usually within seconds of the upload.
+const REDACTION_POLL_MS = 2000;
+const REDACTION_POLL_ROUNDS = 60;
 
 export function reportView({ root, params }) {
   const body = h("div", { class: "report-detail" }, loadingBlock());
@@ -33,8 +36,10 @@ export function reportView({ root, params }) {
 
 function detail(report, events, reload) {
   const category = categoryByCode(report.category);
-  const before = report.photos.filter((p) => p.kind !== "after" && p.kind !== "check");
-  const after = report.photos.filter((p) => p.kind === "after");
+  const isBefore = (p) => p.kind !== "after" && p.kind !== "check";
+  const isAfter = (p) => p.kind === "after";
+  const photosAgain = (which) => () =>
+    api(`/reports/${report.id}`).then((fresh) => fresh.photos.filter(which));
   return [
     h(
       "div",
@@ -69,8 +74,8 @@ function detail(report, events, reload) {
         : null,
       report.description ? fact(t("report.description"), report.description) : null,
     ),
-    photoSection(t("report.photos_before"), before),
-    photoSection(t("report.photos_after"), after),
+    photoSection(t("report.photos_before"), report.photos.filter(isBefore), photosAgain(isBefore)),
+    photoSection(t("report.photos_after"), report.photos.filter(isAfter), photosAgain(isAfter)),
     report.status === "closed" ? feedback(report, reload) : null,
     h("section", { class: "card" }, h("h2", {}, t("report.timeline")), timeline(events)),
   ];
@@ -85,9 +90,13 @@ function fact(label, value) {
   );
 }
 
-function photoSection(title, photos) {
+/**
+ * The photos of one kind. While one waits for redaction, `refetch()` gets them again every two
+ * seconds and the section redraws itself, until none waits or the page is left.
+ */
+function photoSection(title, photos, refetch, round = 0) {
   if (!photos.length) return null;
-  return h(
+  const section = h(
     "section",
     { class: "card" },
     h("h2", {}, title),
@@ -105,6 +114,17 @@ function photoSection(title, photos) {
       ),
     ),
   );
+  const waiting = photos.some((photo) => photo.redaction === "pending");
+  if (waiting && round < REDACTION_POLL_ROUNDS) {
+    setTimeout(async () => {
+      if (!section.isConnected) return;
+      const fresh = await refetch().catch(() => photos);
+      if (section.isConnected) {
+        section.replaceWith(photoSection(title, fresh, refetch, round + 1) || "");
+      }
+    }, REDACTION_POLL_MS);
+  }
+  return section;
 }
 
 function timeline(events) {
