@@ -1,16 +1,27 @@
 """Riders' rights (个人信息保护法): a copy of everything held about me, and ending my account."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
-from app.accounts.deps import CallerDep
+from app.accounts.deps import AdminAccount, CallerDep
 from app.accounts.models import Account, AccountStatus
 from app.accounts.service import confirm_password
-from app.core.deps import RuntimeDep, WriteSession, client_address_of
+from app.core.deps import ReadSession, RuntimeDep, WriteSession, client_address_of
 from app.core.errors import Unauthorized
+from app.core.inputs import DbId
+from app.core.pagination import parse_id_cursor
+from app.privacy import audits
 from app.privacy.erasure import AccountEnded, end_rider_account
 from app.privacy.export import export_chunks, export_filename
-from app.privacy.schemas import AccountEndedPublic, AccountEnding, KeptRecord
+from app.privacy.schemas import (
+    AccountEndedPublic,
+    AccountEnding,
+    CallerPhoneAuditPage,
+    KeptRecord,
+    PhotoRevealAuditPage,
+)
 from app.riders.deps import RegistrantAccount
 
 router = APIRouter(tags=["privacy"])
@@ -107,3 +118,45 @@ def end_my_account(
         kept=KEPT,
         cancelled_redemptions=ended.cancelled_redemptions,
     )
+
+
+@router.get("/privacy/photo-reveals", response_model=PhotoRevealAuditPage)
+def list_photo_reveals(
+    session: ReadSession,
+    _admin: AdminAccount,
+    viewer_id: Annotated[DbId | None, Query(description="only this coordinator's looks")] = None,
+    report_id: Annotated[DbId | None, Query(description="only this report's")] = None,
+    cursor: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> PhotoRevealAuditPage:
+    """Admins: every look at a redacted photo region (who, when, which report, photo and region,
+    and why), newest first."""
+    items = audits.photo_reveals(
+        session,
+        viewer_id=viewer_id,
+        report_id=report_id,
+        before_id=parse_id_cursor(cursor),
+        limit=limit,
+    )
+    return PhotoRevealAuditPage(items=items, next_cursor=audits.next_cursor(items, limit))
+
+
+@router.get("/privacy/caller-phone-views", response_model=CallerPhoneAuditPage)
+def list_caller_phone_views(
+    session: ReadSession,
+    _admin: AdminAccount,
+    viewer_id: Annotated[DbId | None, Query(description="only this admin's views")] = None,
+    report_id: Annotated[DbId | None, Query(description="only this report's")] = None,
+    cursor: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> CallerPhoneAuditPage:
+    """Admins: every view of a recorded caller's whole phone (who, when, which report), newest
+    first."""
+    items = audits.caller_phone_views(
+        session,
+        viewer_id=viewer_id,
+        report_id=report_id,
+        before_id=parse_id_cursor(cursor),
+        limit=limit,
+    )
+    return CallerPhoneAuditPage(items=items, next_cursor=audits.next_cursor(items, limit))

@@ -1,5 +1,6 @@
 """A coordinator's privacy tools over a photo in Chromium: the redacted face is marked, revealed
-only with a reason (and audited), and a box drawn over the picture is pixelated for everyone."""
+only with a reason, audited on the admins' page, and a box drawn over the picture is pixelated
+for everyone."""
 
 import uuid
 
@@ -75,3 +76,13 @@ def test_a_face_is_revealed_with_a_reason_and_a_drawn_box_is_pixelated(
     assert top < 20 < 40 < bottom
     page.locator(".photo-strip img").first.click()
     expect(page.locator("dialog.lightbox[open] .region-mark")).to_have_count(2)
+
+    # The look is on the admins' privacy audit page, with who and why.
+    admin = desk()
+    console_login(admin, "admin")
+    admin.locator("nav.sidebar a", has_text="隐私审计").click()
+    row = admin.locator("table.data-table tbody tr", has_text=REASON)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(f"#{report['id']}")
+    expect(row).to_contain_text(COORDINATOR)
+    screenshot(admin, "console-privacy-audit")

@@ -35,6 +35,7 @@ addRoute("/units", { name: "units" });
 addRoute("/categories", { name: "categories" });
 addRoute("/rewards", { name: "rewards" });
 addRoute("/integrations", { name: "integrations" });
+addRoute("/privacy-audit", { name: "privacyAudit" });
 addRoute("/integrations/webhooks/:id", { name: "webhookDeliveries" });
 
 function endView() {

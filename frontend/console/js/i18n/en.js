@@ -30,6 +30,17 @@ export default {
   "nav.categories": "Categories",
   "nav.rewards": "Rewards",
   "nav.integrations": "Integrations",
+  "nav.privacy_audit": "Privacy audit",
+  "audit.intro":
+    "Every look at a redacted region as taken and every view of a caller's whole phone is recorded here: who, when, which report and why.",
+  "audit.reveals": "Redacted regions revealed",
+  "audit.phone_views": "Callers' whole phones viewed",
+  "audit.when": "When",
+  "audit.viewer": "Who",
+  "audit.report": "Report",
+  "audit.region": "Region",
+  "audit.reason": "Why",
+  "audit.empty": "Nothing recorded",
 
   "role.admin": "Administrator",
   "role.coordinator": "Coordinator",

@@ -30,6 +30,17 @@ export default {
   "nav.categories": "事件分类",
   "nav.rewards": "积分奖品",
   "nav.integrations": "接口与集成",
+  "nav.privacy_audit": "隐私审计",
+  "audit.intro":
+    "每一次查看打码区域原貌、每一次查看来电人完整号码都记录在此：谁、何时、哪条上报、事由。",
+  "audit.reveals": "查看打码区域原貌",
+  "audit.phone_views": "查看来电人完整号码",
+  "audit.when": "时间",
+  "audit.viewer": "查看人",
+  "audit.report": "上报",
+  "audit.region": "区域",
+  "audit.reason": "事由",
+  "audit.empty": "暂无记录",
 
   "role.admin": "管理员",
   "role.coordinator": "网格员",

@@ -6,6 +6,7 @@ import { renderMap } from "./map.js";
 import { renderMyTask, renderMyTasks } from "./my-tasks.js";
 import { renderNotices } from "./notices.js";
 import { renderNotifications } from "./notifications.js";
+import { renderPrivacyAudit } from "./privacy-audit.js";
 import { renderQueue } from "./queue.js";
 import { renderRedemptions } from "./redemptions.js";
 import { renderReport } from "./report.js";
@@ -33,5 +34,6 @@ export const VIEWS = {
   categories: renderCategories,
   rewards: renderRewards,
   integrations: renderIntegrations,
+  privacyAudit: renderPrivacyAudit,
   webhookDeliveries: renderDeliveries,
 };
