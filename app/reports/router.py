@@ -1,13 +1,12 @@
 """Reports: snap and report, the same-problem check, reading reports and the urgent stream."""
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
-from sqlmodel import Session
 
 from app.accounts.deps import (
     CurrentScope,
@@ -36,9 +35,9 @@ from app.reports import (
     supporters,
 )
 from app.reports.access import load_visible_report
-from app.reports.caller_phones import CallerView, caller_view_for, record_views
+from app.reports.caller_phones import caller_view_for, record_views
 from app.reports.intake import intake_slot
-from app.reports.models import Channel, Report
+from app.reports.models import Channel
 from app.reports.schemas import (
     NearbyList,
     PhotoPublic,
@@ -54,9 +53,9 @@ from app.reports.schemas import (
 from app.reports.states import ReportStatus
 from app.reports.stream import (
     StreamViewer,
-    UrgentReportFeed,
     held_stream_viewer,
-    urgent_report_events,
+    live_feed_of,
+    report_events,
 )
 
 router = APIRouter(tags=["reports"])
@@ -156,26 +155,19 @@ def list_nearby(
     "/reports/stream",
     response_class=EventSourceResponse,
     responses={
-        200: {"description": "`urgent_report` events, each a report as JSON"},
+        200: {"description": "`urgent_report` and `new_report` events, each a report as JSON"},
         429: {"description": "the account has TANTOU_MAX_STREAMS_PER_ACCOUNT streams open"},
     },
 )
-async def stream_urgent_reports(
+async def stream_new_reports(
     viewer: Annotated[StreamViewer, Depends(held_stream_viewer)], runtime: RuntimeDep
 ) -> AsyncIterator[ServerSentEvent]:
-    """Urgent reports in the caller's areas, pushed within a second of being saved.
+    """New reports in the caller's areas, pushed within a second of being saved: `urgent_report`
+    for urgent ones, `new_report` for the rest.
 
     Coordinators and admins. Reports saved before the stream opened are not repeated: load the
     list on every (re)connect."""
-    photo_urls = photo_url_signer(runtime.settings.secret_key)
-
-    def present(session: Session, reports: Sequence[Report]) -> list[ReportPublic]:
-        return reading.present_reports(
-            session, reports, photo_url=photo_urls, callers=CallerView.MASKED
-        )
-
-    feed = UrgentReportFeed(runtime.engine, viewer.scope, present)
-    async for event in urgent_report_events(feed):
+    async for event in report_events(live_feed_of(runtime), viewer.scope):
         yield event
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import uuid
 from datetime import date, timedelta
 
@@ -13,6 +14,8 @@ from tests.e2e.api_client import COORDINATOR, ApiClient
 from tests.e2e.conftest import OpenPage
 from tests.e2e.test_console import (
     GARBAGE,
+    LIVE_ALERT_TIMEOUT_MS,
+    ROAD_COLLAPSE,
     console_login,
     screenshot,
     submit_report,
@@ -76,3 +79,27 @@ def test_the_end_date_picked_is_a_whole_day_of_the_queue(desk: OpenPage, api: Ap
     expect(rows).to_have_count(0)
     page.get_by_label("结束日期").fill((today + timedelta(days=1)).isoformat())
     expect(rows).to_have_count(1)
+
+
+def test_a_new_ordinary_report_arrives_live_first_among_the_ordinary_ones(
+    desk: OpenPage, api: ApiClient
+) -> None:
+    page = desk()
+    console_login(page, COORDINATOR)
+    expect(page.locator(".live")).to_have_attribute("data-stream-state", "open")
+    urgent = submit_report(api, category=ROAD_COLLAPSE, description="井盖缺失", urgent=True)
+    ordinary = submit_report(api, category=GARBAGE, description=f"新到的垃圾{uuid.uuid4().hex[:6]}")
+
+    row = page.locator(f"table.data-table tbody tr[data-report-id='{ordinary['id']}']")
+    expect(row).to_be_visible(timeout=LIVE_ALERT_TIMEOUT_MS)
+    expect(row).to_have_class(re.compile(r"\brow-new\b"))
+    expect(page.locator(f"tr[data-report-id='{urgent['id']}']")).to_be_visible()
+    order = page.locator("table.data-table tbody tr[data-report-id]").evaluate_all(
+        "rows => rows.map(r => [Number(r.dataset.reportId), r.classList.contains('row-urgent')])"
+    )
+    ordinary_ids = [report_id for report_id, is_urgent in order if not is_urgent]
+    assert ordinary_ids[0] == ordinary["id"]  # the newest ordinary report leads the ordinary ones
+    assert all(is_urgent for _id, is_urgent in order[: order.index([ordinary["id"], False])])
+    # Only the urgent one raised the banner.
+    expect(page.locator(f".urgent-alert[data-report-id='{ordinary['id']}']")).to_have_count(0)
+    expect(page.locator(f".urgent-alert[data-report-id='{urgent['id']}']")).to_be_visible()

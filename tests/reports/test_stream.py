@@ -1,6 +1,8 @@
-"""GET /api/v1/reports/stream: urgent reports pushed live to the coordinators of their area."""
+"""GET /api/v1/reports/stream: new reports pushed live to the coordinators of their area, urgent
+ones marked, every stream of a process fed by one poller."""
 
 import itertools
+import threading
 import time
 from collections.abc import Iterator
 
@@ -12,9 +14,11 @@ from shapely.geometry import shape
 from app.core.runtime import Runtime
 from app.demo.fengyang import demo_grids
 from app.main import create_app
+from app.reports.stream import live_feed_of
 from tests.factories import assert_problem
 from tests.fixtures.people import People, Person
 from tests.reports.factories import ROAD_COLLAPSE, EventStreamListener, live_server, post_report
+from tests.waiting import eventually
 
 PUSHED_WITHIN_S = 1.0
 WAIT_LIMIT_S = 10.0  # how long a test waits before calling a missing message a failure
@@ -51,7 +55,7 @@ def open_stream(server: str, person: Person) -> EventStreamListener:
     return listener
 
 
-def test_urgent_report_reaches_the_coordinators_stream_within_a_second(
+def test_new_reports_reach_the_coordinators_stream_within_a_second_urgent_ones_marked(
     server: str, http: httpx.Client, people: People
 ) -> None:
     listener = open_stream(server, people.coordinator)
@@ -60,11 +64,17 @@ def test_urgent_report_reaches_the_coordinators_stream_within_a_second(
         urgent = post_report(http, people.rider.headers, category=ROAD_COLLAPSE)
         saved_at = time.monotonic()
         assert (ordinary.status_code, urgent.status_code) == (201, 201)
-        message = listener.next_event(WAIT_LIMIT_S)
+        first = listener.next_event(WAIT_LIMIT_S)
+        message = first if first.event == "urgent_report" else listener.next_event(WAIT_LIMIT_S)
     finally:
         listener.close()
-    assert message.event == "urgent_report"
-    assert message.data["id"] == urgent.json()["id"]  # the ordinary report was not pushed
+    assert (first.event, first.data["id"]) in {
+        ("new_report", ordinary.json()["id"]),
+        ("urgent_report", urgent.json()["id"]),
+    }
+    assert (message.event, message.data["id"]) == ("urgent_report", urgent.json()["id"])
+    if first is not message:
+        assert first.data["urgent"] is False
     assert message.data["urgent"] is True
     assert message.data["grid"]["code"] == urgent.json()["grid"]["code"]
     assert message.received_at - saved_at < PUSHED_WITHIN_S
@@ -90,6 +100,30 @@ def test_stream_carries_only_reports_in_the_callers_areas(
         admin.close()
     assert other_town_event.data["id"] == in_other_town["id"]
     assert [e.data["id"] for e in admin_events] == [in_community["id"], in_other_town["id"]]
+
+
+def _pollers(runtime: Runtime) -> int:
+    name = live_feed_of(runtime).thread_name
+    return sum(thread.name == name for thread in threading.enumerate())
+
+
+def test_every_stream_of_a_process_is_fed_by_one_poller_that_stops_with_the_last(
+    server: str, http: httpx.Client, runtime: Runtime, people: People
+) -> None:
+    listeners = [open_stream(server, people.coordinator) for _ in range(3)]
+    listeners.append(open_stream(server, people.admin))
+    try:
+        assert _pollers(runtime) == 1
+        report = post_report(http, people.rider.headers).json()
+        events = [listener.next_event(WAIT_LIMIT_S) for listener in listeners]
+    finally:
+        for listener in listeners:
+            listener.close()
+    assert [(event.event, event.data["id"]) for event in events] == [
+        ("new_report", report["id"])
+    ] * 4
+    # The server notices the closed sockets, the streams leave and the poller stops with them.
+    eventually(lambda: _pollers(runtime) == 0, what="the poller stopped")
 
 
 def test_reports_saved_before_connecting_are_not_repeated(

@@ -7,7 +7,7 @@ import { forgetReference } from "./reference.js";
 import { addRoute, currentRoute, navigate, startRouter } from "../../shared/router.js";
 import { currentAccount, onSessionChange } from "./session.js";
 import { createShell } from "./shell.js";
-import { onUrgentReport, startUrgentStream, stopUrgentStream } from "./urgent-stream.js";
+import { onUrgentReport, startLiveStream, stopLiveStream } from "./live-stream.js";
 import { refreshUnread, startUnreadPolling, stopUnreadPolling } from "./unread.js";
 import { renderLogin } from "./views/login.js";
 import { VIEWS } from "./views/index.js";
@@ -58,7 +58,7 @@ function endShell({ stopServices = true } = {}) {
   if (shell) shell.destroy();
   shell = null;
   if (stopServices) {
-    stopUrgentStream();
+    stopLiveStream();
     stopUnreadPolling();
     servicesRunning = false;
   }
@@ -93,7 +93,7 @@ function mountShell(account) {
   if (!servicesRunning) {
     servicesRunning = true;
     startUnreadPolling();
-    if (isAreaManager(account)) startUrgentStream();
+    if (isAreaManager(account)) startLiveStream();
   }
 }
 

@@ -5,7 +5,7 @@ import { createUrgentBanner } from "./banner.js";
 import { h } from "../../shared/dom.js";
 import { getLang, label, setLang, t } from "./i18n.js";
 import { menuFor } from "./menu.js";
-import { onStreamState, streamState } from "./urgent-stream.js";
+import { onStreamState, streamState } from "./live-stream.js";
 import { onUnread } from "./unread.js";
 
 /** A language switch (中文 | EN); also used on the login page. */

@@ -10,7 +10,7 @@ import { categoryName, loadAreas, loadCategories, loadCommunities } from "../ref
 import { navigate } from "../../../shared/router.js";
 import { busy, dataTable, describeError, errorBox, filterSelect, pageHeader } from "../ui.js";
 import { downloadFile } from "../download.js";
-import { onUrgentReport } from "../urgent-stream.js";
+import { onLiveReport } from "../live-stream.js";
 
 export const REPORT_STATUSES = [
   "submitted",
@@ -255,12 +255,23 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
   let cursor = null;
   let exhausted = false;
 
+  // The queue lists urgent reports first: a new ordinary one goes first among the ordinary ones.
+  function keepUrgentFirst(node) {
+    if (node.classList.contains("row-urgent")) return;
+    const ordinary = [...table.tbody.children].find(
+      (row) => row !== node && row.dataset.reportId && !row.classList.contains("row-urgent"),
+    );
+    if (ordinary) table.tbody.insertBefore(node, ordinary);
+    else table.tbody.append(node);
+  }
+
   function show(reports, { prepend = false, fresh = false } = {}) {
     const rows = reports.filter((r) => !seen.has(r.id));
     rows.forEach((r) => seen.add(r.id));
     if (!rows.length) return;
     const nodes = table.addRows(rows, { prepend });
     if (fresh) nodes.forEach((node) => node.classList.add("row-new"));
+    if (prepend) nodes.forEach(keepUrgentFirst);
     shownCount.textContent = t("queue.shown", { n: seen.size });
   }
 
@@ -318,7 +329,7 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
   }
   start();
 
-  return onUrgentReport((report) => {
+  return onLiveReport((report) => {
     if (!matchesFilters(report, filters, unassignedOnly) || seen.has(report.id)) return;
     show([report], { prepend: true, fresh: true });
   });

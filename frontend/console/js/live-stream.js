@@ -1,4 +1,5 @@
-// Live urgent reports over Server-Sent Events (event `urgent_report`), reconnecting on failure.
+// New reports live over Server-Sent Events (`new_report`, and `urgent_report` for urgent ones),
+// reconnecting on failure.
 
 import { API_BASE } from "../../shared/http.js";
 import { accessToken } from "./session.js";
@@ -26,15 +27,17 @@ function connect() {
     retryMs = 1000;
     setState("open");
   });
-  source.addEventListener("urgent_report", (event) => {
-    let report;
-    try {
-      report = JSON.parse(event.data);
-    } catch {
-      return;
-    }
-    listeners.report.forEach((fn) => fn(report));
-  });
+  for (const name of ["new_report", "urgent_report"]) {
+    source.addEventListener(name, (event) => {
+      let report;
+      try {
+        report = JSON.parse(event.data);
+      } catch {
+        return;
+      }
+      listeners.report.forEach((fn) => fn(report));
+    });
+  }
   source.addEventListener("error", () => {
     // CONNECTING: the browser retries by itself. CLOSED: it gave up (e.g. an expired token).
     if (source.readyState === EventSource.CLOSED) {
@@ -49,14 +52,14 @@ function connect() {
 }
 
 /** Open the stream for the logged-in account. */
-export function startUrgentStream() {
-  stopUrgentStream();
+export function startLiveStream() {
+  stopLiveStream();
   retryMs = 1000;
   connect();
 }
 
 /** Close it (logout). */
-export function stopUrgentStream() {
+export function stopLiveStream() {
   clearTimeout(retryTimer);
   if (source) source.close();
   source = null;
@@ -68,10 +71,17 @@ export function streamState() {
   return state;
 }
 
-/** Call `fn(report)` for each urgent report; returns an unsubscribe function. */
-export function onUrgentReport(fn) {
+/** Call `fn(report)` for each new report in the caller's areas; returns an unsubscribe function. */
+export function onLiveReport(fn) {
   listeners.report.add(fn);
   return () => listeners.report.delete(fn);
+}
+
+/** Call `fn(report)` for each new urgent report; returns an unsubscribe function. */
+export function onUrgentReport(fn) {
+  return onLiveReport((report) => {
+    if (report.urgent) fn(report);
+  });
 }
 
 /** Call `fn(state)` when the stream opens or drops; returns an unsubscribe function. */
