@@ -2,6 +2,7 @@
 of a redacted photo region and every view of a recorded caller's whole phone, newest first."""
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -13,6 +14,8 @@ from app.privacy.schemas import (
 )
 from app.reports.models import CallerPhoneView, PhotoReveal
 
+Entry = TypeVar("Entry", PhotoReveal, CallerPhoneView)
+
 
 def photo_reveals(
     session: Session,
@@ -23,14 +26,7 @@ def photo_reveals(
     limit: int,
 ) -> list[PhotoRevealAudit]:
     """Reveals newest first (by id), narrowed to one viewer or report when given."""
-    query = select(PhotoReveal, Account).join(Account, col(Account.id) == PhotoReveal.viewer_id)
-    if viewer_id is not None:
-        query = query.where(PhotoReveal.viewer_id == viewer_id)
-    if report_id is not None:
-        query = query.where(PhotoReveal.report_id == report_id)
-    if before_id is not None:
-        query = query.where(col(PhotoReveal.id) < before_id)
-    rows = session.exec(query.order_by(col(PhotoReveal.id).desc()).limit(limit)).all()
+    rows = _newest_first(session, PhotoReveal, viewer_id, report_id, before_id, limit)
     return [
         PhotoRevealAudit(
             id=reveal.id or 0,
@@ -55,16 +51,7 @@ def caller_phone_views(
     limit: int,
 ) -> list[CallerPhoneAudit]:
     """Views of unmasked caller phones newest first (by id), narrowed like photo_reveals."""
-    query = select(CallerPhoneView, Account).join(
-        Account, col(Account.id) == CallerPhoneView.viewer_id
-    )
-    if viewer_id is not None:
-        query = query.where(CallerPhoneView.viewer_id == viewer_id)
-    if report_id is not None:
-        query = query.where(CallerPhoneView.report_id == report_id)
-    if before_id is not None:
-        query = query.where(col(CallerPhoneView.id) < before_id)
-    rows = session.exec(query.order_by(col(CallerPhoneView.id).desc()).limit(limit)).all()
+    rows = _newest_first(session, CallerPhoneView, viewer_id, report_id, before_id, limit)
     return [
         CallerPhoneAudit(
             id=view.id or 0,
@@ -79,6 +66,25 @@ def caller_phone_views(
 def next_cursor(items: Sequence[PhotoRevealAudit | CallerPhoneAudit], limit: int) -> str | None:
     """The cursor of the page after a full one."""
     return str(items[-1].id) if len(items) == limit else None
+
+
+def _newest_first(
+    session: Session,
+    trail: type[Entry],
+    viewer_id: int | None,
+    report_id: int | None,
+    before_id: int | None,
+    limit: int,
+) -> Sequence[tuple[Entry, Account]]:
+    """One trail's entries with their viewers, newest first, by id (its primary key)."""
+    query = select(trail, Account).join(Account, col(Account.id) == trail.viewer_id)
+    if viewer_id is not None:
+        query = query.where(trail.viewer_id == viewer_id)
+    if report_id is not None:
+        query = query.where(trail.report_id == report_id)
+    if before_id is not None:
+        query = query.where(col(trail.id) < before_id)
+    return session.exec(query.order_by(col(trail.id).desc()).limit(limit)).all()
 
 
 def _viewer(account: Account) -> AuditViewer:

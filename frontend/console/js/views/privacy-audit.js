@@ -4,7 +4,7 @@ import { api } from "../api.js";
 import { h } from "../../../shared/dom.js";
 import { formatTime } from "../format.js";
 import { t } from "../i18n.js";
-import { busy, dataTable, errorBox, pageHeader, panel } from "../ui.js";
+import { dataTable, pageHeader, pagedRows, panel } from "../ui.js";
 
 function reportLink(item) {
   return h("a", { href: `#/reports/${item.report_id}` }, `#${item.report_id}`);
@@ -45,25 +45,9 @@ function trail({ path, title, columns }, signal) {
     caption: t(title),
     rowProps: (item) => ({ dataset: { auditId: String(item.id) } }),
   });
-  const message = h("div");
-  const more = h("button", { type: "button", class: "btn", hidden: true }, t("queue.load_more"));
-  let cursor = null;
-
-  async function loadPage() {
-    message.replaceChildren();
-    try {
-      const page = await api.get(path, { cursor, limit: 50 }, { signal });
-      table.addRows(page.items);
-      cursor = page.next_cursor;
-      more.hidden = !cursor;
-    } catch (error) {
-      if (error.name !== "AbortError") message.replaceChildren(errorBox(error, loadPage));
-    }
-  }
-
-  more.addEventListener("click", () => busy(more, loadPage));
-  loadPage();
-  return panel(t(title), message, table.element, h("div", { class: "table-foot" }, more));
+  const paged = pagedRows(table, (cursor) => api.get(path, { cursor, limit: 50 }, { signal }));
+  paged.loadPage();
+  return panel(t(title), paged.message, table.element, paged.foot);
 }
 
 /** Render both trails. */
