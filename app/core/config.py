@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     caller_phone_retention_days: int = Field(default=180, ge=1)
     # Days the sealed unredacted original of a redacted photo is kept (for audited reveals).
     original_retention_days: int = Field(default=30, ge=1)
+    # A redaction (both detectors, one photo) that takes longer has hung: its worker is stopped.
+    redaction_timeout_seconds: float = Field(default=60.0, gt=0)
 
     work_calendar: str = "{}"
     overdue_check_seconds: int = Field(default=60, ge=1)

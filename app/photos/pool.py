@@ -7,13 +7,14 @@ refused with 503 at once instead of waiting in an unbounded queue.
 """
 
 import ctypes
+import logging
 import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from typing import TypeVar
 
@@ -30,8 +31,13 @@ from app.photos.pipeline import (
     redact_stored_display,
 )
 
+log = logging.getLogger("tantou.image_pool")
 BUSY_MESSAGE = "服务器正忙，请稍后重试。The server is busy with photos; please retry shortly."
 Result = TypeVar("Result")
+
+
+class TimedOut(PhotoError):
+    """The photo's image work did not finish in time (a hung decoder or detector)."""
 
 
 class ImagePool:
@@ -85,37 +91,49 @@ class ImagePool:
     ) -> list[ProcessedPhoto | PhotoError]:
         """Process one request's photos in the workers (redacted when `redact`): each one's
         result or its refusal."""
-        return self._run(partial(process_photo, limits=limits, redact=redact), photos)
+        return self.run(partial(process_photo, limits=limits, redact=redact), photos)
 
     def redact_stored(
-        self, displays: Sequence[bytes], limits: PixelLimits
+        self, displays: Sequence[bytes], limits: PixelLimits, *, timeout_s: float
     ) -> list[RedactedCopies | PhotoError]:
         """Redact display copies stored unredacted, in the workers (background work): each one's
-        copies or error."""
+        copies or error; those not done within `timeout_s` time out and their workers are
+        stopped (a hung detector must not hold a core for ever)."""
         task = partial(redact_stored_display, limits=limits)
-        return self._run(task, displays, background=True)
+        return self.run(task, displays, background=True, timeout_s=timeout_s)
 
     def pixelate_stored(
         self, display: bytes, boxes: tuple[Box, ...], limits: PixelLimits
     ) -> RedactedCopies | PhotoError:
         """Pixelate these boxes in a served display copy too, in a worker."""
-        [outcome] = self._run(
+        [outcome] = self.run(
             partial(pixelate_stored_display, boxes=boxes, limits=limits), [display]
         )
         return outcome
 
-    def _run(
-        self, task: Callable[[bytes], Result], inputs: Sequence[bytes], *, background: bool = False
+    def run(
+        self,
+        task: Callable[[bytes], Result],
+        inputs: Sequence[bytes],
+        *,
+        background: bool = False,
+        timeout_s: float | None = None,
     ) -> list[Result | PhotoError]:
+        """Run `task` (a module-level function, so that it pickles) on each input in the
+        workers: each one's result, its refusal, or TimedOut past `timeout_s`."""
         with self.admitted(background=background):
             executor = self._running_executor()
             try:
                 futures = [_submit_counted(executor, task, data) for data in inputs]
                 # Wait for all, even after a refusal: an admission covers work still running.
-                wait(futures)
+                _done, late = wait(futures, timeout=timeout_s)
+                if late:
+                    self._stop_hung(executor)
                 # A refusal is the photo's outcome; any other error (BrokenProcessPool too) raises.
                 outcomes: list[Result | PhotoError] = [
-                    error
+                    TimedOut(f"image work took longer than {timeout_s:g} s")
+                    if future in late
+                    else error
                     if isinstance(error := future.exception(), PhotoError)
                     else future.result()
                     for future in futures
@@ -146,6 +164,16 @@ class ImagePool:
                     max_tasks_per_child=self._tasks_per_worker,
                 )
             return self._executor
+
+    def _stop_hung(self, executor: ProcessPoolExecutor) -> None:
+        # No running task can be cancelled: the workers are killed, and the next work starts a
+        # fresh executor. Work of other requests on them fails with BrokenProcessPool (a 503).
+        workers = list((getattr(executor, "_processes", None) or {}).values())  # before shutdown
+        self._replace(executor)
+        for process in workers:
+            with suppress(ProcessLookupError):
+                process.kill()
+        log.error("image work timed out: its workers were stopped")
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:

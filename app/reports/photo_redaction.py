@@ -208,7 +208,9 @@ def _redact_batch(runtime: Runtime, waiting: Sequence[tuple[int, str]]) -> int:
             present.append((photo_id, key))
     if not present:
         return 0
-    outcomes = image_pool_of(runtime).redact_stored(sources, pixel_limits(settings))
+    outcomes = image_pool_of(runtime).redact_stored(
+        sources, pixel_limits(settings), timeout_s=settings.redaction_timeout_seconds
+    )
     with store.staged() as writes, original_store(settings).staged() as sealed_writes:
         # The files first: the write lock is held only for the row updates.
         changes = [

@@ -1,8 +1,9 @@
-"""The image pool lets background work (redaction) start only behind requests' image work."""
+"""The image pool: background work (redaction) starts behind requests' image work, and work that
+hangs times out with its worker stopped."""
 
 import threading
 
-from app.photos.pool import ImagePool
+from app.photos.pool import ImagePool, TimedOut
 
 
 def test_background_work_waits_behind_a_request_until_it_ends() -> None:
@@ -17,3 +18,25 @@ def test_background_work_waits_behind_a_request_until_it_ends() -> None:
         assert not quiet.is_set()
     waiter.join(30)
     assert quiet.is_set()  # woken as the request ended
+
+
+def hang(_data: bytes) -> bytes:
+    """Image work that never ends, as a hung detector's."""
+    threading.Event().wait()
+    return b""
+
+
+def echo(data: bytes) -> bytes:
+    return data
+
+
+def test_work_that_hangs_times_out_and_its_worker_is_stopped_for_a_fresh_one() -> None:
+    pool = ImagePool(workers=1, queue=2, tasks_per_worker=10, retry_after_s=1)
+    try:
+        [outcome] = pool.run(hang, [b"photo"], background=True, timeout_s=0.5)
+
+        assert isinstance(outcome, TimedOut)
+        assert "0.5 s" in outcome.message
+        assert pool.run(echo, [b"next"]) == [b"next"]  # the pool goes on with a new worker
+    finally:
+        pool.shutdown()
