@@ -15,7 +15,7 @@ from app.core.clock import utcnow
 from tests.cases.factories import Steps
 from tests.fixtures.people import People
 from tests.fixtures.reports import GARBAGE, make_report
-from tests.reports.factories import post_report, small_jpeg
+from tests.reports.factories import post_report, redact_taken_photos, small_jpeg
 
 FORMATS = ["json", "xml"]
 
@@ -137,6 +137,7 @@ def test_media_url_is_an_absolute_link_to_the_served_photo(
 ) -> None:
     sent = post_report(client, people.rider.headers, (small_jpeg(),))
     assert sent.status_code == 201, sent.text
+    redact_taken_photos(client)  # a photo has no link until it is redacted
     request = GeoReport(open311_url).get_service_request(str(sent.json()["id"]))
     photo = httpx.get(request["media_url"])
     assert photo.status_code == 200
