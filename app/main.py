@@ -42,6 +42,8 @@ from app.open311.router import error_response as open311_error
 from app.open311.router import router as open311_router
 from app.photos.intake import close_image_pool, image_pool_of
 from app.photos.router import router as photos_router
+from app.photos.s3_store import S3Store
+from app.photos.storage import photo_store
 from app.points.router import router as points_router
 from app.points.team_router import router as team_router
 from app.privacy.router import router as privacy_router
@@ -173,8 +175,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
             secret_key=settings.secret_key,
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
-    tiles = tile_image_source(settings.map_tile_url)
-    app.add_middleware(BrowserHeadersMiddleware, image_sources=(tiles,) if tiles else ())
+    app.add_middleware(BrowserHeadersMiddleware, image_sources=_image_sources(settings))
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestLogMiddleware)
     if settings.trusted_proxies:
@@ -182,3 +183,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         # `tantou serve` turns uvicorn's own proxy handling off (it trusts 127.0.0.1).
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app
+
+
+def _image_sources(settings: Settings) -> tuple[str, ...]:
+    # Pages may show images from the tile server, and from the object store when photo links
+    # redirect there.
+    sources = [tile_image_source(settings.map_tile_url)]
+    store = photo_store(settings)
+    if settings.photo_delivery == "signed_url" and isinstance(store, S3Store):
+        sources.append(store.signed_url_origin())
+    return tuple(source for source in sources if source)

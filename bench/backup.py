@@ -35,7 +35,7 @@ from app.backup.service import create_backup, restore_backup  # noqa: E402
 from app.core.config import Settings  # noqa: E402
 from app.core.db import create_db_engine, session_scope  # noqa: E402
 from app.core.migrations import upgrade_to_head  # noqa: E402
-from app.photos.storage import PhotoStore  # noqa: E402
+from app.photos.file_store import FileStore  # noqa: E402
 from app.reports.models import Report, ReportPhoto  # noqa: E402
 
 DISPLAY_BYTES, THUMBNAIL_BYTES = 100_000, 10_000
@@ -48,7 +48,7 @@ def settings_for(database_url: str, data_dir: Path) -> Settings:
     )  # type: ignore[arg-type]
 
 
-def add_report(session: Session, store: PhotoStore, reporter_id: int) -> None:
+def add_report(session: Session, store: FileStore, reporter_id: int) -> None:
     """One report and its photo, stored as the ingest stores them: files first, then the rows."""
     display_key = store.put(os.urandom(DISPLAY_BYTES))
     thumbnail_key = store.put(os.urandom(THUMBNAIL_BYTES))
@@ -83,7 +83,7 @@ class Writer(threading.Thread):
     def __init__(self, settings: Settings, reporter_id: int) -> None:
         super().__init__(daemon=True)
         self.engine = create_db_engine(settings.resolved_database_url)
-        self.store = PhotoStore(settings.photo_dir)
+        self.store = FileStore(settings.photo_dir)
         self.reporter_id = reporter_id
         self.commits: list[tuple[float, float]] = []
         self.stop = threading.Event()
@@ -130,7 +130,7 @@ def run(database: str, reports: int, root: Path) -> None:
         target = settings_for(urls[1], root / "target")
         upgrade_to_head(source.resolved_database_url)
         engine = create_db_engine(source.resolved_database_url)
-        store = PhotoStore(source.photo_dir, fsync=False)
+        store = FileStore(source.photo_dir, fsync=False)
         with session_scope(engine) as session:
             rider = create_account(
                 session, role=Role.RIDER, username="13800000001", password="bench-password-123"

@@ -23,6 +23,7 @@ from tests.factories import seed_grids
 from tests.fixtures.people import People
 from tests.postgres import Cluster, start_cluster
 from tests.reports.factories import live_server
+from tests.s3 import S3Server, running_s3_server
 
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
 _database_numbers = itertools.count()
@@ -55,6 +56,13 @@ def postgres_cluster() -> Iterator[Cluster]:
     engine.dispose()
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """One S3-protocol server per test process; each test makes its own bucket."""
+    with running_s3_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

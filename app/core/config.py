@@ -1,15 +1,21 @@
 """Settings: one class, read from the environment (TANTOU_*) and `.env`."""
 
+import re
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.core.calendar import WorkCalendar
 from app.core.secret_key import MIN_SECRET_KEY_LENGTH, load_or_create_secret_key
+
+# s3://BUCKET or s3://BUCKET/PREFIX: a bucket name as S3 allows it, a prefix without "//".
+S3_STORE_URL = re.compile(
+    r"s3://(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:/(?P<prefix>[^/]+(?:/[^/]+)*))?/?"
+)
 
 # Keys that were once written in Tantou's source: anyone can sign with them, so none is accepted.
 PUBLISHED_SECRET_KEYS = frozenset({"development-only-secret-key-change-me-0000"})
@@ -64,6 +70,21 @@ class Settings(BaseSettings):
     image_queue: int = Field(default=8, ge=0)
     image_tasks_per_worker: int = Field(default=200, ge=1)
     image_retry_after_seconds: int = Field(default=2, ge=1)
+    # Where photos live: "file" (under the data dir) or s3://BUCKET/PREFIX (app.photos.s3_store),
+    # with the endpoint of an S3-compatible service (empty: AWS) and the usual AWS_* credentials.
+    photo_store: str = "file"
+    s3_endpoint_url: str = ""
+    # "auto": by path with an endpoint of one's own (MinIO), by virtual host on AWS; Aliyun OSS
+    # and Tencent COS want "virtual".
+    s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"
+    aws_access_key_id: str = Field(default="", validation_alias="AWS_ACCESS_KEY_ID")
+    aws_secret_access_key: SecretStr = Field(
+        default=SecretStr(""), validation_alias="AWS_SECRET_ACCESS_KEY"
+    )
+    aws_region: str = Field(default="", validation_alias="AWS_REGION")
+    # How a photo link is answered: "app" sends the bytes; "signed_url" (object store only)
+    # redirects to a short-lived signed URL of the store, so the bytes bypass the app.
+    photo_delivery: Literal["app", "signed_url"] = "app"
     # The photo sweep: seconds between runs, and how old a staged or unreferenced file must be.
     photo_sweep_seconds: int = Field(default=3600, ge=1)
     photo_sweep_grace_minutes: float = Field(default=60.0, ge=0)
@@ -117,6 +138,19 @@ class Settings(BaseSettings):
             raise ValueError("TANTOU_MAP_TILE_URL must be an http(s) URL template")
         return value
 
+    @field_validator("photo_store")
+    @classmethod
+    def _check_photo_store(cls, value: str) -> str:
+        if value != "file" and not S3_STORE_URL.fullmatch(value):
+            raise ValueError("TANTOU_PHOTO_STORE must be file or s3://BUCKET/PREFIX")
+        return value
+
+    @model_validator(mode="after")
+    def _check_photo_delivery(self) -> "Settings":
+        if self.photo_delivery == "signed_url" and self.photo_store == "file":
+            raise ValueError("TANTOU_PHOTO_DELIVERY=signed_url needs an s3:// TANTOU_PHOTO_STORE")
+        return self
+
     @field_validator("metrics_token")
     @classmethod
     def _check_metrics_token(cls, value: str) -> str:
@@ -144,6 +178,7 @@ class Settings(BaseSettings):
 
     @property
     def photo_dir(self) -> Path:
+        """Where the file store keeps the served copies."""
         return self.data_dir / "photos"
 
     @property

@@ -1,14 +1,21 @@
-"""Serving stored photos through signed URLs (see app.photos.urls)."""
+"""Serving stored photos through signed URLs (see app.photos.urls).
+
+The app checks the link, then answers with the file (file store), the object's bytes (object
+store, TANTOU_PHOTO_DELIVERY=app) or a redirect to a short-lived URL signed by the object store
+(signed_url), so that the bytes go from the store to the browser without passing the app.
+"""
 
 import re
 import time
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, RedirectResponse
 
 from app.core.deps import SettingsDep
 from app.core.errors import Forbidden, NotFound
+from app.photos.file_store import FileStore
+from app.photos.s3_store import S3Store
 from app.photos.storage import photo_store
 from app.photos.urls import is_valid_photo_signature
 
@@ -16,6 +23,8 @@ router = APIRouter(tags=["photos"])
 
 _KEY = re.compile(r"[0-9a-f]{64}")
 JPEG_MEDIA_TYPE = "image/jpeg"
+# The longest a redirect's URL signed by the object store lives (and the redirect is cached).
+STORE_URL_SECONDS = 300
 
 
 @router.get(
@@ -24,6 +33,7 @@ JPEG_MEDIA_TYPE = "image/jpeg"
     responses={
         200: {"content": {JPEG_MEDIA_TYPE: {}}, "description": "the photo"},
         304: {"description": "the cached copy is current"},
+        307: {"description": "TANTOU_PHOTO_DELIVERY=signed_url: the object store's signed URL"},
     },
 )
 def serve_photo(
@@ -47,10 +57,29 @@ def serve_photo(
     }
     if _matches(if_none_match, key):
         return Response(status_code=304, headers=headers)
-    path = photo_store(settings).path(key)
-    if not path.is_file():
-        raise NotFound("This photo is no longer stored.")
-    return FileResponse(path, media_type=JPEG_MEDIA_TYPE, headers=headers)
+    store = photo_store(settings)
+    if isinstance(store, FileStore):
+        path = store.path(key)
+        if not path.is_file():
+            raise NotFound("This photo is no longer stored.")
+        return FileResponse(path, media_type=JPEG_MEDIA_TYPE, headers=headers)
+    if isinstance(store, S3Store) and settings.photo_delivery == "signed_url":
+        return _redirect_to_store(store, key, link_seconds=int(exp - now_s))
+    try:
+        photo = store.read(key)
+    except FileNotFoundError as missing:
+        raise NotFound("This photo is no longer stored.") from missing
+    return Response(photo, media_type=JPEG_MEDIA_TYPE, headers=headers)
+
+
+def _redirect_to_store(store: S3Store, key: str, *, link_seconds: int) -> Response:
+    # Never longer than the app's own link; the redirect may be reused while its target lives.
+    lifetime = max(1, min(STORE_URL_SECONDS, link_seconds))
+    return RedirectResponse(
+        store.signed_url(key, expires_s=lifetime),
+        status_code=307,
+        headers={"Cache-Control": f"private, max-age={lifetime // 2}"},
+    )
 
 
 def _matches(if_none_match: str | None, key: str) -> bool:

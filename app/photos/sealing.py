@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from app.core.config import Settings
-from app.photos.storage import PhotoStore
+from app.photos.storage import PhotoStore, store_area
 
 _FORMAT = b"TSO1"  # Tantou sealed original, format 1
 _NONCE_BYTES = 12
@@ -28,8 +28,8 @@ class BrokenSeal(Exception):
 
 
 def original_store(settings: Settings) -> PhotoStore:
-    """The store of sealed originals, under the data dir beside the photo store."""
-    return PhotoStore(settings.data_dir / "originals")
+    """The store of sealed originals, beside the served copies in the same store."""
+    return store_area(settings, "originals")
 
 
 def seal(original: bytes, *, secret_key: str, bound_to: str) -> bytes:

@@ -33,7 +33,7 @@ from app.core.db import create_db_engine, writer_engine
 from app.core.migrations import alembic_config, upgrade_to_head
 from app.core.runtime import Runtime
 from app.main import create_app
-from app.photos.storage import PhotoStore
+from app.photos.file_store import FileStore
 from app.reports.models import Report, ReportPhoto
 from app.reports.photo_redaction import ABANDONED_AFTER, redact_waiting_photos
 from tests.conftest import make_settings
@@ -225,7 +225,7 @@ def test_backup_while_reports_are_written_restores_every_acknowledged_report_wit
                     assert Image.open(io.BytesIO(served.content)).size[0] > 0
         # Reports committed while the copy ran are either whole in it or absent: no row names
         # a photo the restored store lacks.
-        store = PhotoStore(places.target.settings.photo_dir)
+        store = FileStore(places.target.settings.photo_dir)
         with Session(restored.engine) as session:
             restored_ids = set(session.exec(select(Report.id)))
             for photo in session.exec(select(ReportPhoto)):
@@ -244,7 +244,7 @@ def test_manifest_lists_every_file_with_its_checksum_and_the_counts(
 ) -> None:
     report_ids = post_reports(runtime, people, 3)
     # A staged upload caught mid-write is not a photo and stays out of the backup.
-    store = PhotoStore(places.source.settings.photo_dir)
+    store = FileStore(places.source.settings.photo_dir)
     (store.root / "ab" / "cd").mkdir(parents=True)
     (store.root / "ab" / "cd" / f".{'a' * 64}.0123456789abcdef.tmp").write_bytes(b"half")
 
@@ -361,7 +361,7 @@ def test_backup_fails_rather_than_miss_a_photo_the_database_references(
     with Session(runtime.engine) as session:
         lost = session.exec(select(ReportPhoto)).first()
     assert lost is not None
-    PhotoStore(places.source.settings.photo_dir).delete(lost.display_key)
+    FileStore(places.source.settings.photo_dir).delete(lost.display_key)
 
     with pytest.raises(
         BackupError, match=f"1 photo files the database references .*{lost.display_key}"

@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from app.photos.storage import PhotoStore
+from app.photos.file_store import FileStore
 from tests.photos.factories import FENGYANG_LON_LAT, make_jpeg
 
 
 @pytest.fixture
-def photo_store(tmp_path: Path) -> PhotoStore:
+def photo_store(tmp_path: Path) -> FileStore:
     """An empty store in a temporary directory."""
-    return PhotoStore(tmp_path / "photos")
+    return FileStore(tmp_path / "photos")
 
 
 @pytest.fixture

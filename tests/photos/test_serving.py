@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.accounts.models import Role
-from app.photos.storage import content_key
+from app.photos.keys import content_key
 from app.photos.urls import (
     DAY_S,
     is_valid_photo_signature,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.photos.storage import PhotoStore, StagedWrites
+from app.photos.file_store import FileStagedWrites, FileStore
 
 PHOTO = b"\xff\xd8 pretend this is a photo \xff\xd9"
 OTHER_PHOTO = b"\xff\xd8 another photo \xff\xd9"
@@ -20,7 +20,7 @@ def stored_files(root: Path) -> list[Path]:
     return sorted(path for path in root.rglob("*") if path.is_file())
 
 
-def test_put_stores_under_the_sha256_of_the_bytes(photo_store: PhotoStore) -> None:
+def test_put_stores_under_the_sha256_of_the_bytes(photo_store: FileStore) -> None:
     key = photo_store.put(PHOTO)
 
     assert key == hashlib.sha256(PHOTO).hexdigest()
@@ -29,7 +29,7 @@ def test_put_stores_under_the_sha256_of_the_bytes(photo_store: PhotoStore) -> No
     assert stored_files(photo_store.root) == [photo_store.path(key)]
 
 
-def test_putting_the_same_bytes_again_keeps_one_file(photo_store: PhotoStore) -> None:
+def test_putting_the_same_bytes_again_keeps_one_file(photo_store: FileStore) -> None:
     first_key = photo_store.put(PHOTO)
 
     second_key = photo_store.put(PHOTO)
@@ -39,7 +39,7 @@ def test_putting_the_same_bytes_again_keeps_one_file(photo_store: PhotoStore) ->
 
 
 def test_store_without_fsync_stores_the_same_way(tmp_path: Path) -> None:
-    store = PhotoStore(tmp_path, fsync=False)
+    store = FileStore(tmp_path, fsync=False)
 
     key = store.put(PHOTO)
 
@@ -57,12 +57,12 @@ def test_store_without_fsync_stores_the_same_way(tmp_path: Path) -> None:
         "",
     ],
 )
-def test_keys_that_are_not_sha256_hex_are_refused(photo_store: PhotoStore, key: str) -> None:
+def test_keys_that_are_not_sha256_hex_are_refused(photo_store: FileStore, key: str) -> None:
     with pytest.raises(ValueError, match="not a photo key"):
         photo_store.path(key)
 
 
-def test_delete_removes_the_file_and_tolerates_a_missing_one(photo_store: PhotoStore) -> None:
+def test_delete_removes_the_file_and_tolerates_a_missing_one(photo_store: FileStore) -> None:
     key = photo_store.put(PHOTO)
 
     photo_store.delete(key)
@@ -73,7 +73,7 @@ def test_delete_removes_the_file_and_tolerates_a_missing_one(photo_store: PhotoS
         photo_store.read(key)
 
 
-def test_failed_unit_of_work_removes_only_the_files_it_created(photo_store: PhotoStore) -> None:
+def test_failed_unit_of_work_removes_only_the_files_it_created(photo_store: FileStore) -> None:
     existing_key = photo_store.put(PHOTO)
 
     keys: list[str] = []
@@ -92,7 +92,7 @@ def test_failed_unit_of_work_removes_only_the_files_it_created(photo_store: Phot
     assert not photo_store.exists(new_key)
 
 
-def test_successful_unit_of_work_keeps_its_files(photo_store: PhotoStore) -> None:
+def test_successful_unit_of_work_keeps_its_files(photo_store: FileStore) -> None:
     with photo_store.staged() as staged:
         key = staged.put(PHOTO)
 
@@ -100,8 +100,8 @@ def test_successful_unit_of_work_keeps_its_files(photo_store: PhotoStore) -> Non
     assert photo_store.read(key) == PHOTO
 
 
-def test_rollback_removes_a_file_put_twice_in_the_same_unit(photo_store: PhotoStore) -> None:
-    staged = StagedWrites(photo_store)
+def test_rollback_removes_a_file_put_twice_in_the_same_unit(photo_store: FileStore) -> None:
+    staged = FileStagedWrites(photo_store)
     key = staged.put(PHOTO)
     staged.put(PHOTO)  # a report whose display and thumbnail copies are identical
 
@@ -110,12 +110,12 @@ def test_rollback_removes_a_file_put_twice_in_the_same_unit(photo_store: PhotoSt
     assert not photo_store.exists(key)
 
 
-def test_rollback_keeps_a_file_another_request_stored_since(photo_store: PhotoStore) -> None:
+def test_rollback_keeps_a_file_another_request_stored_since(photo_store: FileStore) -> None:
     # A replayed upload: the first request wrote the file, the retry found it and committed,
     # then the first request's commit failed on the duplicate.
-    first_request = StagedWrites(photo_store)
+    first_request = FileStagedWrites(photo_store)
     key = first_request.put(PHOTO)
-    retry = StagedWrites(photo_store)
+    retry = FileStagedWrites(photo_store)
     retry.put(PHOTO)
 
     first_request.rollback()
@@ -125,12 +125,12 @@ def test_rollback_keeps_a_file_another_request_stored_since(photo_store: PhotoSt
 
 
 def test_concurrent_writers_of_the_same_bytes_create_it_exactly_once(
-    photo_store: PhotoStore,
+    photo_store: FileStore,
 ) -> None:
-    writers = [StagedWrites(photo_store) for _ in range(8)]
+    writers = [FileStagedWrites(photo_store) for _ in range(8)]
     start_together = threading.Barrier(len(writers))
 
-    def write(staged: StagedWrites) -> None:
+    def write(staged: FileStagedWrites) -> None:
         start_together.wait()
         staged.put(PHOTO)
 

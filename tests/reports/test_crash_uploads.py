@@ -25,7 +25,8 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Role
 from app.core.db import create_db_engine, writer_engine
 from app.core.security import issue_token
-from app.photos.storage import FILE_SUFFIX, STAGED_SUFFIX, PhotoStore
+from app.photos.file_store import FileStore
+from app.photos.keys import FILE_SUFFIX, STAGED_SUFFIX
 from app.reports.models import Report, ReportEvent, ReportPhoto
 from app.reports.photo_sweep import sweep_photo_store
 from tests.conftest import TEST_SECRET_KEY
@@ -181,7 +182,7 @@ def test_kill_9_mid_upload_leaves_nothing_half_done_after_the_sweep(
             acknowledged.update(uploader.acknowledged)
     assert interrupted_runs >= RUNS // 2, "the kills did not land mid-upload"
 
-    store = PhotoStore(data_dir / "photos")
+    store = FileStore(data_dir / "photos")
     sweep_photo_store(engine, store, grace=timedelta(0))
 
     with Session(engine) as session:

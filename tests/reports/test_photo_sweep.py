@@ -12,7 +12,7 @@ from sqlmodel import Session
 from app.accounts.models import Role
 from app.core.runtime import Runtime
 from app.main import create_app
-from app.photos.storage import PhotoStore
+from app.photos.file_store import FileStore
 from app.reports.photo_sweep import SweepResult, sweep_photo_store
 from tests.conftest import make_settings
 from tests.factories import make_account, seed_grids
@@ -31,8 +31,8 @@ def age(path: Path) -> Path:
     return path
 
 
-def staged_file(store: PhotoStore, name: str) -> Path:
-    """A leftover of a write that never finished, as PhotoStore stages them."""
+def staged_file(store: FileStore, name: str) -> Path:
+    """A leftover of a write that never finished, as FileStore stages them."""
     directory = store.root / "ab" / "cd"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f".{name}.0123456789abcdef.tmp"
@@ -50,7 +50,7 @@ def report_with_photos(session: Session, display_key: str, thumbnail_key: str) -
 def test_sweep_removes_old_staged_and_unreferenced_files_and_keeps_the_rest(
     runtime: Runtime, session: Session
 ) -> None:
-    store = PhotoStore(runtime.settings.photo_dir)
+    store = FileStore(runtime.settings.photo_dir)
     display, thumbnail = store.put(b"display copy"), store.put(b"thumbnail")
     report_with_photos(session, display, thumbnail)
     orphan, young_orphan = store.put(b"orphan"), store.put(b"orphan written just now")
@@ -69,7 +69,7 @@ def test_sweep_removes_old_staged_and_unreferenced_files_and_keeps_the_rest(
 
 
 def test_file_reused_after_the_sweep_listed_it_is_kept(runtime: Runtime) -> None:
-    store = PhotoStore(runtime.settings.photo_dir)
+    store = FileStore(runtime.settings.photo_dir)
     data = b"a photo uploaded twice"
     key = store.put(data)
     age(store.path(key))
@@ -84,7 +84,7 @@ def test_file_reused_after_the_sweep_listed_it_is_kept(runtime: Runtime) -> None
 
 
 def test_file_set_aside_by_a_crashed_sweep_is_put_back(runtime: Runtime, session: Session) -> None:
-    store = PhotoStore(runtime.settings.photo_dir)
+    store = FileStore(runtime.settings.photo_dir)
     display, thumbnail = store.put(b"display copy"), store.put(b"thumbnail")
     report_with_photos(session, display, thumbnail)
     path = age(store.path(display))
@@ -100,7 +100,7 @@ def test_server_sweeps_at_start_up(database_url: str, tmp_path: Path) -> None:
     runtime = Runtime.from_settings(
         make_settings(database_url, tmp_path / "data", photo_sweep_grace_minutes=0)
     )
-    store = PhotoStore(runtime.settings.photo_dir)
+    store = FileStore(runtime.settings.photo_dir)
     orphan = store.path(store.put(b"left by a crash"))
     staged = staged_file(store, "c" * 64)
     with TestClient(create_app(runtime=runtime)):

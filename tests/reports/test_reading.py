@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.core.clock import utcnow
 from app.grids.crs import CoordinateSystem, from_wgs84
 from app.grids.service import grid_by_code
-from app.photos.storage import content_key
+from app.photos.keys import content_key
 from app.reports.models import Channel, Report
 from app.reports.states import ReportStatus
 from app.reports.workflow import change_status
