@@ -1,6 +1,7 @@
 """Two real server processes on two ports sharing one PostgreSQL, as on two machines: the jobs
-run once, the rate limits hold across both, a grid import on one is used by the other, and
-a crashed job holder's work is taken over by the survivor."""
+run once, the rate limits hold across both, a grid import on one is used by the other, a
+crashed job holder's work is taken over by the survivor, and photos taken in by one are served
+by the other from one S3 bucket."""
 
 import re
 import time
@@ -21,12 +22,15 @@ from app.core.config import Settings
 from app.core.db import create_db_engine, writer_engine
 from app.core.leases import holder_of
 from app.demo.fengyang import demo_grids
+from app.photos.keys import content_key
 from app.reports.models import ReportEvent, ReportEventKind
 from tests.cluster.harness import ServerGroup, ServerProcess, server_group
 from tests.conftest import TEST_SECRET_KEY, make_settings
 from tests.factories import GRID, seed_grids
 from tests.fixtures.people import People, Person, unit_code_of
 from tests.fixtures.reports import make_report
+from tests.reports.factories import photo_parts, report_fields, small_jpeg
+from tests.s3 import S3Server
 from tests.waiting import eventually
 
 METRICS_TOKEN = "metrics-token-for-the-cluster-tests-0123456789"
@@ -207,3 +211,54 @@ def test_a_killed_job_holder_loses_nothing_and_the_other_takes_its_jobs_over(
             marked = session.exec(select(Task.overdue_at).where(col(Task.id).in_(task_ids))).all()
         assert all(marked)
         assert _job_runs(survivor, "overdue_check") > 0
+
+
+def test_two_machines_share_photos_through_one_bucket(
+    shared_database_url: str,
+    tmp_path: Path,
+    people: People,
+    s3_server: S3Server,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bucket = s3_server.new_bucket()
+    environment = s3_server.environment_for(bucket)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"):
+        monkeypatch.setenv(name, environment[name])
+    store = {
+        "photo_store": environment["TANTOU_PHOTO_STORE"],
+        "s3_endpoint_url": environment["TANTOU_S3_ENDPOINT_URL"],
+    }
+    # Two data dirs, as on two machines: nothing but the database and the bucket is shared.
+    with (
+        _group(shared_database_url, tmp_path / "a", **store) as machine_a,
+        _group(shared_database_url, tmp_path / "b", **store) as machine_b,
+    ):
+        receiver, reader = machine_a.start(), machine_b.start()
+        sent = _api(
+            receiver,
+            "POST",
+            "/reports",
+            people.rider,
+            data=report_fields(),
+            files=photo_parts(small_jpeg()),
+        )
+        assert sent.status_code == 201, sent.text
+        report_id = sent.json()["id"]
+
+        def photo_url_on_reader() -> str | None:
+            read = _api(reader, "GET", f"/reports/{report_id}", people.coordinator)
+            assert read.status_code == 200, read.text
+            [photo] = read.json()["photos"]
+            return photo["url"] if photo["ready"] else None
+
+        eventually(lambda: photo_url_on_reader() is not None, what="the photo is redacted")
+        url = photo_url_on_reader()
+        assert url is not None
+        served = httpx.get(f"{reader.url}{url}", timeout=30)
+
+    assert served.status_code == 200
+    key = url.split("?")[0].rsplit("/", 1)[1].removesuffix(".jpg")
+    assert content_key(served.content) == key
+    assert f"city/photos/{key[:2]}/{key[2:4]}/{key}.jpg" in s3_server.object_names(bucket)
+    for machine in ("a", "b"):
+        assert not (tmp_path / machine / "servers" / "photos").exists()
