@@ -3,11 +3,14 @@
 from typing import Any
 
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 import app.models  # noqa: F401  (registers every table)
 from app.core.db import create_db_engine, metadata
 from app.core.types import StrEnumType, UTCDateTime
+
+# The advisory lock key that serialises migrations on PostgreSQL ("tantou" in ASCII).
+MIGRATION_LOCK = 0x74616E746F75
 
 
 def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
@@ -38,6 +41,11 @@ def run_online() -> None:
         return
     engine = create_db_engine(context.config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several machines starting at once: one migrates, the others wait and then find
+            # the database at head. A session lock outlives the commit that ends this query.
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            connection.commit()
         run_migrations(connection)
     engine.dispose()
 
