@@ -1,9 +1,13 @@
 """The live feed of new reports: one poller per process, whatever the number of open streams.
 
-A thread polls the database twice a second for reports committed since its last look, presents
-each once, and hands it to every subscribed stream whose scope covers it. So a report saved by
-any process reaches every console, and a thousand open consoles cost one query a poll, not a
-thousand. The thread runs while a stream is subscribed and stops with the last one.
+A thread looks in the database for reports committed since its last look, presents each once,
+and hands it to every subscribed stream whose scope covers it. So a report saved by any process
+reaches every console, and a thousand open consoles cost one query a look, not a thousand. The
+thread runs while a stream is subscribed and stops with the last one.
+
+It looks twice a second on SQLite. On PostgreSQL the transaction that adds a report sends a
+NOTIFY (wake_live_feeds), and the thread looks when one arrives, and every IDLE_LOOK_S besides
+(for the commit grace below, and in case a notification was lost with a connection).
 """
 
 import asyncio
@@ -13,7 +17,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Engine, func
+import psycopg
+from sqlalchemy import Engine, func, text
 from sqlmodel import Session, col, select
 
 from app.accounts.scope import Scope
@@ -23,6 +28,8 @@ from app.reports.schemas import ReportPublic
 
 log = logging.getLogger("tantou.live_feed")
 POLL_INTERVAL_S = 0.5
+IDLE_LOOK_S = 5.0
+NEW_REPORT_CHANNEL = "tantou_new_report"
 # A report's id is taken when it is inserted but it becomes visible at commit, so on PostgreSQL
 # a lower id can appear after a higher one. Ids are only written off this long after they
 # were the newest seen; a transaction open longer than this may go unannounced.
@@ -68,6 +75,7 @@ class LiveFeed:
     def __init__(self, engine: Engine, present: Presenter) -> None:
         self._engine = engine
         self._present = present
+        self._doorbell = doorbell_for(engine)
         self._lock = threading.Lock()
         self._subscriptions: set[Subscription] = set()
         self._thread: threading.Thread | None = None
@@ -108,12 +116,13 @@ class LiveFeed:
             with self._lock:
                 if not self._subscriptions:
                     self._thread = None
+                    self._doorbell.close()
                     return
             try:
                 self.poll_once()
             except Exception:  # the database may be away for a moment: look again next time
                 log.exception("live feed poll failed")
-            time.sleep(POLL_INTERVAL_S)
+            self._doorbell.wait()
 
     def poll_once(self) -> None:
         """One look at the reports committed since the last, handed to the streams."""
@@ -152,3 +161,60 @@ class LiveFeed:
 
 def _newest_id(session: Session) -> int:
     return session.exec(select(func.max(Report.id))).one() or 0
+
+
+def wake_live_feeds(session: Session) -> None:
+    """Have every process's feed look soon after this transaction commits: a NOTIFY on
+    PostgreSQL (sent at commit, once per transaction however many reports it adds); on SQLite
+    the feeds look twice a second anyway."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NEW_REPORT_CHANNEL})
+
+
+class SleepingDoorbell:
+    """Waits the poll interval (SQLite)."""
+
+    def wait(self) -> None:
+        time.sleep(POLL_INTERVAL_S)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class NotifiedDoorbell:
+    """Waits for a NOTIFY on the new-report channel, IDLE_LOOK_S at most (PostgreSQL), on a
+    connection of its own outside the pool."""
+
+    def __init__(self, conninfo: str, *, idle_look_s: float = IDLE_LOOK_S) -> None:
+        self._conninfo = conninfo
+        self._idle_look_s = idle_look_s
+        self._connection: psycopg.Connection[tuple[object, ...]] | None = None
+
+    def wait(self) -> None:
+        """Return when a report may have been added; at once after (re)connecting, since
+        news may have come before the LISTEN."""
+        try:
+            if self._connection is None or self._connection.closed:
+                self._connection = psycopg.connect(self._conninfo, autocommit=True)
+                self._connection.execute(f"LISTEN {NEW_REPORT_CHANNEL}")
+                return
+            for _notification in self._connection.notifies(timeout=self._idle_look_s, stop_after=1):
+                pass
+        except psycopg.Error:
+            log.warning("live feed lost its notifications; polling until it reconnects")
+            self.close()
+            time.sleep(POLL_INTERVAL_S)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def doorbell_for(engine: Engine) -> SleepingDoorbell | NotifiedDoorbell:
+    """How the feed of `engine`'s database waits between looks."""
+    if engine.dialect.name != "postgresql":
+        return SleepingDoorbell()
+    return NotifiedDoorbell(
+        engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    )

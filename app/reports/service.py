@@ -22,6 +22,7 @@ from app.photos.intake import StoredPhoto
 from app.photos.pipeline import ProcessedPhoto
 from app.reports.access import RECORDERS, SUBMITTERS
 from app.reports.events import ReportCreated
+from app.reports.live_feed import wake_live_feeds
 from app.reports.models import (
     RECORDED_CHANNELS,
     Channel,
@@ -253,6 +254,7 @@ def create_report(
         to_status=ReportStatus.SUBMITTED,
     )
     publish(session, ReportCreated(report))
+    wake_live_feeds(session)
     return report
 
 
