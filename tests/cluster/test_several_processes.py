@@ -1,7 +1,7 @@
 """Two real server processes on two ports sharing one PostgreSQL, as on two machines: the jobs
 run once, the rate limits hold across both, a grid import on one is used by the other, a
-crashed job holder's work is taken over by the survivor, and photos taken in by one are served
-by the other from one S3 bucket."""
+crashed job holder's work is taken over by the survivor, a report sent to one reaches a stream
+on the other, and photos taken in by one are served by the other from one S3 bucket."""
 
 import re
 import time
@@ -29,7 +29,7 @@ from tests.conftest import TEST_SECRET_KEY, make_settings
 from tests.factories import GRID, seed_grids
 from tests.fixtures.people import People, Person, unit_code_of
 from tests.fixtures.reports import make_report
-from tests.reports.factories import photo_parts, report_fields, small_jpeg
+from tests.reports.factories import EventStreamListener, photo_parts, report_fields, small_jpeg
 from tests.s3 import S3Server
 from tests.waiting import eventually
 
@@ -262,3 +262,28 @@ def test_two_machines_share_photos_through_one_bucket(
     assert f"city/photos/{key[:2]}/{key[2:4]}/{key}.jpg" in s3_server.object_names(bucket)
     for machine in ("a", "b"):
         assert not (tmp_path / machine / "servers" / "photos").exists()
+
+
+def test_a_report_sent_to_one_reaches_a_stream_opened_on_the_other(
+    shared_database_url: str, tmp_path: Path, people: People
+) -> None:
+    with _group(shared_database_url, tmp_path) as group:
+        receiver, watcher = group.start(), group.start()
+        path = f"/api/v1/reports/stream?access_token={people.coordinator.token}"
+        stream = EventStreamListener(watcher.url, path)
+        try:
+            assert stream.next_message(30).event == "ready", stream.status_line
+            sent = _api(
+                receiver,
+                "POST",
+                "/reports",
+                people.rider,
+                data=report_fields(),
+                files=photo_parts(small_jpeg()),
+            )
+            assert sent.status_code == 201, sent.text
+            event = stream.next_event(30)
+        finally:
+            stream.close()
+
+    assert (event.event, event.data["id"]) == ("new_report", sent.json()["id"])
