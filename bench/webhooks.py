@@ -18,9 +18,7 @@ import argparse
 import asyncio
 import io
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -45,6 +43,8 @@ from app.demo.seed import DEMO_PASSWORD  # noqa: E402
 from app.webhooks.models import WebhookSubscription  # noqa: E402
 from app.webhooks.outbox import write_deliveries  # noqa: E402
 from app.webhooks.signing import is_valid_signature  # noqa: E402
+from bench.ingest_http import free_port  # noqa: E402
+from bench.serving import demo_server  # noqa: E402
 
 SECRET = "bench-webhook-secret-0123456789"
 SECRET_KEY = "bench-secret-key-that-is-long-enough-0123456789"
@@ -54,17 +54,11 @@ QUEUED = 1000
 SLOW_ANSWER_S = 0.05
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 class Receiver:
     """An asyncio HTTP/1.1 receiver with keep-alive: counts deliveries and checks signatures."""
 
     def __init__(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.delay_s = 0.0
         self.count = 0
         self.bad_signatures = 0
@@ -124,28 +118,8 @@ def server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
         "TANTOU_WEBHOOK_ALLOW_PRIVATE": "true",
         "TANTOU_WEBHOOK_POLL_SECONDS": "0.2",
     }
-    tantou = str(Path(sys.executable).with_name("tantou"))
-    subprocess.run([tantou, "demo"], env=env, cwd=data_dir, check=True, capture_output=True)
-    port = _free_port()
-    process = subprocess.Popen(
-        [tantou, "serve", "--port", str(port)],
-        env=env,
-        cwd=data_dir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                threading.Event().wait(0.1)
+    with demo_server(env) as url:
         yield url, env
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _login(url: str, username: str) -> dict[str, str]:
