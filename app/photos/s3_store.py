@@ -16,6 +16,7 @@ the grace period, once no row names them.
 import base64
 import functools
 import hashlib
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,16 +25,39 @@ from urllib.parse import urlsplit
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from app.core.config import S3_STORE_URL, Settings
+from app.core.errors import ServiceUnavailable
 from app.photos.keys import FILE_SUFFIX, StoreArea, content_key, is_key, key_path
 
+log = logging.getLogger("tantou.s3_store")
 _SECOND_NS = 1_000_000_000
 _FIRST_LEVEL = re.compile(r"[0-9a-f]{2}")
 _MISSING = frozenset({"404", "NoSuchKey", "NotFound"})
 # Sealed originals are ciphertext, not JPEG: a store's console must not offer to show them.
 _CONTENT_TYPES = {"photos": "image/jpeg", "originals": "application/octet-stream"}
+
+
+class PhotoStoreUnavailable(ServiceUnavailable):
+    """The object store did not answer, or refused this server (503: the request may be sent
+    again, as the rider app's outbox does; background jobs try again on their next round)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "照片存储暂时不可用，请稍后重试。The photo store is unavailable; try again shortly."
+        )
+
+
+@contextmanager
+def _answered_by_store() -> Iterator[None]:
+    # A missing object is handled where it is asked for; anything else from S3 or the network
+    # is the store being away.
+    try:
+        yield
+    except (BotoCoreError, ClientError) as error:
+        log.warning("photo store call failed: %s", error)
+        raise PhotoStoreUnavailable() from error
 
 
 class S3Store:
@@ -74,13 +98,14 @@ class S3Store:
         """Store `data` and return its key; storing the same bytes again changes nothing."""
         key = content_key(data)
         digest = hashlib.md5(data, usedforsecurity=False).digest()  # S3's own integrity check
-        self.client.put_object(
-            Bucket=self.bucket,
-            Key=self.object_name(key),
-            Body=data,
-            ContentType=self.content_type,
-            ContentMD5=base64.b64encode(digest).decode(),
-        )
+        with _answered_by_store():
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self.object_name(key),
+                Body=data,
+                ContentType=self.content_type,
+                ContentMD5=base64.b64encode(digest).decode(),
+            )
         return key
 
     def exists(self, key: str) -> bool:
@@ -89,18 +114,20 @@ class S3Store:
 
     def read(self, key: str) -> bytes:
         """The stored bytes; FileNotFoundError if there are none."""
-        try:
-            answer = self.client.get_object(Bucket=self.bucket, Key=self.object_name(key))
-        except ClientError as error:
-            if _error_code(error) in _MISSING:
-                raise FileNotFoundError(f"no photo stored under {key}") from error
-            raise
-        body: bytes = answer["Body"].read()
+        with _answered_by_store():
+            try:
+                answer = self.client.get_object(Bucket=self.bucket, Key=self.object_name(key))
+            except ClientError as error:
+                if _error_code(error) in _MISSING:
+                    raise FileNotFoundError(f"no photo stored under {key}") from error
+                raise
+            body: bytes = answer["Body"].read()
         return body
 
     def delete(self, key: str) -> None:
         """Remove the object under `key`, if any (S3 answers a missing one alike)."""
-        self.client.delete_object(Bucket=self.bucket, Key=self.object_name(key))
+        with _answered_by_store():
+            self.client.delete_object(Bucket=self.bucket, Key=self.object_name(key))
 
     def remove_stale(self, key: str, *, unused_since_ns: int) -> bool:
         """Remove the object unless a writer has stored it again since the cutoff.
@@ -121,11 +148,12 @@ class S3Store:
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self.root, Delimiter="/"
         )
-        names = (
-            common["Prefix"][len(self.root) : -1]
-            for page in pages
-            for common in page.get("CommonPrefixes", [])
-        )
+        with _answered_by_store():
+            names = [
+                common["Prefix"][len(self.root) : -1]
+                for page in pages
+                for common in page.get("CommonPrefixes", [])
+            ]
         return sorted(name for name in names if _FIRST_LEVEL.fullmatch(name))
 
     def sweep_directory(self, prefix: str, *, older_than_ns: int) -> tuple[int, list[str]]:
@@ -161,22 +189,29 @@ class S3Store:
         return f"{parts.scheme}://{parts.netloc}"
 
     def _listing(self, under: str) -> Iterator[tuple[str, int]]:
-        pages = self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=self.root + under
+        pages = iter(
+            self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=self.root + under
+            )
         )
-        for page in pages:
+        while True:  # a page (1,000 names) at a time: a city's bucket holds millions
+            with _answered_by_store():
+                page = next(pages, None)
+            if page is None:
+                return
             for entry in page.get("Contents", []):
                 key = entry["Key"].rsplit("/", 1)[-1].removesuffix(FILE_SUFFIX)
                 if is_key(key) and entry["Key"] == self.object_name(key):
                     yield key, int(entry["LastModified"].timestamp()) * _SECOND_NS
 
     def _last_modified_ns(self, key: str) -> int | None:
-        try:
-            answer = self.client.head_object(Bucket=self.bucket, Key=self.object_name(key))
-        except ClientError as error:
-            if _error_code(error) in _MISSING:
-                return None
-            raise
+        with _answered_by_store():
+            try:
+                answer = self.client.head_object(Bucket=self.bucket, Key=self.object_name(key))
+            except ClientError as error:
+                if _error_code(error) in _MISSING:
+                    return None
+                raise
         return int(answer["LastModified"].timestamp()) * _SECOND_NS
 
 

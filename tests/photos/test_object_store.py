@@ -20,11 +20,13 @@ from app.photos.keys import content_key
 from app.photos.s3_store import S3Store
 from app.photos.sealing import original_store, unseal
 from app.photos.storage import photo_store
-from app.reports.models import ReportPhoto
+from app.reports.models import Report, ReportPhoto
 from app.reports.photo_sweep import SEALED_ORIGINALS, sweep_photo_store
 from tests.conftest import TEST_SECRET_KEY, make_settings
+from tests.factories import assert_problem
 from tests.fixtures.people import People
-from tests.reports.factories import once_redacted, post_report
+from tests.postgres import free_port
+from tests.reports.factories import count_rows, once_redacted, post_report
 from tests.reports.test_photo_redaction import ASTRONAUT, residual_detail
 from tests.s3 import S3Server
 
@@ -185,3 +187,19 @@ def test_settings_refuse_a_bad_store_and_signed_urls_without_one(tmp_path: Path)
         make_settings("sqlite://", tmp_path, photo_delivery="signed_url")
     accepted = make_settings("sqlite://", tmp_path, photo_store="s3://tantou-photos")
     assert isinstance(photo_store(accepted), S3Store)
+
+
+def test_an_unreachable_store_answers_503_and_keeps_nothing(
+    runtime: Runtime, people: People, session: Session
+) -> None:
+    away = runtime.settings.model_copy(
+        update={"s3_endpoint_url": f"http://127.0.0.1:{free_port()}"}
+    )
+    session.close()
+    with TestClient(create_app(runtime=Runtime.from_settings(away))) as client:
+        response = post_report(client, people.rider.headers, (ASTRONAUT,))
+
+    problem = assert_problem(response, 503)
+    assert "photo store" in problem["detail"]
+    assert response.headers["retry-after"]
+    assert count_rows(session, Report) == 0
