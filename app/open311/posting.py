@@ -55,8 +55,9 @@ def post_request(
         service.check_draft(draft)
         scope = scope_of(session, account)
         session.commit()
-        report, created = submission.submit(runtime, scope, draft)
-        return PostedRequest(report, token, created, _notice(session, report))
+        submitted = submission.submit(runtime, scope, draft)
+        report = submitted.report
+        return PostedRequest(report, token, submitted.created, _notice(session, report))
 
 
 def report_of_token(session: Session, token: str) -> Report | None:

@@ -3,13 +3,15 @@
 The served copy is pixelated again with the box added (in the image pool, holding no
 transaction), and its new files replace the old under the row's conditional update. The sealed
 original stays the photo before any pixelation: sealed once again, bound to the new display key.
-The region records who added it and when. The replaced copies are removed at once.
+The region records who added it and when, and the report's timeline says that a box was added,
+by whom and to which photo, in the same transaction (the box itself stays out of the timeline).
+The replaced copies are removed at once.
 """
 
 import time
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.accounts.scope import Scope
 from app.core.clock import utcnow
@@ -23,11 +25,18 @@ from app.photos.pipeline import PhotoError
 from app.photos.sealing import BrokenSeal, original_store, unseal
 from app.photos.storage import photo_store
 from app.reports.access import REVEALERS, load_visible_report
-from app.reports.models import PhotoRedaction, ReportPhoto
+from app.reports.models import PhotoKind, PhotoRedaction, Report, ReportEventKind, ReportPhoto
 from app.reports.photo_sweep import SEALED_ORIGINALS, remove_unreferenced
+from app.reports.workflow import record_event
 
 # Smaller than this is a slip of the mouse, not a face or a plate.
 MIN_BOX_PX = 8
+# The photo strips' captions in the console, for the timeline's note.
+PHOTO_KIND_NAMES = {
+    PhotoKind.BEFORE: "现场照片",
+    PhotoKind.AFTER: "处置后照片",
+    PhotoKind.CHECK: "核查照片",
+}
 
 
 def add_region(
@@ -44,6 +53,7 @@ def add_region(
     started_ns = time.time_ns()
     with session_scope(runtime.engine, write=False) as reader:
         photo = _served_photo(reader, scope, report_id, photo_id)
+        note = _timeline_note(reader, photo)
     _check_box(box, photo)
     settings = runtime.settings
     served = photo_store(settings).read(photo.display_key)
@@ -90,6 +100,13 @@ def add_region(
                     "照片刚被他人修改，请刷新后重试。The photo changed meanwhile; reload it."
                 ),
             )
+            record_event(
+                writer,
+                writer.get_one(Report, report_id),
+                ReportEventKind.PHOTO_REGION_ADDED,
+                actor_id=scope.account_id,
+                note=note,
+            )
             writer.commit()
     # The old copies show what the box hides: gone now, not at the next sweep, unless another
     # photo row shares them (the same bytes uploaded twice).
@@ -117,6 +134,18 @@ def _served_photo(session: Session, scope: Scope, report_id: int, photo_id: int)
             "照片尚未打码完成，请稍后再试。The photo is not redacted yet; add a box once it is."
         )
     return photo
+
+
+def _timeline_note(session: Session, photo: ReportPhoto) -> str:
+    """Which photo got the box, as the console's strips number them ("现场照片第 2 张"): no box,
+    no file key, nothing the box hides."""
+    same_kind = session.exec(
+        select(ReportPhoto.id)
+        .where(ReportPhoto.report_id == photo.report_id, ReportPhoto.kind == photo.kind)
+        .order_by(col(ReportPhoto.created_at), col(ReportPhoto.position), col(ReportPhoto.id))
+    ).all()
+    number = same_kind.index(photo.id) + 1
+    return f"{PHOTO_KIND_NAMES[photo.kind]}第 {number} 张"
 
 
 def _check_box(box: tuple[int, int, int, int], photo: ReportPhoto) -> None:

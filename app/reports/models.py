@@ -40,6 +40,7 @@ class ReportEventKind(StrEnum):
     TASK_OVERDUE = "task_overdue"
     TASK_ESCALATED = "task_escalated"
     VERIFICATION_SUBMITTED = "verification_submitted"
+    PHOTO_REGION_ADDED = "photo_region_added"  # a coordinator's own box (manual_regions)
 
 
 # Channels a coordinator records on a caller's behalf: no photo needed, the caller is named.

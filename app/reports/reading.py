@@ -2,7 +2,7 @@
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from sqlmodel import Session, col, select
@@ -37,16 +37,29 @@ NEARBY_MAX_ITEMS = 20
 
 
 def present_reports(
-    session: Session, reports: Sequence[Report], *, photo_url: PhotoUrl, callers: CallerView
+    session: Session,
+    reports: Sequence[Report],
+    *,
+    photo_url: PhotoUrl,
+    callers: CallerView,
+    written_photos: Mapping[int, Sequence[ReportPhoto]] | None = None,
 ) -> list[ReportPublic]:
     """Reports with their photos, area names, ratings and supporter counts, loaded in one query
-    each for the whole batch."""
+    each for the whole batch.
+
+    A report in `written_photos` (by id) is shown with those photo rows instead of reading its
+    own: an upload's answer shows the rows its transaction wrote (pending), not what the
+    redaction worker may have made of them since the commit.
+    """
     ids = [report.id for report in reports if report.id is not None]
     photos: dict[int, list[ReportPhoto]] = defaultdict(list)
-    if ids:
+    for report_id, rows in (written_photos or {}).items():
+        photos[report_id] = list(rows)
+    unread = [report_id for report_id in ids if report_id not in photos]
+    if unread:
         for photo in session.exec(
             select(ReportPhoto)
-            .where(col(ReportPhoto.report_id).in_(ids))
+            .where(col(ReportPhoto.report_id).in_(unread))
             .order_by(col(ReportPhoto.created_at), col(ReportPhoto.position), col(ReportPhoto.id))
         ):
             photos[photo.report_id].append(photo)

@@ -121,9 +121,9 @@ def submit_report(
         photos=tuple(photos),
     )
     service.check_draft(draft)
-    report, created = submission.submit(runtime, scope, draft)
-    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    return submission.submitted_report(runtime, report, scope)
+    submitted = submission.submit(runtime, scope, draft)
+    response.status_code = status.HTTP_201_CREATED if submitted.created else status.HTTP_200_OK
+    return submission.submitted_report(runtime, submitted, scope)
 
 
 @router.get("/reports/nearby", response_model=NearbyList)

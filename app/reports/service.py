@@ -207,8 +207,9 @@ def create_report(
     urgent: bool,
     place: PlacedPoint,
     photos: Sequence[StoredPhoto],
-) -> Report:
-    """Insert the report, its photos and its first timeline entry, and announce it (flushes).
+) -> tuple[Report, list[ReportPhoto]]:
+    """Insert the report, its photos and its first timeline entry, and announce it (flushes);
+    the report and its photo rows as written (the upload's answer shows these, not a read-back).
 
     A concurrent twin with the same client_id makes the insert fail on the unique constraint
     (reporter_id, client_id): the caller rolls back and answers with the twin.
@@ -235,17 +236,16 @@ def create_report(
     session.add(report)
     session.flush()
     assert report.id is not None
-    # No flush of its own: the timeline entry's flush below writes the photo rows with it.
-    session.add_all(
-        _photo_rows(
-            report.id,
-            photos,
-            kind=PhotoKind.BEFORE,
-            uploaded_by_id=reporter_id,
-            task_id=None,
-            created_at=report.created_at,
-        )
+    photo_rows = _photo_rows(
+        report.id,
+        photos,
+        kind=PhotoKind.BEFORE,
+        uploaded_by_id=reporter_id,
+        task_id=None,
+        created_at=report.created_at,
     )
+    # No flush of its own: the timeline entry's flush below writes the photo rows with it.
+    session.add_all(photo_rows)
     record_event(
         session,
         report,
@@ -255,7 +255,7 @@ def create_report(
     )
     publish(session, ReportCreated(report))
     wake_live_feeds(session)
-    return report
+    return report, photo_rows
 
 
 def attach_photos(

@@ -6,6 +6,9 @@ short writing session, and recover the concurrent twin when the unique client_id
 race. The request's own session is not used: a replay storm then holds up no writer.
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -17,28 +20,37 @@ from app.photos import intake
 from app.photos.urls import photo_url_signer
 from app.reports import reading, service
 from app.reports.caller_phones import caller_view_for
-from app.reports.models import RECORDED_CHANNELS, Channel, Report
+from app.reports.models import RECORDED_CHANNELS, Channel, Report, ReportPhoto
 from app.reports.schemas import SubmittedReport
 
 
-def submit(runtime: Runtime, scope: Scope, draft: service.ReportDraft) -> tuple[Report, bool]:
-    """The report for this draft, by the account of `scope`, and whether it is new (False: a
-    replay of one already made)."""
+@dataclass(frozen=True)
+class Submitted:
+    """What a submission came to: the report, and whether this request made it (False: a replay
+    of one already made, or the twin that won the race)."""
+
+    report: Report
+    created: bool
+    # The photo rows this request wrote, as it wrote them (pending); None for a report it found.
+    written_photos: Sequence[ReportPhoto] | None = None
+
+
+def submit(runtime: Runtime, scope: Scope, draft: service.ReportDraft) -> Submitted:
+    """The report for this draft, by the account of `scope`, and whether it is new."""
     # Before any image work and without the write lock, so that a replay (an outbox resending
     # after a dead zone, often many copies at once) costs next to nothing and holds up no writer.
     with session_scope(runtime.engine, write=False) as reader:
         replayed = service.find_replay(reader, scope.account_id, draft)
     if replayed is not None:
-        return replayed, False
+        return Submitted(replayed, created=False)
     return _save_new_report(runtime, scope, draft)
 
 
-def _save_new_report(
-    runtime: Runtime, scope: Scope, draft: service.ReportDraft
-) -> tuple[Report, bool]:
+def _save_new_report(runtime: Runtime, scope: Scope, draft: service.ReportDraft) -> Submitted:
     """Check, convert and store the photos, then insert in one short transaction.
 
-    Returns the report and True, or the concurrent twin with the same client_id and False.
+    Returns the new report with the photo rows it wrote, or the concurrent twin with the same
+    client_id (not created).
     The reads come first, apart: the write lock is taken only for the insert.
     """
     settings = runtime.settings
@@ -55,8 +67,8 @@ def _save_new_report(
     if scoped:
         service.check_recording_scope(scope, place)
 
-    def insert(writer: Session, stored: list[intake.StoredPhoto]) -> Report:
-        return service.create_report(
+    def insert(writer: Session, stored: list[intake.StoredPhoto]) -> Submitted:
+        report, photos = service.create_report(
             writer,
             reporter_id=reporter_id,
             draft=draft,
@@ -64,9 +76,10 @@ def _save_new_report(
             place=place,
             photos=stored,
         )
+        return Submitted(report, created=True, written_photos=photos)
 
     try:
-        return intake.stage_photos(runtime, processed, insert), True
+        return intake.stage_photos(runtime, processed, insert)
     except IntegrityError:
         # The same client_id raced us and won (unique on reporter_id, client_id); the files
         # this attempt created are gone again, the twin's are its own.
@@ -74,17 +87,29 @@ def _save_new_report(
             twin = service.find_replay(reader, reporter_id, draft)
         if twin is None:
             raise
-        return twin, False
+        return Submitted(twin, created=False)
 
 
-def submitted_report(runtime: Runtime, report: Report, viewer: Scope) -> SubmittedReport:
+def submitted_report(runtime: Runtime, submitted: Submitted, viewer: Scope) -> SubmittedReport:
     """The answer to a submission: the report as its submitter sees it, and the open reports of
-    its category nearby ("is it one of these?"), read apart like the rest of the intake."""
+    its category nearby ("is it one of these?"), read apart like the rest of the intake.
+
+    A new report's photos are shown as this request wrote them, pending: once committed they are
+    the redaction worker's, which may already have redacted them, and an answer that depended on
+    who was quicker would say "ready" one time in many. A replay shows its photos as they are.
+    """
     settings = runtime.settings
     urls = photo_url_signer(settings.secret_key)
+    report = submitted.report
+    assert report.id is not None
+    written = {} if submitted.written_photos is None else {report.id: submitted.written_photos}
     with session_scope(runtime.engine, write=False) as reader:
         public = reading.present_reports(
-            reader, [report], photo_url=urls, callers=caller_view_for(viewer.role)
+            reader,
+            [report],
+            photo_url=urls,
+            callers=caller_view_for(viewer.role),
+            written_photos=written,
         )[0]
         nearby = reading.nearby_reports(
             reader,

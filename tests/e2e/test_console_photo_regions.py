@@ -1,6 +1,6 @@
 """A coordinator's privacy tools over a photo in Chromium: the redacted face is marked, revealed
 only with a reason, audited on the admins' page, and a box drawn over the picture is pixelated
-for everyone."""
+for everyone and shown on the report's timeline."""
 
 import uuid
 
@@ -68,6 +68,11 @@ def test_a_face_is_revealed_with_a_reason_and_a_drawn_box_is_pixelated(
 
     expect(page.locator(".toast")).to_contain_text("已添加遮挡")
     expect(lightbox).to_have_count(0)
+    # The reloaded page's timeline says who added a box to which photo.
+    added = page.locator(".timeline .tl-item", has_text="添加遮挡")
+    expect(added).to_have_count(1)
+    expect(added.locator(".tl-note")).to_have_text("现场照片第 1 张")
+    expect(added.locator(".tl-actor")).not_to_be_empty()
     [photo] = api.call("GET", f"/reports/{report['id']}", as_user=COORDINATOR)["photos"]
     assert [region["kind"] for region in photo["regions"]] == ["face", "manual"]
     left, top, right, bottom = photo["regions"][1]["box"]

@@ -4,10 +4,12 @@ redaction job has redacted it. Uploads are acknowledged before their photos are 
 the app's own worker, and the job takes what no worker holds."""
 
 import io
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import numpy as np
+import pytest
 from fastapi.testclient import TestClient
 from georeport import GeoReport
 from PIL import Image
@@ -16,6 +18,7 @@ from sqlmodel import Session, select
 from app.core.clock import utcnow
 from app.core.runtime import Runtime
 from app.main import create_app
+from app.photos import intake
 from app.photos.detectors import Box
 from app.photos.intake import REDACTION_QUEUE_CACHE, close_image_pool, redaction_queue_of
 from app.photos.redaction import pixelate
@@ -73,6 +76,28 @@ def test_a_reported_face_is_served_pixelated(
     assert isinstance(box, list)
     served = client.get(photo["url"]).content
     assert residual_detail(served, box) < 2 < 10 < residual_detail(ASTRONAUT, box)
+
+
+def test_the_upload_answer_shows_its_photos_pending_even_when_the_worker_was_quicker(
+    client: TestClient, runtime: Runtime, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stage_photos = intake.stage_photos
+
+    def worker_first(*args: Any, **kwargs: Any) -> Any:
+        staged = stage_photos(*args, **kwargs)
+        finish_queued_redaction(runtime)  # as if the worker redacted before the answer was built
+        return staged
+
+    monkeypatch.setattr(intake, "stage_photos", worker_first)
+    sent = post_report(client, people.rider.headers, (ASTRONAUT,))
+
+    assert sent.status_code == 201, sent.text
+    [waiting] = sent.json()["photos"]  # what this request wrote, not what the worker made of it
+    assert (waiting["ready"], waiting["redaction"], waiting["url"]) == (False, "pending", None)
+    read = client.get(f"/api/v1/reports/{sent.json()['id']}", headers=people.rider.headers)
+    [photo] = read.json()["photos"]
+    assert (photo["ready"], photo["redaction"], photo["redacted_regions"]) == (True, "redacted", 1)
+    assert photo["id"] == waiting["id"]
 
 
 def waiting_photo(session: Session, runtime: Runtime, people: People, state: PhotoRedaction) -> int:

@@ -1,5 +1,6 @@
 """A coordinator's own box: what the detectors missed is pixelated in every served copy, the
-sealed original stays the photo as taken, and nobody else adds one."""
+sealed original stays the photo as taken, the report's timeline says who added one, and nobody
+else adds one."""
 
 from typing import Any
 
@@ -12,7 +13,7 @@ from app.main import create_app
 from app.photos.intake import close_image_pool
 from app.photos.sealing import original_store, unseal
 from app.photos.storage import photo_store
-from app.reports.models import PhotoReveal, ReportPhoto
+from app.reports.models import PhotoReveal, ReportEvent, ReportEventKind, ReportPhoto
 from tests.factories import assert_problem
 from tests.fixtures.people import People
 from tests.photos.factories import fixture_photo
@@ -85,6 +86,42 @@ def test_a_coordinators_box_is_pixelated_in_every_served_copy(
     assert original == served_before
 
 
+def region_events(session: Session) -> list[ReportEvent]:
+    return list(
+        session.exec(
+            select(ReportEvent).where(ReportEvent.kind == ReportEventKind.PHOTO_REGION_ADDED)
+        )
+    )
+
+
+def test_the_timeline_says_who_added_a_box_to_which_photo_and_nothing_of_the_box(
+    client: TestClient, session: Session, people: People
+) -> None:
+    before = reported(client, session, people, STREET)
+
+    response = add_box(client, before, people.coordinator.headers)
+
+    assert response.status_code == 201, response.text
+    [row] = region_events(session)
+    assert (row.report_id, row.actor_id) == (before.report_id, people.coordinator.id)
+    assert (row.from_status, row.to_status, row.task_id) == (None, None, None)
+    path = f"/api/v1/reports/{before.report_id}/events"
+    timeline = client.get(path, headers=people.coordinator.headers).json()["items"]
+    assert [event["kind"] for event in timeline] == ["submitted", "photo_region_added"]
+    added = timeline[-1]
+    assert added["actor"]["id"] == people.coordinator.id
+    assert added["actor"]["role"] == "coordinator"
+    assert added["note"] == "现场照片第 1 张"
+    # The reporter reads it too: who (a coordinator, by name), not where the box is.
+    [seen] = [
+        event
+        for event in client.get(path, headers=people.rider.headers).json()["items"]
+        if event["kind"] == "photo_region_added"
+    ]
+    assert seen["actor"]["id"] == people.coordinator.id
+    assert not any(str(edge) in seen["note"] for edge in BOX)
+
+
 def test_a_box_added_to_a_redacted_face_keeps_both_and_each_can_be_revealed(
     client: TestClient, session: Session, runtime: Runtime, people: People
 ) -> None:
@@ -138,6 +175,7 @@ def test_no_one_else_adds_a_box_and_a_bad_box_changes_nothing(
 
     [after] = session.exec(select(ReportPhoto)).all()
     assert (after.display_key, after.redacted_regions) == (before.display_key, [])
+    assert region_events(session) == []  # a refused box leaves the timeline as it was
 
 
 def test_a_photo_still_waiting_for_redaction_takes_no_box_yet(
@@ -151,5 +189,6 @@ def test_a_photo_still_waiting_for_redaction_takes_no_box_yet(
         assert sent.status_code == 201, sent.text
 
         assert_problem(add_box(idle, pending, people.coordinator.headers), 409)
+        assert region_events(session) == []
     finally:
         close_image_pool(runtime)

@@ -96,7 +96,8 @@ def test_every_event_arrives_signed_and_in_order_per_report(
     assert rated["rating"]["stars"] == 4
     assert rated["report"]["caller_phone"] is None  # no caller details go out
     # Photos are redacted after the report is taken in: report.created says they are not ready
-    # (and links nothing); the events after redaction link them.
+    # (and links nothing); the events after redaction link them. No race with the worker here:
+    # the payload is rendered in the insert's own transaction, before its photos are queued.
     [waiting] = by_event[WebhookEvent.REPORT_CREATED]["data"]["report"]["photos"]
     assert (waiting["ready"], waiting["url"], waiting["thumbnail_url"]) == (False, None, None)
     [photo] = [p for p in rated["report"]["photos"] if p["kind"] == "before"]

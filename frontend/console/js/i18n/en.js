@@ -66,6 +66,7 @@ export default {
   "event.task_overdue": "Task overdue",
   "event.task_escalated": "Overdue task escalated to the street",
   "event.verification_submitted": "Rider checked on site",
+  "event.photo_region_added": "Blur added",
 
   "unit_type.property": "Property management",
   "unit_type.owners_committee": "Owners' committee",

@@ -66,6 +66,7 @@ export default {
   "event.task_overdue": "任务超期",
   "event.task_escalated": "任务超期已上报街道",
   "event.verification_submitted": "骑手现场核查",
+  "event.photo_region_added": "添加遮挡",
 
   "unit_type.property": "物业服务企业",
   "unit_type.owners_committee": "业主委员会",

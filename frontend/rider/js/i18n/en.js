@@ -169,6 +169,7 @@ export default {
   "event.task_completed": "Unit finished",
   "event.task_overdue": "Task overdue",
   "event.task_escalated": "Escalated to the street",
+  "event.photo_region_added": "A photo was blurred further",
   "event.rated": "Rated",
   "event.reopened": "Reported as not fixed",
 

@@ -169,6 +169,7 @@ export default {
   "event.task_completed": "处置完成",
   "event.task_overdue": "处置超时",
   "event.task_escalated": "超时上报街道",
+  "event.photo_region_added": "照片已添加遮挡",
   "event.rated": "已评价",
   "event.reopened": "反馈未解决",
 
