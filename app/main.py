@@ -46,6 +46,7 @@ from app.photos.s3_store import S3Store
 from app.photos.storage import photo_store
 from app.points.router import router as points_router
 from app.points.team_router import router as team_router
+from app.presets.router import router as presets_router
 from app.privacy.router import router as privacy_router
 from app.reports.caller_retention import erase_expired_callers_periodically
 from app.reports.original_retention import delete_expired_originals_periodically
@@ -71,6 +72,7 @@ def api_router() -> APIRouter:
         maps_router,
         categories_router,
         units_router,
+        presets_router,
         riders_router,
         privacy_router,
         team_router,

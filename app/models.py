@@ -9,6 +9,7 @@ from app.grids import models as grids
 from app.notices import models as notices
 from app.notifications import models as notifications
 from app.points import models as points
+from app.presets import models as presets
 from app.reports import models as reports
 from app.rewards import models as rewards
 from app.riders import models as riders
@@ -27,6 +28,7 @@ __all__ = [
     "notices",
     "notifications",
     "points",
+    "presets",
     "rate_windows",
     "reports",
     "rewards",

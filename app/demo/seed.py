@@ -11,6 +11,9 @@ from app.grids.models import Grid, GridLevel
 from app.grids.service import import_feature_collection
 from app.points.rules import EntryKind
 from app.points.service import lock_account, post_entry
+from app.presets.models import PresetPurpose
+from app.presets.schemas import PresetCreate
+from app.presets.service import create_preset
 from app.rewards.demo import seed_rewards
 from app.riders.models import Platform, Team
 from app.riders.privacy_notice import CURRENT_NOTICE
@@ -19,6 +22,16 @@ from app.units.models import UnitCreate, UnitType
 from app.units.service import create_unit
 
 DEMO_PASSWORD = "tantou-demo-2026"
+
+# The reasons and notes a county's coordinators write most (常用语); admins edit them.
+DEMO_PRESETS = (
+    (PresetPurpose.REJECT, "经现场核实，问题不存在或已自行消除。"),
+    (PresetPurpose.REJECT, "不属于网格管理事项，已告知您向相关部门反映。"),
+    (PresetPurpose.REJECT, "照片无法看清问题，请补拍后重新上报。"),
+    (PresetPurpose.DISPATCH, "请尽快到场处置，完成后上传处置后照片。"),
+    (PresetPurpose.DISPATCH, "请联系物业共同处置，注意现场安全。"),
+    (PresetPurpose.DISPATCH, "涉及占道经营，请执法中队依法劝导。"),
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,8 @@ def seed_demo(session: Session) -> list[DemoLogin]:
     session.flush()
     seed_rewards(session, [f"341126{suffix}" for suffix, *_ in TOWNS])
     _welcome_points(session, rider)
+    for purpose, text in DEMO_PRESETS:
+        create_preset(session, PresetCreate(purpose=purpose, text=text))
     return list(DEMO_LOGINS)
 
 
