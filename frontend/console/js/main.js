@@ -34,6 +34,7 @@ addRoute("/notifications", { name: "notifications" });
 addRoute("/units", { name: "units" });
 addRoute("/categories", { name: "categories" });
 addRoute("/rewards", { name: "rewards" });
+addRoute("/presets", { name: "presets" });
 addRoute("/integrations", { name: "integrations" });
 addRoute("/privacy-audit", { name: "privacyAudit" });
 addRoute("/integrations/webhooks/:id", { name: "webhookDeliveries" });

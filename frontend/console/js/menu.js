@@ -14,6 +14,7 @@ const ITEMS = [
   { path: "/units", key: "nav.units", roles: ["admin", "coordinator"], group: "admin" },
   { path: "/categories", key: "nav.categories", roles: ["admin"], group: "admin" },
   { path: "/rewards", key: "nav.rewards", roles: ["admin"], group: "admin" },
+  { path: "/presets", key: "nav.presets", roles: ["admin"], group: "admin" },
   { path: "/privacy-audit", key: "nav.privacy_audit", roles: ["admin"], group: "admin" },
   // Shown only when the server offers integrations (GET answers 200).
   {

@@ -45,6 +45,14 @@ export function loadUnits() {
   });
 }
 
+/** The admins' presets (常用语) of one purpose, in order; none when they cannot be read. */
+export function loadPresets(purpose) {
+  return once(
+    `presets:${purpose}`,
+    async () => (await api.get("/note-presets", { purpose })).items,
+  );
+}
+
 /** Communities with their streets. */
 export function loadCommunities() {
   return once("communities", async () => (await api.get("/communities")).items);

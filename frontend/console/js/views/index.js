@@ -6,6 +6,7 @@ import { renderMap } from "./map.js";
 import { renderMyTask, renderMyTasks } from "./my-tasks.js";
 import { renderNotices } from "./notices.js";
 import { renderNotifications } from "./notifications.js";
+import { renderPresets } from "./presets.js";
 import { renderPrivacyAudit } from "./privacy-audit.js";
 import { renderQueue } from "./queue.js";
 import { renderRedemptions } from "./redemptions.js";
@@ -33,6 +34,7 @@ export const VIEWS = {
   units: renderUnits,
   categories: renderCategories,
   rewards: renderRewards,
+  presets: renderPresets,
   integrations: renderIntegrations,
   privacyAudit: renderPrivacyAudit,
   webhookDeliveries: renderDeliveries,

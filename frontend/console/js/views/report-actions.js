@@ -5,7 +5,7 @@ import { h } from "../../../shared/dom.js";
 import { openForm } from "../dialog.js";
 import { formatTime, fromLocalInputValue } from "../format.js";
 import { label, t } from "../i18n.js";
-import { categoryName } from "../reference.js";
+import { categoryName, loadPresets } from "../reference.js";
 
 const MERGE_TARGETS = new Set(["accepted", "dispatched", "in_progress", "resolved"]);
 const DISPATCHABLE = new Set(["accepted", "dispatched", "in_progress"]);
@@ -31,11 +31,13 @@ export function commandsFor(report, { units, categories, nearby }) {
       key: "reject",
       label: t("action.reject"),
       kind: "danger",
-      run: () =>
-        openForm({
+      run: async () => {
+        const presets = await presetChoice("reject", "reason");
+        return openForm({
           title: t("triage.reject_title", { id }),
           intro: h("p", { class: "muted" }, t("triage.reject_intro")),
           fields: [
+            ...presets.fields,
             {
               name: "reason",
               label: t("triage.reason"),
@@ -47,8 +49,10 @@ export function commandsFor(report, { units, categories, nearby }) {
           ],
           submitLabel: t("action.reject"),
           danger: true,
+          onChange: presets.onChange,
           onSubmit: (v) => api.post(`/reports/${id}/reject`, { reason: v.reason }),
-        }),
+        });
+      },
     });
   }
   if (report.status === "submitted" || report.status === "accepted") {
@@ -110,6 +114,34 @@ export function commandsFor(report, { units, categories, nearby }) {
   return commands.sort((a, b) => Number(b.kind === "primary") - Number(a.kind === "primary"));
 }
 
+/**
+ * A select of the admins' presets (常用语) for `purpose` that writes the chosen words into the
+ * field `target`, where they may still be edited: {fields, onChange} for openForm. No field when
+ * there are no presets or they cannot be read (the words are typed, as before).
+ */
+async function presetChoice(purpose, target) {
+  const presets = await loadPresets(purpose).catch(() => []);
+  if (presets.length === 0) return { fields: [], onChange: undefined };
+  let chosen = "";
+  return {
+    fields: [
+      {
+        name: "preset",
+        label: t("presets.pick"),
+        type: "select",
+        placeholder: t("presets.own_words"),
+        options: presets.map((p) => ({ value: p.text, label: p.text })),
+      },
+    ],
+    // Only a new choice writes: the form's other changes must not undo what was typed.
+    onChange: (values, inputs) => {
+      if (values.preset === chosen) return;
+      chosen = values.preset;
+      if (chosen) inputs.get(target).value = chosen;
+    },
+  };
+}
+
 /** Merge into one of the open cases nearby. */
 function openMerge(report, targets, categories) {
   return openForm({
@@ -154,13 +186,15 @@ function unitOptions(units, preferredType) {
 }
 
 /** Send the case to a handling unit. */
-function openDispatch(report, units, categories) {
+async function openDispatch(report, units, categories) {
   const category = categories?.get(report.category);
   const limit = category
     ? t("dispatch.due_default", { hours: category.time_limit_hours })
     : t("dispatch.due_default_plain");
+  const presets = await presetChoice("dispatch", "note");
   return openForm({
     title: t("dispatch.title", { id: report.id }),
+    onChange: presets.onChange,
     fields: [
       {
         name: "unit_code",
@@ -170,6 +204,7 @@ function openDispatch(report, units, categories) {
         placeholder: t("form.choose"),
         options: unitOptions(units, category?.default_unit_type),
       },
+      ...presets.fields,
       { name: "note", label: t("dispatch.note"), type: "textarea", rows: 3 },
       { name: "due_at", label: t("dispatch.due_at"), type: "datetime-local", hint: limit },
     ],
