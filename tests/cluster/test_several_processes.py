@@ -77,6 +77,12 @@ def _api(
     return httpx.request(method, f"{server.url}/api/v1{path}", headers=headers, timeout=30, **kw)
 
 
+def _send_photo_report(server: ServerProcess, rider: Person) -> httpx.Response:
+    """A rider's report with one small photo, sent to `server`."""
+    files = photo_parts(small_jpeg())
+    return _api(server, "POST", "/reports", rider, data=report_fields(), files=files)
+
+
 def _overdue_task(server: ServerProcess, engine: Engine, people: People) -> int:
     """A report accepted and dispatched through `server`, its task's deadline then moved into
     the past (as time passing would)."""
@@ -234,14 +240,7 @@ def test_two_machines_share_photos_through_one_bucket(
         _group(shared_database_url, tmp_path / "b", **store) as machine_b,
     ):
         receiver, reader = machine_a.start(), machine_b.start()
-        sent = _api(
-            receiver,
-            "POST",
-            "/reports",
-            people.rider,
-            data=report_fields(),
-            files=photo_parts(small_jpeg()),
-        )
+        sent = _send_photo_report(receiver, people.rider)
         assert sent.status_code == 201, sent.text
         report_id = sent.json()["id"]
 
@@ -273,14 +272,7 @@ def test_a_report_sent_to_one_reaches_a_stream_opened_on_the_other(
         stream = EventStreamListener(watcher.url, path)
         try:
             assert stream.next_message(30).event == "ready", stream.status_line
-            sent = _api(
-                receiver,
-                "POST",
-                "/reports",
-                people.rider,
-                data=report_fields(),
-                files=photo_parts(small_jpeg()),
-            )
+            sent = _send_photo_report(receiver, people.rider)
             assert sent.status_code == 201, sent.text
             event = stream.next_event(30)
         finally:
