@@ -1,6 +1,8 @@
 """The whole photo path on an S3 bucket (a real S3-protocol server): upload, redaction, sealed
 original, serving through the app or by the store's signed URL, reveal, sweep and backup."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -49,6 +51,17 @@ def reported(client: TestClient, people: People) -> dict[str, Any]:
     assert sent.status_code == 201, sent.text
     report: dict[str, Any] = once_redacted(client, people.rider.headers, sent.json())
     return report
+
+
+@contextmanager
+def served_with(settings: Settings) -> Iterator[TestClient]:
+    """The app on the same database and bucket with other settings."""
+    runtime = Runtime.from_settings(settings)
+    try:
+        with TestClient(create_app(runtime=runtime)) as client:
+            yield client
+    finally:
+        runtime.engine.dispose()
 
 
 def stored_photo(session: Session) -> ReportPhoto:
@@ -118,7 +131,7 @@ def test_signed_url_delivery_redirects_to_the_store_for_a_short_while(
 ) -> None:
     signed = runtime.settings.model_copy(update={"photo_delivery": "signed_url"})
     [served] = reported["photos"]
-    with TestClient(create_app(runtime=Runtime.from_settings(signed))) as client:
+    with served_with(signed) as client:
         response = client.get(served["url"], follow_redirects=False)
         page = client.get("/")
         refused = client.get(served["url"].replace("sig=", "sig=0"), follow_redirects=False)
@@ -196,7 +209,7 @@ def test_an_unreachable_store_answers_503_and_keeps_nothing(
         update={"s3_endpoint_url": f"http://127.0.0.1:{free_port()}"}
     )
     session.close()
-    with TestClient(create_app(runtime=Runtime.from_settings(away))) as client:
+    with served_with(away) as client:
         response = post_report(client, people.rider.headers, (ASTRONAUT,))
 
     problem = assert_problem(response, 503)
