@@ -43,11 +43,8 @@ class S3Server:
     def environment_for(self, bucket: str, prefix: str = "city") -> dict[str, str]:
         """The same as environment variables, for a `tantou serve` process."""
         return {
-            "TANTOU_PHOTO_STORE": f"s3://{bucket}/{prefix}",
-            "TANTOU_S3_ENDPOINT_URL": self.endpoint_url,
-            "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID,
-            "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
-            "AWS_REGION": REGION,
+            name if name.startswith("AWS_") else f"TANTOU_{name.upper()}": str(value)
+            for name, value in self.settings_for(bucket, prefix).items()
         }
 
     def object_names(self, bucket: str) -> list[str]:
