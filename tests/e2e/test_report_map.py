@@ -36,6 +36,12 @@ def _send_button(page: Page) -> Locator:
     return page.get_by_role("button", name=re.compile("发送"))
 
 
+def _tap_grid(page: Page, code: str) -> None:
+    grid = page.locator(f'#pin-map path[data-grid-code="{code}"]').bounding_box()
+    assert grid
+    page.mouse.click(grid["x"] + grid["width"] / 2, grid["y"] + grid["height"] / 2)
+
+
 def test_dragging_the_pin_into_the_next_grid_places_the_report_there(
     rider_page: Page, rider: Rider, api: ApiClient
 ) -> None:
@@ -93,9 +99,7 @@ def test_a_photo_without_gps_and_location_off_cannot_be_sent_until_a_pin_is_plac
     screenshot(page, "22-review-needs-pin")
 
     # The map shows the whole county: tap inside the demo grid.
-    grid = page.locator(f'#pin-map path[data-grid-code="{GRID_CODE}"]').bounding_box()
-    assert grid
-    page.mouse.click(grid["x"] + grid["width"] / 2, grid["y"] + grid["height"] / 2)
+    _tap_grid(page, GRID_CODE)
     card = page.locator(".pin-card")
     expect(card).to_have_attribute("data-state", "ok")
     placed_grid = card.get_attribute("data-grid")
@@ -144,6 +148,14 @@ def test_a_point_far_outside_the_county_is_refused_on_the_phone_and_by_the_serve
         assert response.status_code == 422, response.text
         assert response.json()["errors"][0]["field"] == "lat"
     assert api.reports_of(rider) == []
+
+    # The map shows the service area instead of the far point: a tap puts the pin in a grid.
+    _tap_grid(page, GRID_CODE)
+    expect(page.locator(".pin-card")).to_have_attribute("data-state", "ok")
+    _send_button(page).click()
+    wait_until_sent(page, 1)
+    [report] = api.reports_of(rider)
+    assert report["grid"] is not None
 
 
 def test_nearby_lists_and_maps_open_reports_and_me_too_joins_one(

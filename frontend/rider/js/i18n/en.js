@@ -102,7 +102,7 @@ export default {
   "pin.waiting": "Finding your location… or tap the map where the problem is",
   "pin.needed": "No location in the photo or from the phone: tap the map where it is",
   "pin.outside": "Outside the service area: in no grid and over {km} km from any community.",
-  "pin.outside_hint": "Move the pin to where the problem is.",
+  "pin.outside_hint": "Tap the map where the problem is.",
   "pin.unassigned": "{community} (not in a grid; the community handles it)",
   "pin.from_fix": "from the phone's location ±{m} m; drag the pin to correct it",
   "pin.from_photo": "from the photo's location; drag the pin to correct it",

@@ -102,7 +102,7 @@ export default {
   "pin.waiting": "正在定位… 也可以直接在地图上点选问题的位置",
   "pin.needed": "照片没有位置信息，手机也未定位：请在地图上点一下问题所在的位置",
   "pin.outside": "该位置在服务区域之外：不在任何网格内，离最近的社区超过 {km} 公里，无法发送。",
-  "pin.outside_hint": "请把图钉移到问题所在的位置。",
+  "pin.outside_hint": "请在地图上点一下问题所在的位置。",
   "pin.unassigned": "{community}（未划入网格，由社区处理）",
   "pin.from_fix": "按手机定位 ±{m} 米，可拖动图钉纠正",
   "pin.from_photo": "按照片中的位置，可拖动图钉纠正",

@@ -45,7 +45,7 @@ export function pinMap(draft, { onChange }) {
     node.dataset.grid = place?.grid?.code || "";
     line.replaceChildren(
       icon(ICONS.pin, 18),
-      h("span", {}, describe(draft.point, place, outlines)),
+      h("span", {}, ...describe(draft.point, place, outlines)),
     );
     if (map && outlines) {
       map.showGrids(
@@ -94,7 +94,9 @@ export function pinMap(draft, { onChange }) {
     }
     map.onPick(placeAt);
     draw();
-    if (draft.point) map.focus(draft.point.lat, draft.point.lon);
+    // A point far outside shows the service area instead, where the rider taps the right spot.
+    const place = placeNow();
+    if (place && place.inServiceArea !== false) map.focus(draft.point.lat, draft.point.lon);
     else map.fitGrids();
   })();
 
@@ -113,11 +115,15 @@ export function pinMap(draft, { onChange }) {
   };
 }
 
+/** The line's text, and what to do about it on a line of its own. */
 function describe(point, place, outlines) {
-  if (!point) return t(geoState() === "pending" ? "pin.waiting" : "pin.needed");
-  if (place.unknown) return t("geo.grid_later");
+  if (!point) return [t(geoState() === "pending" ? "pin.waiting" : "pin.needed")];
+  if (place.unknown) return [t("geo.grid_later")];
   if (!place.inServiceArea) {
-    return `${t("pin.outside", { km: outlines.max_distance_m / 1000 })} ${t("pin.outside_hint")}`;
+    return [
+      t("pin.outside", { km: outlines.max_distance_m / 1000 }),
+      h("small", { class: "pin-hint" }, t("pin.outside_hint")),
+    ];
   }
   const where = place.grid
     ? place.grid.name
@@ -126,5 +132,5 @@ function describe(point, place, outlines) {
     point.source === "fix"
       ? t("pin.from_fix", { m: point.accuracy_m })
       : t(point.source === "photo" ? "pin.from_photo" : "pin.from_pin");
-  return `${where} · ${from}`;
+  return [`${where} · ${from}`];
 }
