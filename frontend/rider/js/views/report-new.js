@@ -141,18 +141,6 @@ export function reviewView({ root }) {
   const draft = currentDraft();
   if (!draft?.category) return navigate(draft ? "/new" : "/", { replace: true });
   const category = categoryByCode(draft.category);
-  let place = null;
-  let nearbyOffered = false;
-  const pin = pinMap(draft, {
-    onChange: (next) => {
-      place = next;
-      send.disabled = !sendable(place);
-      if (draft.point && !nearbyOffered) {
-        nearbyOffered = true;
-        offerNearby(draft, nearby);
-      }
-    },
-  });
 
   const urgent = h("input", {
     type: "checkbox",
@@ -200,6 +188,18 @@ export function reviewView({ root }) {
     icon(ICONS.check, 24),
     h("span", {}, t("new.send")),
   );
+  let place = null;
+  let nearbyOffered = false;
+  const pin = pinMap(draft, {
+    onChange: (next) => {
+      place = next;
+      send.disabled = !sendable(place);
+      if (draft.point && !nearbyOffered) {
+        nearbyOffered = true;
+        offerNearby(draft, nearby);
+      }
+    },
+  });
 
   root.append(
     pageHeader(t("new.review"), { back: "/new" }),
@@ -239,7 +239,7 @@ export function reviewView({ root }) {
   );
 
   async function onSend() {
-    // The button is off until then; this guards a tap that raced the pin's last move.
+    // The button is off without a sendable point; this guards a tap that raced the pin's move.
     if (!sendable(place)) return;
     send.disabled = true;
     try {
