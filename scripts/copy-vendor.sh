@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 target=frontend/vendor/leaflet
 rm -rf "$target"
 mkdir -p "$target"
-cp node_modules/leaflet/dist/leaflet-src.esm.js node_modules/leaflet/dist/leaflet.css "$target/"
+cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css "$target/"
 cp -R node_modules/leaflet/dist/images "$target/"
 cp node_modules/leaflet/LICENSE "$target/"
 echo "frontend: vendored leaflet $(node -p 'require("./node_modules/leaflet/package.json").version') into $target"

@@ -6,6 +6,8 @@ import { icon, ICONS } from "../icons.js";
 import { startDraft } from "../draft.js";
 import { t } from "../i18n.js";
 import { navigate } from "../../../shared/router.js";
+import { warmMapCache } from "../map-config.js";
+import { loadOutlines } from "../outlines.js";
 import { locationLine } from "./location-line.js";
 import { outboxList } from "./outbox-list.js";
 
@@ -46,13 +48,17 @@ export function homeView({ root }) {
     h(
       "nav",
       { class: "quick-links", "aria-label": t("home.shortcuts") },
+      quickLink("#/nearby", ICONS.pin, t("home.nearby")),
       quickLink("#/tasks", ICONS.tasks, t("home.tasks")),
       quickLink("#/notices", ICONS.megaphone, t("home.notices")),
       quickLink("#/points", ICONS.star, t("home.points")),
     ),
   );
-  // Have the categories ready (and cached for offline) before the rider needs them.
+  // Have the categories, the grid outlines and the map ready (and kept for offline) before the
+  // rider needs them.
   loadCategories().catch(() => {});
+  loadOutlines();
+  warmMapCache();
   return () => {
     location.stop();
     outbox.stop();
