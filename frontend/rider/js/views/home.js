@@ -12,7 +12,7 @@ import { outboxList } from "./outbox-list.js";
 export function homeView({ root }) {
   const camera = h("input", {
     id: "camera-input",
-    class: "visually-hidden",
+    class: "file-cover",
     type: "file",
     accept: "image/*",
     capture: "environment",
@@ -38,8 +38,8 @@ export function homeView({ root }) {
         h("span", { class: "snap-ring" }, icon(ICONS.camera, 56)),
         h("span", { class: "snap-label" }, t("home.snap")),
         h("span", { class: "snap-hint" }, t("home.snap_hint")),
+        camera,
       ),
-      camera,
       location.node,
     ),
     outbox.node,
