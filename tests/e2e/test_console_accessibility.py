@@ -143,18 +143,22 @@ def _redeem(api: ApiClient, rider: Rider) -> None:
 
 @pytest.fixture(scope="module")
 def logged_in(browser: Browser, server: LiveServer) -> Iterator[dict[str, Page]]:
-    """One console page per account (coordinator, admin, unit), logged in once for the module."""
+    """One console page per account (coordinator, admin, unit), logged in once for the module;
+    fails the module's last test on any uncaught script error."""
     contexts: list[BrowserContext] = []
     pages: dict[str, Page] = {}
+    errors: list[str] = []
     for account in (COORDINATOR, ADMIN, UNIT):
         context = browser.new_context(base_url=server.url, viewport=DESKTOP, locale="zh-CN")
         context.set_default_timeout(UI_TIMEOUT_MS)
         contexts.append(context)
         pages[account] = context.new_page()
+        pages[account].on("pageerror", lambda error: errors.append(str(error)))
         console_login(pages[account], account)
     yield pages
     for context in contexts:
         context.close()
+    assert not errors, f"uncaught script errors: {errors}"
 
 
 def _open(page: Page, path: str, ready: str) -> None:
@@ -192,14 +196,39 @@ SCREENS = [
     ("my-task", UNIT, "/my-tasks/{task}", ".page-header h1"),
 ]
 
-# (dialog, report in the status that offers it, its command button).
+REPORT = ".page-header h1 .badge[data-status]"
+ADD = ".page-header .btn-primary"
+# (dialog, account, route, what shows once its data is in, the button that opens the dialog).
 DIALOGS = [
-    ("accept", "submitted", "受理"),
-    ("reject", "submitted", "驳回"),
-    ("merge", "submitted", "合并到已有案件"),
-    ("dispatch", "accepted", "派遣处置单位"),
-    ("approve", "resolved", "核查通过"),
-    ("rework", "resolved", "退回返工"),
+    ("accept", COORDINATOR, "/reports/{submitted}", REPORT, "[data-command='accept']"),
+    ("reject", COORDINATOR, "/reports/{submitted}", REPORT, "[data-command='reject']"),
+    ("merge", COORDINATOR, "/reports/{submitted}", REPORT, "[data-command='merge']"),
+    ("dispatch", COORDINATOR, "/reports/{accepted}", REPORT, "[data-command='dispatch']"),
+    ("approve", COORDINATOR, "/reports/{resolved}", REPORT, "[data-command='approve']"),
+    ("rework", COORDINATOR, "/reports/{resolved}", REPORT, "[data-command='rework']"),
+    ("rider-reject", COORDINATOR, "/riders", "tr[data-rider-id]", "[data-command='reject']"),
+    (
+        "redemption-cancel",
+        COORDINATOR,
+        "/redemptions",
+        "tr[data-redemption-id]",
+        "[data-command='cancel']",
+    ),
+    ("notice-new", COORDINATOR, "/notices", "text=电动车安全充电提示", ADD),
+    ("unit-new", ADMIN, "/units", ".data-table tbody tr:not(.empty-row)", ADD),
+    ("category-new", ADMIN, "/categories", ".data-table tbody tr:not(.empty-row)", ADD),
+    ("reward-new", ADMIN, "/rewards", ".data-table tbody tr:not(.empty-row)", ADD),
+    ("preset-new", ADMIN, "/presets", ".panel", ".panel .btn-primary"),
+    ("webhook-new", ADMIN, "/integrations", "tr[data-webhook-id]", "text=添加推送地址"),
+    ("api-key-new", ADMIN, "/integrations", "tr[data-webhook-id]", "text=新建密钥"),
+    (
+        "task-complete",
+        UNIT,
+        "/my-tasks/{task}",
+        ".page-header h1",
+        "[data-command='task_complete']",
+    ),
+    ("task-return", UNIT, "/my-tasks/{task}", ".page-header h1", "[data-command='task_return']"),
 ]
 
 
@@ -227,16 +256,25 @@ def test_each_screen_is_accessible(
     assert_accessible(page, f"console-{screen}")
 
 
-@pytest.mark.parametrize(("dialog", "report", "button"), DIALOGS, ids=[d[0] for d in DIALOGS])
-def test_each_report_dialog_is_accessible(
-    logged_in: dict[str, Page], data: ConsoleData, dialog: str, report: str, button: str
+@pytest.mark.parametrize(
+    ("dialog", "account", "route", "ready", "opener"), DIALOGS, ids=[d[0] for d in DIALOGS]
+)
+def test_each_dialog_is_accessible(
+    logged_in: dict[str, Page],
+    data: ConsoleData,
+    dialog: str,
+    account: str,
+    route: str,
+    ready: str,
+    opener: str,
 ) -> None:
-    page = logged_in[COORDINATOR]
-    _open(page, f"/reports/{vars(data)[report]}", ".page-header h1 .badge[data-status]")
-    page.get_by_role("button", name=button, exact=True).click()
+    page = logged_in[account]
+    _open(page, route.format(**vars(data)), ready)
+    page.locator(opener).first.click()
     opened = page.locator("dialog[open]")
     expect(opened).to_be_visible()
     expect(opened.locator(".loading")).to_have_count(0)
+    screenshot(page, f"a11y-console-dialog-{dialog}")
     try:
         assert_accessible(page, f"console-dialog-{dialog}")
     finally:

@@ -1,6 +1,6 @@
 """axe-core on every rider screen of a 360 px phone, with real data on it (reports with photos, a
-closed case to rate, a rejected one, a verification task, a notice, points): no WCAG 2.x A/AA
-violation, contrast included, and every tap target at least 44 px.
+closed case to rate, a rejected one, a verification task, a notice, points and a redemption): no
+WCAG 2.x A/AA violation, contrast included, and every tap target at least 44 px.
 
 One logged-in context serves the module's screens; each screen is its own test."""
 
@@ -92,6 +92,7 @@ def data(api: ApiClient) -> RiderData:
     _resolved(api, to_check)
     tasks = api.as_rider(rider, "GET", "/verifications", params={"status": "open"})["items"]
     verification = next(int(v["id"]) for v in tasks if v["report_id"] == to_check)
+    _redeem(api, rider)
     notice = api.call(
         "POST",
         "/notices",
@@ -105,13 +106,30 @@ def data(api: ApiClient) -> RiderData:
     return RiderData(rider, submitted, closed, rejected, verification, int(notice["id"]))
 
 
+def _redeem(api: ApiClient, rider: Rider) -> None:
+    """Points given by the coordinator, and the cheapest reward redeemed with them."""
+    api.call(
+        "POST",
+        "/points/adjustments",
+        as_user=COORDINATOR,
+        json={"rider_id": rider.id, "amount": 500, "reason": "骑手节奖励"},
+    )
+    rewards = api.as_rider(rider, "GET", "/rewards")["items"]
+    cheapest = min(rewards, key=lambda reward: int(reward["cost"]))
+    api.as_rider(rider, "POST", "/redemptions", json={"reward_id": cheapest["id"]})
+
+
 @pytest.fixture(scope="module")
 def phone(browser: Browser, server: LiveServer, data: RiderData) -> Iterator[Page]:
-    """The rider's phone, logged in once for the module."""
+    """The rider's phone, logged in once for the module; fails the module's last test on any
+    uncaught script error."""
+    errors: list[str] = []
     for open_context in phone_contexts(browser, server):
         page = open_context().new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
         log_in(page, data.rider.phone)
         yield page
+    assert not errors, f"uncaught script errors: {errors}"
 
 
 def _open(page: Page, path: str, ready: str) -> None:
@@ -136,7 +154,10 @@ SCREENS = [
     ("verification", "/verifications/{verification}", "#verify-photo"),
     ("notices", "/notices", "text=电动车安全充电提示"),
     ("notice", "/notices/{notice}", ".notice-body"),
-    ("points", "/points", ".balance-value"),
+    ("points", "/points", ".reward-card"),
+    ("points-ledger", "/points?tab=ledger", ".ledger-row"),
+    ("points-redemptions", "/points?tab=redemptions", ".ledger-row"),
+    ("points-board", "/points?tab=board", ".board-row"),
     ("messages", "/messages", ".message"),
     ("me", "/me", ".profile-name"),
 ]
