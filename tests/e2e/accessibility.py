@@ -1,7 +1,7 @@
 """The accessibility check of the browser tests: axe-core (an npm devDependency) run on the page
 as it stands, failing with a readable list of what it found.
 
-    assert_accessible(page, "console-queue")              # WCAG 2.0/2.1 A and AA
+    assert_accessible(page, "console-queue")              # WCAG 2.0/2.1 A and AA, structure
     assert_accessible(page, "rider-home", touch=True)     # and every tap target >= 44 px
 
 The CSP (`script-src 'self'`) refuses inline scripts, and Playwright's `add_script_tag(path=…)`
@@ -20,23 +20,33 @@ from tests.e2e.conftest import PROJECT_ROOT
 
 AXE_SOURCE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# axe's best practices for the page's structure, run besides the tags: every part of the page in
+# a landmark, one main, one h1, headings in order, a name for every column and landmark.
+STRUCTURE_RULES = [
+    "region",
+    "landmark-one-main",
+    "landmark-unique",
+    "page-has-heading-one",
+    "heading-order",
+    "empty-table-header",
+    "aria-allowed-role",
+]
 # Tap targets on the phone: Apple's and WCAG 2.5.5's 44 px, stricter than axe's default 24 px.
 TAP_TARGET_PX = 44
 # `target-size` is tagged wcag22aa, so the tags alone leave it out: the phone's run adds it,
 # with the 44 px minimum and no pass for a small target spaced apart (axe's `target-offset`).
-TOUCH_OPTIONS = {
-    "rules": {"target-size": {"enabled": True}},
-    "checks": {
-        "target-size": {"options": {"minSize": TAP_TARGET_PX}},
-        "target-offset": {"enabled": False},
-    },
+TOUCH_RULES = ["target-size"]
+TOUCH_CHECKS = {
+    "target-size": {"options": {"minSize": TAP_TARGET_PX}},
+    "target-offset": {"enabled": False},
 }
 
-RUN_AXE = """async ({ tags, options }) => {
+RUN_AXE = """async ({ tags, rules, checks }) => {
   const results = await axe.run(document, {
     runOnly: { type: "tag", values: tags },
+    rules: Object.fromEntries(rules.map((id) => [id, { enabled: true }])),
+    checks,
     resultTypes: ["violations"],
-    ...options,
   });
   return results.violations.map((v) => ({
     rule: v.id,
@@ -68,11 +78,17 @@ def _axe_source() -> str:
 
 
 def axe_violations(page: Page, *, touch: bool = False) -> list[Violation]:
-    """What axe-core finds on the page now: WCAG 2.x A/AA, and 44 px tap targets if `touch`."""
+    """What axe-core finds on the page now: WCAG 2.x A/AA and the structure rules, and 44 px
+    tap targets if `touch`."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
     found: list[dict[str, Any]] = page.evaluate(
-        RUN_AXE, {"tags": WCAG_A_AA, "options": TOUCH_OPTIONS if touch else {}}
+        RUN_AXE,
+        {
+            "tags": WCAG_A_AA,
+            "rules": STRUCTURE_RULES + (TOUCH_RULES if touch else []),
+            "checks": TOUCH_CHECKS if touch else {},
+        },
     )
     return [
         Violation(v["rule"], v["impact"], v["help"], node["target"], node["summary"])

@@ -93,6 +93,7 @@ function drawShell() {
       h("span", { class: "badge", id: "unread-badge", hidden: true }),
     ),
   );
+  document.getElementById("tabbar").setAttribute("aria-label", t("tab.label"));
   replace(
     document.getElementById("tabbar"),
     TABS.map(([name, path, paths]) =>

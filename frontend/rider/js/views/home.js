@@ -31,7 +31,7 @@ export function homeView({ root }) {
     h(
       "div",
       { class: "hero" },
-      h("p", { class: "hero-greeting" }, t("home.greeting")),
+      h("h1", { class: "hero-greeting" }, t("home.greeting")),
       h(
         "label",
         { class: "snap-button", for: "camera-input" },

@@ -57,11 +57,15 @@ export function photoStrip(draft, changed = () => {}) {
       ),
       draft.photos.length < MAX_PHOTOS
         ? h(
-            "label",
-            { class: "photo-tile add", for: "more-photos", role: "listitem" },
-            icon(ICONS.plus, 28),
-            h("span", { class: "visually-hidden" }, t("new.add_photo")),
-            more,
+            "div",
+            { role: "listitem" },
+            h(
+              "label",
+              { class: "photo-tile add", for: "more-photos" },
+              icon(ICONS.plus, 28),
+              h("span", { class: "visually-hidden" }, t("new.add_photo")),
+              more,
+            ),
           )
         : null,
     );
