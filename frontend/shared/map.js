@@ -77,6 +77,8 @@ export function createMap(container, config = {}) {
       polygon.addTo(gridLayer);
       const path = polygon.getElement();
       path.setAttribute("data-grid-code", code);
+      // A named shape: an aria-label is allowed only on an element with a role.
+      path.setAttribute("role", "img");
       path.setAttribute("aria-label", feature.properties.name || code);
     }
   }

@@ -66,6 +66,11 @@ ContextFactory = Callable[..., BrowserContext]
 @pytest.fixture
 def new_context(browser: Browser, server: LiveServer) -> Iterator[ContextFactory]:
     """Open phone-sized contexts on the live server; `located` grants a fix in the demo grid."""
+    yield from phone_contexts(browser, server)
+
+
+def phone_contexts(browser: Browser, server: LiveServer) -> Iterator[ContextFactory]:
+    """Yield a factory of phone-sized contexts; closes them all when resumed."""
     opened: list[BrowserContext] = []
 
     def open_context(*, located: bool = True, locale: str = "zh-CN") -> BrowserContext:

@@ -76,11 +76,11 @@ function drawShell() {
         class: "lang-switch",
         id: "lang-switch",
         type: "button",
-        lang: other,
-        "aria-label": t("lang.switch_to", { lang: t(`lang.${other}`) }),
         onclick: () => setLang(other),
       },
-      t(`lang.short.${other}`),
+      // The name read aloud starts with the visible letters, so voice control finds it by them.
+      h("span", { lang: other }, t(`lang.short.${other}`)),
+      h("span", { class: "visually-hidden" }, t("lang.switch_to", { lang: t(`lang.${other}`) })),
     ),
     h(
       "a",
@@ -95,6 +95,7 @@ function drawShell() {
       h("span", { class: "badge", id: "unread-badge", hidden: true }),
     ),
   );
+  document.getElementById("tabbar").setAttribute("aria-label", t("tab.label"));
   replace(
     document.getElementById("tabbar"),
     TABS.map(([name, path, paths]) =>

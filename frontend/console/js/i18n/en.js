@@ -185,6 +185,8 @@ export default {
 
   "state.loading": "Loading…",
   "table.empty": "Nothing here",
+  "table.actions": "Actions",
+  "table.flags": "Flags",
 
   "filter.search": "Search",
   "filter.search_hint": "Id, description or caller's phone",

@@ -183,6 +183,8 @@ export default {
 
   "state.loading": "加载中…",
   "table.empty": "暂无数据",
+  "table.actions": "操作",
+  "table.flags": "标记",
 
   "filter.search": "搜索",
   "filter.search_hint": "编号、描述或来电号码",

@@ -10,6 +10,7 @@ export default {
   "tab.tasks": "Tasks",
   "tab.points": "Points",
   "tab.me": "Me",
+  "tab.label": "Main sections",
   "net.offline": "Offline",
   "lang.zh-CN": "中文",
   "lang.en": "English",
@@ -268,6 +269,7 @@ export default {
   "verify.note": "What you see (optional)",
 
   "me.title": "Me",
+  "me.menu": "More",
   "me.language": "语言 Language",
   "me.logout": "Log out",
   "me.party_member": "Party member",

@@ -10,6 +10,7 @@ export default {
   "tab.tasks": "任务",
   "tab.points": "积分",
   "tab.me": "我的",
+  "tab.label": "主导航",
   "net.offline": "离线",
   "lang.zh-CN": "中文",
   "lang.en": "English",
@@ -268,6 +269,7 @@ export default {
   "verify.note": "现场情况（可选）",
 
   "me.title": "我的",
+  "me.menu": "更多功能",
   "me.language": "语言 Language",
   "me.logout": "退出登录",
   "me.party_member": "党员",

@@ -14,7 +14,7 @@ import { outboxList } from "./outbox-list.js";
 export function homeView({ root }) {
   const camera = h("input", {
     id: "camera-input",
-    class: "visually-hidden",
+    class: "file-cover",
     type: "file",
     accept: "image/*",
     capture: "environment",
@@ -33,15 +33,15 @@ export function homeView({ root }) {
     h(
       "div",
       { class: "hero" },
-      h("p", { class: "hero-greeting" }, t("home.greeting")),
+      h("h1", { class: "hero-greeting" }, t("home.greeting")),
       h(
         "label",
         { class: "snap-button", for: "camera-input" },
         h("span", { class: "snap-ring" }, icon(ICONS.camera, 56)),
         h("span", { class: "snap-label" }, t("home.snap")),
         h("span", { class: "snap-hint" }, t("home.snap_hint")),
+        camera,
       ),
-      camera,
       location.node,
     ),
     outbox.node,
