@@ -1,5 +1,6 @@
 // Figures of an area (统计分析): counts by status and category, 结案率, 按期结案率, 返工率,
-// median time to close and what is overdue now.
+// median time to close and what is overdue now; charts over time, a league table of the grids,
+// the overdue list and the hotspot map.
 
 import { api } from "../api.js";
 import { h } from "../../../shared/dom.js";
@@ -10,6 +11,7 @@ import { loadCommunities } from "../reference.js";
 import { navigate } from "../../../shared/router.js";
 import { errorBox, filterSelect, loading, pageHeader, panel } from "../ui.js";
 import { REPORT_STATUSES } from "./queue.js";
+import { funnelChart, gridLeague, overdueList, ratesChart, receivedChart } from "./stats-charts.js";
 
 function card(title, value, { tone = "", hint = "" } = {}) {
   return h(
@@ -148,6 +150,10 @@ export async function renderStats(root, { query, signal }) {
       ),
       panel(t("stats.by_category"), bars(byCategory)),
     ),
+    receivedChart(figures, signal),
+    h("div", { class: "two-columns" }, funnelChart(figures, signal), ratesChart(figures, signal)),
+    gridLeague(figures),
+    overdueList(filters, figures.overdue_now, signal),
     panel(t("stats.hotspots"), hotspotMap(filters, signal)),
   );
 }
