@@ -55,7 +55,10 @@ def test_the_demo_has_months_of_history_in_every_chart(demo_url: str) -> None:
         assert overdue
 
         whole = case_figures(session, None, since=None, until=None, now=now)
-        assert whole.closed and whole.closed_on_time and whole.reworked and whole.overdue_now
+        assert whole.closed
+        assert whole.closed_on_time
+        assert whole.reworked
+        assert whole.overdue_now
         assert whole.median_hours_to_close
         assert 0 < (whole.on_time_closure_rate or 0) < 1
         last_month = now - timedelta(days=30)
