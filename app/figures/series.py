@@ -81,7 +81,7 @@ def figure_series(
         by=figures_day(Report.created_at, dialect),
     ).items():
         passed[_start_of(_as_date(day), step)] += n
-    starts = _starts(step, since, until, sorted({*merged, *passed}))
+    starts = _starts(step, since, until or now, {*merged, *passed})
     return Series(
         step, [_point(start, merged.get(start, RolledUp()), passed[start]) for start in starts]
     )
@@ -102,20 +102,18 @@ def _point(start: date, rolled: RolledUp, passed_deadline: int) -> SeriesPoint:
     )
 
 
-def _starts(
-    step: Step, since: datetime | None, until: datetime | None, present: list[date]
-) -> list[date]:
-    """Every point of the period, those without reports too: a chart shows the quiet days."""
-    first = day_of(since) if since is not None else (present[0] if present else None)
-    last = day_of(until - timedelta(microseconds=1)) if until is not None else None
-    last = last if last is not None else (present[-1] if present else None)
-    if first is None or last is None:
-        return present
-    starts, current = [], _start_of(first, step)
+def _starts(step: Step, since: datetime | None, end: datetime, present: set[date]) -> list[date]:
+    """Every point from the period's start (or its first report) to its end (or now), those
+    without reports too: a chart shows the quiet days."""
+    first = day_of(since) if since is not None else min(present, default=None)
+    if first is None:
+        return sorted(present)
+    last = day_of(end - timedelta(microseconds=1))
+    starts, current = set(present), _start_of(first, step)
     while current <= last:
-        starts.append(current)
+        starts.add(current)
         current = current + timedelta(days=1) if step == "day" else _next_month(current)
-    return starts
+    return sorted(starts)
 
 
 def _start_of(day: date, step: Step) -> date:
