@@ -1,6 +1,7 @@
 """The figures page in Chromium: every chart's numbers (read from ECharts itself) and every
 table equal GET /stats for the same area and period; a coordinator of the other town sees none
-of them; ECharts is fetched by that page alone, never by the console's first load."""
+of them; ECharts and the charts' modules are fetched by that page alone, never by the console's
+first load."""
 
 import json
 from datetime import timedelta
@@ -245,8 +246,10 @@ def test_echarts_loads_on_the_figures_page_alone(desk: OpenPage) -> None:
     expect(page.locator("[data-chart=received][data-ready=true] svg")).to_be_attached()
     page.wait_for_load_state("networkidle")
     figures = list(fetched)
-    assert not [url for url, _ in first_load if "/vendor/echarts/" in url]
-    assert [url for url, _ in figures if "/vendor/echarts/" in url]
+    figures_only = ("/vendor/echarts/", "/js/charts.js", "/js/views/stats-charts.js")
+    assert not [url for url, _ in first_load if any(part in url for part in figures_only)]
+    for part in figures_only:
+        assert [url for url, _ in figures if part in url], part
     WEIGHTS_FILE.parent.mkdir(parents=True, exist_ok=True)
     WEIGHTS_FILE.write_text(
         json.dumps(

@@ -11,7 +11,6 @@ import { loadCommunities } from "../reference.js";
 import { navigate } from "../../../shared/router.js";
 import { errorBox, filterSelect, loading, pageHeader, panel } from "../ui.js";
 import { REPORT_STATUSES } from "./queue.js";
-import { funnelChart, gridLeague, overdueList, ratesChart, receivedChart } from "./stats-charts.js";
 
 function card(title, value, { tone = "", hint = "" } = {}) {
   return h(
@@ -98,10 +97,14 @@ export async function renderStats(root, { query, signal }) {
     ),
   );
 
-  let figures;
+  let figures, charts;
   try {
-    // Plain dates: the API reads them in the work calendar's time zone.
-    figures = await api.get("/stats", filters, { signal });
+    // Plain dates: the API reads them in the work calendar's time zone. The charts' module
+    // (and ECharts with it) is imported here, so that the console's first load carries neither.
+    [figures, charts] = await Promise.all([
+      api.get("/stats", filters, { signal }),
+      import("./stats-charts.js"),
+    ]);
   } catch (error) {
     if (error.name !== "AbortError")
       body.replaceChildren(errorBox(error, () => set("area", filters.area)));
@@ -150,10 +153,15 @@ export async function renderStats(root, { query, signal }) {
       ),
       panel(t("stats.by_category"), bars(byCategory)),
     ),
-    receivedChart(figures, signal),
-    h("div", { class: "two-columns" }, funnelChart(figures, signal), ratesChart(figures, signal)),
-    gridLeague(figures),
-    overdueList(filters, figures.overdue_now, signal),
+    charts.receivedChart(figures, signal),
+    h(
+      "div",
+      { class: "two-columns" },
+      charts.funnelChart(figures, signal),
+      charts.ratesChart(figures, signal),
+    ),
+    charts.gridLeague(figures),
+    charts.overdueList(filters, figures.overdue_now, signal),
     panel(t("stats.hotspots"), hotspotMap(filters, signal)),
   );
 }
