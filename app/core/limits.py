@@ -9,6 +9,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import rate_windows
 from app.core.errors import BodyReadRefused, PayloadTooLarge, TooManyRequests, problem_response
+from app.core.messages import Message as Text
 
 log = logging.getLogger("tantou.limits")
 
@@ -45,7 +46,7 @@ class BodySizeLimitMiddleware:
         await self.app(scope, counting_receive, send)
 
     def _refusal(self) -> PayloadTooLarge:
-        return PayloadTooLarge(f"The request body is larger than {self.max_bytes} bytes.")
+        return PayloadTooLarge(Text("core.body-too-large", max_bytes=self.max_bytes))
 
 
 class RateLimitMiddleware:
@@ -70,7 +71,7 @@ class RateLimitMiddleware:
         if account:
             keys.append(f"acct:{account}")
         if not await anyio.to_thread.run_sync(self._allows, keys):
-            refusal = TooManyRequests("Slow down and try again in a minute.")
+            refusal = TooManyRequests(Text("core.rate-limited"))
             await problem_response(refusal)(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -10,6 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from app.core.messages import Words
+
 GLOSSARY_FILE = Path(__file__).resolve().parents[2] / "frontend" / "shared" / "status-words.json"
 
 StatusKind = Literal["report", "task"]
@@ -30,3 +32,11 @@ def status_word(
     if rider and "rider" in entry:
         entry = entry["rider"]
     return str(entry[language])
+
+
+def status_words(kind: StatusKind, status: str, *, rider: bool = False) -> Words:
+    """A status's word in both languages, as a message value."""
+    return Words(
+        status_word(kind, status, "zh-CN", rider=rider),
+        status_word(kind, status, "en", rider=rider),
+    )

@@ -21,20 +21,21 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import Unprocessable, problem_response
 from app.core.json_texts import json_texts
+from app.core.messages import Message as Text
 
-NOT_UTF8 = "不是有效的 UTF-8 文本 / not valid UTF-8"
-NOT_PERCENT_ENCODED = "非 ASCII 字节须百分号编码 / non-ASCII bytes must be percent-encoded"
+NOT_UTF8 = Text("core.not-utf8")
+NOT_PERCENT_ENCODED = Text("core.not-percent-encoded")
 
-Problem = tuple[str, str]  # (field, message)
-Refusal = Callable[[str, str, str], Response]  # (path, field, message) -> the answer
+Problem = tuple[str, Text]  # (field, message)
+Refusal = Callable[[str, str, Text], Response]  # (path, field, message) -> the answer
 
 
-def field_problem(_path: str, field: str, message: str) -> Response:
+def field_problem(_path: str, field: str, message: Text) -> Response:
     """The default answer: a 422 problem+json naming the field."""
     return problem_response(Unprocessable.for_field(field, message))
 
 
-def _utf8_problem(raw: bytes) -> str | None:
+def _utf8_problem(raw: bytes) -> Text | None:
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -42,7 +43,7 @@ def _utf8_problem(raw: bytes) -> str | None:
     return None
 
 
-def _percent_encoded_problem(raw: bytes, *, plus_is_space: bool = True) -> str | None:
+def _percent_encoded_problem(raw: bytes, *, plus_is_space: bool = True) -> Text | None:
     # Starlette reads raw bytes of a URL or urlencoded form as Latin-1, even valid UTF-8.
     if not raw.isascii():
         return NOT_PERCENT_ENCODED
@@ -181,7 +182,7 @@ class MultipartChecker(BodyChecker):
         except UnicodeDecodeError:
             self._found(NOT_UTF8)
 
-    def _found(self, message: str | None) -> None:
+    def _found(self, message: Text | None) -> None:
         if message and self.problem is None:
             self.problem = (self._field, message)
 
@@ -260,7 +261,7 @@ class Utf8GuardMiddleware:
                 if checker.problem:
                     refused = True
                     # Stops the body parser; the app's answer to it is replaced below.
-                    raise HTTPException(422, checker.problem[1])
+                    raise HTTPException(422, str(checker.problem[1]))
             return message
 
         async def holding_send(message: Message) -> None:
