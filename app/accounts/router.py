@@ -12,6 +12,7 @@ from app.accounts.models import USERNAME_MAX_CHARS, AccountPublic
 from app.accounts.schemas import TokenResponse
 from app.core.deps import SettingsDep, WriteSession, client_address_of
 from app.core.errors import Unprocessable
+from app.core.messages import Message
 from app.core.security import issue_token
 
 router = APIRouter(tags=["accounts"])
@@ -26,7 +27,9 @@ def login(
 ) -> TokenResponse:
     """OAuth2 password flow; riders use their phone number as the username."""
     if len(form.username) > USERNAME_MAX_CHARS:
-        raise Unprocessable.for_field("username", f"用户名过长 (at most {USERNAME_MAX_CHARS})")
+        raise Unprocessable.for_field(
+            "username", Message("accounts.username-too-long", max_length=USERNAME_MAX_CHARS)
+        )
     client_address = client_address_of(request)
     account = service.authenticate(
         session,
