@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 
 from app.core.area_paths import related_to_any
 from app.core.errors import Conflict, Unprocessable
+from app.core.messages import Message
 from app.grids.models import Grid, GridLevel
 from app.units.models import Unit, UnitCreate
 
@@ -16,9 +17,11 @@ def create_unit(session: Session, data: UnitCreate) -> Unit:
         select(Grid).where(Grid.code == data.community_code, Grid.level == GridLevel.COMMUNITY)
     ).first()
     if community is None:
-        raise Unprocessable.for_field("community_code", f"no community {data.community_code!r}")
+        raise Unprocessable.for_field(
+            "community_code", Message("riders.no-community", code=data.community_code)
+        )
     if session.exec(select(Unit.id).where(Unit.code == data.code)).first() is not None:
-        raise Conflict(f"A unit with code {data.code} exists already.")
+        raise Conflict(Message("units.code-taken", code=data.code))
     unit = Unit.model_validate(data.model_dump())
     session.add(unit)
     session.flush()
