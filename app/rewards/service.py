@@ -12,9 +12,10 @@ from app.core.area_paths import ancestor_paths, related_to_any
 from app.core.clock import utcnow
 from app.core.conditional import update_or_conflict
 from app.core.errors import Conflict, NotEnoughPoints, NotFound, OutOfStock, Unprocessable
+from app.core.messages import Message
 from app.grids.models import GridLevel
 from app.grids.service import grid_by_code
-from app.notifications.messages import Message
+from app.notifications.messages import NotificationText
 from app.notifications.service import notify
 from app.points.periods import month_bounds, month_of
 from app.points.rules import EntryKind
@@ -210,8 +211,8 @@ def issue(session: Session, scope: Scope, redemption_id: int, *, actor_id: int) 
     redemption = redemption_in_scope(session, scope, redemption_id)
     _move(session, redemption, RedemptionStatus.ISSUED, issued_at=utcnow(), issued_by_id=actor_id)
     reward = get_reward(session, redemption.reward_id)
-    message = Message(
-        "redemption_issued", f"奖品已发放：{reward.name}", f"Reward handed over: {reward.name}"
+    message = NotificationText(
+        "redemption_issued", Message("notifications.redemption-issued", reward=reward.name)
     )
     notify(session, [redemption.rider_id], message, dedupe_key=f"redemption:{redemption.id}")
     return redemption
@@ -224,10 +225,9 @@ def cancel(
     redemption = redemption_in_scope(session, scope, redemption_id)
     _give_back(session, redemption, actor_id=actor_id, reason=reason)
     reward = get_reward(session, redemption.reward_id)
-    message = Message(
+    message = NotificationText(
         "redemption_cancelled",
-        f"兑换已取消，{redemption.cost} 积分已退还：{reward.name}",
-        f"Redemption cancelled, {redemption.cost} points refunded: {reward.name}",
+        Message("notifications.redemption-cancelled", cost=redemption.cost, reward=reward.name),
         reason,
     )
     notify(session, [redemption.rider_id], message, dedupe_key=f"redemption:{redemption.id}")
