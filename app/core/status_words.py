@@ -35,8 +35,9 @@ def status_word(
 
 
 def status_words(kind: StatusKind, status: str, *, rider: bool = False) -> Words:
-    """A status's word in both languages, as a message value."""
+    """A status's word in both languages, as a message value inside a sentence (English in
+    lower case)."""
     return Words(
         status_word(kind, status, "zh-CN", rider=rider),
-        status_word(kind, status, "en", rider=rider),
+        status_word(kind, status, "en", rider=rider).lower(),
     )

@@ -45,8 +45,7 @@ def report_status_message(
 ) -> NotificationText | None:
     """What a report's followers hear of a status change; None when it does not concern them."""
     body = note or ""
-    rider_word = status_words("report", to_status, rider=True)
-    word = Words(rider_word.zh_cn, rider_word.en.lower())
+    word = status_words("report", to_status, rider=True)
     if to_status is ReportStatus.ACCEPTED and from_status is ReportStatus.SUBMITTED:
         title = Message("notifications.report-accepted", case_id=case_id, status=word)
         return NotificationText("report_accepted", title, body)
