@@ -174,11 +174,12 @@ class InternalError(AppError):
 
 # The framework's own errors, worded by status; its English details are not shown.
 FRAMEWORK_MESSAGES = {
-    400: ("title.bad-request", "core.unreadable-request"),
-    401: ("title.unauthorized", "core.unauthorized"),
-    404: ("title.not-found", "core.no-such-path"),
-    405: ("title.method-not-allowed", "core.method-not-allowed"),
+    400: (Message("title.bad-request"), Message("core.unreadable-request")),
+    401: (Message("title.unauthorized"), Message("core.unauthorized")),
+    404: (Message("title.not-found"), Message("core.no-such-path")),
+    405: (Message("title.method-not-allowed"), Message("core.method-not-allowed")),
 }
+OTHER_FRAMEWORK_ERROR = (Message("title.http-error"), Message("core.http-error"))
 
 
 class FrameworkError(AppError):
@@ -188,11 +189,8 @@ class FrameworkError(AppError):
 
     def __init__(self, exc: StarletteHTTPException) -> None:
         self.status = exc.status_code
-        title, detail = FRAMEWORK_MESSAGES.get(
-            exc.status_code, ("title.http-error", "core.http-error")
-        )
-        self.title = Message(title)
-        super().__init__(Message(detail))
+        self.title, detail = FRAMEWORK_MESSAGES.get(exc.status_code, OTHER_FRAMEWORK_ERROR)
+        super().__init__(detail)
         self._headers = dict(exc.headers or {})
 
     def headers(self) -> dict[str, str]:

@@ -5,11 +5,12 @@ import logging
 import anyio.to_thread
 import jwt
 from sqlalchemy import Engine
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as ASGIMessage
 
 from app.core import rate_windows
 from app.core.errors import BodyReadRefused, PayloadTooLarge, TooManyRequests, problem_response
-from app.core.messages import Message as Text
+from app.core.messages import Message
 
 log = logging.getLogger("tantou.limits")
 
@@ -35,7 +36,7 @@ class BodySizeLimitMiddleware:
             return
         received = 0
 
-        async def counting_receive() -> Message:
+        async def counting_receive() -> ASGIMessage:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
@@ -46,7 +47,7 @@ class BodySizeLimitMiddleware:
         await self.app(scope, counting_receive, send)
 
     def _refusal(self) -> PayloadTooLarge:
-        return PayloadTooLarge(Text("core.body-too-large", max_bytes=self.max_bytes))
+        return PayloadTooLarge(Message("core.body-too-large", max_bytes=self.max_bytes))
 
 
 class RateLimitMiddleware:
@@ -71,7 +72,7 @@ class RateLimitMiddleware:
         if account:
             keys.append(f"acct:{account}")
         if not await anyio.to_thread.run_sync(self._allows, keys):
-            refusal = TooManyRequests(Text("core.rate-limited"))
+            refusal = TooManyRequests(Message("core.rate-limited"))
             await problem_response(refusal)(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -17,25 +17,26 @@ from python_multipart.exceptions import ParseError
 from python_multipart.multipart import MultipartParser, QuerystringParser, parse_options_header
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as ASGIMessage
 
 from app.core.errors import Unprocessable, problem_response
 from app.core.json_texts import json_texts
-from app.core.messages import Message as Text
+from app.core.messages import Message
 
-NOT_UTF8 = Text("core.not-utf8")
-NOT_PERCENT_ENCODED = Text("core.not-percent-encoded")
+NOT_UTF8 = Message("core.not-utf8")
+NOT_PERCENT_ENCODED = Message("core.not-percent-encoded")
 
-Problem = tuple[str, Text]  # (field, message)
-Refusal = Callable[[str, str, Text], Response]  # (path, field, message) -> the answer
+Problem = tuple[str, Message]  # (field, message)
+Refusal = Callable[[str, str, Message], Response]  # (path, field, message) -> the answer
 
 
-def field_problem(_path: str, field: str, message: Text) -> Response:
+def field_problem(_path: str, field: str, message: Message) -> Response:
     """The default answer: a 422 problem+json naming the field."""
     return problem_response(Unprocessable.for_field(field, message))
 
 
-def _utf8_problem(raw: bytes) -> Text | None:
+def _utf8_problem(raw: bytes) -> Message | None:
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -43,7 +44,7 @@ def _utf8_problem(raw: bytes) -> Text | None:
     return None
 
 
-def _percent_encoded_problem(raw: bytes, *, plus_is_space: bool = True) -> Text | None:
+def _percent_encoded_problem(raw: bytes, *, plus_is_space: bool = True) -> Message | None:
     # Starlette reads raw bytes of a URL or urlencoded form as Latin-1, even valid UTF-8.
     if not raw.isascii():
         return NOT_PERCENT_ENCODED
@@ -182,7 +183,7 @@ class MultipartChecker(BodyChecker):
         except UnicodeDecodeError:
             self._found(NOT_UTF8)
 
-    def _found(self, message: Text | None) -> None:
+    def _found(self, message: Message | None) -> None:
         if message and self.problem is None:
             self.problem = (self._field, message)
 
@@ -253,7 +254,7 @@ class Utf8GuardMiddleware:
             return
         refused = responding = False
 
-        async def checking_receive() -> Message:
+        async def checking_receive() -> ASGIMessage:
             nonlocal refused
             message = await receive()
             if message["type"] == "http.request" and not refused and not responding:
@@ -264,7 +265,7 @@ class Utf8GuardMiddleware:
                     raise HTTPException(422, str(checker.problem[1]))
             return message
 
-        async def holding_send(message: Message) -> None:
+        async def holding_send(message: ASGIMessage) -> None:
             nonlocal responding
             if not refused:
                 responding = True
@@ -277,7 +278,7 @@ class Utf8GuardMiddleware:
     async def _refuse(self, scope: Scope, send: Send, problem: Problem | None) -> None:
         assert problem is not None
 
-        async def no_body() -> Message:
+        async def no_body() -> ASGIMessage:
             return {"type": "http.request", "body": b"", "more_body": False}
 
         await self.refusal(scope["path"], *problem)(scope, no_body, send)
