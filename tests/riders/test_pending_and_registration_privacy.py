@@ -15,6 +15,7 @@ from app.core.runtime import Runtime
 from app.main import create_app
 from app.riders.models import RegistrationAttempt, RiderProfile
 from app.riders.privacy_notice import CURRENT_NOTICE
+from tests.clients import english_client
 from tests.conftest import make_settings
 from tests.factories import COMMUNITY, assert_problem, login, seed_grids
 from tests.riders.factories import make_rider
@@ -142,8 +143,8 @@ def test_one_address_cannot_test_many_numbers_but_another_address_registers(
 ) -> None:
     app = create_app(runtime=limited)
     with (
-        TestClient(app, client=("198.51.100.66", 40000)) as prober,
-        TestClient(app, client=("203.0.113.10", 40000)) as neighbour,
+        english_client(app, client=("198.51.100.66", 40000)) as prober,
+        english_client(app, client=("203.0.113.10", 40000)) as neighbour,
     ):
         for number in range(LIMIT):
             assert (
