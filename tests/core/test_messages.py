@@ -20,8 +20,10 @@ APP_DIR = Path(__file__).resolve().parents[2] / "app"
 # Read by error type (app/core/validation_messages.py), not named in the code.
 BY_ERROR_TYPE = "validation."
 BY_ERROR_TYPE_MODULE = APP_DIR / "core" / "validation_messages.py"
-# Two Latin-letter words in a row: an English phrase. Codes quoted '…', "…", “…” or `…` are fine.
-ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'-]*\s+[A-Za-z][A-Za-z'-]*")
+# Two Latin-letter words in a row: an English phrase. A word is letters only (client_id, lat/lon,
+# e4f2 or task.* are codes); codes quoted '…', "…", “…” or `…` are fine too.
+WORD = r"(?<![\w./-])[A-Za-z]+(?:'[A-Za-z]+)?(?![\w./-])"
+ENGLISH_RUN = re.compile(rf"{WORD}\s+{WORD}")
 QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|“[^”]*”|`[^`]*`")
 
 
@@ -79,6 +81,7 @@ def test_no_chinese_message_holds_an_english_sentence() -> None:
 def test_the_detector_finds_english_but_not_quoted_codes() -> None:
     assert english_runs("lat：send lat/lon or a photo with GPS")
     assert english_runs("没有问题类别“road works”，请选 `client_id` 或 lat") == []
+    assert english_runs("client_id e4f25471-4203 已用于另一条上报") == []
 
 
 def test_a_message_renders_in_each_language_with_nested_values() -> None:
