@@ -34,10 +34,7 @@ def status_word(
     return str(entry[language])
 
 
-def status_words(kind: StatusKind, status: str, *, rider: bool = False) -> Words:
-    """A status's word in both languages, as a message value inside a sentence (English in
-    lower case)."""
-    return Words(
-        status_word(kind, status, "zh-CN", rider=rider),
-        status_word(kind, status, "en", rider=rider).lower(),
-    )
+def status_words(kind: StatusKind, status: str) -> Words:
+    """A status as a message value: the glossary's word in Chinese; in English the status as the
+    API names it (`resolved`), the word a console user or an integration sees in `status`."""
+    return Words(status_word(kind, status), str(status))

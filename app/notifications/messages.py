@@ -9,7 +9,7 @@ so they hear the rider app's wording of a state.
 from dataclasses import dataclass
 
 from app.core.messages import Message, Words
-from app.core.status_words import status_words
+from app.core.status_words import status_word
 from app.reports.states import ReportStatus
 
 
@@ -45,7 +45,10 @@ def report_status_message(
 ) -> NotificationText | None:
     """What a report's followers hear of a status change; None when it does not concern them."""
     body = note or ""
-    word = status_words("report", to_status, rider=True)
+    word = Words(
+        status_word("report", to_status, "zh-CN", rider=True),
+        status_word("report", to_status, "en", rider=True).lower(),
+    )
     if to_status is ReportStatus.ACCEPTED and from_status is ReportStatus.SUBMITTED:
         title = Message("notifications.report-accepted", case_id=case_id, status=word)
         return NotificationText("report_accepted", title, body)

@@ -198,7 +198,7 @@ def test_percent_encoded_chinese_in_a_query_reaches_the_route_as_sent(
     response = client.get(
         "/api/v1/stats?area=%E4%B8%8D%E5%AD%98%E5%9C%A8", headers=people.admin.headers
     )
-    assert "不存在" in assert_problem(response, 422)["detail"]
+    assert "'不存在'" in assert_problem(response, 422)["detail"]
 
 
 def _checked_byte_by_byte(body: bytes) -> tuple[str, str] | None:

@@ -102,7 +102,7 @@ def test_pending_rider_may_not_report_and_nothing_is_stored(
     client: TestClient, people: People, session: Session
 ) -> None:
     body = assert_problem(post_report(client, people.pending_rider.headers), 403)
-    assert "报到备案" in body["detail"]
+    assert body["detail"] == "Only approved riders may do this."
     assert session.exec(select(Report)).all() == []
     session.rollback()
 

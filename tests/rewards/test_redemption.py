@@ -122,10 +122,10 @@ def test_every_refusal_is_a_409_that_says_why_and_takes_nothing(
     )
     assert redeem(client, headers, limited.id or 0).status_code == 201
     expected = {
-        sold_out.id: ("兑完", "out-of-stock"),
-        dear.id: ("积分不足", "not-enough-points"),
-        limited.id: ("上限", "conflict"),
-        withdrawn.id: ("下架", "conflict"),
+        sold_out.id: ("Out of stock", "out-of-stock"),
+        dear.id: ("Not enough points", "not-enough-points"),
+        limited.id: ("Monthly limit", "conflict"),
+        withdrawn.id: ("no longer offered", "conflict"),
     }
     for reward_id, (why, slug) in expected.items():
         body = assert_problem(redeem(client, headers, reward_id or 0), 409, slug=slug)

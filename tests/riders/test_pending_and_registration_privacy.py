@@ -85,7 +85,7 @@ def test_a_pending_rider_can_do_nothing_else_that_needs_an_account(
             continue  # open to anyone (the registration form's lists, signed photo links)
         response = client.request(method, path, headers=headers)
         assert response.status_code == 403, f"{method} {path}: {response.status_code}"
-        assert "报到备案" in assert_problem(response, 403)["detail"]
+        assert "approved riders" in assert_problem(response, 403)["detail"]
         refused.append(path)
     # The sweep reached what riders do: reports, nearby, notices, points, redemptions.
     for path in ("/reports", "/reports/nearby", "/notices", "/me/points", "/redemptions"):
