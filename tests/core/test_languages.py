@@ -4,7 +4,7 @@ requests of every kind a rider or a console user meets."""
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def client(runtime: Runtime) -> Any:
+def client(runtime: Runtime) -> Iterator[TestClient]:
     with TestClient(create_app(runtime=runtime)) as client:  # no language of its own
         yield client
 
@@ -75,24 +75,54 @@ def refusals(client: TestClient, people: People) -> dict[str, tuple[int, Refusal
     return {
         "no credentials": (401, lambda h: client.get("/api/v1/me", headers=h)),
         "bad token": (401, lambda h: client.get("/api/v1/me", headers=as_(_bearer("x"))(h))),
-        "wrong password": (401, lambda h: client.post("/api/v1/auth/token", data=_wrong_login(), headers=h)),
+        "wrong password": (
+            401,
+            lambda h: client.post("/api/v1/auth/token", data=_wrong_login(), headers=h),
+        ),
         "role refused": (403, lambda h: client.get("/api/v1/units", headers=rider_(h))),
         "pending rider": (403, lambda h: post_report(client, as_(people.pending_rider.headers)(h))),
-        "no such report": (404, lambda h: client.get("/api/v1/reports/999999", headers=coordinator_(h))),
+        "no such report": (
+            404,
+            lambda h: client.get("/api/v1/reports/999999", headers=coordinator_(h)),
+        ),
         "no such path": (404, lambda h: client.get("/api/v1/no-such-thing", headers=h)),
         "wrong method": (405, lambda h: client.delete("/api/v1/categories", headers=h)),
-        "client_id reused": (409, lambda h: post_report(client, rider_(h), client_id=client_id, description="另一件事")),
-        "accepted twice": (409, lambda h: client.post(f"/api/v1/reports/{report_id}/accept", json={}, headers=coordinator_(h))),
-        "body too large": (413, lambda h: client.post("/api/v1/riders", content=b"x" * (MAX_REQUEST_BYTES + 1), headers={**h, "Content-Type": "application/json"})),
+        "client_id reused": (
+            409,
+            lambda h: post_report(client, rider_(h), client_id=client_id, description="另一件事"),
+        ),
+        "accepted twice": (
+            409,
+            lambda h: client.post(
+                f"/api/v1/reports/{report_id}/accept", json={}, headers=coordinator_(h)
+            ),
+        ),
+        "body too large": (
+            413,
+            lambda h: client.post(
+                "/api/v1/riders",
+                content=b"x" * (MAX_REQUEST_BYTES + 1),
+                headers={**h, "Content-Type": "application/json"},
+            ),
+        ),
         "not an image": (415, lambda h: post_report(client, rider_(h), (b"not an image at all",))),
         "fields missing": (422, lambda h: client.post("/api/v1/riders", json={}, headers=h)),
         "fields wrong": (422, lambda h: client.post("/api/v1/riders", json=too_long, headers=h)),
-        "no location": (422, lambda h: post_report(client, rider_(h), (small_jpeg(),), lat=None, lon=None)),
+        "no location": (
+            422,
+            lambda h: post_report(client, rider_(h), (small_jpeg(),), lat=None, lon=None),
+        ),
         "half a point": (422, lambda h: post_report(client, rider_(h), lon=None)),
-        "outside the service area": (422, lambda h: post_report(client, rider_(h), lat=0.5, lon=0.5)),
+        "outside the service area": (
+            422,
+            lambda h: post_report(client, rider_(h), lat=0.5, lon=0.5),
+        ),
         "no such category": (422, lambda h: post_report(client, rider_(h), category="9999")),
-        "too many registrations": (429, lambda h: client.post("/api/v1/riders", json=registration(), headers=h)),
-    }  # fmt: skip
+        "too many registrations": (
+            429,
+            lambda h: client.post("/api/v1/riders", json=registration(), headers=h),
+        ),
+    }
 
 
 def _wrong_login() -> dict[str, str]:
@@ -120,7 +150,8 @@ def test_refusals_are_chinese_by_default_and_english_on_request(
             answers[header] = response.json()
         for header in (None, "zh-CN", "zh-Hans;q=0.9, en;q=0.5"):
             body = answers[header]
-            assert CHINESE.search(body["title"]) and CHINESE.search(body["detail"]), (name, body)
+            assert CHINESE.search(body["title"]), (name, body)
+            assert CHINESE.search(body["detail"]), (name, body)
             for text in texts(body):
                 assert english_runs(text) == [], (name, header, text)
         for header in ("en", "en-US,zh;q=0.2"):
@@ -130,7 +161,8 @@ def test_refusals_are_chinese_by_default_and_english_on_request(
             assert re.search("[A-Za-z]{2}", body["detail"]), (name, body)
         types = {answer["type"] for answer in answers.values()}
         fields = {tuple(e["field"] for e in a.get("errors", [])) for a in answers.values()}
-        assert len(types) == 1 and len(fields) == 1, (name, answers)
+        assert len(types) == 1, (name, answers)
+        assert len(fields) == 1, (name, answers)
 
 
 def test_a_refused_reports_reason_reads_as_a_chinese_sentence(

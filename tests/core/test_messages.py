@@ -44,9 +44,9 @@ def named_messages() -> dict[str, set[str]]:
                 and node.args
             ):
                 first = node.args[0]
-                assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
-                    f"{path}:{node.lineno}: name a message by a literal id"
-                )
+                where = f"{path}:{node.lineno}: name a message by a literal id"
+                assert isinstance(first, ast.Constant), where
+                assert isinstance(first.value, str), where
                 named[first.value] = {k.arg for k in node.keywords if k.arg is not None}
     return named
 
@@ -55,7 +55,8 @@ def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
     zh, en = catalogue("zh-CN"), catalogue("en")
     assert zh.keys() == en.keys(), zh.keys() ^ en.keys()
     for message_id, text in zh.items():
-        assert text and en[message_id], message_id
+        assert text, message_id
+        assert en[message_id], message_id
         assert placeholders(text) == placeholders(en[message_id]), message_id
 
 
