@@ -18,7 +18,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Receive, Scope, Send
 
-from app.core.messages import Language, Message, negotiate
+from app.core.messages import DEFAULT_LANGUAGE, Language, Message, negotiate
 from app.core.validation_messages import pydantic_message
 
 PROBLEM_JSON = "application/problem+json"
@@ -225,14 +225,14 @@ class ProblemResponse(JSONResponse):
     """A problem+json answer written, when it is sent, in the language of the request it
     answers (its `Accept-Language`), so that middlewares and handlers need not pass one."""
 
-    def __init__(self, error: AppError, language: Language = "zh-CN") -> None:
+    def __init__(self, error: AppError) -> None:
         self.error = error
-        self.language = language
+        self.language = DEFAULT_LANGUAGE
         super().__init__(
-            problem_body(error, language),
+            problem_body(error, self.language),
             status_code=error.status,
             media_type=PROBLEM_JSON,
-            headers=self._headers_for(language),
+            headers=self._headers_for(self.language),
         )
 
     def _headers_for(self, language: Language) -> dict[str, str]:
