@@ -76,12 +76,6 @@ class Message:
     def __repr__(self) -> str:
         return f"Message({self.id!r}, {dict(self.values)!r})"
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Message) and (self.id, self.values) == (other.id, other.values)
-
-    def __hash__(self) -> int:
-        return hash(self.id)
-
 
 class MessageError(ValueError):
     """A ValueError that says why in catalogue words: raised by helpers whose callers turn it
