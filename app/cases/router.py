@@ -41,6 +41,7 @@ from app.core.db import session_scope
 from app.core.deps import ReadSession, RuntimeDep, SettingsDep, WriteSession
 from app.core.errors import Unprocessable
 from app.core.inputs import DbId
+from app.core.messages import Message
 from app.core.pagination import parse_id_cursor
 from app.photos import intake
 from app.photos.urls import photo_url_signer
@@ -275,7 +276,7 @@ def complete_task(
     settings = runtime.settings
     uploads = photo or []
     if not uploads:
-        raise Unprocessable.for_field("photo", 'send at least one "after" photo')
+        raise Unprocessable.for_field("photo", Message("cases.after-photo-needed"))
     photos = intake.read_checked_uploads(settings, uploads)
 
     def insert(writer: Session, stored: list[intake.StoredPhoto]) -> Task:

@@ -239,7 +239,7 @@ def _columns_after(
 ) -> dict[str, Any]:
     """A photo row's new columns once its stored display copy (`source`) went through redaction."""
     if isinstance(outcome, PhotoError):
-        return redaction_columns(Redaction(failure=outcome.message))
+        return redaction_columns(Redaction(failure=outcome.message.render("en")))
     if outcome.display is None or outcome.thumbnail is None:
         # Nothing pixelated (or a failure): the stored copies stay as they are.
         return redaction_columns(outcome.redaction)

@@ -8,7 +8,7 @@ import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-ac29a773";
+const VERSION = "shell-a6a9300e";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",

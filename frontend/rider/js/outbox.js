@@ -3,6 +3,7 @@
 
 import { UNAUTHORIZED_EVENT } from "./api.js";
 import { ACCOUNT_EVENT, cachedMe } from "./auth.js";
+import { getLang } from "./i18n.js";
 import { flushOutbox } from "./outbox-send.js";
 import { REFUSED, addRecord, listRecords, removeRecord } from "./outbox-store.js";
 import { getToken } from "./token.js";
@@ -34,6 +35,8 @@ export async function queueReport(fields, photos) {
     client_id: clientId,
     queued_at: Date.now(),
     account_id: cachedMe()?.id ?? null,
+    // The language the rider reads, for the server's answer (a refusal's reason).
+    lang: getLang(),
     fields: { ...fields, client_id: clientId },
     photos,
   });
