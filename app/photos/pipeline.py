@@ -51,6 +51,10 @@ class PhotoError(Exception):
         super().__init__(message)
         self.message = message
 
+    def __str__(self) -> str:
+        # Logs and tracebacks are read by operators in English; answers render per request.
+        return self.message.render("en")
+
 
 class UnsupportedPhoto(PhotoError):
     """The bytes are not a JPEG, PNG, WebP or HEIC/HEIF image."""

@@ -116,10 +116,10 @@ def nearby_reports(
     photo_url: PhotoUrl,
     exclude_id: int | None = None,
 ) -> list[NearbyReport]:
-    """Open reports within radius_m of (lon, lat), nearest first: of the category in the last
-    `days` ("is it this one?"), or of any category and age when it is None (身边事). A bounding
-    box in SQL (on the category's index, or the map's status-lat-lon one), the exact distance
-    here."""
+    """Open reports within radius_m of (lon, lat), nearest (then newest) first: of the category
+    in the last `days` ("is it this one?"), or of any category and age when it is None (身边事).
+    A bounding box in SQL (on the category's index, or the map's status-lat-lon one), the exact
+    distance here."""
     lat_delta = radius_m / METRES_PER_DEGREE_LAT
     lon_delta = radius_m / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
     query = select(Report).where(
@@ -139,7 +139,8 @@ def nearby_reports(
         for report in session.exec(query)
         if (distance := distance_m(lon, lat, report.lon, report.lat)) <= radius_m
     ]
-    within.sort(key=lambda pair: (pair[0], pair[1].id or 0))
+    # Nearest first to the shown 10 m, then newest: a fresh report is not hidden behind old ones.
+    within.sort(key=lambda pair: (round(pair[0], -1), -(pair[1].id or 0)))
     within = within[:NEARBY_MAX_ITEMS]
     thumbnails = _first_thumbnails(session, [report.id for _, report in within if report.id])
     return [
