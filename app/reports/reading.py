@@ -2,9 +2,10 @@
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime, timedelta
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Account
@@ -29,7 +30,7 @@ from app.reports.schemas import (
     event_public,
     report_public,
 )
-from app.reports.states import OPEN_REPORT_STATUSES
+from app.reports.states import OPEN_REPORT_STATUSES, ReportStatus
 from app.reports.supporters import supporter_counts
 
 METRES_PER_DEGREE_LAT = 111_320.0
@@ -117,25 +118,18 @@ def nearby_reports(
     exclude_id: int | None = None,
 ) -> list[NearbyReport]:
     """Open reports of the category within radius_m of (lon, lat) in the last `days`, nearest
-    first: a bounding box in SQL (on the category's index), the exact distance here."""
-    lat_delta = radius_m / METRES_PER_DEGREE_LAT
-    lon_delta = radius_m / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
-    query = select(Report).where(
-        Report.category_code == category_code,
-        col(Report.created_at) >= utcnow() - timedelta(days=days),
-        col(Report.status).in_(sorted(OPEN_REPORT_STATUSES)),
-        col(Report.lat).between(lat - lat_delta, lat + lat_delta),
-        col(Report.lon).between(lon - lon_delta, lon + lon_delta),
-    )
-    if exclude_id is not None:
-        query = query.where(Report.id != exclude_id)
-    within = [
-        (distance, report)
-        for report in session.exec(query)
-        if (distance := distance_m(lon, lat, report.lon, report.lat)) <= radius_m
-    ]
-    within.sort(key=lambda pair: (pair[0], pair[1].id or 0))
-    within = within[:NEARBY_MAX_ITEMS]
+    first."""
+    conditions = [] if exclude_id is None else [col(Report.id) != exclude_id]
+    within = reports_near(
+        session,
+        lon=lon,
+        lat=lat,
+        category_code=category_code,
+        radius_m=radius_m,
+        since=utcnow() - timedelta(days=days),
+        statuses=OPEN_REPORT_STATUSES,
+        conditions=conditions,
+    )[:NEARBY_MAX_ITEMS]
     thumbnails = _first_thumbnails(session, [report.id for _, report in within if report.id])
     return [
         NearbyReport(
@@ -152,6 +146,39 @@ def nearby_reports(
         for distance, report in within
         if report.id is not None
     ]
+
+
+def reports_near(
+    session: Session,
+    *,
+    lon: float,
+    lat: float,
+    category_code: str,
+    radius_m: float,
+    since: datetime,
+    statuses: Collection[ReportStatus],
+    conditions: Sequence[ColumnElement[bool]] = (),
+) -> list[tuple[float, Report]]:
+    """Reports of the category in `statuses` within radius_m of (lon, lat), created since
+    `since`, with their distances, nearest first: a bounding box in SQL (on the category's
+    index), the exact distance here."""
+    lat_delta = radius_m / METRES_PER_DEGREE_LAT
+    lon_delta = radius_m / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
+    query = select(Report).where(
+        Report.category_code == category_code,
+        col(Report.created_at) >= since,
+        col(Report.status).in_(sorted(statuses)),
+        col(Report.lat).between(lat - lat_delta, lat + lat_delta),
+        col(Report.lon).between(lon - lon_delta, lon + lon_delta),
+        *conditions,
+    )
+    within = [
+        (distance, report)
+        for report in session.exec(query)
+        if (distance := distance_m(lon, lat, report.lon, report.lat)) <= radius_m
+    ]
+    within.sort(key=lambda pair: (pair[0], pair[1].id or 0))
+    return within
 
 
 def _first_thumbnails(session: Session, report_ids: list[int]) -> dict[int, str]:
