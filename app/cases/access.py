@@ -3,7 +3,7 @@
 from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, col, select
 
-from app.accounts.access import CONSOLE_USERS
+from app.accounts.access import CONSOLE_USERS, RoleRule
 from app.accounts.models import Role
 from app.accounts.scope import Scope
 from app.cases.models import Task
@@ -14,6 +14,8 @@ from app.reports.models import Report
 
 # Who has a task list: units their own, coordinators their areas', admins all.
 TASK_READERS = CONSOLE_USERS.refusing(Message("cases.task-readers-only"))
+# Who triages and dispatches: a grid's coordinators (admins keep the areas, not the cases).
+CASE_COORDINATORS = RoleRule(frozenset({Role.COORDINATOR}), Message("cases.grid-coordinators-only"))
 
 
 def visible_tasks(scope: Scope) -> ColumnElement[bool]:

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from app.accounts.deps import (
     AreaManagerAccount,
+    CaseWriter,
     CaseWriterScope,
     CurrentScope,
     ReportReader,
@@ -15,11 +16,14 @@ from app.accounts.deps import (
 )
 from app.accounts.models import Account
 from app.accounts.scope import Scope
-from app.cases import feedback, service, triage
-from app.cases.access import TASK_READERS, load_visible_task
+from app.cases import bulk, feedback, service, triage
+from app.cases.access import CASE_COORDINATORS, TASK_READERS, load_visible_task
 from app.cases.models import Task
 from app.cases.schemas import (
     AcceptBody,
+    BulkBody,
+    BulkLine,
+    BulkResult,
     DispatchBody,
     MergeBody,
     RatingBody,
@@ -54,6 +58,7 @@ from app.units.service import list_units
 router = APIRouter(tags=["cases"])
 
 TaskListReader = Annotated[Account, admitting(TASK_READERS, ReportReader)]
+CaseCoordinator = Annotated[Account, admitting(CASE_COORDINATORS, CaseWriter)]
 
 PAGE_MAX_ITEMS = 100
 PAGE_DEFAULT_ITEMS = 20
@@ -104,6 +109,32 @@ def merge_report(
     report = triage.merge_report(session, scope, report_id, into_id=body.into, note=body.note)
     session.commit()
     return _report(session, settings, report, scope)
+
+
+@router.post(
+    "/reports/bulk",
+    response_model=BulkResult,
+    responses={409: {"description": "the client_id was used for another bulk request"}},
+)
+def bulk_action(
+    body: BulkBody,
+    session: WriteSession,
+    runtime: RuntimeDep,
+    _coordinator: CaseCoordinator,
+    scope: CaseWriterScope,
+) -> BulkResult:
+    """Accept, merge or dispatch up to 100 reports: each is applied on its own, exactly as the
+    single action would, and answers one line (done, or why not). A retry with the same
+    client_id answers the same lines and applies nothing twice."""
+    lines = bulk.run_bulk(session, scope, body, calendar=runtime.work_calendar())
+    return BulkResult(
+        results=[
+            BulkLine(
+                id=line.report_id, outcome=line.outcome, detail=line.detail, task_id=line.task_id
+            )
+            for line in lines
+        ]
+    )
 
 
 @router.post(

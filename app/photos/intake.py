@@ -50,10 +50,12 @@ class StoredFiles:
 
 @dataclass(frozen=True)
 class StoredPhoto:
-    """One upload's stored files and what redaction did to them (None: not yet redacted)."""
+    """One upload's stored files, what redaction did to them (None: not yet redacted) and the
+    perceptual hash of its picture."""
 
     files: StoredFiles
     redaction: Redaction | None
+    phash: str
 
 
 def take_in_photos(
@@ -210,6 +212,7 @@ def store_photos(
                 secret_key=secret_key,
             ),
             photo.redaction,
+            photo.phash,
         )
         for photo in processed
     ]

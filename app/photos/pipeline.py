@@ -17,6 +17,7 @@ from app.photos.metadata import (
     read_orientation,
     read_taken_at,
 )
+from app.photos.perceptual import perceptual_hash
 from app.photos.redaction import Redaction, pixelate
 from app.photos.redaction import redact as redact_regions
 
@@ -96,6 +97,8 @@ class ProcessedPhoto:
     redaction: Redaction | None
     # The display copy before redaction, when redaction changed it: to be sealed, never served.
     original: DerivedImage | None
+    # The display picture's perceptual hash (app/photos/perceptual.py).
+    phash: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +177,7 @@ def process_photo(data: bytes, *, limits: PixelLimits, redact: bool = True) -> P
         thumbnail=_encode_jpeg(_thumbnail_of(display_pixels)),
         redaction=redaction,
         original=_encode_jpeg(upright) if redaction and redaction.boxes else None,
+        phash=perceptual_hash(upright),
     )
 
 

@@ -57,8 +57,8 @@ UPLOADS_FIRST_CHECKS = 10
 
 
 def stored_photo_columns(stored: StoredPhoto) -> dict[str, Any]:
-    """The photo row's columns for its stored files and what redaction did to them."""
-    return {**asdict(stored.files), **redaction_columns(stored.redaction)}
+    """The photo row's columns for its stored files, what redaction did to them and its hash."""
+    return {**asdict(stored.files), **redaction_columns(stored.redaction), "phash": stored.phash}
 
 
 def redaction_columns(redaction: Redaction | None) -> dict[str, Any]:
