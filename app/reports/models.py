@@ -72,6 +72,9 @@ class Report(SQLModel, table=True):
             "category_code",
             "urgent",
         ),
+        # Riders near a case (app/verifications/nearest.py): recent reports in a box, by
+        # reporter, read from the index alone.
+        Index("ix_report_lat_lon_created", "lat", "lon", "created_at", "reporter_id"),
         # The unassigned queue (no grid) in the same order, with or without a status: partial, so
         # small (and no index on grid_code alone, which SQLite would rather read and then sort).
         Index(
