@@ -43,6 +43,8 @@ export default {
   "login.submit": "Log in",
   "login.missing": "Enter your phone number and password",
   "login.wrong": "Wrong phone number or password",
+  "login.staff":
+    "This is a staff account and cannot log in to the rider app. Coordinators, admins and units log in to the console at /console/.",
   "login.no_account": "Not registered yet?",
   "login.register": "Register",
 
@@ -180,6 +182,8 @@ export default {
   "feedback.pick_stars": "Choose the stars first",
   "feedback.thanks": "Thank you for your rating!",
   "feedback.already": "You have rated it already",
+  "feedback.yours": "Your rating",
+  "feedback.given": "Rated {n} stars",
   "feedback.not_fixed": "Not fixed?",
   "feedback.not_fixed_hint": "Say what is still wrong",
   "feedback.not_fixed_send": "Report as not fixed",
@@ -220,7 +224,11 @@ export default {
 
   "tasks.title": "Tasks",
   "tasks.verifications": "Checks nearby",
-  "tasks.verifications_hint": "Go and see whether a problem is fixed; a photo earns points.",
+  "tasks.verifications_hint":
+    "You reported near these problems lately: go and see whether they are fixed; a photo earns points.",
+  "tasks.distance_m": "About {m} m from where you last reported",
+  "tasks.distance_km": "About {km} km from where you last reported",
+  "tasks.reported_at": "Reported {time}",
   "tasks.no_verifications": "No checks nearby",
   "tasks.points": "+{n} points",
   "tasks.notices": "Policy notices",

@@ -43,6 +43,8 @@ export default {
   "login.submit": "登录",
   "login.missing": "请输入手机号和密码",
   "login.wrong": "手机号或密码错误",
+  "login.staff":
+    "这是工作人员账号，不能登录骑手端。网格员、管理员和处置单位请在管理后台 /console/ 登录。",
   "login.no_account": "还没有报到？",
   "login.register": "报到备案",
 
@@ -180,6 +182,8 @@ export default {
   "feedback.pick_stars": "请先选择星级",
   "feedback.thanks": "感谢你的评价！",
   "feedback.already": "你已经评价过了",
+  "feedback.yours": "你的评价",
+  "feedback.given": "已评 {n} 星",
   "feedback.not_fixed": "问题没有解决？",
   "feedback.not_fixed_hint": "请说明哪里还没解决",
   "feedback.not_fixed_send": "反馈未解决",
@@ -220,7 +224,10 @@ export default {
 
   "tasks.title": "任务",
   "tasks.verifications": "附近核查任务",
-  "tasks.verifications_hint": "到现场看看问题是否已解决，拍照反馈可得积分。",
+  "tasks.verifications_hint": "您最近上报过附近的问题，到现场看看是否已解决，拍照反馈可得积分。",
+  "tasks.distance_m": "距您上次上报处约 {m} 米",
+  "tasks.distance_km": "距您上次上报处约 {km} 公里",
+  "tasks.reported_at": "{time} 上报",
   "tasks.no_verifications": "附近暂无核查任务",
   "tasks.points": "+{n} 积分",
   "tasks.notices": "政策宣讲",

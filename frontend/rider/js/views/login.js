@@ -8,6 +8,15 @@ import { navigate } from "../../../shared/router.js";
 import { errorText } from "../ui.js";
 import { brandBlock, field } from "./forms.js";
 
+const STAFF_REFUSAL = /\/staff-account-in-rider-app$/;
+
+function loginRefusal(error) {
+  if (!(error instanceof ApiError)) return errorText(error);
+  if (error.status === 401) return t("login.wrong");
+  if (STAFF_REFUSAL.test(error.problem.type || "")) return t("login.staff");
+  return errorText(error);
+}
+
 export function loginView({ root }) {
   const message = h("p", { class: "form-error", role: "alert", hidden: true });
   const phone = field({
@@ -58,8 +67,7 @@ export function loginView({ root }) {
       const me = await logIn(phone.input.value.trim(), password.input.value);
       navigate(me.status === "pending" ? "/pending" : "/", { replace: true });
     } catch (error) {
-      message.textContent =
-        error instanceof ApiError && error.status === 401 ? t("login.wrong") : errorText(error);
+      message.textContent = loginRefusal(error);
       message.hidden = false;
     } finally {
       submit.disabled = false;

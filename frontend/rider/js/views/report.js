@@ -152,8 +152,36 @@ function eventText(event) {
   return hasText(key) ? t(key) : event.kind.replaceAll("_", " ");
 }
 
-/** Rate a closed case, or say within 7 days that it is not fixed. */
+/** The rating given: its stars and comment, shown instead of asking again. */
+function givenRating({ stars, comment }) {
+  return h(
+    "div",
+    { class: "rating given-rating" },
+    h(
+      "p",
+      { class: "stars", role: "img", "aria-label": t("feedback.given", { n: stars }) },
+      [1, 2, 3, 4, 5].map((n) =>
+        h("span", { class: `star${n <= stars ? " lit" : ""}` }, icon(ICONS.star, 24)),
+      ),
+    ),
+    comment ? h("p", { class: "given-comment" }, comment) : null,
+  );
+}
+
+/** Rate a closed case (or see the rating given), or say within 7 days that it is not fixed. */
 function feedback(report, reload) {
+  const closedAt = Date.parse(report.closed_at || report.updated_at);
+  const canReopen = Date.now() - closedAt < REOPEN_DAYS * 24 * 3600 * 1000;
+  const notFixedArea = canReopen ? notFixed(report, reload) : null;
+  if (report.rating) {
+    return h(
+      "section",
+      { class: "card feedback" },
+      h("h2", {}, t("feedback.yours")),
+      givenRating(report.rating),
+      notFixedArea,
+    );
+  }
   let stars = 0;
   const starButtons = [1, 2, 3, 4, 5].map((n) =>
     h(
@@ -193,11 +221,11 @@ function feedback(report, reload) {
         if (!stars) return toast(t("feedback.pick_stars"));
         rate.disabled = true;
         try {
-          await api(`/reports/${report.id}/rating`, {
+          const given = await api(`/reports/${report.id}/rating`, {
             method: "POST",
             json: { stars, comment: comment.value.trim() },
           });
-          replace(rating, h("p", { class: "thanks" }, t("feedback.thanks")));
+          replace(rating, h("p", { class: "thanks" }, t("feedback.thanks")), givenRating(given));
         } catch (error) {
           rate.disabled = false;
           if (!(error instanceof ApiError && error.status === 409))
@@ -210,15 +238,13 @@ function feedback(report, reload) {
     },
     t("feedback.submit"),
   );
-  const closedAt = Date.parse(report.closed_at || report.updated_at);
-  const canReopen = Date.now() - closedAt < REOPEN_DAYS * 24 * 3600 * 1000;
   return h(
     "section",
     { class: "card feedback" },
     h("h2", {}, t("feedback.title")),
     rating,
     rate,
-    canReopen ? notFixed(report, reload) : null,
+    notFixedArea,
   );
 }
 
