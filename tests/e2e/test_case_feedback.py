@@ -131,6 +131,7 @@ def test_closed_case_shows_after_photos_and_takes_a_rating_and_not_fixed(
     expect(page.locator(".given-comment")).to_have_text("处理及时，点赞")
     expect(page.locator(".given-rating .star.lit")).to_have_count(5)
     expect(page.get_by_role("button", name="提交评价")).to_have_count(0)
+    page.locator(".given-rating").scroll_into_view_if_needed()
     screenshot(page, "34-report-rating-given")
 
     page.get_by_role("button", name="问题没有解决？").click()

@@ -41,7 +41,8 @@ export default {
   "login.phone": "Phone number",
   "login.password": "Password",
   "login.submit": "Log in",
-  "login.missing": "Enter your phone number and password",
+  "login.missing_phone": "Enter your phone number",
+  "login.missing_password": "Enter your password",
   "login.wrong": "Wrong phone number or password",
   "login.staff":
     "This is a staff account and cannot log in to the rider app. Coordinators, admins and units log in to the console at /console/.",

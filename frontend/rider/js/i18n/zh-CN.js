@@ -41,7 +41,8 @@ export default {
   "login.phone": "手机号",
   "login.password": "密码",
   "login.submit": "登录",
-  "login.missing": "请输入手机号和密码",
+  "login.missing_phone": "请输入手机号",
+  "login.missing_password": "请输入密码",
   "login.wrong": "手机号或密码错误",
   "login.staff":
     "这是工作人员账号，不能登录骑手端。网格员、管理员和处置单位请在管理后台 /console/ 登录。",
