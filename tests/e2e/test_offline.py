@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from tests.e2e.api_client import ApiClient, Rider
-from tests.e2e.conftest import log_in, screenshot
+from tests.e2e.conftest import GRID_NAME, log_in, screenshot
 from tests.e2e.flows import outbox_items, queued_reports, report_in_three_taps, wait_until_sent
 from tests.photos.factories import FIXTURE_PHOTOS_DIR
 
@@ -112,3 +112,18 @@ def test_a_report_queued_when_the_session_expired_goes_after_logging_in_again(
     log_in(page, rider.phone)
     wait_until_sent(page, 1)
     assert len(api.reports_of(rider)) == 1
+
+
+def test_the_location_line_finds_the_grid_once_the_phone_is_back_online(
+    rider_page: Page,
+) -> None:
+    page = rider_page
+    _wait_for_service_worker(page)
+    page.context.set_offline(True)
+    page.reload()  # offline from the start: the grid cannot be looked up yet
+    line = page.locator(".location-line")
+    expect(line).to_contain_text("网格待联网后确定")
+    screenshot(page, "09-location-line-offline")
+    page.context.set_offline(False)
+    expect(line).to_contain_text(GRID_NAME)
+    expect(line).not_to_contain_text("网格待联网后确定")
