@@ -243,6 +243,9 @@ export default {
   "notice.share": "Pass it on",
   "notice.shared": "Passed on. Thank you!",
   "notice.copied": "Link copied: paste it to share",
+  "notice.share_cancelled": "Cancelled: not shared",
+  "notice.share_failed":
+    "Could not share: this phone can neither share nor copy. Copy the link by hand: {url}",
 
   "verify.title": "Check",
   "verify.take_photo": "Take a photo on site",

@@ -242,6 +242,8 @@ export default {
   "notice.share": "转发给骑友",
   "notice.shared": "已转发，谢谢传播",
   "notice.copied": "链接已复制，可粘贴转发",
+  "notice.share_cancelled": "已取消，未转发",
+  "notice.share_failed": "没能转发：这部手机不支持分享或复制。请手动复制链接：{url}",
 
   "verify.title": "核查任务",
   "verify.take_photo": "拍摄现场照片",
