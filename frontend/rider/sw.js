@@ -7,7 +7,7 @@ import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-ccbec99e";
+const VERSION = "shell-9d021989";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",
@@ -35,6 +35,7 @@ const SHELL = [
   "/js/outbox-send.js",
   "/js/outbox-store.js",
   "/js/outbox.js",
+  "/js/reading-cache.js",
   "/js/toast.js",
   "/js/token.js",
   "/js/ui.js",

@@ -2,6 +2,7 @@
 
 import { api } from "./api.js";
 import { setMeta } from "./outbox-store.js";
+import { forgetReading } from "./reading-cache.js";
 import { getToken, setToken } from "./token.js";
 
 const ME_KEY = "tantou.me";
@@ -45,6 +46,7 @@ export async function logOut() {
   const token = getToken();
   localStorage.removeItem(ME_KEY);
   await setMeta("account_id", null);
+  await forgetReading();
   await setToken(null);
   if (token) api("/auth/logout", { method: "POST", bearer: token }).catch(() => {});
 }

@@ -11,6 +11,7 @@ export default {
   "tab.points": "Points",
   "tab.me": "Me",
   "net.offline": "Offline",
+  "reading.as_of": "as last read online, {time}",
   "lang.zh-CN": "中文",
   "lang.en": "English",
   "lang.short.zh-CN": "中",
@@ -44,8 +45,7 @@ export default {
   "login.missing_phone": "Enter your phone number",
   "login.missing_password": "Enter your password",
   "login.wrong": "Wrong phone number or password",
-  "login.staff":
-    "This is a staff account and cannot log in to the rider app. Coordinators, admins and units log in to the console at /console/.",
+  "login.staff": "A staff account cannot log in to the rider app: use the console, /console/.",
   "login.no_account": "Not registered yet?",
   "login.register": "Register",
 
@@ -225,8 +225,7 @@ export default {
 
   "tasks.title": "Tasks",
   "tasks.verifications": "Checks nearby",
-  "tasks.verifications_hint":
-    "You reported near these problems lately: go and see whether they are fixed; a photo earns points.",
+  "tasks.verifications_hint": "Near where you reported lately: fixed yet? A photo earns points.",
   "tasks.distance_m": "About {m} m from where you last reported",
   "tasks.distance_km": "About {km} km from where you last reported",
   "tasks.reported_at": "Reported {time}",
@@ -244,8 +243,7 @@ export default {
   "notice.shared": "Passed on. Thank you!",
   "notice.copied": "Link copied: paste it to share",
   "notice.share_cancelled": "Cancelled: not shared",
-  "notice.share_failed":
-    "Could not share: this phone can neither share nor copy. Copy the link by hand: {url}",
+  "notice.share_failed": "Could not share or copy on this phone. Copy the link: {url}",
 
   "verify.title": "Check",
   "verify.take_photo": "Take a photo on site",

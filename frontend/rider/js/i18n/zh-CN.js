@@ -11,6 +11,7 @@ export default {
   "tab.points": "积分",
   "tab.me": "我的",
   "net.offline": "离线",
+  "reading.as_of": "显示的是 {time} 联网时的记录",
   "lang.zh-CN": "中文",
   "lang.en": "English",
   "lang.short.zh-CN": "中",
@@ -44,8 +45,7 @@ export default {
   "login.missing_phone": "请输入手机号",
   "login.missing_password": "请输入密码",
   "login.wrong": "手机号或密码错误",
-  "login.staff":
-    "这是工作人员账号，不能登录骑手端。网格员、管理员和处置单位请在管理后台 /console/ 登录。",
+  "login.staff": "这是工作人员账号，不能登录骑手端，请在管理后台 /console/ 登录。",
   "login.no_account": "还没有报到？",
   "login.register": "报到备案",
 

@@ -1,13 +1,23 @@
 // One of my reports: status, photos before and after, the timeline, and feedback once closed.
 
 import { api } from "../api.js";
+import { cachedMe } from "../auth.js";
+import { keepReport, keptReport } from "../reading-cache.js";
 import { categoryByCode, loadCategories } from "../categories.js";
 import { h, replace } from "../../../shared/dom.js";
 import { icon, ICONS } from "../icons.js";
 import { toast } from "../toast.js";
-import { ApiError } from "../../../shared/http.js";
+import { ApiError, NetworkError } from "../../../shared/http.js";
 import { formatTime, hasText, localName, t } from "../i18n.js";
-import { errorBlock, errorText, loadingBlock, pageHeader, photoImage, statusChip } from "../ui.js";
+import {
+  errorBlock,
+  errorText,
+  loadingBlock,
+  offlineNote,
+  pageHeader,
+  photoImage,
+  statusChip,
+} from "../ui.js";
 
 const REOPEN_DAYS = 7;
 // Photos are redacted in the background, usually within seconds of the upload.
@@ -19,6 +29,8 @@ export function reportView({ root, params }) {
   root.append(pageHeader(t("report.title", { id: params.id }), { back: "/reports" }), body);
   load();
 
+  const accountId = cachedMe()?.id;
+
   async function load() {
     body.replaceChildren(loadingBlock());
     try {
@@ -27,14 +39,22 @@ export function reportView({ root, params }) {
         api(`/reports/${params.id}/events`),
         loadCategories().catch(() => {}),
       ]);
+      if (accountId) keepReport(accountId, report, events.items).catch(() => {});
       replace(body, detail(report, events.items, load));
     } catch (error) {
-      body.replaceChildren(errorBlock(error, load));
+      const kept =
+        error instanceof NetworkError && accountId
+          ? await keptReport(accountId, params.id).catch(() => undefined)
+          : undefined;
+      if (!kept) return body.replaceChildren(errorBlock(error, load));
+      // As last read, to read only: rating and "not fixed" wait for the network.
+      replace(body, offlineNote(kept.saved_at), detail(kept.report, kept.events, load, false));
     }
+    return undefined;
   }
 }
 
-function detail(report, events, reload) {
+function detail(report, events, reload, online = true) {
   const category = categoryByCode(report.category);
   const isBefore = (p) => p.kind !== "after" && p.kind !== "check";
   const isAfter = (p) => p.kind === "after";
@@ -76,7 +96,7 @@ function detail(report, events, reload) {
     ),
     photoSection(t("report.photos_before"), report.photos.filter(isBefore), photosAgain(isBefore)),
     photoSection(t("report.photos_after"), report.photos.filter(isAfter), photosAgain(isAfter)),
-    report.status === "closed" ? feedback(report, reload) : null,
+    report.status === "closed" && online ? feedback(report, reload) : null,
     h("section", { class: "card" }, h("h2", {}, t("report.timeline")), timeline(events)),
   ];
 }
