@@ -7,7 +7,7 @@ import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-9d021989";
+const VERSION = "shell-deb46d50";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",
@@ -50,6 +50,7 @@ const SHELL = [
   "/js/views/outbox-list.js",
   "/js/views/pending.js",
   "/js/views/photo-strip.js",
+  "/js/views/photo-viewer.js",
   "/js/views/points.js",
   "/js/views/privacy.js",
   "/js/views/register.js",

@@ -3,6 +3,7 @@
 import { api } from "../api.js";
 import { cachedMe } from "../auth.js";
 import { keepReport, keptReport } from "../reading-cache.js";
+import { openPhotoViewer } from "./photo-viewer.js";
 import { categoryByCode, loadCategories } from "../categories.js";
 import { h, replace } from "../../../shared/dom.js";
 import { icon, ICONS } from "../icons.js";
@@ -126,8 +127,13 @@ function photoSection(title, photos, refetch, round = 0) {
       photos.map((photo, i) =>
         photo.ready
           ? h(
-              "a",
-              { href: photo.url, target: "_blank", rel: "noopener" },
+              "button",
+              {
+                class: "photo-open",
+                type: "button",
+                dataset: { url: photo.url, label: title, alt: `${title} ${i + 1}` },
+                onclick: openViewerAt,
+              },
               photoImage(photo, { alt: `${title} ${i + 1}` }),
             )
           : h("span", { class: "photo-waiting" }, t("report.photo_waiting")),
@@ -145,6 +151,17 @@ function photoSection(title, photos, refetch, round = 0) {
     }, REDACTION_POLL_MS);
   }
   return section;
+}
+
+/** Open the viewer on the photo tapped, with every photo shown on the page (before, then
+ * after) to swipe through. */
+function openViewerAt(event) {
+  const opener = event.currentTarget;
+  const all = [...opener.closest(".report-detail").querySelectorAll(".photo-open")];
+  openPhotoViewer(
+    all.map(({ dataset }) => ({ url: dataset.url, alt: dataset.alt, label: dataset.label })),
+    all.indexOf(opener),
+  );
 }
 
 function timeline(events) {
