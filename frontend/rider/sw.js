@@ -7,7 +7,7 @@ import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-deb46d50";
+const VERSION = "shell-a4323766";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",

@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.riders.privacy_notice import CURRENT_NOTICE
 from app.demo.seed import DEMO_PASSWORD
+from app.riders.privacy_notice import CURRENT_NOTICE
 from tests.e2e.api_client import COORDINATOR, RIDER_PASSWORD, ApiClient, new_phone
 from tests.e2e.conftest import log_in, screenshot
 
