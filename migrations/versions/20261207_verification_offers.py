@@ -1,7 +1,7 @@
 """verification_offers: checks offered to the riders nearest the case, not a team's community
 
 Revision ID: verification_offers
-Revises: note_presets
+Revises: unit_contacts
 Create Date: 2026-12-07 15:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "verification_offers"
-down_revision: str | None = "note_presets"
+down_revision: str | None = "unit_contacts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
