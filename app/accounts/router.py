@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from app.accounts import service, unit_staff
 from app.accounts.deps import AreaManagerAccount, CallerDep, CurrentScope, SignedInAccount
-from app.accounts.models import USERNAME_MAX_CHARS, Account, AccountPublic
+from app.accounts.models import USERNAME_MAX_CHARS, Account, AccountPublic, Role
 from app.accounts.schemas import (
     StaffAccountCreate,
     StaffAccountList,
@@ -19,7 +19,7 @@ from app.accounts.schemas import (
 )
 from app.accounts.scope import Scope
 from app.core.deps import ReadSession, SettingsDep, WriteSession, client_address_of
-from app.core.errors import Forbidden, Unprocessable
+from app.core.errors import Forbidden, StaffAccountInRiderApp, Unprocessable
 from app.core.inputs import DbId
 from app.core.messages import Message
 from app.core.security import issue_token
@@ -27,6 +27,9 @@ from app.units.models import Unit
 from app.units.service import visible_unit
 
 router = APIRouter(tags=["accounts"])
+
+RIDER_SCOPE = "rider"
+STAFF_IN_RIDER_APP = Message("accounts.staff-in-rider-app")
 
 
 @router.post("/auth/token", response_model=TokenResponse)
@@ -36,7 +39,8 @@ def login(
     session: WriteSession,
     settings: SettingsDep,
 ) -> TokenResponse:
-    """OAuth2 password flow; riders use their phone number as the username."""
+    """OAuth2 password flow; riders use their phone number as the username. The rider app asks
+    for the `rider` scope: a staff account is refused it (403), so staff never act as riders."""
     if len(form.username) > USERNAME_MAX_CHARS:
         raise Unprocessable.for_field(
             "username", Message("accounts.username-too-long", max_length=USERNAME_MAX_CHARS)
@@ -50,6 +54,8 @@ def login(
         client_address=client_address,
     )
     assert account.id is not None
+    if RIDER_SCOPE in form.scopes and account.role is not Role.RIDER:
+        raise StaffAccountInRiderApp(STAFF_IN_RIDER_APP)
     token = issue_token(
         account.id,
         secret_key=settings.secret_key,

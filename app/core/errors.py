@@ -64,6 +64,12 @@ class Forbidden(AppError):
     status, title, slug = 403, Message("title.forbidden"), "forbidden"
 
 
+class StaffAccountInRiderApp(Forbidden):
+    """A coordinator's, admin's or unit's login asked for as a rider (the `rider` scope)."""
+
+    slug = "staff-account-in-rider-app"
+
+
 class NotFound(AppError):
     status, title, slug = 404, Message("title.not-found"), "not-found"
 

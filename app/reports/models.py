@@ -72,6 +72,10 @@ class Report(SQLModel, table=True):
             "category_code",
             "urgent",
         ),
+        # Riders near a case (app/verifications/nearest.py): the last days' reports, the box
+        # checked in the index, by reporter, read from the index alone. Time first, so that the
+        # map's and 身边事's boxes keep ix_report_status_lat_lon.
+        Index("ix_report_created_lat_lon", "created_at", "lat", "lon", "reporter_id"),
         # The unassigned queue (no grid) in the same order, with or without a status: partial, so
         # small (and no index on grid_code alone, which SQLite would rather read and then sort).
         Index(

@@ -8,6 +8,10 @@ from sqlmodel import Session
 from app.rewards.models import Reward
 from app.rewards.service import RewardFields, create_reward
 
+# Where the demo's items are handed over: the community's party and service centre.
+PICKUP_PLACE = "社区党群服务中心一楼服务台"
+PICKUP_HOURS = "工作日 9:00-12:00, 14:30-17:30"
+
 DEMO_REWARDS: tuple[RewardFields, ...] = (
     RewardFields(
         name="安全头盔",
@@ -40,7 +44,13 @@ DEMO_REWARDS: tuple[RewardFields, ...] = (
 def seed_rewards(session: Session, area_codes: Sequence[str]) -> list[Reward]:
     """The demo catalogue once for each area (a street or community code); flushes."""
     return [
-        create_reward(session, replace(fields, community_code=code), actor_id=None)
+        create_reward(
+            session,
+            replace(
+                fields, community_code=code, pickup_place=PICKUP_PLACE, pickup_hours=PICKUP_HOURS
+            ),
+            actor_id=None,
+        )
         for code in area_codes
         for fields in DEMO_REWARDS
     ]

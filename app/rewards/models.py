@@ -9,6 +9,8 @@ from sqlmodel import Field, SQLModel
 from app.core.clock import utcnow
 from app.core.types import enum_field, time_field
 
+PICKUP_CODE_DIGITS = 6
+
 
 class Reward(SQLModel, table=True):
     """An item riders redeem; `community_code` (a street or community) limits who sees it."""
@@ -22,6 +24,9 @@ class Reward(SQLModel, table=True):
     name: str = Field(max_length=100)
     description: str = Field(default="", max_length=500)
     picture_url: str | None = Field(default=None, max_length=500)
+    # Where and when a redeemed item is handed over (领取地点, 领取时间), shown to riders.
+    pickup_place: str = Field(default="", max_length=200)
+    pickup_hours: str = Field(default="", max_length=100)
     cost: int
     stock: int
     monthly_limit_per_rider: int | None = None
@@ -51,6 +56,8 @@ class Redemption(SQLModel, table=True):
     rider_id: int = Field(foreign_key="account.id")
     reward_id: int = Field(foreign_key="reward.id")
     cost: int  # the price paid, kept if the reward's cost changes later
+    # Shown to the rider only; the coordinator handing the item over types it in (兑换码).
+    pickup_code: str = Field(max_length=PICKUP_CODE_DIGITS)
     status: RedemptionStatus = enum_field(RedemptionStatus, default=RedemptionStatus.PENDING)
     created_at: datetime = time_field(default_factory=utcnow)
     issued_at: datetime | None = time_field(default=None, nullable=True)

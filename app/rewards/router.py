@@ -19,6 +19,7 @@ from app.rewards import service
 from app.rewards.models import Redemption, RedemptionStatus, Reward
 from app.rewards.schemas import (
     CancelRequest,
+    IssueRequest,
     RedemptionList,
     RedemptionPublic,
     RedemptionRequest,
@@ -39,7 +40,11 @@ def _reward(reward: Reward) -> RewardPublic:
 
 
 def _redemption(
-    redemption: Redemption, reward: Reward, rider: RiderBrief | None = None
+    redemption: Redemption,
+    reward: Reward,
+    rider: RiderBrief | None = None,
+    *,
+    for_its_rider: bool = False,
 ) -> RedemptionPublic:
     assert redemption.id is not None
     return RedemptionPublic(
@@ -52,6 +57,10 @@ def _redemption(
         issued_at=redemption.issued_at,
         cancelled_at=redemption.cancelled_at,
         cancel_reason=redemption.cancel_reason,
+        picture_url=reward.picture_url,
+        pickup_place=reward.pickup_place,
+        pickup_hours=reward.pickup_hours,
+        pickup_code=redemption.pickup_code if for_its_rider else None,
         rider=rider,
     )
 
@@ -92,11 +101,12 @@ def list_rewards(
 
 @router.post("/redemptions", response_model=RedemptionPublic, status_code=status.HTTP_201_CREATED)
 def redeem(body: RedemptionRequest, session: WriteSession, rider: ActiveRider) -> RedemptionPublic:
-    """Redeem a reward: points and one item taken at once; 409 says why when refused."""
+    """Redeem a reward: points and one item taken at once; 409 says why when refused. The
+    answer carries the pick-up code to show when collecting the item."""
     redemption = service.redeem(session, rider, body.reward_id)
     reward = service.get_reward(session, redemption.reward_id)
     session.commit()
-    return _redemption(redemption, reward)
+    return _redemption(redemption, reward, for_its_rider=True)
 
 
 @router.get("/me/redemptions", response_model=RedemptionList)
@@ -111,7 +121,7 @@ def my_redemptions(
     rows = service.redemptions_of_rider(
         session, profile.account_id, before_id=parse_id_cursor(cursor), limit=limit
     )
-    items = [_redemption(redemption, reward) for redemption, reward in rows]
+    items = [_redemption(redemption, reward, for_its_rider=True) for redemption, reward in rows]
     next_cursor = str(items[-1].id) if len(items) == limit else None
     return RedemptionList(items=items, next_cursor=next_cursor)
 
@@ -143,10 +153,16 @@ def list_redemptions(
 
 @router.post("/redemptions/{redemption_id}/issue", response_model=RedemptionPublic)
 def issue_redemption(
-    redemption_id: DbId, session: WriteSession, _manager: AreaManagerAccount, scope: CurrentScope
+    redemption_id: DbId,
+    body: IssueRequest,
+    session: WriteSession,
+    _manager: AreaManagerAccount,
+    scope: CurrentScope,
 ) -> RedemptionPublic:
-    """The item was handed to the rider."""
-    redemption = service.issue(session, scope, redemption_id, actor_id=scope.account_id)
+    """The item was handed to the rider, who showed the redemption's code (422 if wrong)."""
+    redemption = service.issue(
+        session, scope, redemption_id, actor_id=scope.account_id, pickup_code=body.pickup_code
+    )
     reward = service.get_reward(session, redemption.reward_id)
     session.commit()
     return _redemption(redemption, reward)

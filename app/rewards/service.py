@@ -1,6 +1,7 @@
 """Rewards and redemptions: points and stock are taken together or not at all, and a
 cancellation gives both back exactly once."""
 
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,11 +21,12 @@ from app.notifications.service import notify
 from app.points.periods import month_bounds, month_of
 from app.points.rules import EntryKind
 from app.points.service import balance_of, lock_account, post_entry
-from app.rewards.models import Redemption, RedemptionStatus, Reward
+from app.rewards.models import PICKUP_CODE_DIGITS, Redemption, RedemptionStatus, Reward
 from app.riders.models import RiderProfile
 from app.riders.service import active_rider, community_of, in_scope
 
 CATALOGUE_LEVELS = frozenset({GridLevel.COUNTY, GridLevel.STREET, GridLevel.COMMUNITY})
+WRONG_PICKUP_CODE = Message("rewards.wrong-pickup-code")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class RewardFields:
     stock: int
     description: str = ""
     picture_url: str | None = None
+    pickup_place: str = ""
+    pickup_hours: str = ""
     monthly_limit_per_rider: int | None = None
     community_code: str | None = None
 
@@ -50,6 +54,8 @@ def create_reward(session: Session, fields: RewardFields, *, actor_id: int | Non
         name=fields.name,
         description=fields.description,
         picture_url=fields.picture_url,
+        pickup_place=fields.pickup_place,
+        pickup_hours=fields.pickup_hours,
         cost=fields.cost,
         stock=fields.stock,
         monthly_limit_per_rider=fields.monthly_limit_per_rider,
@@ -160,7 +166,9 @@ def redeem(session: Session, profile: RiderProfile, reward_id: int) -> Redemptio
         values={"stock": col(Reward.stock) - 1},
         conflict=lambda: OutOfStock(Message("rewards.out-of-stock")),
     )
-    redemption = Redemption(rider_id=rider_id, reward_id=reward.id, cost=reward.cost)
+    redemption = Redemption(
+        rider_id=rider_id, reward_id=reward.id, cost=reward.cost, pickup_code=new_pickup_code()
+    )
     session.add(redemption)
     session.flush()
     post_entry(
@@ -202,9 +210,19 @@ def redemption_in_scope(session: Session, scope: Scope, redemption_id: int) -> R
     return redemption
 
 
-def issue(session: Session, scope: Scope, redemption_id: int, *, actor_id: int) -> Redemption:
-    """The item was handed over: pending -> issued (flushes)."""
+def new_pickup_code() -> str:
+    """A random code of PICKUP_CODE_DIGITS digits for the rider to show at pick-up."""
+    return f"{secrets.randbelow(10**PICKUP_CODE_DIGITS):0{PICKUP_CODE_DIGITS}d}"
+
+
+def issue(
+    session: Session, scope: Scope, redemption_id: int, *, actor_id: int, pickup_code: str
+) -> Redemption:
+    """The item was handed over to the rider who showed the redemption's code: pending ->
+    issued (flushes); a wrong code is a 422 and changes nothing."""
     redemption = redemption_in_scope(session, scope, redemption_id)
+    if not secrets.compare_digest(pickup_code.encode(), redemption.pickup_code.encode()):
+        raise Unprocessable.for_field("pickup_code", WRONG_PICKUP_CODE)
     _move(session, redemption, RedemptionStatus.ISSUED, issued_at=utcnow(), issued_by_id=actor_id)
     reward = get_reward(session, redemption.reward_id)
     message = NotificationText(

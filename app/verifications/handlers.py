@@ -9,36 +9,43 @@ from app.core.clock import utcnow
 from app.core.events import subscribe
 from app.reports.events import ReportStatusChanged
 from app.reports.states import ReportStatus
-from app.riders.models import Team
-from app.verifications.models import VerificationStatus, VerificationTask
+from app.verifications.models import VerificationOffer, VerificationStatus, VerificationTask
+from app.verifications.nearest import nearest_riders
 
 
 @subscribe(TaskStatusChanged)
 def offer_verification(session: Session, event: TaskStatusChanged) -> None:
-    """A completed task in a community that has a volunteer team becomes an open check."""
+    """A completed task becomes an open check, offered to the riders nearest the case (none
+    near: no check; the coordinator verifies alone). The case's reporter is not asked."""
     report, task = event.report, event.task
     if event.to_status is not TaskStatus.COMPLETED or report.community_code is None:
         return
     assert report.id is not None
     assert task.id is not None
-    has_team = session.exec(
-        select(Team.id).where(Team.community_code == report.community_code).limit(1)
-    ).first()
     offered = session.exec(
         select(VerificationTask.id).where(
             VerificationTask.task_id == task.id, VerificationTask.round == task.rework_count
         )
     ).first()
-    if has_team is None or offered is not None:
+    if offered is not None:
         return
-    session.add(
-        VerificationTask(
-            report_id=report.id,
-            task_id=task.id,
-            round=task.rework_count,
-            community_code=report.community_code,
-            area_path=report.area_path,
-        )
+    riders = nearest_riders(
+        session, lon=report.lon, lat=report.lat, exclude_account_id=report.reporter_id
+    )
+    if not riders:
+        return
+    verification = VerificationTask(
+        report_id=report.id,
+        task_id=task.id,
+        round=task.rework_count,
+        community_code=report.community_code,
+        area_path=report.area_path,
+    )
+    session.add(verification)
+    session.flush()
+    assert verification.id is not None
+    session.add_all(
+        VerificationOffer(verification_id=verification.id, rider_id=rider_id) for rider_id in riders
     )
     session.flush()
 

@@ -11,7 +11,7 @@ from app.core.types import enum_field, time_field
 
 
 class VerificationStatus(StrEnum):
-    OPEN = "open"  # offered to the riders of the report's community
+    OPEN = "open"  # offered to the riders nearest the case (VerificationOffer)
     SUBMITTED = "submitted"  # the first valid check arrived; no one else may take it
     EXPIRED = "expired"  # the coordinator decided (closed or sent back) before anyone checked
 
@@ -21,7 +21,6 @@ class VerificationTask(SQLModel, table=True):
     __table_args__ = (
         # One offer per completion of a task: a reworked task completes again in a new round.
         UniqueConstraint("task_id", "round"),
-        Index("ix_verification_task_community_status", "community_code", "status", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -36,3 +35,16 @@ class VerificationTask(SQLModel, table=True):
     submitted_at: datetime | None = time_field(default=None, nullable=True)
     expired_at: datetime | None = time_field(default=None, nullable=True)
     created_at: datetime = time_field(default_factory=utcnow)
+
+
+class VerificationOffer(SQLModel, table=True):
+    """A rider a check was offered to: one of the nearest when the unit completed its task."""
+
+    __tablename__ = "verification_offer"
+    # A rider's offered checks, newest first.
+    __table_args__ = (
+        Index("ix_verification_offer_rider_verification", "rider_id", "verification_id"),
+    )
+
+    verification_id: int = Field(foreign_key="verification_task.id", primary_key=True)
+    rider_id: int = Field(foreign_key="account.id", primary_key=True)

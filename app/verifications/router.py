@@ -18,13 +18,18 @@ from app.riders.public import rider_brief
 from app.riders.service import rider_of
 from app.verifications import service
 from app.verifications.models import VerificationStatus, VerificationTask
+from app.verifications.nearest import distance_from_point_m, last_reported_point
 from app.verifications.schemas import VerificationList, VerificationPublic
 
 router = APIRouter(tags=["verifications"])
 
 
 def _verification(
-    session: Session, task: VerificationTask, report: Report, viewer: Account | None
+    session: Session,
+    task: VerificationTask,
+    report: Report,
+    viewer: Account | None,
+    rider_point: tuple[float, float] | None = None,
 ) -> VerificationPublic:
     assert task.id is not None
     submitted_by = None
@@ -41,7 +46,9 @@ def _verification(
         lon=report.lon,
         grid_code=report.grid_code,
         community_code=task.community_code,
+        reported_at=report.created_at,
         created_at=task.created_at,
+        distance_m=distance_from_point_m(rider_point, report),
         submitted_at=task.submitted_at,
         note=task.note,
         submitted_by=submitted_by,
@@ -56,12 +63,13 @@ def list_verifications(
     status: VerificationStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> VerificationList:
-    """Riders (approved, in a team): checks in their team's community; area managers: their
-    areas'."""
+    """Riders (approved): checks offered to them, with the distance from their last reported
+    point; area managers: their areas'."""
     if RIDERS.admits(account.role):
         profile = get_active_rider(session, account)
         rows = service.for_rider(session, profile, status=status, limit=limit)
-        return VerificationList(items=[_verification(session, t, r, None) for t, r in rows])
+        point = last_reported_point(session, profile.account_id)
+        return VerificationList(items=[_verification(session, t, r, None, point) for t, r in rows])
     rows = service.verifications_in_scope(session, scope, status=status, limit=limit)
     return VerificationList(items=[_verification(session, t, r, account) for t, r in rows])
 

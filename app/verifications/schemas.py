@@ -19,7 +19,10 @@ class VerificationPublic(BaseModel):
     lon: float
     grid_code: str | None
     community_code: str
-    created_at: datetime
+    reported_at: datetime  # when the rider reported the problem
+    created_at: datetime  # when the unit completed its task and the check was offered
+    # For the rider it was offered to: metres from their last reported point to the case.
+    distance_m: float | None = None
     submitted_at: datetime | None
     note: str | None
     submitted_by: RiderBrief | None = None  # for area managers

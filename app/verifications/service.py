@@ -1,4 +1,5 @@
-"""Verification tasks: who may see and take them, and the first valid check winning."""
+"""Verification tasks: who may see and take them (the riders they were offered to), and the
+first valid check winning."""
 
 from collections.abc import Sequence
 
@@ -15,33 +16,24 @@ from app.photos.intake import StoredPhoto
 from app.reports.models import PhotoKind, Report, ReportEventKind
 from app.reports.service import attach_photos
 from app.reports.workflow import record_event
-from app.riders.models import RiderProfile, Team
+from app.riders.models import RiderProfile
 from app.verifications.events import VerificationSubmitted
-from app.verifications.models import VerificationStatus, VerificationTask
+from app.verifications.models import VerificationOffer, VerificationStatus, VerificationTask
 
 ALREADY_TAKEN = Message("verifications.already-taken")
 VerificationRow = tuple[VerificationTask, Report]
 
 
-def _team_community(session: Session, profile: RiderProfile) -> str | None:
-    if profile.team_id is None:
-        return None
-    team = session.get(Team, profile.team_id)
-    return team.community_code if team else None
-
-
 def for_rider(
     session: Session, profile: RiderProfile, *, status: VerificationStatus | None, limit: int
 ) -> list[VerificationRow]:
-    """Checks in the community of the rider's team (none for a rider without a team)."""
-    community_code = _team_community(session, profile)
-    if community_code is None:
-        return []
+    """Checks offered to the rider, newest first (ix_verification_offer_rider_verification)."""
     query = (
         select(VerificationTask, Report)
+        .join(VerificationOffer, col(VerificationOffer.verification_id) == VerificationTask.id)
         .join(Report, col(Report.id) == col(VerificationTask.report_id))
-        .where(VerificationTask.community_code == community_code)
-        .order_by(col(VerificationTask.id).desc())
+        .where(VerificationOffer.rider_id == profile.account_id)
+        .order_by(col(VerificationOffer.verification_id).desc())
         .limit(limit)
     )
     if status is not None:
@@ -69,10 +61,10 @@ def verifications_in_scope(
 def open_for_rider(
     session: Session, profile: RiderProfile, verification_id: int
 ) -> VerificationTask:
-    """A check the rider may take: 404 outside their team's community, 409 once taken."""
+    """A check the rider may take: 404 unless it was offered to them, 409 once taken."""
     verification = session.get(VerificationTask, verification_id)
-    community_code = _team_community(session, profile)
-    if verification is None or verification.community_code != community_code:
+    offered = session.get(VerificationOffer, (verification_id, profile.account_id))
+    if verification is None or offered is None:
         raise NotFound(Message("verifications.no-task", verification_id=verification_id))
     if verification.status is not VerificationStatus.OPEN:
         raise Conflict(

@@ -1,14 +1,15 @@
 // The rider app's service worker (a module worker): the app shell from a versioned cache so the
 // app opens without a network, and the outbox replayed on Background Sync. API requests are never
 // cached: they go straight to the network. The map's files (MAP) join the same cache when the
-// logged-in home screen asks ("keep-map"), not at install, so the first load stays light.
+// logged-in home screen asks ("keep-map"), not at install, so the first load stays light. The
+// large install icons are not kept: only installing reads them, and installing is online.
 
 import { fetchTransport, flushOutbox } from "./js/outbox-send.js";
 import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-fe2a7f32";
+const VERSION = "shell-d98ffb49";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",
@@ -16,9 +17,6 @@ const SHELL = [
   "/css/app.css",
   "/icons/favicon-32.png",
   "/icons/icon-192.png",
-  "/icons/icon-512.png",
-  "/icons/icon-maskable-512.png",
-  "/icons/apple-touch-icon.png",
   "/js/api.js",
   "/js/app.js",
   "/js/auth.js",
@@ -38,6 +36,7 @@ const SHELL = [
   "/js/outbox-store.js",
   "/js/outbox.js",
   "/js/outlines.js",
+  "/js/reading-cache.js",
   "/js/service-area.js",
   "/js/toast.js",
   "/js/token.js",
@@ -55,6 +54,7 @@ const SHELL = [
   "/js/views/outbox-list.js",
   "/js/views/pending.js",
   "/js/views/photo-strip.js",
+  "/js/views/photo-viewer.js",
   "/js/views/pin-map.js",
   "/js/views/points.js",
   "/js/views/privacy.js",

@@ -1,11 +1,13 @@
 """Login, tokens, /me (throttling: test_login_throttle.py)."""
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.accounts.models import Role
 from app.core.security import hash_password, verify_password
-from tests.factories import PASSWORD, assert_problem, make_account
+from tests.factories import COMMUNITY, PASSWORD, assert_problem, make_account, make_unit, seed_grids
+from tests.riders.factories import make_rider
 
 
 def test_password_is_stored_as_argon2_hash(session: Session) -> None:
@@ -56,3 +58,40 @@ def test_forged_token_is_401(client: TestClient) -> None:
 
 def test_rehash_helper_hashes_differently_each_time() -> None:
     assert hash_password("same-password") != hash_password("same-password")
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.COORDINATOR, Role.UNIT])
+def test_staff_asking_for_the_rider_scope_are_refused_but_the_console_login_works(
+    client: TestClient, session: Session, role: Role
+) -> None:
+    seed_grids(session)
+    unit_code = make_unit(session, "u1").code if role is Role.UNIT else None
+    areas = (COMMUNITY,) if role is Role.COORDINATOR else ()
+    make_account(session, role, "staff", areas=areas, unit_code=unit_code)
+    as_rider = {"username": "staff", "password": PASSWORD, "scope": "rider"}
+    chinese = {"Accept-Language": "zh-CN"}
+    body = assert_problem(
+        client.post("/api/v1/auth/token", data=as_rider, headers=chinese),
+        403,
+        slug="staff-account-in-rider-app",
+    )
+    assert "工作人员账号" in body["detail"]
+    console = client.post("/api/v1/auth/token", data={"username": "staff", "password": PASSWORD})
+    assert console.status_code == 200, console.text
+
+
+def test_a_wrong_password_with_the_rider_scope_is_401_and_says_nothing_of_the_role(
+    client: TestClient, session: Session
+) -> None:
+    seed_grids(session)
+    make_account(session, Role.COORDINATOR, "staff", areas=(COMMUNITY,))
+    data = {"username": "staff", "password": "nope-nope", "scope": "rider"}
+    assert_problem(client.post("/api/v1/auth/token", data=data), 401)
+
+
+def test_a_rider_logs_in_with_the_rider_scope(client: TestClient, session: Session) -> None:
+    seed_grids(session)
+    make_rider(session, "13800000001")
+    data = {"username": "13800000001", "password": PASSWORD, "scope": "rider"}
+    response = client.post("/api/v1/auth/token", data=data)
+    assert response.status_code == 200, response.text

@@ -81,10 +81,10 @@ class ApiClient:
         """报到备案 approved by the demo coordinator."""
         self.call("POST", f"/riders/{rider_id}/approve", as_user=COORDINATOR)
 
-    def active_rider(self, team_id: int | None = None) -> "Rider":
+    def active_rider(self) -> "Rider":
         """A new approved rider (password RIDER_PASSWORD)."""
         phone = new_phone()
-        rider_id = self.register_rider(phone, team_id=team_id)
+        rider_id = self.register_rider(phone)
         self.approve_rider(rider_id)
         return Rider(phone=phone, id=rider_id)
 
@@ -104,13 +104,6 @@ class ApiClient:
                 files=[("photo", ("photo.jpg", photo, "image/jpeg"))],
             )
         )
-
-    def first_team_id(self) -> int:
-        """A volunteer team of the coordinator's community."""
-        response = httpx.get(
-            f"{self.base_url}/api/v1/teams", params={"community_code": TOWN_COMMUNITY}, timeout=10
-        )
-        return int(response.json()["items"][0]["id"])
 
     def reports_of(self, rider: "Rider") -> list[dict[str, Any]]:
         """Every report the rider can see, newest first."""

@@ -17,6 +17,13 @@ SERVICE_WORKER = RIDER_DIR / "sw.js"
 SHELL_SUFFIXES = {".js", ".css", ".png", ".webmanifest"}
 # Leaflet's marker and layer images are not used: the maps draw SVG and a CSS pin.
 VENDOR_SUFFIXES = {".js", ".css"}
+# Read by the browser or the phone's launcher when the app is installed, which happens online;
+# the screens never show them, so they are not kept for offline use (12.8 KB of the first load).
+INSTALL_ICONS = {
+    "/icons/icon-512.png",
+    "/icons/icon-maskable-512.png",
+    "/icons/apple-touch-icon.png",
+}
 
 
 def _shell_files() -> dict[str, Path]:
@@ -25,7 +32,9 @@ def _shell_files() -> dict[str, Path]:
     for directory, prefix in ((RIDER_DIR, "/"), (SHARED_DIR, "/shared/")):
         for path in directory.rglob("*"):
             if path.is_file() and path.suffix in SHELL_SUFFIXES and path != SERVICE_WORKER:
-                files[prefix + path.relative_to(directory).as_posix()] = path
+                url_path = prefix + path.relative_to(directory).as_posix()
+                if url_path not in INSTALL_ICONS:
+                    files[url_path] = path
     for path in VENDOR_MAP_DIR.glob("*"):
         if path.suffix in VENDOR_SUFFIXES:
             files[f"/vendor/leaflet/{path.name}"] = path

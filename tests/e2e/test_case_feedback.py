@@ -80,8 +80,9 @@ def test_closed_case_shows_after_photos_and_takes_a_rating_and_not_fixed(
     new_context: ContextFactory, api: ApiClient
 ) -> None:
     reporter = api.active_rider()
-    checker = api.active_rider(team_id=api.first_team_id())
+    checker = api.active_rider()
     report_id = api.report_as(reporter, _photo())["id"]
+    api.report_as(checker, _photo())  # the checker reported there last: the nearest rider
     api.call("POST", f"/reports/{report_id}/accept", as_user=COORDINATOR, json={})
     task = api.call(
         "POST", f"/reports/{report_id}/tasks", as_user=COORDINATOR, json={"unit_code": UNIT_CODE}
@@ -95,11 +96,13 @@ def test_closed_case_shows_after_photos_and_takes_a_rating_and_not_fixed(
         files=[("photo", ("after.jpg", _photo(), "image/jpeg"))],
     )
 
-    # Another rider of the community's team checks the place with a photo.
+    # Another rider who reported there checks the place with a photo; the task says how far.
     checker_page = new_context().new_page()
     log_in(checker_page, checker.phone)
     checker_page.get_by_role("link", name="任务", exact=True).click()
-    checker_page.locator(".task-card", has_text="去核查").first.click()
+    card = checker_page.locator(".task-card", has_text="去核查").first
+    expect(card.locator(".task-distance")).to_contain_text("距您上次上报处约 0 米")
+    card.click()
     check_photo: FilePayload = {"name": "check.jpg", "mimeType": "image/jpeg", "buffer": _photo()}
     checker_page.locator("#verify-photo").set_input_files(files=[check_photo])
     checker_page.get_by_label("现场情况（可选）").fill("已清理干净")
@@ -120,6 +123,16 @@ def test_closed_case_shows_after_photos_and_takes_a_rating_and_not_fixed(
     screenshot(page, "33-report-closed-rating")
     page.get_by_role("button", name="提交评价").click()
     expect(page.locator(".feedback")).to_contain_text("感谢你的评价！")
+
+    # Back on the case later, the rating given is shown, not asked for again.
+    page.reload()
+    expect(page.get_by_role("heading", name="你的评价")).to_be_visible()
+    expect(page.get_by_role("img", name="已评 5 星")).to_be_visible()
+    expect(page.locator(".given-comment")).to_have_text("处理及时，点赞")
+    expect(page.locator(".given-rating .star.lit")).to_have_count(5)
+    expect(page.get_by_role("button", name="提交评价")).to_have_count(0)
+    page.locator(".given-rating").scroll_into_view_if_needed()
+    screenshot(page, "34-report-rating-given")
 
     page.get_by_role("button", name="问题没有解决？").click()
     page.locator("#reopen-reason").fill("垃圾又堆起来了")

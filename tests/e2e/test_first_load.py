@@ -3,6 +3,8 @@ map (Leaflet and the map module) is not part of it, and is kept for offline use 
 logged in, within its own budget."""
 
 import json
+from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -68,15 +70,13 @@ def test_first_load_transfers_at_most_150_kb_compressed(
 
     # Logged in, the home screen has the service worker keep the map for offline use.
     already_seen = len(finished)
-    log_in(page, rider.phone)
-    # The worker fetches them in the background: wait until its cache holds every one.
-    page.wait_for_function(
-        """async (paths) => {
-            const held = await Promise.all(paths.map((path) => caches.match(path)));
-            return held.every(Boolean);
-        }""",
-        arg=sorted(map_paths),
-    )
+    # The worker fetches them in the background: wait for each of its requests to finish.
+    with ExitStack() as waits:
+        for path in map_paths:
+            waits.enter_context(
+                context.expect_event("requestfinished", predicate=_is_request_for(path))
+            )
+        log_in(page, rider.phone)
     map_requests = [r for r in finished[already_seen:] if urlsplit(r.url).path in map_paths]
     map_bytes = sum(_transferred(request) for request in map_requests)
     REPORT_FILE.parent.mkdir(parents=True, exist_ok=True)
@@ -98,6 +98,10 @@ def test_first_load_transfers_at_most_150_kb_compressed(
     assert map_in_first_load == []
     assert {urlsplit(r.url).path for r in map_requests} == map_paths
     assert map_bytes <= MAP_BUDGET_BYTES, f"the map {map_bytes} bytes"
+
+
+def _is_request_for(path: str) -> Callable[[Request], bool]:
+    return lambda request: urlsplit(request.url).path == path
 
 
 def _transferred(request: Request) -> int:

@@ -78,7 +78,7 @@ def _resolved(api: ApiClient, report_id: int) -> None:
 
 @pytest.fixture(scope="module")
 def data(api: ApiClient) -> RiderData:
-    rider = api.active_rider(team_id=api.first_team_id())
+    rider = api.active_rider()  # its reports just before to_check make it the nearest rider
     neighbour = api.active_rider()
     submitted = _report(api, rider, "小区门口垃圾堆放两天无人清理", photos=2)
     closed = _report(api, rider, "垃圾桶满溢")

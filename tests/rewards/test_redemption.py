@@ -213,7 +213,11 @@ def test_cancelling_refunds_points_and_stock_exactly_once(
     assert Counter(r.status_code for r in responses) == {200: 1, 409: 3}
     assert balance(session, rider.account_id) == 100
     assert stock_of(session, reward.id or 0) == 1
-    issue = client.post(f"/api/v1/redemptions/{redemption['id']}/issue", headers=staff)
+    issue = client.post(
+        f"/api/v1/redemptions/{redemption['id']}/issue",
+        json={"pickup_code": redemption["pickup_code"]},
+        headers=staff,
+    )
     assert_problem(issue, 409)
     refunds = session.exec(select(PointsEntry).where(PointsEntry.amount == 100)).all()
     assert len(refunds) == 2  # the credit given, and one refund
@@ -228,7 +232,11 @@ def test_an_issued_redemption_cannot_be_cancelled(client: TestClient, session: S
     reward = make_reward(session, cost=100)
     redemption = redeem(client, login(client, RIDER_PHONE), reward.id or 0).json()
     staff = login(client, "coord")
-    issued = client.post(f"/api/v1/redemptions/{redemption['id']}/issue", headers=staff)
+    issued = client.post(
+        f"/api/v1/redemptions/{redemption['id']}/issue",
+        json={"pickup_code": redemption["pickup_code"]},
+        headers=staff,
+    )
     assert issued.status_code == 200, issued.text
     assert issued.json()["status"] == "issued"
     cancel = client.post(
@@ -272,3 +280,54 @@ def test_restocking_moves_stock_by_a_delta_and_never_below_zero(
     assert client.patch(url, json={"add_stock": 5}, headers=headers).json()["stock"] == 7
     assert_problem(client.patch(url, json={"add_stock": -8}, headers=headers), 409)
     assert stock_of(session, reward.id or 0) == 7
+
+
+def test_the_rider_gets_a_pickup_code_and_place_that_the_coordinator_must_match_to_hand_over(
+    client: TestClient, session: Session
+) -> None:
+    seed_grids(session)
+    make_account(session, Role.COORDINATOR, "coord", areas=(TOWN,))
+    rider = make_rider(session, RIDER_PHONE)
+    give_points(session, rider.account_id, 100)
+    reward = make_reward(session, cost=100)
+    reward.pickup_place, reward.pickup_hours = "东华社区党群服务中心一楼", "工作日 9:00-17:00"
+    session.add(reward)
+    session.commit()
+    rider_headers = login(client, RIDER_PHONE)
+    redemption = redeem(client, rider_headers, reward.id or 0).json()
+    code = redemption["pickup_code"]
+    assert len(code) == 6
+    assert code.isdigit()
+    assert (redemption["pickup_place"], redemption["pickup_hours"]) == (
+        "东华社区党群服务中心一楼",
+        "工作日 9:00-17:00",
+    )
+    [mine] = client.get("/api/v1/me/redemptions", headers=rider_headers).json()["items"]
+    assert mine["pickup_code"] == code
+
+    staff = login(client, "coord")
+    [listed] = client.get(
+        "/api/v1/redemptions", params={"status": "pending"}, headers=staff
+    ).json()["items"]
+    assert listed["pickup_code"] is None  # the coordinator learns it from the rider only
+    assert listed["pickup_place"] == "东华社区党群服务中心一楼"
+    url = f"/api/v1/redemptions/{redemption['id']}/issue"
+    wrong = "000000" if code != "000000" else "111111"
+    refused = assert_problem(client.post(url, json={"pickup_code": wrong}, headers=staff), 422)
+    assert refused["errors"][0]["field"].endswith("pickup_code")
+    assert_problem(client.post(url, json={}, headers=staff), 422)
+    [still] = client.get("/api/v1/me/redemptions", headers=rider_headers).json()["items"]
+    assert still["status"] == "pending"
+    issued = client.post(url, json={"pickup_code": f" {code} "}, headers=staff)
+    assert issued.status_code == 200, issued.text
+    assert issued.json()["status"] == "issued"
+
+
+def test_each_redemption_gets_its_own_code(client: TestClient, session: Session) -> None:
+    seed_grids(session)
+    rider = make_rider(session, RIDER_PHONE)
+    give_points(session, rider.account_id, 1000)
+    reward = make_reward(session, cost=10, stock=20)
+    headers = login(client, RIDER_PHONE)
+    codes = {redeem(client, headers, reward.id or 0).json()["pickup_code"] for _ in range(8)}
+    assert len(codes) > 1

@@ -7,6 +7,7 @@ from app.accounts.models import Role
 from app.cases.states import TaskStatus
 from app.core.clock import utcnow
 from app.points.periods import month_of
+from app.reports.models import Channel
 from app.reports.states import ReportStatus
 from app.verifications.models import VerificationTask
 from tests.factories import COMMUNITY, login, make_account, seed_grids
@@ -24,12 +25,13 @@ def build_a_riders_history(client: TestClient, session: Session) -> tuple[int, i
     """A rider with reports, points, a redemption, a shared notice and a verification."""
     seed_grids(session)
     make_account(session, Role.ADMIN, "admin")
-    make_account(session, Role.COORDINATOR, "coord", areas=(COMMUNITY,))
+    coordinator = make_account(session, Role.COORDINATOR, "coord", areas=(COMMUNITY,))
     team = make_team(session)
     rider = make_rider(session, PHONE, name="张师傅", team=team)
     make_rider(session, "13800000002", active=False)  # pending, in the review list
     move_report(session, make_report(session, rider.account_id), *TO_CLOSED)
-    pending = make_report(session, rider.account_id)
+    # A case recorded by the coordinator next to the rider's own report: the rider checks it.
+    pending = make_report(session, coordinator.id or 0, channel=Channel.PHONE)
     move_report(session, pending, *TO_CLOSED[:3])
     complete_a_task(session, pending, to_status=TaskStatus.COMPLETED)
     move_report(session, pending, ReportStatus.RESOLVED)

@@ -49,6 +49,8 @@ from app.rewards.models import RedemptionStatus
 from app.rewards.service import redemptions_in_scope, redemptions_of_rider
 from app.riders.models import Platform, RiderProfile
 from app.riders.service import list_riders
+from app.verifications import service as verification_service
+from app.verifications.nearest import nearest_riders
 from tests.factories import COMMUNITY, GRID_POINT, seed_grids
 from tests.fixtures.reports import GARBAGE
 from tests.postgres import Cluster
@@ -282,6 +284,11 @@ LISTS = {
         lambda s: list_notifications(s, 1, unread_only=True, limit=30),
         "ix_notification_unread",
     ),
+    "rider-verifications": ListCase(
+        ("verification_task", "verification_offer", "report"),
+        lambda s: verification_service.for_rider(s, RIDER, status=None, limit=50),
+        "ix_verification_offer_rider_verification",
+    ),
     "points-entries": ListCase(
         ("points_entry",),
         lambda s: recent_entries(s, 1, limit=100),
@@ -402,4 +409,31 @@ def test_nearby_of_every_category_reads_the_status_lat_lon_index(plan_session: S
     lines = plan_lines(session, statement, parameters)
     text = " | ".join(lines)
     assert any("ix_report_status_lat_lon" in line for line in lines), text
+    assert not any(line in ("SCAN report", "Seq Scan report") for line in lines), text
+
+
+def test_the_riders_nearest_a_case_are_found_from_one_index(plan_session: Session) -> None:
+    """Not a list either: the recent reports in a box around the case, read from the index
+    alone (grouped by reporter), never a scan of all reports."""
+    session = plan_session
+    seen: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "FROM report" in statement:
+            seen.append((statement, parameters))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        lon, lat = GRID_POINT
+        nearest_riders(session, lon=lon, lat=lat, exclude_account_id=1)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    [(statement, parameters)] = seen
+    if session.get_bind().dialect.name == "postgresql":
+        for table in ("report", "account"):
+            fill_for_the_planner(session, table, {})
+    lines = plan_lines(session, statement, parameters)
+    text = " | ".join(lines)
+    assert any("ix_report_created_lat_lon" in line for line in lines), text
     assert not any(line in ("SCAN report", "Seq Scan report") for line in lines), text

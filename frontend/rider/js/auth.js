@@ -2,14 +2,16 @@
 
 import { api } from "./api.js";
 import { setMeta } from "./outbox-store.js";
+import { forgetReading } from "./reading-cache.js";
 import { getToken, setToken } from "./token.js";
 
 const ME_KEY = "tantou.me";
 export const ACCOUNT_EVENT = "tantou:account";
 
-/** Log in with phone and password; resolves with the account (GET /me). */
+/** Log in with phone and password, as a rider (a staff account is refused: 403
+ * staff-account-in-rider-app); resolves with the account (GET /me). */
 export async function logIn(username, password) {
-  const form = new URLSearchParams({ username, password });
+  const form = new URLSearchParams({ username, password, scope: "rider" });
   const data = await api("/auth/token", { method: "POST", form, auth: false });
   await setToken(data.access_token);
   return refreshMe();
@@ -44,6 +46,7 @@ export async function logOut() {
   const token = getToken();
   localStorage.removeItem(ME_KEY);
   await setMeta("account_id", null);
+  await forgetReading();
   await setToken(null);
   if (token) api("/auth/logout", { method: "POST", bearer: token }).catch(() => {});
 }

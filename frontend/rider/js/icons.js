@@ -28,6 +28,7 @@ export const ICONS = {
   more: ["M5 12h.01", "M12 12h.01", "M19 12h.01"],
   back: ["M15 5l-7 7 7 7"],
   forward: ["M9 5l7 7-7 7"],
+  close: ["M6 6l12 12", "M18 6L6 18"],
   check: ["M5 12l5 5 9-10"],
   alert: ["M12 3l10 18H2z", "M12 10v4", "M12 17.5h.01"],
   gift: [

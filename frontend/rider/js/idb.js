@@ -1,9 +1,10 @@
 // A tiny promise wrapper over IndexedDB, shared by the page and the service worker.
 
 const DB_NAME = "tantou";
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 export const OUTBOX = "outbox";
 export const META = "meta";
+export const READING = "reading"; // my reports as last read, for reading them offline
 
 let opening = null;
 
@@ -20,6 +21,7 @@ function openDb() {
         );
       }
       if (!db.objectStoreNames.contains(META)) db.createObjectStore(META);
+      if (!db.objectStoreNames.contains(READING)) db.createObjectStore(READING);
     };
     request.onsuccess = () => {
       const db = request.result;

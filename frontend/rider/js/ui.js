@@ -5,7 +5,7 @@ import { navigate } from "../../shared/router.js";
 import { logOut } from "./auth.js";
 import { icon, ICONS } from "./icons.js";
 import { problemMessage } from "../../shared/http.js";
-import { hasText, t } from "./i18n.js";
+import { formatTime, hasText, t } from "./i18n.js";
 
 /** A screen title, with a back button when `back` is a path (or true for history.back). */
 export function pageHeader(title, { back = null, actions = null } = {}) {
@@ -58,6 +58,17 @@ export function errorBlock(error, retry) {
           t("common.retry"),
         )
       : null,
+  );
+}
+
+/** 离线: what is shown is as last read from the server, at `savedAt` (ms). */
+export function offlineNote(savedAt) {
+  return h(
+    "p",
+    { class: "offline-note", role: "status" },
+    h("strong", {}, t("net.offline")),
+    " ",
+    t("reading.as_of", { time: formatTime(new Date(savedAt).toISOString()) }),
   );
 }
 

@@ -1,9 +1,10 @@
-// Redemptions (积分兑换) waiting to be handed over: issue, or cancel with a reason (refunds).
+// Redemptions (积分兑换) waiting to be handed over: issue once the rider's code (兑换码) is typed
+// in and matches, or cancel with a reason (refunds).
 
 import { api } from "../api.js";
 import { plainBadge } from "../badges.js";
 import { h } from "../../../shared/dom.js";
-import { busy, dataTable, describeError, filterSelect, pagedRows, pageHeader } from "../ui.js";
+import { dataTable, filterSelect, pagedRows, pageHeader } from "../ui.js";
 import { openForm } from "../dialog.js";
 import { formatCount, formatTime } from "../format.js";
 import { label, t } from "../i18n.js";
@@ -16,19 +17,33 @@ function actions(redemption, reload) {
   if (redemption.status !== "pending") return "";
   const issue = h(
     "button",
-    { type: "button", class: "btn btn-primary btn-small", dataset: { command: "issue" } },
+    {
+      type: "button",
+      class: "btn btn-primary btn-small",
+      dataset: { command: "issue" },
+      onclick: async () => {
+        const done = await openForm({
+          title: t("redemptions.issue_title", { reward: redemption.reward_name }),
+          intro: h("p", { class: "muted" }, t("redemptions.issue_intro")),
+          fields: [
+            {
+              name: "pickup_code",
+              label: t("redemptions.pickup_code"),
+              required: true,
+              maxLength: 6,
+            },
+          ],
+          submitLabel: t("redemptions.issue"),
+          onSubmit: (v) =>
+            api.post(`/redemptions/${redemption.id}/issue`, { pickup_code: v.pickup_code }),
+        });
+        if (done) {
+          toast(t("done.redemption_issued"));
+          reload();
+        }
+      },
+    },
     t("redemptions.issue"),
-  );
-  issue.addEventListener("click", () =>
-    busy(issue, async () => {
-      try {
-        await api.post(`/redemptions/${redemption.id}/issue`, {});
-        toast(t("done.redemption_issued"));
-        reload();
-      } catch (error) {
-        toast(describeError(error), "error");
-      }
-    }),
   );
   const cancel = h(
     "button",

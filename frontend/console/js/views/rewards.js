@@ -22,6 +22,13 @@ function createReward(communities) {
         rows: 2,
         maxLength: 500,
       },
+      { name: "pickup_place", label: t("rewards.pickup_place"), maxLength: 200 },
+      {
+        name: "pickup_hours",
+        label: t("rewards.pickup_hours"),
+        maxLength: 100,
+        hint: t("rewards.pickup_hours_hint"),
+      },
       { name: "cost", label: t("rewards.cost"), type: "number", required: true, min: 1, step: 1 },
       { name: "stock", label: t("rewards.stock"), type: "number", required: true, min: 0, step: 1 },
       {

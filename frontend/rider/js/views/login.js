@@ -6,7 +6,16 @@ import { ApiError } from "../../../shared/http.js";
 import { t } from "../i18n.js";
 import { navigate } from "../../../shared/router.js";
 import { errorText } from "../ui.js";
-import { brandBlock, field } from "./forms.js";
+import { brandBlock, field, fieldChecks } from "./forms.js";
+
+const STAFF_REFUSAL = /\/staff-account-in-rider-app$/;
+
+function loginRefusal(error) {
+  if (!(error instanceof ApiError)) return errorText(error);
+  if (error.status === 401) return t("login.wrong");
+  if (STAFF_REFUSAL.test(error.problem.type || "")) return t("login.staff");
+  return errorText(error);
+}
 
 export function loginView({ root }) {
   const message = h("p", { class: "form-error", role: "alert", hidden: true });
@@ -44,22 +53,28 @@ export function loginView({ root }) {
     ),
   );
   root.append(brandBlock(), form);
+  const checksPass = fieldChecks([
+    { field: phone, problem: () => (phone.input.value.trim() ? null : t("login.missing_phone")) },
+    {
+      field: password,
+      problem: () => (password.input.value ? null : t("login.missing_password")),
+    },
+  ]);
+  // The server's answer is about what was sent: it goes once the rider changes anything.
+  form.addEventListener("input", () => {
+    message.hidden = true;
+  });
 
   async function onSubmit(event) {
     event.preventDefault();
     message.hidden = true;
-    if (!phone.input.value.trim() || !password.input.value) {
-      message.textContent = t("login.missing");
-      message.hidden = false;
-      return;
-    }
+    if (!checksPass()) return;
     submit.disabled = true;
     try {
       const me = await logIn(phone.input.value.trim(), password.input.value);
       navigate(me.status === "pending" ? "/pending" : "/", { replace: true });
     } catch (error) {
-      message.textContent =
-        error instanceof ApiError && error.status === 401 ? t("login.wrong") : errorText(error);
+      message.textContent = loginRefusal(error);
       message.hidden = false;
     } finally {
       submit.disabled = false;

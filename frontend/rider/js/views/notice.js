@@ -79,22 +79,43 @@ export function noticeView({ root, params }) {
   }
 }
 
-/** Share through the phone's share sheet (or copy the link), then count it as passed on. */
+/**
+ * How the notice went out: "shared" (the share sheet), "copied" (no share sheet, or it
+ * failed: the link is on the clipboard), "cancelled" (the rider closed the sheet) or "failed".
+ */
+async function sendOut(notice, url) {
+  if (navigator.share) {
+    try {
+      await navigator.share({ title: notice.title, text: notice.title, url });
+      return "shared";
+    } catch (error) {
+      if (error?.name === "AbortError") return "cancelled";
+    }
+  }
+  if (!navigator.clipboard?.writeText) return "failed";
+  try {
+    await navigator.clipboard.writeText(`${notice.title} ${url}`);
+    return "copied";
+  } catch {
+    return "failed";
+  }
+}
+
+/** Share through the phone's share sheet (or copy the link), then count it as passed on; a
+ * toast says what happened, including when nothing could be shared. */
 async function passOn(notice) {
   const url = `${location.origin}/#/notices/${notice.id}`;
-  try {
-    if (navigator.share) await navigator.share({ title: notice.title, text: notice.title, url });
-    else await navigator.clipboard?.writeText(`${notice.title} ${url}`);
-  } catch {
-    return; // the rider closed the share sheet: nothing was passed on
-  }
+  const outcome = await sendOut(notice, url);
+  if (outcome === "cancelled") return toast(t("notice.share_cancelled"));
+  if (outcome === "failed") return toast(t("notice.share_failed", { url }), "error");
   try {
     const receipt = await api(`/notices/${notice.id}/share`, { method: "POST" });
     const points = receipt.points_earned
       ? ` ${t("tasks.points", { n: receipt.points_earned })}`
       : "";
-    toast(`${navigator.share ? t("notice.shared") : t("notice.copied")}${points}`, "ok");
+    toast(`${t(`notice.${outcome}`)}${points}`, "ok");
   } catch (error) {
     toast(errorText(error), "error");
   }
+  return undefined;
 }

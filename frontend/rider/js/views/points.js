@@ -119,14 +119,15 @@ function rewardCard(reward, state, refreshBalance) {
   const card = h(
     "li",
     { class: "reward-card", dataset: { rewardId: reward.id } },
-    reward.picture_url
-      ? h("img", { class: "reward-picture", src: reward.picture_url, alt: "", loading: "lazy" })
-      : h("span", { class: "reward-picture" }, icon(ICONS.gift, 32)),
+    rewardPicture(reward.picture_url),
     h(
       "div",
       { class: "reward-body" },
       h("p", { class: "reward-name" }, reward.name),
       reward.description ? h("p", { class: "reward-description" }, reward.description) : null,
+      reward.pickup_place
+        ? h("p", { class: "reward-pickup" }, t("redemption.place", { place: reward.pickup_place }))
+        : null,
       h(
         "p",
         { class: "reward-meta" },
@@ -202,10 +203,11 @@ function redemptionList(items) {
     items.map((item) =>
       h(
         "li",
-        { class: "ledger-row" },
+        { class: "ledger-row redemption", dataset: { redemptionId: item.id } },
+        rewardPicture(item.picture_url),
         h(
           "div",
-          {},
+          { class: "redemption-body" },
           h("p", { class: "ledger-reason" }, item.reward_name),
           h(
             "p",
@@ -215,11 +217,40 @@ function redemptionList(items) {
             t(`redemption.${item.status}`),
             item.cancel_reason ? ` · ${item.cancel_reason}` : "",
           ),
+          item.status === "pending" ? pickupDetails(item) : null,
         ),
         h("span", { class: "amount minus" }, `-${formatNumber(item.cost)}`),
       ),
     ),
   );
+}
+
+/** Where and when to collect a pending item, and the code to show (兑换码). */
+function pickupDetails(item) {
+  return h(
+    "div",
+    { class: "pickup" },
+    h(
+      "p",
+      { class: "pickup-code" },
+      t("redemption.code"),
+      " ",
+      h("strong", { class: "code" }, item.pickup_code),
+    ),
+    h("p", { class: "hint" }, t("redemption.code_hint")),
+    item.pickup_place
+      ? h("p", { class: "pickup-place" }, t("redemption.place", { place: item.pickup_place }))
+      : null,
+    item.pickup_hours
+      ? h("p", { class: "pickup-hours" }, t("redemption.hours", { hours: item.pickup_hours }))
+      : null,
+  );
+}
+
+function rewardPicture(url) {
+  return url
+    ? h("img", { class: "reward-picture", src: url, alt: "", loading: "lazy" })
+    : h("span", { class: "reward-picture" }, icon(ICONS.gift, 32));
 }
 
 function leaderboard() {

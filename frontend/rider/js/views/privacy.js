@@ -40,7 +40,7 @@ export function consentBlock() {
     },
     (error) => text.replaceChildren(errorText(error)),
   );
-  return { row, consentVersion: () => (box.checked ? version : null) };
+  return { row, input: box, consentVersion: () => (box.checked ? version : null) };
 }
 
 /** Download everything held about me, and end my account with my password entered again. */

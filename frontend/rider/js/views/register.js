@@ -7,7 +7,7 @@ import { ApiError } from "../../../shared/http.js";
 import { t } from "../i18n.js";
 import { navigate } from "../../../shared/router.js";
 import { errorText } from "../ui.js";
-import { brandBlock, field, selectField } from "./forms.js";
+import { brandBlock, field, fieldChecks, selectField } from "./forms.js";
 import { consentBlock } from "./privacy.js";
 
 const PLATFORMS = ["meituan", "eleme", "sf", "jd", "shansong", "other"];
@@ -138,21 +138,32 @@ export function registerView({ root }) {
     }
   }
 
-  function problemWith() {
-    if (!/^1[3-9]\d{9}$/.test(phone.input.value.trim())) return t("register.bad_phone");
-    if (!name.input.value.trim()) return t("register.missing_name");
-    if (password.input.value.length < 8) return t("register.password_hint");
-    if (!community.input.value) return t("register.pick_community");
-    if (!consent.consentVersion()) return t("privacy.must_agree");
-    return null;
-  }
+  const checksPass = fieldChecks([
+    {
+      field: phone,
+      problem: () =>
+        /^1[3-9]\d{9}$/.test(phone.input.value.trim()) ? null : t("register.bad_phone"),
+    },
+    { field: name, problem: () => (name.input.value.trim() ? null : t("register.missing_name")) },
+    {
+      field: password,
+      problem: () => (password.input.value.length >= 8 ? null : t("register.password_hint")),
+    },
+    {
+      field: community,
+      problem: () => (community.input.value ? null : t("register.pick_community")),
+    },
+    { field: consent, problem: () => (consent.consentVersion() ? null : t("privacy.must_agree")) },
+  ]);
+  // The server's answer is about what was sent: it goes once the rider changes anything.
+  form.addEventListener("input", () => {
+    message.hidden = true;
+  });
 
   async function onSubmit(event) {
     event.preventDefault();
-    const problem = problemWith();
-    message.hidden = !problem;
-    message.textContent = problem || "";
-    if (problem) return;
+    message.hidden = true;
+    if (!checksPass()) return;
     submit.disabled = true;
     const body = {
       phone: phone.input.value.trim(),

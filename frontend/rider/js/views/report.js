@@ -1,13 +1,24 @@
 // One of my reports: status, photos before and after, the timeline, and feedback once closed.
 
 import { api } from "../api.js";
+import { cachedMe } from "../auth.js";
+import { keepReport, keptReport } from "../reading-cache.js";
+import { openPhotoViewer } from "./photo-viewer.js";
 import { categoryByCode, loadCategories } from "../categories.js";
 import { h, replace } from "../../../shared/dom.js";
 import { icon, ICONS } from "../icons.js";
 import { toast } from "../toast.js";
-import { ApiError } from "../../../shared/http.js";
+import { ApiError, NetworkError } from "../../../shared/http.js";
 import { formatTime, hasText, localName, t } from "../i18n.js";
-import { errorBlock, errorText, loadingBlock, pageHeader, photoImage, statusChip } from "../ui.js";
+import {
+  errorBlock,
+  errorText,
+  loadingBlock,
+  offlineNote,
+  pageHeader,
+  photoImage,
+  statusChip,
+} from "../ui.js";
 
 const REOPEN_DAYS = 7;
 // Photos are redacted in the background, usually within seconds of the upload.
@@ -19,6 +30,8 @@ export function reportView({ root, params }) {
   root.append(pageHeader(t("report.title", { id: params.id }), { back: "/reports" }), body);
   load();
 
+  const accountId = cachedMe()?.id;
+
   async function load() {
     body.replaceChildren(loadingBlock());
     try {
@@ -27,14 +40,22 @@ export function reportView({ root, params }) {
         api(`/reports/${params.id}/events`),
         loadCategories().catch(() => {}),
       ]);
+      if (accountId) keepReport(accountId, report, events.items).catch(() => {});
       replace(body, detail(report, events.items, load));
     } catch (error) {
-      body.replaceChildren(errorBlock(error, load));
+      const kept =
+        error instanceof NetworkError && accountId
+          ? await keptReport(accountId, params.id).catch(() => undefined)
+          : undefined;
+      if (!kept) return body.replaceChildren(errorBlock(error, load));
+      // As last read, to read only: rating and "not fixed" wait for the network.
+      replace(body, offlineNote(kept.saved_at), detail(kept.report, kept.events, load, false));
     }
+    return undefined;
   }
 }
 
-function detail(report, events, reload) {
+function detail(report, events, reload, online = true) {
   const category = categoryByCode(report.category);
   const isBefore = (p) => p.kind !== "after" && p.kind !== "check";
   const isAfter = (p) => p.kind === "after";
@@ -76,7 +97,7 @@ function detail(report, events, reload) {
     ),
     photoSection(t("report.photos_before"), report.photos.filter(isBefore), photosAgain(isBefore)),
     photoSection(t("report.photos_after"), report.photos.filter(isAfter), photosAgain(isAfter)),
-    report.status === "closed" ? feedback(report, reload) : null,
+    report.status === "closed" && online ? feedback(report, reload) : null,
     h("section", { class: "card" }, h("h2", {}, t("report.timeline")), timeline(events)),
   ];
 }
@@ -106,8 +127,13 @@ function photoSection(title, photos, refetch, round = 0) {
       photos.map((photo, i) =>
         photo.ready
           ? h(
-              "a",
-              { href: photo.url, target: "_blank", rel: "noopener" },
+              "button",
+              {
+                class: "photo-open",
+                type: "button",
+                dataset: { url: photo.url, label: title, alt: `${title} ${i + 1}` },
+                onclick: openViewerAt,
+              },
               photoImage(photo, { alt: `${title} ${i + 1}` }),
             )
           : h("span", { class: "photo-waiting" }, t("report.photo_waiting")),
@@ -125,6 +151,17 @@ function photoSection(title, photos, refetch, round = 0) {
     }, REDACTION_POLL_MS);
   }
   return section;
+}
+
+/** Open the viewer on the photo tapped, with every photo shown on the page (before, then
+ * after) to swipe through. */
+function openViewerAt(event) {
+  const opener = event.currentTarget;
+  const all = [...opener.closest(".report-detail").querySelectorAll(".photo-open")];
+  openPhotoViewer(
+    all.map(({ dataset }) => ({ url: dataset.url, alt: dataset.alt, label: dataset.label })),
+    all.indexOf(opener),
+  );
 }
 
 function timeline(events) {
@@ -152,8 +189,36 @@ function eventText(event) {
   return hasText(key) ? t(key) : event.kind.replaceAll("_", " ");
 }
 
-/** Rate a closed case, or say within 7 days that it is not fixed. */
+/** The rating given: its stars and comment, shown instead of asking again. */
+function givenRating({ stars, comment }) {
+  return h(
+    "div",
+    { class: "rating given-rating" },
+    h(
+      "p",
+      { class: "stars", role: "img", "aria-label": t("feedback.given", { n: stars }) },
+      [1, 2, 3, 4, 5].map((n) =>
+        h("span", { class: `star${n <= stars ? " lit" : ""}` }, icon(ICONS.star, 24)),
+      ),
+    ),
+    comment ? h("p", { class: "given-comment" }, comment) : null,
+  );
+}
+
+/** Rate a closed case (or see the rating given), or say within 7 days that it is not fixed. */
 function feedback(report, reload) {
+  const closedAt = Date.parse(report.closed_at || report.updated_at);
+  const canReopen = Date.now() - closedAt < REOPEN_DAYS * 24 * 3600 * 1000;
+  const notFixedArea = canReopen ? notFixed(report, reload) : null;
+  if (report.rating) {
+    return h(
+      "section",
+      { class: "card feedback" },
+      h("h2", {}, t("feedback.yours")),
+      givenRating(report.rating),
+      notFixedArea,
+    );
+  }
   let stars = 0;
   const starButtons = [1, 2, 3, 4, 5].map((n) =>
     h(
@@ -193,11 +258,11 @@ function feedback(report, reload) {
         if (!stars) return toast(t("feedback.pick_stars"));
         rate.disabled = true;
         try {
-          await api(`/reports/${report.id}/rating`, {
+          const given = await api(`/reports/${report.id}/rating`, {
             method: "POST",
             json: { stars, comment: comment.value.trim() },
           });
-          replace(rating, h("p", { class: "thanks" }, t("feedback.thanks")));
+          replace(rating, h("p", { class: "thanks" }, t("feedback.thanks")), givenRating(given));
         } catch (error) {
           rate.disabled = false;
           if (!(error instanceof ApiError && error.status === 409))
@@ -210,15 +275,13 @@ function feedback(report, reload) {
     },
     t("feedback.submit"),
   );
-  const closedAt = Date.parse(report.closed_at || report.updated_at);
-  const canReopen = Date.now() - closedAt < REOPEN_DAYS * 24 * 3600 * 1000;
   return h(
     "section",
     { class: "card feedback" },
     h("h2", {}, t("feedback.title")),
     rating,
     rate,
-    canReopen ? notFixed(report, reload) : null,
+    notFixedArea,
   );
 }
 

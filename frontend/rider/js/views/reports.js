@@ -1,11 +1,15 @@
-// My reports: what is still in the outbox, then the server's list, newest first.
+// My reports: what is still in the outbox, then the server's list, newest first (without a
+// network: the list as last read, marked 离线).
 
 import { api } from "../api.js";
+import { cachedMe } from "../auth.js";
+import { NetworkError } from "../../../shared/http.js";
+import { keepReportsPage, keptReports } from "../reading-cache.js";
 import { categoryByCode, loadCategories } from "../categories.js";
 import { h } from "../../../shared/dom.js";
 import { categoryIcon, icon, ICONS } from "../icons.js";
 import { formatTime, localName, t } from "../i18n.js";
-import { emptyBlock, pagedList, pageHeader, statusChip } from "../ui.js";
+import { emptyBlock, offlineNote, pagedList, pageHeader, statusChip } from "../ui.js";
 import { outboxList } from "./outbox-list.js";
 
 const PAGE_SIZE = 20;
@@ -14,11 +18,30 @@ export function reportsView({ root }) {
   const outbox = outboxList({ showSent: false });
   const list = h("ul", { class: "report-list" });
   const more = h("div", { class: "list-more" });
-  root.append(pageHeader(t("reports.title")), outbox.node, list, more);
+  const note = h("div", {});
+  root.append(pageHeader(t("reports.title")), outbox.node, note, list, more);
+  const accountId = cachedMe()?.id;
+
+  async function fetchPage(cursor) {
+    try {
+      const page = await api("/reports", { query: { limit: PAGE_SIZE, cursor } });
+      if (accountId) keepReportsPage(accountId, page.items, { first: !cursor }).catch(() => {});
+      return page;
+    } catch (error) {
+      const kept =
+        error instanceof NetworkError && !cursor && accountId
+          ? await keptReports(accountId).catch(() => undefined)
+          : undefined;
+      if (!kept) throw error;
+      note.replaceChildren(offlineNote(kept.saved_at));
+      return { items: kept.items, next_cursor: null };
+    }
+  }
+
   const loadPage = pagedList({
     list,
     more,
-    fetchPage: (cursor) => api("/reports", { query: { limit: PAGE_SIZE, cursor } }),
+    fetchPage,
     item: reportCard,
     empty: () => emptyBlock(t("reports.empty"), "camera"),
   });

@@ -58,11 +58,23 @@ function verificationCard(task) {
         "span",
         { class: "task-body" },
         h("span", { class: "task-title" }, localName(categoryByCode(task.category))),
-        h("span", { class: "task-meta" }, task.description || formatTime(task.created_at)),
+        h("span", { class: "task-meta" }, task.description || formatTime(task.reported_at)),
+        h("span", { class: "task-meta task-distance" }, distanceLine(task)),
       ),
       h("span", { class: "chip new" }, t("tasks.go_check")),
     ),
   );
+}
+
+/** How far the case is from where the rider last reported, with when it was reported. */
+function distanceLine(task) {
+  const when = t("tasks.reported_at", { time: formatTime(task.reported_at) });
+  if (task.distance_m == null) return when;
+  const km = task.distance_m >= 1000;
+  const away = km
+    ? t("tasks.distance_km", { km: (task.distance_m / 1000).toFixed(1) })
+    : t("tasks.distance_m", { m: Math.round(task.distance_m / 10) * 10 });
+  return `${away} · ${when}`;
 }
 
 /** The notices list, unread first in bold. */

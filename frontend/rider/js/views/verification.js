@@ -56,7 +56,7 @@ export function verificationView({ root, params }) {
         h(
           "p",
           { class: "hint" },
-          t("verify.reported", { time: formatTime(task.created_at), id: task.report_id }),
+          t("verify.reported", { time: formatTime(task.reported_at), id: task.report_id }),
         ),
         task.description ? h("p", {}, task.description) : null,
         h(
