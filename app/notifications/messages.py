@@ -27,8 +27,10 @@ def report_status_message(
     note: str | None,
     *,
     merged_into: int | None = None,
+    reopened: bool = False,
 ) -> Message | None:
-    """What a report's followers hear of a status change; None when it does not concern them."""
+    """What a report's followers hear of a status change; None when it does not concern them.
+    `reopened`: the case was closed once and its reporter said it is not fixed."""
     body = note or ""
 
     def word(language: Language) -> str:
@@ -62,6 +64,13 @@ def report_status_message(
             f"Case #{case_id} sent back for rework",
             body,
         )
+    if to_status is ReportStatus.DISPATCHED and reopened:
+        return Message(
+            "report_reopen_answered",
+            f"您反映的未解决问题{word('zh-CN')}，重新处置 #{case_id}",
+            f"Not fixed, you said: case #{case_id} {word('en').lower()} again",
+            body,
+        )
     if to_status is ReportStatus.DISPATCHED:
         return Message(
             "report_dispatched",
@@ -93,6 +102,15 @@ def case_reopened_message(case_id: int, reason: str | None) -> Message:
         f"群众反映问题未解决 #{case_id}",
         f"Reporter says case #{case_id} is not fixed",
         reason or "",
+    )
+
+
+def verification_offered_message(case_id: int, category_zh: str, category_en: str) -> Message:
+    """What riders near a handled case hear: "is it fixed?" can be checked."""
+    return Message(
+        "verification_offered",
+        f"附近有待核查的问题：{category_zh} #{case_id}",
+        f"Nearby check: is it fixed? {category_en} (case #{case_id})",
     )
 
 

@@ -5,12 +5,17 @@ from sqlmodel import Session, col, select
 
 from app.cases.events import TaskStatusChanged
 from app.cases.states import TaskStatus
+from app.categories.models import Category
 from app.core.clock import utcnow
 from app.core.events import subscribe
+from app.notifications.messages import verification_offered_message
+from app.notifications.service import notify
 from app.reports.events import ReportStatusChanged
+from app.reports.models import Report
 from app.reports.states import ReportStatus
 from app.riders.models import Team
 from app.verifications.models import VerificationStatus, VerificationTask
+from app.verifications.service import riders_offered
 
 
 @subscribe(TaskStatusChanged)
@@ -31,16 +36,27 @@ def offer_verification(session: Session, event: TaskStatusChanged) -> None:
     ).first()
     if has_team is None or offered is not None:
         return
-    session.add(
-        VerificationTask(
-            report_id=report.id,
-            task_id=task.id,
-            round=task.rework_count,
-            community_code=report.community_code,
-            area_path=report.area_path,
-        )
+    verification = VerificationTask(
+        report_id=report.id,
+        task_id=task.id,
+        round=task.rework_count,
+        community_code=report.community_code,
+        area_path=report.area_path,
     )
+    session.add(verification)
     session.flush()
+    _tell_riders_offered(session, verification, report)
+
+
+def _tell_riders_offered(session: Session, verification: VerificationTask, report: Report) -> None:
+    """The riders who see the check hear that there is one near them (its reporter hears of
+    the same step as a follower already: "being verified")."""
+    assert report.id is not None
+    category = session.get_one(Category, report.category_code)
+    message = verification_offered_message(report.id, category.name_zh, category.name_en)
+    riders = [r for r in riders_offered(session, verification) if r != report.reporter_id]
+    key = f"verification:{verification.id}"
+    notify(session, riders, message, dedupe_key=key, report_id=report.id)
 
 
 @subscribe(ReportStatusChanged)

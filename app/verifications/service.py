@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
+from app.accounts.models import Account, AccountStatus
 from app.accounts.scope import Scope
 from app.core.area_paths import under_any
 from app.core.clock import utcnow
@@ -46,6 +47,20 @@ def for_rider(
     if status is not None:
         query = query.where(VerificationTask.status == status)
     return [(task, report) for task, report in session.exec(query)]
+
+
+def riders_offered(session: Session, verification: VerificationTask) -> list[int]:
+    """The active riders who see the check in their list (for_rider): its community's teams'."""
+    query = (
+        select(RiderProfile.account_id)
+        .join(Team, col(Team.id) == col(RiderProfile.team_id))
+        .join(Account, col(Account.id) == col(RiderProfile.account_id))
+        .where(
+            Team.community_code == verification.community_code,
+            Account.status == AccountStatus.ACTIVE,
+        )
+    )
+    return list(session.exec(query))
 
 
 def verifications_in_scope(
