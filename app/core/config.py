@@ -124,7 +124,7 @@ class Settings(BaseSettings):
     # Web Push (app/push). Empty key: made on first start and kept in the data dir
     # (app/core/vapid.py). The subject is the operator's contact that push services may use.
     vapid_private_key: str = ""
-    vapid_subject: str = ""
+    vapid_subject: str = "mailto:webpush@tantou.invalid"  # a placeholder: set your own
     push_allow_private: bool = False
     push_retry_first_seconds: float = Field(default=30.0, gt=0)
     push_retry_max_seconds: float = Field(default=3600.0, gt=0)
@@ -185,7 +185,7 @@ class Settings(BaseSettings):
     @field_validator("vapid_subject")
     @classmethod
     def _check_vapid_subject(cls, value: str) -> str:
-        if value and not value.startswith(("mailto:", "https://")):
+        if not value.startswith(("mailto:", "https://")):
             raise ValueError("TANTOU_VAPID_SUBJECT must be a mailto: or https:// contact")
         return value
 

@@ -69,9 +69,8 @@ def authorization(
     claims: dict[str, str | int] = {
         "aud": f"{parts.scheme}://{parts.netloc}",
         "exp": int(now_s if now_s is not None else time.time()) + TOKEN_LIFETIME_S,
+        "sub": subject,
     }
-    if subject:
-        claims["sub"] = subject
     header: str = _vapid(private_key).sign(claims)["Authorization"]
     return header
 

@@ -131,5 +131,9 @@ class PushWorker:
             # it waits (backing off) for the channel to come back, or is given up
             outcome = Outcome(Verdict.RETRY, error=f"channel {delivery.channel} is not set up")
         else:
-            outcome = await channel.send(client, delivery)
+            try:
+                outcome = await channel.send(client, delivery)
+            except Exception as exc:  # a bug or bad stored keys: kept, backed off, given up
+                log.exception("a push delivery could not be sent", extra={"id": delivery.id})
+                outcome = Outcome(Verdict.RETRY, error=f"{type(exc).__name__}: {exc}"[:500])
         self._finished.append((delivery, outcome))
