@@ -100,9 +100,13 @@ function pushCard() {
   };
   const card = h(
     "div",
-    { class: "card switch-row", id: "push-card" },
-    h("label", { for: "push-toggle" }, t("me.push.title"), hint),
-    toggle,
+    { class: "card", id: "push-card" },
+    h(
+      "div",
+      { class: "switch-row" },
+      h("label", { for: "push-toggle" }, t("me.push.title"), hint),
+      toggle,
+    ),
   );
   pushState()
     .then(show)
