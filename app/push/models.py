@@ -34,7 +34,9 @@ class DeliveryChannel(StrEnum):
 class DeliveryStatus(StrEnum):
     PENDING = "pending"  # waiting for its first try or a retry
     DELIVERED = "delivered"  # the push service (or sender) answered 2xx
-    GONE = "gone"  # 404/410: the subscription expired (and was removed) or no one to send to
+    # 404/410 from the WeChat sender: no binding or consent left. (A Web Push subscription its
+    # push service answers so for is removed instead, with its deliveries.)
+    GONE = "gone"
     FAILED = "failed"  # given up: refused (other 4xx) or no 2xx within the give-up time
 
 

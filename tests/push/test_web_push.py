@@ -6,7 +6,12 @@ sees and removes only their own devices."""
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.core.runtime import Runtime
+from app.main import create_app
+from app.notifications.messages import Message
+from app.notifications.service import notify
 from app.push.models import DeliveryChannel, DeliveryStatus
+from app.push.subscriptions import subscribe
 from tests.cases.factories import Steps
 from tests.fixtures.people import People
 from tests.push.conftest import VAPID_SUBJECT
@@ -191,3 +196,19 @@ def test_each_followers_device_gets_its_own_delivery(
     assert [d.channel for d in written] == [DeliveryChannel.WEB_PUSH] * 2
     assert len({d.subscription_id for d in written}) == 2
     assert {d.notification_id for d in written} == {steps.notifications(people.rider)[0]["id"]}
+
+
+def test_news_made_while_no_worker_runs_is_sent_when_one_starts(
+    runtime: Runtime, session: Session, people: People, push_service: Receiver
+) -> None:
+    phone = Device(push_service.url("/push/phone"))
+    keys = phone.subscription()["keys"]
+    subscribe(session, people.rider.id, endpoint=phone.endpoint, user_agent="", **keys)
+    message = Message("report_accepted", "问题已受理 #1", "Report #1 accepted")
+    notify(session, [people.rider.id], message, dedupe_key="before-the-crash")
+    session.commit()  # stored with its change; the process dies before any worker saw it
+
+    app = create_app(runtime=runtime)
+    with TestClient(app):
+        push_service.wait_until(lambda r: kinds_at(r, phone) == ["report_accepted"])
+    assert messages_at(push_service, phone)[0]["title"] == "问题已受理 #1"

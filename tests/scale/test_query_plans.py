@@ -38,6 +38,8 @@ from app.core.types import StrEnumType
 from app.maps import service as map_service
 from app.maps.viewport import parse_bbox
 from app.notifications.service import list_notifications
+from app.push.dispatch import dispatch_new
+from app.push.subscriptions import subscriptions_of
 from app.points.service import recent_entries
 from app.reports.listing import ReportFilter, list_reports
 from app.reports.reading import nearby_reports
@@ -277,6 +279,17 @@ LISTS = {
         ("notification",),
         lambda s: list_notifications(s, 1, unread_only=True, limit=30),
         "ix_notification_unread",
+    ),
+    "push-subscriptions": ListCase(
+        ("push_subscription",),
+        lambda s: subscriptions_of(s, 1),
+        "ix_push_subscription_account_id",
+    ),
+    # Not a person's list, but read at every round of the push worker: a rare few among all.
+    "undispatched-notifications": ListCase(
+        ("notification",),
+        lambda s: dispatch_new(s, [], now=datetime.now(UTC), limit=200),
+        "ix_notification_undispatched",
     ),
     "points-entries": ListCase(
         ("points_entry",),
