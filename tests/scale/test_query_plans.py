@@ -38,9 +38,9 @@ from app.core.types import StrEnumType
 from app.maps import service as map_service
 from app.maps.viewport import parse_bbox
 from app.notifications.service import list_notifications
+from app.points.service import recent_entries
 from app.push.dispatch import dispatch_new
 from app.push.subscriptions import subscriptions_of
-from app.points.service import recent_entries
 from app.reports.listing import ReportFilter, list_reports
 from app.reports.reading import nearby_reports
 from app.reports.states import OPEN_REPORT_STATUSES, ReportStatus
