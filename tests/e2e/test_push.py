@@ -62,6 +62,8 @@ def test_the_rider_turns_push_on_and_the_service_worker_shows_a_case_step(
     context.grant_permissions(["notifications"], origin=server.url)
     context.add_init_script(f"({STAND_IN_SUBSCRIBE})({json.dumps(device.subscription())})")
     page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     log_in(page, rider.phone)
     page.goto("/#/me")
     toggle = page.get_by_role("switch", name="消息推送")
@@ -95,6 +97,7 @@ def test_the_rider_turns_push_on_and_the_service_worker_shows_a_case_step(
         "未开启：打开后，案件进展和附近核查任务会推送到本机"
     )
     assert api.as_rider(rider, "GET", "/me/push-subscriptions")["items"] == []
+    assert not errors, errors
 
 
 def deliver_push(page: Page, origin: str, data: str) -> None:

@@ -91,3 +91,15 @@ def test_a_push_endpoint_on_a_private_address_is_refused_unless_allowed(
             assert listed.json()["items"] == []
     finally:
         app.state.runtime.engine.dispose()
+
+
+def test_my_data_export_lists_my_devices_without_their_keys(
+    client: TestClient, people: People, push_service: Receiver
+) -> None:
+    phone = Device(push_service.url("/push/mine"))
+    opt_in(client, people.rider, phone)
+    response = client.get("/api/v1/me/export", headers=people.rider.headers)
+    assert response.status_code == 200, response.text
+    [device] = response.json()["push_subscriptions"]
+    assert device["endpoint"] == phone.endpoint
+    assert not {"p256dh", "auth"} & set(device)
