@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.core.calendar import WorkCalendar
 from app.core.secret_key import MIN_SECRET_KEY_LENGTH, load_or_create_secret_key
-from app.core.vapid import check_private_key, load_or_create_vapid_key
+from app.core.vapid import check_private_key
 
 # s3://BUCKET or s3://BUCKET/PREFIX: a bucket name as S3 allows it, a prefix without "//".
 S3_STORE_URL = re.compile(
@@ -121,7 +121,7 @@ class Settings(BaseSettings):
     webhook_retry_max_seconds: float = Field(default=3600.0, gt=0)
     webhook_give_up_hours: float = Field(default=24.0, gt=0)
     webhook_poll_seconds: float = Field(default=5.0, gt=0)
-    # Web Push (app/push). Empty key: made on first start and kept in the data dir
+    # Web Push (app/push). Empty key: made on first use and kept in the data dir
     # (app/core/vapid.py). The subject is the operator's contact that push services may use.
     vapid_private_key: str = ""
     vapid_subject: str = "mailto:webpush@tantou.invalid"  # a placeholder: set your own
@@ -196,14 +196,12 @@ class Settings(BaseSettings):
             raise ValueError("TANTOU_WECHAT_SENDER_URL must be an http(s) URL")
         return value
 
-    @model_validator(mode="after")
-    def _resolve_vapid_key(self) -> "Settings":
-        # Like the secret key: resolved before any worker starts, so that all share one key.
-        if self.vapid_private_key:
-            check_private_key(self.vapid_private_key)
-        else:
-            self.vapid_private_key = load_or_create_vapid_key(self.data_dir)
-        return self
+    @field_validator("vapid_private_key")
+    @classmethod
+    def _check_vapid_private_key(cls, value: str) -> str:
+        # Empty: made when the app first needs it (app/push/keys.py), not by every command (a
+        # restore needs an empty data dir).
+        return check_private_key(value) if value else value
 
     @model_validator(mode="after")
     def _check_wechat_sender_secret(self) -> "Settings":

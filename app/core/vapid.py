@@ -1,5 +1,5 @@
 """The VAPID key pair (RFC 8292) that signs Web Push requests: set by TANTOU_VAPID_PRIVATE_KEY,
-else made on first start and kept in the data dir like the secret key (app/core/secret_key.py),
+else made on first use and kept in the data dir like the secret key (app/core/secret_key.py),
 so that every process signs with the same key and subscriptions survive restarts."""
 
 import base64

@@ -18,9 +18,9 @@ from app.core.clock import utcnow
 from app.core.db import session_scope
 from app.notices.models import Notice, NoticeReceipt
 from app.notifications.models import Notification
-from app.push.models import PushSubscription
 from app.photos.urls import photo_url_signer
 from app.points.models import PointsAccount, PointsEntry
+from app.push.models import PushSubscription
 from app.reports.caller_phones import CallerView
 from app.reports.models import (
     PhotoKind,

@@ -11,6 +11,7 @@ from app.core.errors import Conflict, Unprocessable
 from app.core.inputs import DbId
 from app.core.outbound import RefusedUrl, check_outbound_url
 from app.push import subscriptions
+from app.push.keys import vapid_private_key
 from app.push.models import PushSubscription
 from app.push.schemas import (
     PushKey,
@@ -32,7 +33,7 @@ def _public(subscription: PushSubscription) -> PushSubscriptionPublic:
 @router.get("/push/key", response_model=PushKey)
 def get_push_key(_account: CurrentAccount, settings: SettingsDep) -> PushKey:
     """The key a browser subscribes with (PushManager.subscribe's applicationServerKey)."""
-    return PushKey(public_key=vapid.public_key(settings.vapid_private_key))
+    return PushKey(public_key=vapid.public_key(vapid_private_key(settings)))
 
 
 @router.post("/me/push-subscriptions", response_model=PushSubscriptionPublic, status_code=201)

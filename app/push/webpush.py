@@ -11,6 +11,7 @@ from app.core import vapid
 from app.core.config import Settings
 from app.notifications.models import Notification
 from app.push.channels import ClaimedDelivery, Outcome
+from app.push.keys import vapid_private_key
 from app.push.models import DeliveryChannel
 from app.push.posting import post
 from app.push.subscriptions import subscriptions_of
@@ -24,6 +25,7 @@ class WebPushChannel:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.private_key = vapid_private_key(settings)
 
     def targets(self, session: Session, notification: Notification) -> list[int | None]:
         """Every device the account subscribed."""
@@ -39,7 +41,7 @@ class WebPushChannel:
         encrypted: bytes = WebPusher(subscription).encode(plain, "aes128gcm")["body"]
         headers = {
             "Authorization": vapid.authorization(
-                self.settings.vapid_private_key,
+                self.private_key,
                 delivery.endpoint,
                 subject=self.settings.vapid_subject,
             ),
