@@ -9,7 +9,7 @@ import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-0aba295a";
+const VERSION = "shell-bccf15a9";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",
