@@ -11,14 +11,14 @@ from app.accounts.models import Account, AccountStatus
 from app.core.clock import utcnow
 from app.core.events import publish
 from app.notifications.events import NotificationsAdded
-from app.notifications.messages import Message
+from app.notifications.messages import NotificationText
 from app.notifications.models import Notification
 
 
 def notify(
     session: Session,
     account_ids: Iterable[int],
-    message: Message,
+    message: NotificationText,
     *,
     dedupe_key: str,
     report_id: int | None = None,
@@ -39,7 +39,7 @@ def notify(
             "kind": message.kind,
             "title_zh": message.title_zh,
             "title_en": message.title_en,
-            "body": message.body,
+            "body": message.body_text,
             "report_id": report_id,
             "task_id": task_id,
             "dedupe_key": dedupe_key,

@@ -9,6 +9,7 @@ from app.core import vapid
 from app.core.deps import ReadSession, SettingsDep, WriteSession
 from app.core.errors import Conflict, Unprocessable
 from app.core.inputs import DbId
+from app.core.messages import Message
 from app.core.outbound import RefusedUrl, check_outbound_url
 from app.push import subscriptions
 from app.push.keys import vapid_private_key
@@ -50,7 +51,7 @@ def subscribe(
     _check_endpoint(body.endpoint, allow_private=settings.push_allow_private)
     mine = subscriptions.subscriptions_of(session, rider.id)
     if len(mine) >= MAX_DEVICES and body.endpoint not in {s.endpoint for s in mine}:
-        raise Conflict(f"最多 {MAX_DEVICES} 台设备接收推送。At most {MAX_DEVICES} devices.")
+        raise Conflict(Message("push.too-many-devices", max_devices=MAX_DEVICES))
     subscription, new = subscriptions.subscribe(
         session,
         rider.id,
@@ -88,9 +89,9 @@ def _check_endpoint(endpoint: str, *, allow_private: bool) -> None:
     # TANTOU_PUSH_ALLOW_PRIVATE (tests, closed networks).
     try:
         if not allow_private and not endpoint.startswith("https://"):
-            raise RefusedUrl("必须以 https:// 开头 / must start with https://")
+            raise RefusedUrl(Message("push.endpoint-not-https"))
         check_outbound_url(endpoint, allow_private=allow_private)
     except RefusedUrl as exc:
         raise Unprocessable.for_field(
-            "endpoint", f"{exc} (TANTOU_PUSH_ALLOW_PRIVATE=true allows them on a closed network)"
+            "endpoint", Message("push.endpoint-refused", problem=exc.message)
         ) from None

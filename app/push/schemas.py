@@ -7,6 +7,8 @@ from datetime import datetime
 from cryptography.hazmat.primitives.asymmetric import ec
 from pydantic import BaseModel, Field, field_validator
 
+from app.core.messages import Message, MessageError
+
 P256_POINT_BYTES = 65  # uncompressed: 0x04, x, y
 AUTH_SECRET_BYTES = 16
 
@@ -15,7 +17,7 @@ def _b64url_bytes(value: str) -> bytes:
     try:
         return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
     except (binascii.Error, ValueError):
-        raise ValueError("must be base64url") from None
+        raise MessageError(Message("push.not-base64url")) from None
 
 
 class PushKeys(BaseModel):
@@ -31,14 +33,14 @@ class PushKeys(BaseModel):
                 raise ValueError
             ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
         except ValueError:
-            raise ValueError("must be an uncompressed P-256 public key (65 bytes)") from None
+            raise MessageError(Message("push.not-p256-key", size=P256_POINT_BYTES)) from None
         return value
 
     @field_validator("auth")
     @classmethod
     def _auth_secret(cls, value: str) -> str:
         if len(_b64url_bytes(value)) != AUTH_SECRET_BYTES:
-            raise ValueError(f"must be {AUTH_SECRET_BYTES} bytes")
+            raise MessageError(Message("push.auth-secret-size", size=AUTH_SECRET_BYTES))
         return value
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from app.core.errors import NotFound
+from app.core.messages import Message
 from app.core.upsert import dialect_insert
 from app.push.models import NotificationDelivery, PushSubscription
 
@@ -62,7 +63,7 @@ def unsubscribe(session: Session, account_id: int, subscription_id: int) -> None
     """Remove one of the account's subscriptions; 404 for any other (or none)."""
     subscription = session.get(PushSubscription, subscription_id)
     if subscription is None or subscription.account_id != account_id:
-        raise NotFound(f"No push subscription {subscription_id}.")
+        raise NotFound(Message("push.no-subscription", subscription_id=subscription_id))
     remove(session, [subscription_id])
 
 

@@ -2,7 +2,7 @@
 notification was handed to the delivery channels
 
 Revision ID: web_push
-Revises: unit_contacts
+Revises: bulk_and_phash
 Create Date: 2026-12-07 15:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "web_push"
-down_revision: str | None = "unit_contacts"
+down_revision: str | None = "bulk_and_phash"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,10 +8,11 @@ from sqlmodel import Session
 
 from app.core.runtime import Runtime
 from app.main import create_app
-from app.notifications.messages import Message
+from app.notifications.messages import report_status_message
 from app.notifications.service import notify
 from app.push.models import DeliveryChannel, DeliveryStatus
 from app.push.subscriptions import subscribe
+from app.reports.states import ReportStatus
 from tests.cases.factories import Steps
 from tests.fixtures.people import People
 from tests.push.conftest import VAPID_SUBJECT
@@ -204,7 +205,9 @@ def test_news_made_while_no_worker_runs_is_sent_when_one_starts(
     phone = Device(push_service.url("/push/phone"))
     keys = phone.subscription()["keys"]
     subscribe(session, people.rider.id, endpoint=phone.endpoint, user_agent="", **keys)
-    message = Message("report_accepted", "问题已受理 #1", "Report #1 accepted")
+    message = report_status_message(1, ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, None)
+    assert message is not None
+    assert message.title_zh == "问题已受理 #1"
     notify(session, [people.rider.id], message, dedupe_key="before-the-crash")
     session.commit()  # stored with its change; the process dies before any worker saw it
 
