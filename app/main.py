@@ -49,6 +49,8 @@ from app.points.router import router as points_router
 from app.points.team_router import router as team_router
 from app.presets.router import router as presets_router
 from app.privacy.router import router as privacy_router
+from app.push.router import router as push_router
+from app.push.worker import PushWorker
 from app.reports.caller_retention import erase_expired_callers_periodically
 from app.reports.original_retention import delete_expired_originals_periodically
 from app.reports.photo_redaction import RedactionWorker, redact_waiting_photos_periodically
@@ -82,6 +84,7 @@ def api_router() -> APIRouter:
         cases_router,
         figures_router,
         notifications_router,
+        push_router,
         points_router,
         rewards_router,
         notices_router,
@@ -107,6 +110,7 @@ def leased_jobs(runtime: Runtime) -> list[LeasedJob]:
         "overdue_check": lambda: check_overdue_periodically(engine, settings),
         "photo_sweep": lambda: sweep_photos_periodically(engine, settings),
         "webhook_delivery": lambda: DeliveryWorker(engine, settings).run(),
+        "push_delivery": lambda: PushWorker(engine, settings).run(),
         "rate_window_sweep": lambda: sweep_rate_windows_periodically(runtime.writer),
         "caller_retention": lambda: erase_expired_callers_periodically(engine, settings),
         "photo_redaction": lambda: redact_waiting_photos_periodically(runtime),
@@ -118,9 +122,9 @@ def leased_jobs(runtime: Runtime) -> list[LeasedJob]:
 
 
 def background_jobs(runtime: Runtime) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """The app's lifespan: background jobs (the overdue check, webhook deliveries, sweeps) run
-    while it serves, each in one process of all, and are cancelled at shutdown; every process
-    redacts the photos it takes in."""
+    """The app's lifespan: background jobs (the overdue check, webhook and push deliveries,
+    sweeps) run while it serves, each in one process of all, and are cancelled at shutdown;
+    every process redacts the photos it takes in."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -10,6 +10,7 @@ from app.notices import models as notices
 from app.notifications import models as notifications
 from app.points import models as points
 from app.presets import models as presets
+from app.push import models as push
 from app.reports import models as reports
 from app.rewards import models as rewards
 from app.riders import models as riders
@@ -29,6 +30,7 @@ __all__ = [
     "notifications",
     "points",
     "presets",
+    "push",
     "rate_windows",
     "reports",
     "rewards",

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.core.calendar import WorkCalendar
 from app.core.secret_key import MIN_SECRET_KEY_LENGTH, load_or_create_secret_key
+from app.core.vapid import check_private_key
 
 # s3://BUCKET or s3://BUCKET/PREFIX: a bucket name as S3 allows it, a prefix without "//".
 S3_STORE_URL = re.compile(
@@ -120,6 +121,18 @@ class Settings(BaseSettings):
     webhook_retry_max_seconds: float = Field(default=3600.0, gt=0)
     webhook_give_up_hours: float = Field(default=24.0, gt=0)
     webhook_poll_seconds: float = Field(default=5.0, gt=0)
+    # Web Push (app/push). Empty key: made on first use and kept in the data dir
+    # (app/core/vapid.py). The subject is the operator's contact that push services may use.
+    vapid_private_key: str = ""
+    vapid_subject: str = "mailto:webpush@tantou.invalid"  # a placeholder: set your own
+    push_allow_private: bool = False
+    push_retry_first_seconds: float = Field(default=30.0, gt=0)
+    push_retry_max_seconds: float = Field(default=3600.0, gt=0)
+    push_give_up_hours: float = Field(default=24.0, gt=0)
+    push_poll_seconds: float = Field(default=5.0, gt=0)
+    # The WeChat subscription-message sender (app/push/wechat.py): empty means none.
+    wechat_sender_url: str = ""
+    wechat_sender_secret: str = ""
     # Background jobs run in one process of all (app/core/leases.py): a crashed holder's job is
     # taken over within this many seconds.
     job_lease_seconds: float = Field(default=30.0, gt=0)
@@ -167,6 +180,36 @@ class Settings(BaseSettings):
             raise ValueError("TANTOU_SECRET_KEY is a published key; set a secret of your own")
         elif len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
             raise ValueError(f"TANTOU_SECRET_KEY must be {MIN_SECRET_KEY_LENGTH}+ characters")
+        return self
+
+    @field_validator("vapid_subject")
+    @classmethod
+    def _check_vapid_subject(cls, value: str) -> str:
+        if not value.startswith(("mailto:", "https://")):
+            raise ValueError("TANTOU_VAPID_SUBJECT must be a mailto: or https:// contact")
+        return value
+
+    @field_validator("wechat_sender_url")
+    @classmethod
+    def _check_wechat_sender_url(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("TANTOU_WECHAT_SENDER_URL must be an http(s) URL")
+        return value
+
+    @field_validator("vapid_private_key")
+    @classmethod
+    def _check_vapid_private_key(cls, value: str) -> str:
+        # Empty: made when the app first needs it (app/push/keys.py), not by every command (a
+        # restore needs an empty data dir).
+        return check_private_key(value) if value else value
+
+    @model_validator(mode="after")
+    def _check_wechat_sender_secret(self) -> "Settings":
+        # The sender checks each request's signature, so a sender needs a real secret.
+        if self.wechat_sender_url and len(self.wechat_sender_secret) < MIN_SECRET_KEY_LENGTH:
+            raise ValueError(
+                f"TANTOU_WECHAT_SENDER_SECRET must be {MIN_SECRET_KEY_LENGTH}+ characters"
+            )
         return self
 
     @cached_property

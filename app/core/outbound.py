@@ -2,6 +2,7 @@
 to public addresses only, so that no one can aim the server at itself or the network behind it
 (unless a setting allows it, for tests and closed networks)."""
 
+import asyncio
 import ipaddress
 import socket
 from collections.abc import Iterable
@@ -67,3 +68,18 @@ def check_outbound_url(url: str, *, allow_private: bool) -> None:
     assert parts.hostname is not None
     port = parts.port or DEFAULT_PORTS[parts.scheme]
     check_addresses(parts.hostname, resolve(parts.hostname, port))
+
+
+async def check_outbound_url_now(url: str) -> None:
+    """RefusedUrl unless `url` may be called now, resolving its host without blocking (check
+    again at each call: what a name resolves to can change after it was accepted)."""
+    parts = parse_outbound_url(url)
+    assert parts.hostname is not None
+    port = parts.port or DEFAULT_PORTS[parts.scheme]
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(
+            parts.hostname, port, type=socket.SOCK_STREAM
+        )
+    except (socket.gaierror, UnicodeError):
+        raise RefusedUrl(Message("outbound.unresolved", host=parts.hostname)) from None
+    check_addresses(parts.hostname, [str(info[4][0]) for info in infos])

@@ -45,6 +45,8 @@ def on_report_status_changed(session: Session, event: ReportStatusChanged) -> No
             event.to_status,
             event.note,
             merged_into=report.duplicate_of_id,
+            # Closed once and back again: its reporter said it is not fixed.
+            reopened=report.closed_at is not None,
         )
         if found is None:
             return

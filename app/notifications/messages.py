@@ -42,8 +42,10 @@ def report_status_message(
     note: str | None,
     *,
     merged_into: int | None = None,
+    reopened: bool = False,
 ) -> NotificationText | None:
-    """What a report's followers hear of a status change; None when it does not concern them."""
+    """What a report's followers hear of a status change; None when it does not concern them.
+    `reopened`: the case was closed once and its reporter said it is not fixed."""
     body = note or ""
     word = Words(
         status_word("report", to_status, "zh-CN", rider=True),
@@ -63,6 +65,9 @@ def report_status_message(
     if to_status is ReportStatus.DISPATCHED and from_status is ReportStatus.RESOLVED:
         title = Message("notifications.report-rework", case_id=case_id)
         return NotificationText("report_rework", title, body)
+    if to_status is ReportStatus.DISPATCHED and reopened:
+        title = Message("notifications.report-reopen-answered", case_id=case_id, status=word)
+        return NotificationText("report_reopen_answered", title, body)
     if to_status is ReportStatus.DISPATCHED:
         title = Message("notifications.report-dispatched", case_id=case_id, status=word)
         return NotificationText("report_dispatched", title, body)
@@ -79,6 +84,15 @@ def case_reopened_message(case_id: int, reason: str | None) -> NotificationText:
     """What coordinators hear when a reporter says a closed case is not fixed."""
     title = Message("notifications.report-reopened", case_id=case_id)
     return NotificationText("report_reopened", title, reason or "")
+
+
+def verification_offered_message(
+    case_id: int, category_zh: str, category_en: str
+) -> NotificationText:
+    """What riders near a handled case hear: "is it fixed?" can be checked."""
+    category = Words(category_zh, category_en)
+    title = Message("notifications.verification-offered", case_id=case_id, category=category)
+    return NotificationText("verification_offered", title)
 
 
 def task_assigned_message(

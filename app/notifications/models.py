@@ -21,6 +21,8 @@ class Notification(SQLModel, table=True):
             "id",
             **partial_index_where("read_at IS NULL"),
         ),
+        # Not yet handed to the delivery channels (app/push/dispatch.py), oldest first.
+        Index("ix_notification_undispatched", "id", **partial_index_where("dispatched_at IS NULL")),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -33,4 +35,6 @@ class Notification(SQLModel, table=True):
     task_id: int | None = Field(default=None, foreign_key="task.id")
     dedupe_key: str = Field(max_length=100)
     read_at: datetime | None = time_field(default=None, nullable=True)
+    # When the delivery channels (Web Push, WeChat) took it: their outbox holds it from then on.
+    dispatched_at: datetime | None = time_field(default=None, nullable=True)
     created_at: datetime = time_field(default_factory=utcnow)

@@ -9,6 +9,8 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import Account, AccountStatus
 from app.core.clock import utcnow
+from app.core.events import publish
+from app.notifications.events import NotificationsAdded
 from app.notifications.messages import NotificationText
 from app.notifications.models import Notification
 
@@ -26,7 +28,8 @@ def notify(
     account has been ended (DELETE /me): nothing more is kept about a person who left.
 
     Returns how many inboxes got it. Never fails on a duplicate, even one that a concurrent
-    transaction is inserting: the database skips it (INSERT … ON CONFLICT DO NOTHING).
+    transaction is inserting: the database skips it (INSERT … ON CONFLICT DO NOTHING). Announces
+    the new ones (NotificationsAdded), so that delivery channels send them on.
     """
     now = utcnow()
     account_ids = _not_ended(session, set(account_ids))
@@ -54,7 +57,10 @@ def notify(
         .on_conflict_do_nothing(index_elements=["account_id", "dedupe_key"])
         .returning(col(Notification.id))
     )
-    return len(session.execute(statement).all())
+    added = tuple(notification_id for (notification_id,) in session.execute(statement))
+    if added:
+        publish(session, NotificationsAdded(added))
+    return len(added)
 
 
 def _not_ended(session: Session, account_ids: set[int]) -> set[int]:

@@ -26,6 +26,7 @@ from app.core.messages import Message
 from app.core.security import TokenClaims
 from app.notifications.models import Notification
 from app.points.service import lock_account
+from app.push.subscriptions import forget_account
 from app.reports.models import ReportSupporter
 from app.rewards.service import cancel_pending_of_rider
 from app.riders.models import RiderProfile, Team
@@ -69,6 +70,7 @@ def end_rider_account(session: Session, account: Account, token: TokenClaims) ->
         .values(leader_account_id=None)
         .execution_options(synchronize_session=False)
     )
+    forget_account(session, account.id)  # its deliveries first: they name its notifications
     for statement in (
         delete(RiderProfile).where(col(RiderProfile.account_id) == account.id),
         delete(Notification).where(col(Notification.account_id) == account.id),

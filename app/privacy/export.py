@@ -20,6 +20,7 @@ from app.notices.models import Notice, NoticeReceipt
 from app.notifications.models import Notification
 from app.photos.urls import photo_url_signer
 from app.points.models import PointsAccount, PointsEntry
+from app.push.models import PushSubscription
 from app.reports.caller_phones import CallerView
 from app.reports.models import (
     PhotoKind,
@@ -39,6 +40,7 @@ REPORT_BATCH = 100
 # What the account row holds that is no one's business, the rider's included: the hash only
 # proves a password, and handing it out would let it be attacked offline.
 ACCOUNT_WITHHELD = {"password_hash"}
+DEVICE_KEYS = {"p256dh", "auth"}
 
 
 def export_filename(account_id: int) -> str:
@@ -65,6 +67,7 @@ def export_chunks(engine: Engine, secret_key: str, account_id: int) -> Iterator[
         yield _member("points", _points(session, account_id))
         yield _member("redemptions", _redemptions(session, account_id))
         yield _member("notifications", _notifications(session, account_id))
+        yield _member("push_subscriptions", _push_subscriptions(session, account_id))
         yield _member("notice_receipts", _notice_receipts(session, account_id))
         yield _member("verification_checks", _checks(session, account_id, photo_url))
         yield "}"
@@ -163,6 +166,15 @@ def _redemptions(session: Session, account_id: int) -> list[dict[str, Any]]:
 def _notifications(session: Session, account_id: int) -> list[dict[str, Any] | None]:
     query = select(Notification).where(Notification.account_id == account_id)
     return _rows(session, query.order_by(col(Notification.id)))
+
+
+def _push_subscriptions(session: Session, account_id: int) -> list[dict[str, Any] | None]:
+    # The devices, not their keys: the export file is no place for a device's auth secret.
+    query = select(PushSubscription).where(PushSubscription.account_id == account_id)
+    return [
+        _row(s, withheld=DEVICE_KEYS)
+        for s in session.exec(query.order_by(col(PushSubscription.id)))
+    ]
 
 
 def _notice_receipts(session: Session, account_id: int) -> list[dict[str, Any]]:

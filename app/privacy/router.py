@@ -53,7 +53,7 @@ ERASED = [
     "手机号、姓名、所属平台、党员身份、社区和队伍（报到备案信息） · phone, name, platform, "
     "party membership, community and team (your registration)",
     "登录账号和密码，所有登录会话 · your login and password, every session",
-    "通知消息 · your notifications",
+    "通知消息和接收推送的设备 · your notifications and the devices that received them",
     "未发放的兑换已取消，积分退回后随账号一并匿名 · pending redemptions cancelled (stock returned)",
 ]
 

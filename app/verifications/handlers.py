@@ -5,9 +5,13 @@ from sqlmodel import Session, col, select
 
 from app.cases.events import TaskStatusChanged
 from app.cases.states import TaskStatus
+from app.categories.models import Category
 from app.core.clock import utcnow
 from app.core.events import subscribe
+from app.notifications.messages import verification_offered_message
+from app.notifications.service import notify
 from app.reports.events import ReportStatusChanged
+from app.reports.models import Report
 from app.reports.states import ReportStatus
 from app.verifications.models import VerificationOffer, VerificationStatus, VerificationTask
 from app.verifications.nearest import nearest_riders
@@ -48,6 +52,19 @@ def offer_verification(session: Session, event: TaskStatusChanged) -> None:
         VerificationOffer(verification_id=verification.id, rider_id=rider_id) for rider_id in riders
     )
     session.flush()
+    _tell_riders_offered(session, verification, report, riders)
+
+
+def _tell_riders_offered(
+    session: Session, verification: VerificationTask, report: Report, riders: list[int]
+) -> None:
+    """The riders offered the check hear that there is one near them (its reporter, never
+    offered it, hears of the same step as a follower already: "being verified")."""
+    assert report.id is not None
+    category = session.get_one(Category, report.category_code)
+    message = verification_offered_message(report.id, category.name_zh, category.name_en)
+    key = f"verification:{verification.id}"
+    notify(session, riders, message, dedupe_key=key, report_id=report.id)
 
 
 @subscribe(ReportStatusChanged)

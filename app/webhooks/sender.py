@@ -2,13 +2,11 @@
 and say how it went. Never raises for the receiver's failures; they become the outcome."""
 
 import asyncio
-import socket
 import time
 
 import httpx
 
-from app.core.messages import Message
-from app.core.outbound import DEFAULT_PORTS, RefusedUrl, check_addresses, parse_outbound_url
+from app.core.outbound import RefusedUrl, check_outbound_url_now
 from app.webhooks.outbox import ClaimedDelivery, Outcome
 from app.webhooks.signing import sign_body
 
@@ -44,7 +42,7 @@ async def send_delivery(
     try:
         async with asyncio.timeout(timeout_s):
             if not allow_private:
-                await _check_address_now(claimed.url)
+                await check_outbound_url_now(claimed.url)
             request = client.build_request(
                 "POST", claimed.url, content=body, headers=delivery_headers(claimed, body)
             )
@@ -76,19 +74,6 @@ async def _read_some(response: httpx.Response) -> None:
         read += len(chunk)
         if read > MAX_ANSWER_BYTES:
             return
-
-
-async def _check_address_now(url: str) -> None:
-    parts = parse_outbound_url(url)
-    assert parts.hostname is not None
-    port = parts.port or DEFAULT_PORTS[parts.scheme]
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            parts.hostname, port, type=socket.SOCK_STREAM
-        )
-    except (socket.gaierror, UnicodeError):
-        raise RefusedUrl(Message("outbound.unresolved", host=parts.hostname)) from None
-    check_addresses(parts.hostname, [str(info[4][0]) for info in infos])
 
 
 def _elapsed_ms(started: float) -> float:

@@ -1,15 +1,16 @@
 // The rider app's service worker (a module worker): the app shell from a versioned cache so the
-// app opens without a network, and the outbox replayed on Background Sync. API requests are never
-// cached: they go straight to the network. The map's files (MAP) join the same cache when the
-// logged-in home screen asks ("keep-map"), not at install, so the first load stays light. The
-// large install icons are not kept: only installing reads them, and installing is online.
+// app opens without a network, the outbox replayed on Background Sync, and Web Push shown as
+// notifications that open their report. API requests are never cached: they go straight to the
+// network. The map's files (MAP) join the same cache when the logged-in home screen asks
+// ("keep-map"), not at install, so the first load stays light. The large install icons are not
+// kept: only installing reads them, and installing is online.
 
 import { fetchTransport, flushOutbox } from "./js/outbox-send.js";
 import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-d98ffb49";
+const VERSION = "shell-ffbc492b";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",
@@ -36,6 +37,7 @@ const SHELL = [
   "/js/outbox-store.js",
   "/js/outbox.js",
   "/js/outlines.js",
+  "/js/push.js",
   "/js/reading-cache.js",
   "/js/service-area.js",
   "/js/toast.js",
@@ -169,4 +171,43 @@ async function replayOutbox() {
 async function tellPages(event) {
   const pages = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
   for (const page of pages) page.postMessage({ type: "outbox", event });
+}
+
+// A push is one notification (app/push/payloads.py): Chinese first, English on an English phone.
+self.addEventListener("push", (event) => {
+  let message;
+  try {
+    message = event.data?.json();
+  } catch {
+    return;
+  }
+  if (!message?.title) return;
+  const english = (self.navigator.language || "").toLowerCase().startsWith("en");
+  const title = english && message.title_en ? message.title_en : message.title;
+  event.waitUntil(
+    self.registration.showNotification(title, {
+      body: message.body || "",
+      lang: english ? "en" : "zh-CN",
+      icon: "/icons/icon-192.png",
+      badge: "/icons/favicon-32.png",
+      // One notification per inbox entry: a push delivered twice replaces itself.
+      tag: `notification-${message.notification_id}`,
+      data: { url: message.url || "/", reportId: message.report_id },
+    }),
+  );
+});
+
+// A tap opens the notification's page: in an open window of the app if there is one.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data?.url || "/", self.location.origin).href;
+  event.waitUntil(openPage(url));
+});
+
+async function openPage(url) {
+  const pages = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const page = pages.find((p) => new URL(p.url).origin === self.location.origin);
+  if (!page) return self.clients.openWindow(url);
+  page.postMessage({ type: "open", url });
+  return page.focus();
 }

@@ -20,6 +20,7 @@ from tests.conftest import make_settings
 from tests.core.test_messages import english_runs
 from tests.factories import COMMUNITY, PASSWORD
 from tests.fixtures.people import People
+from tests.push.device import Device
 from tests.reports.factories import post_report, small_jpeg
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -72,6 +73,9 @@ def refusals(client: TestClient, people: People) -> dict[str, tuple[int, Refusal
 
     rider_, coordinator_ = as_(rider), as_(coordinator)
     too_long = {**registration(), "name": "名" * 200, "platform": "bike", "party_member": "maybe"}
+    plain_http = Device("http://push.example.invalid/phone").subscription()
+    not_a_key = Device("https://push.example.invalid/phone").subscription()
+    not_a_key["keys"]["p256dh"] = "AAAA"
     return {
         "no credentials": (401, lambda h: client.get("/api/v1/me", headers=h)),
         "bad token": (401, lambda h: client.get("/api/v1/me", headers=as_(_bearer("x"))(h))),
@@ -118,6 +122,22 @@ def refusals(client: TestClient, people: People) -> dict[str, tuple[int, Refusal
             lambda h: post_report(client, rider_(h), lat=0.5, lon=0.5),
         ),
         "no such category": (422, lambda h: post_report(client, rider_(h), category="9999")),
+        "push endpoint not https": (
+            422,
+            lambda h: client.post(
+                "/api/v1/me/push-subscriptions", json=plain_http, headers=rider_(h)
+            ),
+        ),
+        "push key not a key": (
+            422,
+            lambda h: client.post(
+                "/api/v1/me/push-subscriptions", json=not_a_key, headers=rider_(h)
+            ),
+        ),
+        "no such push device": (
+            404,
+            lambda h: client.delete("/api/v1/me/push-subscriptions/999999", headers=rider_(h)),
+        ),
         "too many registrations": (
             429,
             lambda h: client.post("/api/v1/riders", json=registration(), headers=h),

@@ -51,8 +51,11 @@ def _seeded_database(data_dir: Path) -> str:
 @contextmanager
 def live_server(data_dir: Path) -> Iterator[LiveServer]:
     """Serve the demo county until the block ends."""
-    # Webhook receivers of browser tests listen on loopback (the contract's setting for tests).
-    settings = make_settings(_seeded_database(data_dir), data_dir, webhook_allow_private=True)
+    # Webhook receivers of browser tests listen on loopback (the contract's setting for tests), and
+    # so may push endpoints (Chromium here reaches no real push service).
+    settings = make_settings(
+        _seeded_database(data_dir), data_dir, webhook_allow_private=True, push_allow_private=True
+    )
     runtime = Runtime.from_settings(settings)
     port = _free_port()
     server = uvicorn.Server(

@@ -40,6 +40,8 @@ from app.maps import service as map_service
 from app.maps.viewport import parse_bbox
 from app.notifications.service import list_notifications
 from app.points.service import recent_entries
+from app.push.dispatch import dispatch_new
+from app.push.subscriptions import subscriptions_of
 from app.reports.likely_duplicates import likely_duplicates
 from app.reports.listing import ReportFilter, list_reports
 from app.reports.models import Report
@@ -288,6 +290,17 @@ LISTS = {
         ("verification_task", "verification_offer", "report"),
         lambda s: verification_service.for_rider(s, RIDER, status=None, limit=50),
         "ix_verification_offer_rider_verification",
+    ),
+    "push-subscriptions": ListCase(
+        ("push_subscription",),
+        lambda s: subscriptions_of(s, 1),
+        "ix_push_subscription_account_id",
+    ),
+    # Not a person's list, but read at every round of the push worker: a rare few among all.
+    "undispatched-notifications": ListCase(
+        ("notification",),
+        lambda s: dispatch_new(s, [], now=datetime.now(UTC), limit=200),
+        "ix_notification_undispatched",
     ),
     "points-entries": ListCase(
         ("points_entry",),

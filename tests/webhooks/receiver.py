@@ -1,5 +1,6 @@
 """A real webhook receiver on loopback: an HTTP server in a thread that records what it gets
-and answers 2xx, 500 or not at all (hangs), as a test tells it to."""
+and answers 2xx, 500, 410 or not at all (hangs), as a test tells it to. The push tests use it
+as a browser's push service too."""
 
 import json
 import threading
@@ -29,12 +30,14 @@ class Received:
 
 
 class Receiver:
-    """Set `mode` to "ok", "fail" (HTTP 500) or "hang" (no answer until `release()`)."""
+    """Set `mode` to "ok", "fail" (HTTP 500), "gone" (HTTP 410: a push service's expired
+    subscription) or "hang" (no answer until `release()`)."""
 
     def __init__(self, port: int = 0) -> None:
         self.mode = "ok"
         self.received: list[Received] = []  # answered 2xx
         self.refused = 0  # answered 500
+        self.gone = 0  # answered 410
         self.hanging = 0  # waiting now without an answer
         self._changed = threading.Condition()
         self._released = threading.Event()
@@ -58,7 +61,8 @@ class Receiver:
                 if left <= 0:
                     raise AssertionError(
                         f"receiver: condition not met in {timeout_s} s; got "
-                        f"{[r.json['event'] for r in self.received]}, refused {self.refused}"
+                        f"{len(self.received)} at {sorted({r.path for r in self.received})}, "
+                        f"refused {self.refused}, gone {self.gone}"
                     )
                 self._changed.wait(left)
 
@@ -86,6 +90,10 @@ class Receiver:
                 if mode == "fail":
                     receiver._record(lambda: setattr(receiver, "refused", receiver.refused + 1))
                     self._answer(500)
+                    return
+                if mode == "gone":
+                    receiver._record(lambda: setattr(receiver, "gone", receiver.gone + 1))
+                    self._answer(410)
                     return
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 received = Received(self.path, headers, body)

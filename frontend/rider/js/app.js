@@ -194,6 +194,10 @@ window.addEventListener(UNAUTHORIZED_EVENT, async () => {
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") refreshAccount();
 });
+// A tapped push notification (sw.js) opens its page here.
+navigator.serviceWorker?.addEventListener("message", (message) => {
+  if (message.data?.type === "open") window.location.assign(message.data.url);
+});
 startRouter(show);
 startOutbox();
 refreshAccount();

@@ -3,6 +3,7 @@
 import { api } from "./api.js";
 import { setMeta } from "./outbox-store.js";
 import { forgetReading } from "./reading-cache.js";
+import { unsubscribeThisDevice } from "./push.js";
 import { getToken, setToken } from "./token.js";
 
 const ME_KEY = "tantou.me";
@@ -43,6 +44,9 @@ export function isLoggedIn() {
 /** Forget the token and the account, and end the session on the server too (best effort:
  * offline, the token simply expires); queued reports stay for when this rider logs in again. */
 export async function logOut() {
+  // This phone no longer hears of the account's cases (a shared phone, another rider next):
+  // its push service then answers 410 for it, and the server drops the subscription.
+  await unsubscribeThisDevice().catch(() => {});
   const token = getToken();
   localStorage.removeItem(ME_KEY);
   await setMeta("account_id", null);

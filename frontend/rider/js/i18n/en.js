@@ -292,6 +292,11 @@ export default {
   "me.language": "语言 Language",
   "me.logout": "Log out",
   "me.party_member": "Party member",
+  "me.push.title": "Push notifications",
+  "me.push.on": "On: news of your cases comes to this phone",
+  "me.push.off": "Off: turn on for news of your cases and checks nearby on this phone",
+  "me.push.denied": "The browser blocks notifications: allow them in its settings first",
+  "me.push.unsupported": "This browser cannot receive push notifications",
 
   "privacy.title": "My personal data",
   "privacy.notice": "How your personal information is handled (tap to read)",

@@ -292,6 +292,11 @@ export default {
   "me.language": "语言 Language",
   "me.logout": "退出登录",
   "me.party_member": "党员",
+  "me.push.title": "消息推送",
+  "me.push.on": "已开启：案件有新进展时推送到本机",
+  "me.push.off": "未开启：打开后，案件进展和附近核查任务会推送到本机",
+  "me.push.denied": "浏览器已禁止通知，请在系统设置中允许后再开启",
+  "me.push.unsupported": "此浏览器不支持消息推送",
 
   "privacy.title": "我的个人信息",
   "privacy.notice": "个人信息处理告知（点击阅读）",

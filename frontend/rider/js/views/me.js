@@ -1,11 +1,13 @@
-// Me: who I am, my team, the language, my data, and logging out.
+// Me: who I am, my team, news on this phone, the language, my data, and logging out.
 
 import { api } from "../api.js";
 import { cachedMe } from "../auth.js";
 import { h, replace } from "../../../shared/dom.js";
 import { icon, ICONS } from "../icons.js";
 import { LANGUAGES, getLang, setLang, t } from "../i18n.js";
-import { logoutButton, pageHeader } from "../ui.js";
+import { pushState, turnPushOff, turnPushOn } from "../push.js";
+import { toast } from "../toast.js";
+import { errorText, logoutButton, pageHeader } from "../ui.js";
 import { myDataCard } from "./privacy.js";
 
 export function meView({ root }) {
@@ -40,6 +42,7 @@ export function meView({ root }) {
       menuLink("#/points?tab=redemptions", ICONS.gift, t("points.tab.redemptions")),
       menuLink("#/notices", ICONS.megaphone, t("tasks.notices")),
     ),
+    pushCard(),
     h(
       "div",
       { class: "card" },
@@ -67,6 +70,48 @@ export function meView({ root }) {
   );
 
   showProfile(profile, name);
+}
+
+/** 消息推送: a switch for news on this phone; the browser asks its permission on the tap only. */
+function pushCard() {
+  const hint = h("small", { id: "push-state" });
+  const toggle = h("input", {
+    type: "checkbox",
+    id: "push-toggle",
+    class: "switch-input",
+    role: "switch",
+    disabled: true,
+    "aria-describedby": "push-state",
+    onchange: async () => {
+      toggle.disabled = true;
+      try {
+        show(await (toggle.checked ? turnPushOn() : turnPushOff()));
+      } catch (error) {
+        toast(errorText(error), "error");
+        show(await pushState().catch(() => "off"));
+      }
+    },
+  });
+  const show = (state) => {
+    toggle.checked = state === "on";
+    toggle.disabled = state === "unsupported" || state === "denied";
+    hint.textContent = t(`me.push.${state}`);
+    card.dataset.pushState = state;
+  };
+  const card = h(
+    "div",
+    { class: "card", id: "push-card" },
+    h(
+      "div",
+      { class: "switch-row" },
+      h("label", { for: "push-toggle" }, t("me.push.title"), hint),
+      toggle,
+    ),
+  );
+  pushState()
+    .then(show)
+    .catch(() => show("unsupported"));
+  return card;
 }
 
 function menuLink(href, paths, label) {

@@ -1,0 +1,1 @@
+"""News without opening the app: Web Push to riders' devices and other delivery channels."""
