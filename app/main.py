@@ -34,6 +34,7 @@ from app.core.text_guard import refuse_control_characters
 from app.core.utf8_guard import Utf8GuardMiddleware, field_problem
 from app.figures.router import router as figures_router
 from app.grids.router import router as grids_router
+from app.inbox.router import router as inbox_router
 from app.maps.router import router as maps_router
 from app.metrics.router import router as metrics_router
 from app.notices.router import router as notices_router
@@ -81,6 +82,7 @@ def api_router() -> APIRouter:
         cases_router,
         figures_router,
         notifications_router,
+        inbox_router,
         points_router,
         rewards_router,
         notices_router,

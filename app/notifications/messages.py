@@ -143,3 +143,41 @@ def task_overdue_message(case_id: int, unit_name: str, *, escalated: bool) -> Me
         f"任务超期：{unit_name} #{case_id}",
         f"Task overdue: {unit_name} (case #{case_id})",
     )
+
+
+def report_new_message(
+    case_id: int, category_zh: str, category_en: str, *, urgent: bool, description: str
+) -> Message:
+    """What coordinators hear of a new report in their areas (紧急 first when urgent)."""
+    if urgent:
+        return Message(
+            "report_urgent",
+            f"紧急上报：{category_zh} #{case_id}",
+            f"Urgent report: {category_en} (#{case_id})",
+            description,
+        )
+    return Message(
+        "report_new",
+        f"新上报：{category_zh} #{case_id}",
+        f"New report: {category_en} (#{case_id})",
+        description,
+    )
+
+
+def verification_message(case_id: int, note: str | None) -> Message:
+    """What coordinators hear when a unit has handled a case: it waits for their 核查."""
+    return Message(
+        "case_to_verify",
+        f"待核查：处置已完成 #{case_id}",
+        f"To verify: case #{case_id} handled",
+        note or "",
+    )
+
+
+def rider_registered_message(rider_name: str, community_name: str) -> Message:
+    """What coordinators hear of a rider's 报到备案 in their areas, waiting for their review."""
+    return Message(
+        "rider_registered",
+        f"骑手报到待审核：{rider_name}（{community_name}）",
+        f"Rider registration to review: {rider_name} ({community_name})",
+    )

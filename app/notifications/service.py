@@ -9,8 +9,11 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import Account, AccountStatus
 from app.core.clock import utcnow
+from app.core.live_feed import wake_feeds
 from app.notifications.messages import Message
 from app.notifications.models import Notification
+
+NEW_NOTIFICATION_CHANNEL = "tantou_new_notification"
 
 
 def notify(
@@ -26,7 +29,8 @@ def notify(
     account has been ended (DELETE /me): nothing more is kept about a person who left.
 
     Returns how many inboxes got it. Never fails on a duplicate, even one that a concurrent
-    transaction is inserting: the database skips it (INSERT … ON CONFLICT DO NOTHING).
+    transaction is inserting: the database skips it (INSERT … ON CONFLICT DO NOTHING). The
+    live feeds of notifications (app/notifications/live.py) look soon after the commit.
     """
     now = utcnow()
     account_ids = _not_ended(session, set(account_ids))
@@ -54,7 +58,10 @@ def notify(
         .on_conflict_do_nothing(index_elements=["account_id", "dedupe_key"])
         .returning(col(Notification.id))
     )
-    return len(session.execute(statement).all())
+    added = len(session.execute(statement).all())
+    if added:
+        wake_feeds(session, NEW_NOTIFICATION_CHANNEL)
+    return added
 
 
 def _not_ended(session: Session, account_ids: set[int]) -> set[int]:

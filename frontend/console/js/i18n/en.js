@@ -5,7 +5,7 @@ export default {
   "app.subtitle": "Grid governance console",
   "lang.switch": "Language",
   "live.label": "Live",
-  "live.title": "Live urgent-report feed",
+  "live.title": "Live updates of new reports and notifications",
 
   "login.title": "Sign in",
   "login.subtitle": "For grid coordinators, handling units and administrators",
@@ -509,4 +509,14 @@ export default {
   "map.report_point": "Where it was reported",
   "stats.hotspots": "Hotspot grids (reports in the period)",
   "stats.hotspots_none": "No grid has reports in this period",
+
+  "inbox.new_reports": "{n} to accept",
+  "inbox.verification": "{n} to verify",
+  "inbox.returned_tasks": "{n} returned, to dispatch again",
+  "inbox.overdue_tasks": "{n} overdue",
+  "inbox.registrations": "{n} registrations to review",
+  "desktop.default": "Allow desktop notifications",
+  "desktop.granted": "Desktop notifications on",
+  "desktop.denied": "Desktop notifications blocked",
+  "desktop.denied_hint": "Allow notifications again in the browser's site settings",
 };

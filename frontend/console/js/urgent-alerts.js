@@ -1,0 +1,82 @@
+// Urgent reports heard and seen outside the page: a short two-note tone made with WebAudio (no
+// audio file), and, while the tab is in the background, a desktop notification once the
+// coordinator has allowed them (the browser asks only when the 允许桌面通知 button is clicked).
+
+import { h } from "../../shared/dom.js";
+import { t } from "./i18n.js";
+
+const TONE = [
+  { hz: 880, at: 0, for: 0.16 },
+  { hz: 660, at: 0.18, for: 0.22 },
+];
+let audio = null;
+
+/** Play the urgent tone (silent where the browser has no WebAudio or keeps it suspended). */
+export function playUrgentTone() {
+  const Context = window.AudioContext || window.webkitAudioContext;
+  if (!Context) return;
+  audio ??= new Context();
+  if (audio.state === "suspended") audio.resume().catch(() => {});
+  const start = audio.currentTime;
+  for (const note of TONE) {
+    const oscillator = audio.createOscillator();
+    const gain = audio.createGain();
+    oscillator.frequency.value = note.hz;
+    gain.gain.setValueAtTime(0.0001, start + note.at);
+    gain.gain.exponentialRampToValueAtTime(0.25, start + note.at + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, start + note.at + note.for);
+    oscillator.connect(gain).connect(audio.destination);
+    oscillator.start(start + note.at);
+    oscillator.stop(start + note.at + note.for + 0.02);
+  }
+}
+
+// Browsers start audio only after a gesture on the page: any click readies it for later alerts.
+document.addEventListener(
+  "pointerdown",
+  () => {
+    const Context = window.AudioContext || window.webkitAudioContext;
+    if (!Context) return;
+    audio ??= new Context();
+    if (audio.state === "suspended") audio.resume().catch(() => {});
+  },
+  { once: true },
+);
+
+function desktopSupported() {
+  return "Notification" in window;
+}
+
+/** A desktop notification of an urgent report, if the tab is hidden and they are allowed;
+ * clicking it brings the console forward on the report. */
+export function notifyDesktop(report, { text, onOpen }) {
+  if (!document.hidden || !desktopSupported() || Notification.permission !== "granted") return;
+  const notification = new Notification(t("urgent.title", { id: report.id }), {
+    body: text,
+    tag: `urgent-report-${report.id}`,
+  });
+  notification.addEventListener("click", () => {
+    window.focus();
+    onOpen(report.id);
+    notification.close();
+  });
+}
+
+/** The top bar's control: 允许桌面通知 while undecided (asking on click only), then the choice. */
+export function desktopPermissionControl() {
+  if (!desktopSupported()) return null;
+  const button = h("button", { type: "button", class: "btn btn-ghost desktop-permission" });
+  const show = () => {
+    const choice = Notification.permission;
+    button.dataset.permission = choice;
+    button.textContent = t(`desktop.${choice}`);
+    button.disabled = choice !== "default";
+    button.title = choice === "denied" ? t("desktop.denied_hint") : "";
+  };
+  button.addEventListener("click", async () => {
+    await Notification.requestPermission();
+    show();
+  });
+  show();
+  return button;
+}
