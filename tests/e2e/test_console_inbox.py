@@ -33,6 +33,7 @@ from tests.e2e.test_console import (
     screenshot,
     submit_report,
 )
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +46,7 @@ new MutationObserver((changes) => {
   for (const change of changes)
     for (const node of change.addedNodes)
       if (node.classList?.contains("toast")) window.__toasts.push(node.textContent);
-}).observe(document.documentElement, { childList: true, subtree: true });
+}).observe(document, { childList: true, subtree: true });
 """
 # Desktop notifications and tones, recorded around the real APIs; and the tab's visibility,
 # which headless Chromium never changes (neither a page in front nor a minimised window hides
@@ -249,3 +250,52 @@ def register_in(api: ApiClient, community: str, name: str) -> int:
     )
     assert response.status_code == 201, response.text
     return int(response.json()["id"])
+
+
+@pytest.fixture
+def alerted_context(browser: Browser, server: LiveServer) -> Iterator[BrowserContext]:
+    """A desktop context whose desktop notifications, tones and visibility are recorded."""
+    context = browser.new_context(base_url=server.url, viewport=DESKTOP, locale="zh-CN")
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    context.add_init_script(RECORD_ALERTS)
+    yield context
+    context.close()
+
+
+def test_an_urgent_report_sounds_and_shows_a_desktop_notification_while_the_tab_is_hidden(
+    alerted_context: BrowserContext, api: ApiClient
+) -> None:
+    page = alerted_context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    console_login(page, COORDINATOR)
+    expect(page.locator(".live")).to_have_attribute("data-stream-state", "open")
+    allow = page.get_by_role("button", name="允许桌面通知")
+    expect(allow).to_be_enabled()
+    # Nothing is asked until the coordinator clicks.
+    assert page.evaluate("[window.__asked, Notification.permission]") == [0, "default"]
+    alerted_context.grant_permissions(["notifications"])
+    allow.click()
+    expect(page.locator(".desktop-permission")).to_have_text("桌面通知已开启")
+    assert page.evaluate("window.__asked") == 1
+    screenshot(page, "console-inbox-desktop-allowed")
+
+    # In front, an urgent report raises the banner and sounds, but no desktop notification.
+    seen = submit_report(api, category=ROAD_COLLAPSE, description="路面塌陷", urgent=True)
+    expect(page.locator(f".urgent-alert[data-report-id='{seen['id']}']")).to_be_visible(
+        timeout=LIVE_ALERT_TIMEOUT_MS
+    )
+    eventually(lambda: page.evaluate("window.__tones") >= 2, what="the urgent tone played")
+
+    page.evaluate("window.__setHidden(true)")
+    hidden = submit_report(api, category=ROAD_COLLAPSE, description="井盖缺失", urgent=True)
+    eventually(
+        lambda: page.evaluate("window.__desktop.length") >= 1,
+        timeout_s=LIVE_ALERT_TIMEOUT_MS / 1000,
+        what="a desktop notification",
+    )
+    shown = page.evaluate("window.__desktop")
+    assert [(n["title"], n["hidden"]) for n in shown] == [(f"紧急上报 #{hidden['id']}", True)]
+    assert "路面塌陷" in shown[0]["body"]  # the category's name, then grid and time
+    assert page.evaluate("window.__tones") >= 4
+    assert not errors, errors

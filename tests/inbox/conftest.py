@@ -1,4 +1,4 @@
-"""Fixtures of the inbox tests: the workflow's API steps (the people come from tests/conftest.py)."""
+"""Fixtures of the inbox tests: the workflow's API steps (people come from tests/conftest.py)."""
 
 import pytest
 from fastapi.testclient import TestClient
