@@ -16,7 +16,7 @@ import {
 import { startUnreadPolling, stopUnreadPolling } from "./unread.js";
 import { startInbox, stopInbox } from "./inbox.js";
 import { urgentSummary } from "./banner.js";
-import { notifyDesktop, playUrgentTone } from "./urgent-alerts.js";
+import { armUrgentTone, notifyDesktop, playUrgentTone } from "./urgent-alerts.js";
 import { toast } from "./toast.js";
 import { getLang, onLangChange } from "./i18n.js";
 import { renderLogin } from "./views/login.js";
@@ -113,10 +113,13 @@ function mountShell(account) {
   }
   if (!servicesRunning) {
     servicesRunning = true;
-    startUnreadPolling();
+    // Area managers' unread count comes with their inbox's counts.
     if (isAreaManager(account)) {
+      armUrgentTone();
       startInbox();
       startLiveStream();
+    } else {
+      startUnreadPolling();
     }
   }
 }

@@ -6,42 +6,42 @@ import { h } from "../../shared/dom.js";
 import { t } from "./i18n.js";
 
 const TONE = [
-  { hz: 880, at: 0, for: 0.16 },
-  { hz: 660, at: 0.18, for: 0.22 },
+  { hz: 880, atS: 0, lengthS: 0.16 },
+  { hz: 660, atS: 0.18, lengthS: 0.22 },
 ];
 let audio = null;
 
-/** Play the urgent tone (silent where the browser has no WebAudio or keeps it suspended). */
-export function playUrgentTone() {
+/** The page's audio context, made on first use and woken if suspended; null without WebAudio. */
+function readyAudio() {
   const Context = window.AudioContext || window.webkitAudioContext;
-  if (!Context) return;
+  if (!Context) return null;
   audio ??= new Context();
   if (audio.state === "suspended") audio.resume().catch(() => {});
+  return audio;
+}
+
+/** Play the urgent tone (silent where the browser has no WebAudio or keeps it suspended). */
+export function playUrgentTone() {
+  if (!readyAudio()) return;
   const start = audio.currentTime;
   for (const note of TONE) {
     const oscillator = audio.createOscillator();
     const gain = audio.createGain();
     oscillator.frequency.value = note.hz;
-    gain.gain.setValueAtTime(0.0001, start + note.at);
-    gain.gain.exponentialRampToValueAtTime(0.25, start + note.at + 0.02);
-    gain.gain.exponentialRampToValueAtTime(0.0001, start + note.at + note.for);
+    gain.gain.setValueAtTime(0.0001, start + note.atS);
+    gain.gain.exponentialRampToValueAtTime(0.25, start + note.atS + 0.02);
+    gain.gain.exponentialRampToValueAtTime(0.0001, start + note.atS + note.lengthS);
     oscillator.connect(gain).connect(audio.destination);
-    oscillator.start(start + note.at);
-    oscillator.stop(start + note.at + note.for + 0.02);
+    oscillator.start(start + note.atS);
+    oscillator.stop(start + note.atS + note.lengthS + 0.02);
   }
 }
 
-// Browsers start audio only after a gesture on the page: any click readies it for later alerts.
-document.addEventListener(
-  "pointerdown",
-  () => {
-    const Context = window.AudioContext || window.webkitAudioContext;
-    if (!Context) return;
-    audio ??= new Context();
-    if (audio.state === "suspended") audio.resume().catch(() => {});
-  },
-  { once: true },
-);
+/** Browsers start audio only after a gesture on the page: ready the tone at the first click,
+ * for the alerts that come later. */
+export function armUrgentTone() {
+  document.addEventListener("pointerdown", readyAudio, { once: true });
+}
 
 function desktopSupported() {
   return "Notification" in window;
