@@ -62,21 +62,26 @@ export function notifyDesktop(report, { text, onOpen }) {
   });
 }
 
-/** The top bar's control: 允许桌面通知 while undecided (asking on click only), then the choice. */
+/** The top bar's control: a 允许桌面通知 button while undecided (the browser asks on its click
+ * only), then the choice, as text. */
 export function desktopPermissionControl() {
   if (!desktopSupported()) return null;
-  const button = h("button", { type: "button", class: "btn btn-ghost desktop-permission" });
+  const control = h("span", { class: "desktop-permission", role: "status" });
   const show = () => {
     const choice = Notification.permission;
-    button.dataset.permission = choice;
-    button.textContent = t(`desktop.${choice}`);
-    button.disabled = choice !== "default";
-    button.title = choice === "denied" ? t("desktop.denied_hint") : "";
+    control.dataset.permission = choice;
+    if (choice !== "default") {
+      control.title = choice === "denied" ? t("desktop.denied_hint") : "";
+      control.replaceChildren(t(`desktop.${choice}`));
+      return;
+    }
+    const ask = h("button", { type: "button", class: "btn btn-ghost" }, t("desktop.default"));
+    ask.addEventListener("click", async () => {
+      await Notification.requestPermission();
+      show();
+    });
+    control.replaceChildren(ask);
   };
-  button.addEventListener("click", async () => {
-    await Notification.requestPermission();
-    show();
-  });
   show();
-  return button;
+  return control;
 }
