@@ -1,6 +1,6 @@
 # 探头 Tantou: one image serving the API, the rider PWA and the console.
 
-# The browser's npm libraries (Leaflet), from the lockfile, copied as `make build` copies them.
+# The browser's npm libraries (Leaflet, ECharts), from the lockfile, copied as `make build` copies them.
 FROM node:20-slim AS frontend-vendor
 WORKDIR /build
 COPY package.json package-lock.json ./

@@ -157,6 +157,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         redoc_url=None,
     )
     app.state.runtime = runtime
+    runtime.readiness_probes["photo store"] = photo_store(settings).check_reachable
     install_error_handlers(app)
     install_openapi(app)
     app.include_router(health_router)

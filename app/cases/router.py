@@ -6,6 +6,7 @@ from fastapi import APIRouter, Body, File, Form, Query, UploadFile, status
 from sqlmodel import Session
 
 from app.accounts.deps import (
+    AreaManagerAccount,
     CaseWriterScope,
     CurrentScope,
     ReportReader,
@@ -28,10 +29,12 @@ from app.cases.schemas import (
     ReturnBody,
     TaskPage,
     TaskPublic,
+    UnitWorkloadList,
     VerifyBody,
     task_public,
 )
 from app.cases.states import TaskStatus
+from app.cases.workload import unit_workloads
 from app.core import clock
 from app.core.config import Settings
 from app.core.db import session_scope
@@ -45,6 +48,7 @@ from app.reports import reading as reports_reading
 from app.reports.caller_phones import caller_view_for
 from app.reports.models import Report
 from app.reports.schemas import ReportPublic
+from app.units.service import list_units
 
 router = APIRouter(tags=["cases"])
 
@@ -207,6 +211,15 @@ def list_tasks(
         items=[task_public(task, unit, report, now=now) for task, unit, report in page],
         next_cursor=next_cursor,
     )
+
+
+@router.get("/units/workload", response_model=UnitWorkloadList)
+def list_unit_workloads(
+    session: ReadSession, _manager: AreaManagerAccount, scope: CurrentScope
+) -> UnitWorkloadList:
+    """Each unit of the caller's areas: its tasks open, in progress and overdue now."""
+    unit_ids = [unit.id for unit in list_units(session, scope.area_paths) if unit.id is not None]
+    return UnitWorkloadList(items=unit_workloads(session, unit_ids, now=clock.utcnow()))
 
 
 @router.get("/tasks/{task_id}", response_model=TaskPublic)

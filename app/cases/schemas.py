@@ -12,6 +12,7 @@ from pydantic import (
 
 from app.cases.models import Task
 from app.cases.states import ACTIVE_TASK_STATUSES, TaskStatus
+from app.cases.workload import UnitWorkload
 from app.core.inputs import BoundedAwareDatetime, DbId
 from app.reports.models import Report
 from app.reports.states import ReportStatus
@@ -111,6 +112,10 @@ class TaskPublic(BaseModel):
 class TaskPage(BaseModel):
     items: list[TaskPublic]
     next_cursor: str | None
+
+
+class UnitWorkloadList(BaseModel):
+    items: list[UnitWorkload]
 
 
 class RatingPublic(BaseModel):

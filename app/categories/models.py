@@ -15,10 +15,10 @@ class CategoryKind(StrEnum):
 
 
 class CategoryBase(SQLModel):
-    code: str = Field(primary_key=True, max_length=8, regex=r"^\d{4,6}$")
+    code: str = Field(primary_key=True, max_length=8, schema_extra={"pattern": r"^\d{4,6}$"})
     name_zh: str = Field(max_length=64, min_length=1)
     name_en: str = Field(max_length=100, min_length=1)
-    group: str = Field(max_length=4, regex=r"^\d{2}$")
+    group: str = Field(max_length=4, schema_extra={"pattern": r"^\d{2}$"})
     group_name_zh: str = Field(max_length=64)
     group_name_en: str = Field(max_length=100)
     kind: CategoryKind = enum_field(CategoryKind, default=CategoryKind.EVENT)

@@ -17,14 +17,15 @@ def healthz() -> dict[str, str]:
 
 
 NOT_READY = {
-    "description": "not ready: the database is unreachable or migrations are pending",
+    "description": "not ready: the database or the photo store is unreachable, or migrations "
+    "are pending",
     "content": {"application/json": {"schema": {"type": "object"}}},
 }
 
 
 @router.get("/readyz", response_model=None, responses={503: NOT_READY})
 def readyz(runtime: RuntimeDep) -> dict[str, str] | JSONResponse:
-    """The database answers and its migrations are at head."""
+    """The database answers, its migrations are at head, and every readiness probe passes."""
     try:
         with runtime.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -35,4 +36,11 @@ def readyz(runtime: RuntimeDep) -> dict[str, str] | JSONResponse:
         )
     if not at_head:
         return JSONResponse({"status": "unavailable", "detail": "migrations pending"}, 503)
+    for name, probe in runtime.readiness_probes.items():
+        try:
+            probe()
+        except Exception as exc:  # whatever the part raises, it is not there to serve
+            return JSONResponse(
+                {"status": "unavailable", "detail": f"{name}: {type(exc).__name__}"}, 503
+            )
     return {"status": "ok"}

@@ -1,5 +1,6 @@
 """What one running app holds: settings, engines and the caches built from the database."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,8 @@ class Runtime:
     writer: Engine
     # Per-process caches that domains attach by name (the grid index, the photo store, …).
     caches: dict[str, Any] = field(default_factory=dict)
+    # What /readyz checks besides the database, by name: each raises when its part is away.
+    readiness_probes: dict[str, Callable[[], None]] = field(default_factory=dict)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Runtime":

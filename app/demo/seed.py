@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from app.accounts.models import Account, AccountStatus, Role
 from app.accounts.service import create_account
 from app.demo.fengyang import TOWNS, demo_grids
+from app.demo.history import seed_history
 from app.grids.models import Grid, GridLevel
 from app.grids.service import import_feature_collection
 from app.points.rules import EntryKind
@@ -55,8 +56,9 @@ def is_empty(session: Session) -> bool:
     return session.exec(select(Account.id).limit(1)).first() is None
 
 
-def seed_demo(session: Session) -> list[DemoLogin]:
-    """Seed the demo (flushes; the caller commits) and return the logins to print."""
+def seed_demo(session: Session, *, history: bool = True) -> list[DemoLogin]:
+    """Seed the demo (flushes; the caller commits) and return the logins to print; with
+    `history`, four months of reports, cases, tasks, ratings and points too."""
     import_feature_collection(session, demo_grids())
     communities = list(
         session.exec(select(Grid).where(Grid.level == GridLevel.COMMUNITY).order_by(Grid.code))
@@ -65,7 +67,7 @@ def seed_demo(session: Session) -> list[DemoLogin]:
     teams = _seed_teams(session, communities)
     first_town = "341126" + TOWNS[0][0]
     first_community = communities[0].code
-    create_account(
+    admin = create_account(
         session,
         role=Role.ADMIN,
         username="admin",
@@ -109,6 +111,9 @@ def seed_demo(session: Session) -> list[DemoLogin]:
     _welcome_points(session, rider)
     for purpose, text in DEMO_PRESETS:
         create_preset(session, PresetCreate(purpose=purpose, text=text))
+    if history:
+        assert admin.id is not None
+        seed_history(session, admin.id)
     return list(DEMO_LOGINS)
 
 

@@ -16,8 +16,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, literal, true
 from sqlmodel import Session, col, func, select
 
 from app.cases.models import Task
@@ -25,7 +26,7 @@ from app.cases.states import ACTIVE_TASK_STATUSES, TaskStatus
 from app.categories.models import Category
 from app.core.area_paths import under_any
 from app.figures.buckets import bucket_midpoint_minutes
-from app.figures.reading import read_rollups
+from app.figures.reading import RolledUp, read_rollups
 from app.reports.models import Report
 from app.reports.states import ReportStatus
 
@@ -69,17 +70,17 @@ class CaseFigures:
     @property
     def closure_rate(self) -> float | None:
         """结案率: closed / due to close."""
-        return _ratio(self.closed, self.due_to_close)
+        return ratio(self.closed, self.due_to_close)
 
     @property
     def on_time_closure_rate(self) -> float | None:
         """按期结案率: closed on time / due to close."""
-        return _ratio(self.closed_on_time, self.due_to_close)
+        return ratio(self.closed_on_time, self.due_to_close)
 
     @property
     def rework_rate(self) -> float | None:
         """返工率: cases sent back at least once / cases whose work was ever resolved."""
-        return _ratio(self.reworked, self.resolved_once)
+        return ratio(self.reworked, self.resolved_once)
 
 
 def case_figures(
@@ -99,6 +100,46 @@ def case_figures(
     in_area = true() if area_paths is None else under_any(Report.area_path, area_paths)
     as_of = min(until, now) if until is not None else now
     rolled = read_rollups(session, area_paths, since=since, until=until)
+    counted = tally(rolled)
+    window = received_window(in_area, since, until)
+    return CaseFigures(
+        as_of=as_of,
+        received=counted.received,
+        by_status=counted.by_status,
+        by_category=_by_category(session, counted.by_category),
+        cases=counted.cases,
+        due_to_close=counted.closed + open_past_deadline(session, window, as_of)[None],
+        closed=counted.closed,
+        closed_on_time=counted.closed_on_time,
+        reworked=counted.reworked,
+        resolved_once=counted.resolved_once,
+        median_hours_to_close=median_hours(rolled.close_minutes),
+        overdue_now=_overdue_now(session, in_area, now),
+    )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What a reading of the rollups adds up to, before the live part (deadlines passed)."""
+
+    by_status: dict[ReportStatus, int]
+    by_category: Counter[str]
+    cases: int
+    closed_on_time: int
+    reworked: int
+    resolved_once: int
+
+    @property
+    def received(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def closed(self) -> int:
+        return self.by_status[ReportStatus.CLOSED]
+
+
+def tally(rolled: RolledUp) -> Tally:
+    """Add up a reading of the rollups by status, category and closure flags."""
     by_status = dict.fromkeys(ReportStatus, 0)
     by_category: Counter[str] = Counter()
     cases = reworked = resolved_once = closed_on_time = 0
@@ -110,40 +151,38 @@ def case_figures(
             reworked += n if was_reworked else 0
             resolved_once += n if was_resolved else 0
         closed_on_time += n if on_time else 0
-    closed = by_status[ReportStatus.CLOSED]
+    return Tally(by_status, by_category, cases, closed_on_time, reworked, resolved_once)
+
+
+def received_window(
+    in_area: ColumnElement[bool], since: datetime | None, until: datetime | None
+) -> list[ColumnElement[bool]]:
+    """SQL: the reports of an area received in [since, until)."""
     window = [in_area]
     if since is not None:
         window.append(col(Report.created_at) >= since)
     if until is not None:
         window.append(col(Report.created_at) < until)
-    return CaseFigures(
-        as_of=as_of,
-        received=sum(by_status.values()),
-        by_status=by_status,
-        by_category=_by_category(session, by_category),
-        cases=cases,
-        due_to_close=closed + _open_past_deadline(session, window, as_of),
-        closed=closed,
-        closed_on_time=closed_on_time,
-        reworked=reworked,
-        resolved_once=resolved_once,
-        median_hours_to_close=_median_hours(rolled.close_minutes),
-        overdue_now=_overdue_now(session, in_area, now),
-    )
+    return window
 
 
-def _open_past_deadline(
-    session: Session, window: list[ColumnElement[bool]], as_of: datetime
-) -> int:
-    """Open cases of the period whose deadline has passed: the live queue, not the history."""
+def open_past_deadline(
+    session: Session,
+    window: list[ColumnElement[bool]],
+    as_of: datetime,
+    by: Any = None,
+) -> Counter[Any]:
+    """Open cases of the window whose deadline has passed, per value of `by` (None: all of
+    them under the key None): the live queue, not the history."""
     deadlines = (
         select(col(Task.report_id).label("report_id"), func.max(Task.due_at).label("deadline"))
         .where(col(Task.status) != TaskStatus.RETURNED)
         .group_by(col(Task.report_id))
         .subquery()
     )
+    part: ColumnElement[Any] = literal(None) if by is None else by
     query = (
-        select(func.count())
+        select(part, func.count())
         .select_from(Report)
         .join(deadlines, deadlines.c.report_id == Report.id)
         .where(
@@ -151,8 +190,12 @@ def _open_past_deadline(
             col(Report.status).in_(OPEN_CASE_STATUSES),
             deadlines.c.deadline <= as_of,
         )
+        .group_by(part)
     )
-    return int(session.exec(query).one())
+    counts: Counter[Any] = Counter()
+    for key, n in session.execute(query):
+        counts[key] += int(n)
+    return counts
 
 
 def _by_category(session: Session, counts: Counter[str]) -> list[CategoryCount]:
@@ -168,7 +211,7 @@ def _by_category(session: Session, counts: Counter[str]) -> list[CategoryCount]:
     return sorted(found, key=lambda item: (-item.count, item.code))
 
 
-def _median_hours(buckets: Counter[int]) -> float | None:
+def median_hours(buckets: Counter[int]) -> float | None:
     """The median of the bucketed close times (the mean of the middle two for an even count)."""
     total = sum(buckets.values())
     if not total:
@@ -195,5 +238,5 @@ def _overdue_now(session: Session, in_area: ColumnElement[bool], now: datetime) 
     return int(session.exec(query).one())
 
 
-def _ratio(part: int, whole: int) -> float | None:
+def ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None

@@ -38,7 +38,7 @@ def _epoch_seconds(column: Any, dialect: str) -> Any:
     return cast(func.extract("epoch", func.date_trunc("second", column)), BigInteger)
 
 
-def _figures_day(column: Any, dialect: str) -> Any:
+def figures_day(column: Any, dialect: str) -> Any:
     """The UTC+08:00 calendar day of a UTC time column (see periods.FIGURES_TZ)."""
     if dialect == "sqlite":
         return type_coerce(func.date(column, "+8 hours"), Date)
@@ -66,7 +66,7 @@ def figure_key_select(dialect: str) -> Select[Any]:
     return sa_select(
         col(Report.id),
         col(Report.created_at),
-        _figures_day(Report.created_at, dialect),
+        figures_day(Report.created_at, dialect),
         func.coalesce(col(Report.area_path), ""),
         col(Report.category_code),
         col(Report.status),

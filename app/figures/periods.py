@@ -63,3 +63,14 @@ def plan_period(since: datetime | None, until: datetime | None) -> PeriodPlan:
     if end_day is not None and end_month is not None and end_month < end_day:
         days.append((end_month, end_day))
     return PeriodPlan(months=(first_month, end_month), days=days, moments=moments)
+
+
+def plan_days(since: datetime, until: datetime) -> PeriodPlan:
+    """Cover [since, until) with day rows only (and single reports at its edges): what a
+    series by day reads, each row then falling on its own day."""
+    plan = plan_period(since, until)
+    if plan.months is None:
+        return plan
+    return PeriodPlan(
+        months=None, days=[(_first_day_from(since), day_of(until))], moments=plan.moments
+    )

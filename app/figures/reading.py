@@ -1,11 +1,11 @@
 """Reading the rollups for an area and a period: month rows, day rows at the edges, and the
 keys of single reports for the parts of a day a period cuts through."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Table, and_, false, func, or_, select, true
 from sqlmodel import Session
@@ -19,10 +19,14 @@ from app.figures.rollup import EVERYWHERE
 CountKey = tuple[str, str, bool, bool, bool]
 
 
+# How a reading is split: not at all, by each area path asked for, or by period row.
+Split = Literal["area", "period"] | None
+
+
 @dataclass(frozen=True)
 class RolledUp:
-    counts: Counter[CountKey]
-    close_minutes: Counter[int]  # close-time bucket -> closed reports
+    counts: Counter[CountKey] = field(default_factory=Counter)
+    close_minutes: Counter[int] = field(default_factory=Counter)  # bucket -> closed reports
 
 
 def outermost(area_paths: Sequence[str]) -> list[str]:
@@ -43,39 +47,67 @@ def read_rollups(
 ) -> RolledUp:
     """The counts and close-time buckets of the reports under `area_paths` (None: everywhere)
     received in [since, until)."""
-    plan = plan_period(since, until)
-    levels = [EVERYWHERE] if area_paths is None else outermost(area_paths)
-    counts: Counter[CountKey] = Counter()
+    return read_split(session, area_paths, plan_period(since, until), by=None).get(None, RolledUp())
+
+
+def read_split(
+    session: Session, area_paths: Sequence[str] | None, plan: PeriodPlan, *, by: Split
+) -> dict[Any, RolledUp]:
+    """The rollups of the plan's period, split `by`:
+    - None: one reading (key None) of the reports under `area_paths` (None: everywhere);
+    - "area": one per path of `area_paths` counting its own reports exactly (a grid's);
+    - "period": one per row start under `area_paths`: a month row's first day, a day row's
+      day, a single report's day."""
+    if by == "area":
+        levels = sorted(set(area_paths or ()))
+        keys_in_area: ColumnElement[bool] = REPORT_KEYS.c.area_path.in_(levels)
+    else:
+        levels = [EVERYWHERE] if area_paths is None else outermost(area_paths)
+        keys_in_area = true() if area_paths is None else under_any(REPORT_KEYS.c.area_path, levels)
+    split: defaultdict[Any, RolledUp] = defaultdict(RolledUp)
     count_flags = [COUNTS.c[name] for name in COUNT_FLAGS]
     report_flags = [REPORT_KEYS.c[name] for name in COUNT_FLAGS]
-    for *key, n in session.execute(
-        select(*count_flags, func.sum(COUNTS.c.n))
+    bucket_column = REPORT_KEYS.c.close_minutes
+    counted = [
+        select(*_split_by(COUNTS, by), *count_flags, func.sum(COUNTS.c.n))
         .where(COUNTS.c.area_path.in_(levels), _in_rows(COUNTS, plan))
-        .group_by(*count_flags)
-    ):
-        counts[_count_key(key)] += int(n)
-    close_minutes: Counter[int] = Counter()
-    for bucket, n in session.execute(
-        select(CLOSE_TIMES.c.close_minutes, func.sum(CLOSE_TIMES.c.n))
+        .group_by(*_split_by(COUNTS, by), *count_flags)
+    ]
+    bucketed = [
+        select(*_split_by(CLOSE_TIMES, by), CLOSE_TIMES.c.close_minutes, func.sum(CLOSE_TIMES.c.n))
         .where(CLOSE_TIMES.c.area_path.in_(levels), _in_rows(CLOSE_TIMES, plan))
-        .group_by(CLOSE_TIMES.c.close_minutes)
-    ):
-        close_minutes[int(bucket)] += int(n)
+        .group_by(*_split_by(CLOSE_TIMES, by), CLOSE_TIMES.c.close_minutes)
+    ]
     if plan.moments:
-        in_area = true() if area_paths is None else under_any(REPORT_KEYS.c.area_path, levels)
-        moments = and_(in_area, _in_moments(plan.moments))
-        for *key, n in session.execute(
-            select(*report_flags, func.count()).where(moments).group_by(*report_flags)
-        ):
-            counts[_count_key(key)] += int(n)
-        bucket_column = REPORT_KEYS.c.close_minutes
-        for bucket, n in session.execute(
-            select(bucket_column, func.count())
+        moments = and_(keys_in_area, _in_moments(plan.moments))
+        counted.append(
+            select(*_split_by(REPORT_KEYS, by), *report_flags, func.count())
+            .where(moments)
+            .group_by(*_split_by(REPORT_KEYS, by), *report_flags)
+        )
+        bucketed.append(
+            select(*_split_by(REPORT_KEYS, by), bucket_column, func.count())
             .where(moments, bucket_column.is_not(None))
-            .group_by(bucket_column)
-        ):
-            close_minutes[int(bucket)] += int(n)
-    return RolledUp(counts=counts, close_minutes=close_minutes)
+            .group_by(*_split_by(REPORT_KEYS, by), bucket_column)
+        )
+    for query in counted:
+        for *row, n in session.execute(query):
+            part, key = (None, row) if by is None else (row[0], row[1:])
+            split[part].counts[_count_key(key)] += int(n)
+    for query in bucketed:
+        for *row, n in session.execute(query):
+            part, bucket = (None, row[0]) if by is None else (row[0], row[1])
+            split[part].close_minutes[int(bucket)] += int(n)
+    return dict(split)
+
+
+def _split_by(table: Table, by: Split) -> list[Any]:
+    """The columns a reading of `table` is grouped by besides its keys."""
+    if by == "area":
+        return [table.c.area_path]
+    if by == "period":
+        return [table.c.day if table is REPORT_KEYS else table.c.period_start]
+    return []
 
 
 def _count_key(row: Sequence[Any]) -> CountKey:

@@ -15,10 +15,20 @@ ROLLUPS = ((COUNTS, COUNT_FLAGS), (CLOSE_TIMES, ("close_minutes",)))
 
 
 def rebuild_figures(session: Session) -> int:
-    """Recompute `figure_report` and both rollups; returns how many reports they count.
+    """Recompute `figure_report` and both rollups and commit; returns how many reports they
+    count."""
+    counted = recount_figures(session)
+    session.commit()
+    return counted
 
-    Commits. On PostgreSQL the rollup tables are locked first, so that a report changed
-    meanwhile waits and then moves its own counts on top of the rebuilt ones.
+
+def recount_figures(session: Session) -> int:
+    """Recompute `figure_report` and both rollups in the caller's transaction (for rows
+    written straight into `report`, as the demo's history is); returns how many reports they
+    count.
+
+    On PostgreSQL the rollup tables are locked first, so that a report changed meanwhile
+    waits and then moves its own counts on top of the rebuilt ones.
     """
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -36,7 +46,6 @@ def rebuild_figures(session: Session) -> int:
         _sum_days(session, paths)
         _sum_months(session, dialect)
     counted = session.execute(select(func.count()).select_from(REPORT_KEYS)).scalar_one()
-    session.commit()
     return int(counted)
 
 

@@ -1,10 +1,13 @@
 """The JSON shape of an area's case figures (GET /stats)."""
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.figures.cases import CaseFigures
+from app.figures.league import GridFigures
+from app.figures.series import Series
 from app.reports.states import ReportStatus
 
 
@@ -19,6 +22,37 @@ class CategoryFigure(BaseModel):
     name_zh: str
     name_en: str
     count: int
+
+
+class Rates(BaseModel):
+    """The counts behind 结案率, 按期结案率 and 返工率, and the rates (null: nothing to divide)."""
+
+    received: int
+    cases: int
+    due_to_close: int
+    closed: int
+    closed_on_time: int
+    reworked: int
+    resolved_once: int
+    closure_rate: float | None
+    on_time_closure_rate: float | None
+    rework_rate: float | None
+
+
+class SeriesPoint(Rates):
+    start: date = Field(description="the day, or the first day of the month")
+    by_category: dict[str, int] = Field(description="category code -> reports received")
+
+
+class SeriesFigures(BaseModel):
+    step: Literal["day", "month"] = Field(description="day for periods up to 92 days")
+    points: list[SeriesPoint] = Field(description="every day or month of the period, in order")
+
+
+class GridLeagueRow(Rates):
+    code: str
+    name: str
+    median_hours_to_close: float | None
 
 
 class CaseStats(BaseModel):
@@ -47,10 +81,16 @@ class CaseStats(BaseModel):
     overdue_now: int = Field(
         description="the area's tasks overdue now, whenever their case was received"
     )
+    series: SeriesFigures = Field(description="the same figures day by day or month by month")
+    grids: list[GridLeagueRow] = Field(
+        description="the area's grids that received reports, best 按期结案率 first"
+    )
 
 
 def case_stats(
     figures: CaseFigures,
+    series: Series,
+    league: list[GridFigures],
     area: AreaSummary | None,
     *,
     since: datetime | None,
@@ -75,4 +115,25 @@ def case_stats(
         rework_rate=figures.rework_rate,
         median_hours_to_close=figures.median_hours_to_close,
         overdue_now=figures.overdue_now,
+        series=SeriesFigures(
+            step=series.step,
+            points=[
+                SeriesPoint(**_rates(point), start=point.start, by_category=point.by_category)
+                for point in series.points
+            ],
+        ),
+        grids=[
+            GridLeagueRow(
+                **_rates(row),
+                code=row.code,
+                name=row.name,
+                median_hours_to_close=row.median_hours_to_close,
+            )
+            for row in league
+        ],
     )
+
+
+def _rates(counted: object) -> dict[str, object]:
+    """The fields of `Rates` read off a point or a league row."""
+    return {name: getattr(counted, name) for name in Rates.model_fields}

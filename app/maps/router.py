@@ -3,15 +3,16 @@ reports or clusters, and the period's hotspots."""
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Response
 
-from app.accounts.deps import AreaManagerAccount, CurrentAccount, CurrentScope
+from app.accounts.deps import AreaManagerAccount, CurrentAccount, CurrentScope, ReportReader
 from app.accounts.scope import owned_area
 from app.core import clock
-from app.core.deps import ReadSession, SettingsDep
+from app.core.deps import ReadSession, RuntimeDep, SettingsDep
 from app.core.errors import Unprocessable
 from app.core.periods import PeriodQuery
 from app.maps import service
+from app.maps.outlines import current_outlines
 from app.maps.schemas import HotspotList, MapConfig, Viewport
 from app.maps.viewport import MAX_ZOOM, MIN_ZOOM, parse_bbox
 from app.reports.states import OPEN_REPORT_STATUSES, ReportStatus
@@ -36,6 +37,35 @@ def map_grids(
 ) -> dict[str, Any]:
     """The caller's grids as GeoJSON, with `open` reports and `overdue` cases per grid."""
     return service.grid_features(session, scope, now=clock.utcnow())
+
+
+@router.get(
+    "/outlines",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"application/json": {}},
+            "description": "GeoJSON of every grid and community (simplified), with max_distance_m",
+        },
+        304: {"description": "the phone's copy (If-None-Match) is current"},
+    },
+)
+def map_outlines(
+    session: ReadSession,
+    runtime: RuntimeDep,
+    _account: ReportReader,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    """Every grid and community as simplified outlines (properties `code`, `name`, `level`,
+    `parent_code`) and the service area's `max_distance_m`: what the rider app keeps on the
+    phone to name a point's grid and refuse a point outside the service area while offline."""
+    outlines = current_outlines(runtime, session)
+    # Revalidated on every use: the phone's HTTP cache answers from its copy after a 304.
+    headers = {"ETag": outlines.etag, "Cache-Control": "private, no-cache"}
+    sent_tags = {tag.strip() for tag in (if_none_match or "").split(",")}
+    if outlines.etag in sent_tags:
+        return Response(status_code=304, headers=headers)
+    return Response(outlines.body, media_type="application/json", headers=headers)
 
 
 @router.get("/reports", response_model=Viewport)

@@ -57,7 +57,8 @@ def publish_notice(
             raise Unprocessable.for_field("area_code", "a county, street or community code")
         audience_path = area.path
     elif not scope.sees_everything:
-        raise Unprocessable.for_field("area_code", "name the area or team the notice is for")
+        area = _the_one_area(session, scope)
+        area_code, audience_path = area.code, area.path
     if audience_path is not None and not scope.covers(audience_path):
         raise Forbidden("You do not administer this area.")
     notice = Notice(
@@ -72,6 +73,19 @@ def publish_notice(
     session.add(notice)
     session.flush()
     return notice
+
+
+def _the_one_area(session: Session, scope: Scope) -> Grid:
+    """ "All my areas" for a coordinator who owns one street or community: that area."""
+    paths = scope.area_paths or ()
+    area = session.exec(select(Grid).where(Grid.path == paths[0])).first() if paths else None
+    if len(paths) != 1 or area is None or area.level not in AUDIENCE_LEVELS:
+        raise Unprocessable.for_field(
+            "area_code",
+            "you look after several areas or a single grid: name the street or "
+            "community the notice is for",
+        )
+    return area
 
 
 def _for_rider(session: Session, profile: RiderProfile) -> ColumnElement[bool]:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.cases.models import Task
-from app.cases.states import TaskStatus
+from app.cases.states import ACTIVE_TASK_STATUSES
 from app.categories.models import Category
 from app.core.status_words import status_word
 from app.reports.models import PhotoKind, PhotoRedaction, Report, ReportPhoto
@@ -26,7 +26,6 @@ SPECIFICATION_URL = "http://wiki.open311.org/GeoReport_v2"
 DEFAULT_WINDOW = timedelta(days=90)  # the spec's default, and the widest range one query may span
 MAX_REQUESTS = 1000
 CLOSED_STATUSES = frozenset({ReportStatus.CLOSED, ReportStatus.REJECTED, ReportStatus.DUPLICATE})
-ACTIVE_TASK_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS)
 # What a member of the public reads about each status: the glossary's word (zh-CN, as the rest of
 # the feed), the same word the console shows.
 STATUS_NOTES = {status: status_word("report", status) for status in ReportStatus}

@@ -38,6 +38,12 @@ class FileStore:
         """The stored bytes; FileNotFoundError if there are none."""
         return self.path(key).read_bytes()
 
+    def check_reachable(self) -> None:
+        """Raise PermissionError unless the directory (made if missing) takes new files."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise PermissionError(f"photo directory {self.root} is not writable")
+
     def delete(self, key: str) -> None:
         """Remove the file under `key`, if any."""
         self.path(key).unlink(missing_ok=True)

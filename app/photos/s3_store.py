@@ -20,7 +20,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 import boto3
@@ -63,8 +63,11 @@ def _answered_by_store() -> Iterator[None]:
 class S3Store:
     """Objects at <root>ab/cd/<key>.jpg in one bucket, through one thread-safe client."""
 
-    def __init__(self, client: Any, bucket: str, root: str, *, content_type: str) -> None:
+    def __init__(
+        self, client: Any, bucket: str, root: str, *, content_type: str, probe_client: Any = None
+    ) -> None:
         self.client = client
+        self.probe_client = probe_client or client
         self.bucket = bucket
         self.root = root  # "" or a prefix ending in "/"
         self.content_type = content_type
@@ -76,7 +79,7 @@ class S3Store:
         if location is None:
             raise ValueError(f"not an s3:// photo store: {settings.photo_store!r}")
         prefix = location["prefix"]
-        client = s3_client(
+        connection = (
             settings.s3_endpoint_url,
             settings.aws_region,
             settings.s3_addressing_style,
@@ -84,10 +87,11 @@ class S3Store:
             settings.aws_secret_access_key.get_secret_value(),
         )
         return cls(
-            client,
+            s3_client(*connection),
             location["bucket"],
             f"{prefix}/{area}/" if prefix else f"{area}/",
             content_type=_CONTENT_TYPES[area],
+            probe_client=s3_client(*connection, patience=_PROBE),
         )
 
     def object_name(self, key: str) -> str:
@@ -123,6 +127,12 @@ class S3Store:
                 raise
             body: bytes = answer["Body"].read()
         return body
+
+    def check_reachable(self) -> None:
+        """PhotoStoreUnavailable unless the bucket answers these credentials, at once: one
+        attempt with short timeouts, so a probe never waits out the retries uploads get."""
+        with _answered_by_store():
+            self.probe_client.head_bucket(Bucket=self.bucket)
 
     def delete(self, key: str) -> None:
         """Remove the object under `key`, if any (S3 answers a missing one alike)."""
@@ -215,13 +225,26 @@ class S3Store:
         return int(answer["LastModified"].timestamp()) * _SECOND_NS
 
 
-@functools.lru_cache(maxsize=4)
+class Patience(NamedTuple):
+    """How long a client waits for the store and how often it tries again."""
+
+    attempts: int
+    connect_timeout_s: float
+    read_timeout_s: float
+
+
+_WORK = Patience(attempts=4, connect_timeout_s=5, read_timeout_s=30)
+_PROBE = Patience(attempts=1, connect_timeout_s=2, read_timeout_s=2)
+
+
+@functools.lru_cache(maxsize=8)
 def s3_client(
     endpoint_url: str,
     region: str,
     addressing_style: Literal["auto", "path", "virtual"],
     access_key_id: str,
     secret_access_key: str,
+    patience: Patience | None = None,
 ) -> Any:
     """One client per configuration and process (boto3 clients are thread-safe).
 
@@ -229,14 +252,15 @@ def s3_client(
     "auto" addresses buckets by path on a store of one's own (MinIO answers at one host) and
     by virtual host on AWS.
     """
+    patience = patience or _WORK
     if addressing_style == "auto":
         addressing_style = "path" if endpoint_url else "virtual"
     config = Config(
         signature_version="s3v4",
         s3={"addressing_style": addressing_style},
-        retries={"mode": "standard", "max_attempts": 4},
-        connect_timeout=5,
-        read_timeout=30,
+        retries={"mode": "standard", "max_attempts": patience.attempts},
+        connect_timeout=patience.connect_timeout_s,
+        read_timeout=patience.read_timeout_s,
         max_pool_connections=32,
         # botocore's default CRC checksums are refused by several S3-compatible stores; the PUT
         # carries Content-MD5 instead, which every one of them checks.

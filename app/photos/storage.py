@@ -65,6 +65,10 @@ class PhotoStore(Protocol):
         """A unit of work whose new objects a failure in the block may take back."""
         ...
 
+    def check_reachable(self) -> None:
+        """Raise unless the store answers and may be written to (for /readyz)."""
+        ...
+
 
 def photo_store(settings: Settings) -> PhotoStore:
     """The store of served copies (the one every upload, the sweep, the photo route and

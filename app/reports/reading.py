@@ -110,23 +110,28 @@ def nearby_reports(
     *,
     lon: float,
     lat: float,
-    category_code: str,
+    category_code: str | None,
     radius_m: float,
     days: int,
     photo_url: PhotoUrl,
     exclude_id: int | None = None,
 ) -> list[NearbyReport]:
-    """Open reports of the category within radius_m of (lon, lat) in the last `days`, nearest
-    first: a bounding box in SQL (on the category's index), the exact distance here."""
+    """Open reports within radius_m of (lon, lat), nearest first: of the category in the last
+    `days` ("is it this one?"), or of any category and age when it is None (身边事). A bounding
+    box in SQL (on the category's index, or the map's status-lat-lon one), the exact distance
+    here."""
     lat_delta = radius_m / METRES_PER_DEGREE_LAT
     lon_delta = radius_m / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
     query = select(Report).where(
-        Report.category_code == category_code,
-        col(Report.created_at) >= utcnow() - timedelta(days=days),
         col(Report.status).in_(sorted(OPEN_REPORT_STATUSES)),
         col(Report.lat).between(lat - lat_delta, lat + lat_delta),
         col(Report.lon).between(lon - lon_delta, lon + lon_delta),
     )
+    if category_code is not None:
+        query = query.where(
+            Report.category_code == category_code,
+            col(Report.created_at) >= utcnow() - timedelta(days=days),
+        )
     if exclude_id is not None:
         query = query.where(Report.id != exclude_id)
     within = [

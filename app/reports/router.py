@@ -63,6 +63,8 @@ router = APIRouter(tags=["reports"])
 DESCRIPTION_MAX_CHARS = 2_000
 PAGE_MAX_ITEMS = 100
 PAGE_DEFAULT_ITEMS = 20
+# 身边事 looks about a kilometre around; wider would be a map of the county, not of "nearby".
+NEARBY_MAX_RADIUS_M = 2_000
 
 
 @router.post(
@@ -133,18 +135,27 @@ def list_nearby(
     _account: ReportReader,
     lat: Annotated[float, Query(ge=-90, le=90)],
     lon: Annotated[float, Query(ge=-180, le=180)],
-    category: Annotated[str, Query(min_length=1, max_length=8)],
+    category: Annotated[
+        str | None,
+        Query(min_length=1, max_length=8, description="absent: every category, of any age"),
+    ] = None,
+    radius_m: Annotated[
+        float | None,
+        Query(gt=0, le=NEARBY_MAX_RADIUS_M, description="default TANTOU_NEARBY_RADIUS_M"),
+    ] = None,
     crs: CoordinateSystem = CoordinateSystem.WGS84,
 ) -> NearbyList:
-    """Open reports of the category near the point, nearest first: "is it this one?"."""
-    service.submittable_category(session, category)
+    """Open reports near the point, nearest first: of the category in the last
+    TANTOU_NEARBY_DAYS ("is it this one?" before sending), or of every category (身边事)."""
+    if category is not None:
+        service.submittable_category(session, category)
     lon84, lat84 = to_wgs84(lon, lat, crs)
     items = reading.nearby_reports(
         session,
         lon=lon84,
         lat=lat84,
         category_code=category,
-        radius_m=settings.nearby_radius_m,
+        radius_m=radius_m or settings.nearby_radius_m,
         days=settings.nearby_days,
         photo_url=photo_url_signer(settings.secret_key),
     )

@@ -17,7 +17,7 @@ from app.core.errors import Forbidden
 from app.grids.service import grid_by_code
 from app.units import service
 from app.units.access import UNIT_LISTERS
-from app.units.models import UnitCreate, UnitPublic
+from app.units.models import UnitCreate, UnitPublic, UnitUpdate
 from app.units.schemas import UnitList
 
 router = APIRouter(tags=["units"])
@@ -43,3 +43,20 @@ def list_units(session: ReadSession, _lister: UnitLister, scope: ReportReaderSco
     """Handling units in the caller's areas (coordinators, admins and their integrations)."""
     units = service.list_units(session, scope.area_paths)
     return UnitList(items=[UnitPublic.model_validate(u, from_attributes=True) for u in units])
+
+
+@router.patch("/units/{unit_id}", response_model=UnitPublic)
+def update_unit(
+    unit_id: int,
+    body: UnitUpdate,
+    session: WriteSession,
+    _manager: AreaManagerAccount,
+    scope: CurrentScope,
+) -> UnitPublic:
+    """Rename a unit, change its type or its contact person and phone."""
+    unit, community_path = service.visible_unit(session, unit_id, scope.area_paths)
+    if not scope.covers(community_path):
+        raise Forbidden("You do not administer this community.")
+    service.update_unit(session, unit, body)
+    session.commit()
+    return UnitPublic.model_validate(unit, from_attributes=True)

@@ -1,13 +1,13 @@
-"""Handling units: creation and scoped listing."""
+"""Handling units: creation, changes and scoped listing."""
 
 from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
 from app.core.area_paths import related_to_any
-from app.core.errors import Conflict, Unprocessable
+from app.core.errors import Conflict, NotFound, Unprocessable
 from app.grids.models import Grid, GridLevel
-from app.units.models import Unit, UnitCreate
+from app.units.models import Unit, UnitCreate, UnitUpdate
 
 
 def create_unit(session: Session, data: UnitCreate) -> Unit:
@@ -25,6 +25,17 @@ def create_unit(session: Session, data: UnitCreate) -> Unit:
     return unit
 
 
+def update_unit(session: Session, unit: Unit, changes: UnitUpdate) -> Unit:
+    """Rename, retype or change the contact of a unit (flushes)."""
+    for name, value in changes.model_dump(exclude_unset=True).items():
+        if value is None and name in ("name", "type"):
+            raise Unprocessable.for_field(name, "may not be empty")
+        setattr(unit, name, value)
+    session.add(unit)
+    session.flush()
+    return unit
+
+
 def list_units(session: Session, area_paths: Sequence[str] | None) -> list[Unit]:
     """Units of the communities related to `area_paths` (None: everything)."""
     query = select(Unit).order_by(Unit.community_code, Unit.code)
@@ -33,6 +44,24 @@ def list_units(session: Session, area_paths: Sequence[str] | None) -> list[Unit]
             related_to_any(Grid.path, area_paths)
         )
     return list(session.exec(query))
+
+
+def visible_unit(
+    session: Session, unit_id: int, area_paths: Sequence[str] | None
+) -> tuple[Unit, str]:
+    """A unit the caller lists, with its community's path; 404 for any other."""
+    query = (
+        select(Unit, Grid.path)
+        .join(Grid, col(Grid.code) == col(Unit.community_code))
+        .where(Unit.id == unit_id)
+    )
+    if area_paths is not None:
+        query = query.where(related_to_any(Grid.path, area_paths))
+    found = session.exec(query).first()
+    if found is None:
+        raise NotFound(f"No handling unit {unit_id}.")
+    unit, community_path = found
+    return unit, community_path
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:

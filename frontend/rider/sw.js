@@ -1,13 +1,14 @@
 // The rider app's service worker (a module worker): the app shell from a versioned cache so the
 // app opens without a network, and the outbox replayed on Background Sync. API requests are never
-// cached: they go straight to the network.
+// cached: they go straight to the network. The map's files (MAP) join the same cache when the
+// logged-in home screen asks ("keep-map"), not at install, so the first load stays light.
 
 import { fetchTransport, flushOutbox } from "./js/outbox-send.js";
 import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-7530e8a7";
+const VERSION = "shell-0dbf5f90";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",
@@ -32,9 +33,12 @@ const SHELL = [
   "/js/i18n/zh-CN.js",
   "/js/icons.js",
   "/js/idb.js",
+  "/js/map-config.js",
   "/js/outbox-send.js",
   "/js/outbox-store.js",
   "/js/outbox.js",
+  "/js/outlines.js",
+  "/js/service-area.js",
   "/js/toast.js",
   "/js/token.js",
   "/js/ui.js",
@@ -43,12 +47,15 @@ const SHELL = [
   "/js/views/home.js",
   "/js/views/location-line.js",
   "/js/views/login.js",
+  "/js/views/me-too.js",
   "/js/views/me.js",
   "/js/views/messages.js",
+  "/js/views/nearby.js",
   "/js/views/notice.js",
   "/js/views/outbox-list.js",
   "/js/views/pending.js",
   "/js/views/photo-strip.js",
+  "/js/views/pin-map.js",
   "/js/views/points.js",
   "/js/views/privacy.js",
   "/js/views/register.js",
@@ -58,12 +65,16 @@ const SHELL = [
   "/js/views/tasks.js",
   "/js/views/verification.js",
   "/shared/dom.js",
-  "/shared/gcj02.js",
   "/shared/http.js",
   "/shared/i18n.js",
-  "/shared/map.js",
   "/shared/router.js",
   "/shared/status-words.js",
+];
+const MAP = [
+  "/shared/map.js",
+  "/shared/gcj02.js",
+  "/vendor/leaflet/leaflet.js",
+  "/vendor/leaflet/leaflet.css",
 ];
 const NAVIGATION_TIMEOUT_MS = 4000;
 const SYNC_TAG = "outbox";
@@ -71,10 +82,14 @@ const SYNC_TAG = "outbox";
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
+      // An update revalidates with the server ("no-cache": a cheap 304 when unchanged) instead
+      // of trusting whatever the HTTP cache holds from the previous version. A first install
+      // takes what the page has just loaded from the HTTP cache: asking again would only bring
+      // back dozens of 304s (tests/e2e/test_first_load.py measures about 5 KB less).
+      const updating = (await caches.keys()).some((name) => name.startsWith("tantou-"));
       const cache = await caches.open(CACHE);
-      // "no-cache" revalidates with the server (a cheap 304 when unchanged) instead of trusting
-      // whatever the HTTP cache holds from the previous version.
-      await cache.addAll(SHELL.map((url) => new Request(url, { cache: "no-cache" })));
+      const mode = updating ? "no-cache" : "default";
+      await cache.addAll(SHELL.map((url) => new Request(url, { cache: mode })));
       await self.skipWaiting();
     })(),
   );
@@ -100,7 +115,7 @@ self.addEventListener("fetch", (event) => {
   if (/^\/(api|console|docs)(\/|$)/.test(url.pathname) || url.pathname === "/openapi.json") return;
   if (request.mode === "navigate") {
     event.respondWith(navigation(request));
-  } else if (SHELL.includes(url.pathname)) {
+  } else if (SHELL.includes(url.pathname) || MAP.includes(url.pathname)) {
     event.respondWith(caches.match(url.pathname).then((hit) => hit || fetch(request)));
   }
 });
@@ -120,6 +135,18 @@ async function navigation(request) {
   } catch {
     return cached;
   }
+}
+
+self.addEventListener("message", (event) => {
+  if (event.data?.type === "keep-map") event.waitUntil(keepMap());
+});
+
+/** Add the map's files to this version's cache, fetching only those it does not hold yet. */
+async function keepMap() {
+  const cache = await caches.open(CACHE);
+  const held = await Promise.all(MAP.map((url) => cache.match(url)));
+  const missing = MAP.filter((_, index) => !held[index]);
+  await cache.addAll(missing.map((url) => new Request(url, { cache: "no-cache" })));
 }
 
 self.addEventListener("sync", (event) => {

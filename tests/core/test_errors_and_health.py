@@ -1,6 +1,7 @@
 """Every error is problem+json; health and readiness; request ids; limits."""
 
 import logging
+import shutil
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,22 @@ def test_readyz_wants_migrations_at_head(empty_database_url: str, tmp_path: Path
         upgrade_to_head(empty_database_url)
         assert client.get("/readyz").json() == {"status": "ok"}
     runtime.engine.dispose()
+
+
+def test_readyz_wants_a_photo_directory_it_can_write_to(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    upgrade_to_head(empty_database_url)
+    settings = make_settings(empty_database_url, tmp_path / "data")
+    runtime = Runtime.from_settings(settings)
+    with TestClient(create_app(runtime=runtime)) as client:
+        assert client.get("/readyz").json() == {"status": "ok"}
+        shutil.rmtree(settings.photo_dir)
+        settings.photo_dir.write_bytes(b"")  # a file where the directory should be
+        answer = client.get("/readyz")
+    runtime.engine.dispose()
+    assert answer.status_code == 503
+    assert answer.json() == {"status": "unavailable", "detail": "photo store: FileExistsError"}
 
 
 def test_body_over_the_request_limit_is_413_before_reading(

@@ -66,6 +66,11 @@ ContextFactory = Callable[..., BrowserContext]
 @pytest.fixture
 def new_context(browser: Browser, server: LiveServer) -> Iterator[ContextFactory]:
     """Open phone-sized contexts on the live server; `located` grants a fix in the demo grid."""
+    yield from phone_contexts(browser, server)
+
+
+def phone_contexts(browser: Browser, server: LiveServer) -> Iterator[ContextFactory]:
+    """Yield a factory of phone-sized contexts; closes them all when resumed."""
     opened: list[BrowserContext] = []
 
     def open_context(*, located: bool = True, locale: str = "zh-CN") -> BrowserContext:
@@ -150,9 +155,28 @@ def log_in(page: Page, phone: str, password: str = RIDER_PASSWORD) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.locator("#camera-input").wait_for(state="attached")
-    # The home screen fetches the categories and keeps them for offline use; tests that go
-    # offline right after logging in need them kept first, as a rider's phone would have.
+    # The home screen fetches the categories, the grid outlines and the map's files and keeps
+    # them for offline use; tests that go offline right after logging in need them kept first,
+    # as a rider's phone would have.
     page.wait_for_function("() => localStorage.getItem('tantou.categories') !== null")
+    page.wait_for_function(MAP_KEPT_JS)
+
+
+# True once the phone holds the grid outlines (IndexedDB) and the service worker the map library.
+MAP_KEPT_JS = """async () => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open("tantou");
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const outlines = await new Promise((resolve) => {
+    const request = db.transaction("meta").objectStore("meta").get("outlines");
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => resolve(null);
+  });
+  db.close();
+  return Boolean(outlines) && Boolean(await caches.match("/vendor/leaflet/leaflet.js"));
+}"""
 
 
 def screenshot(page: Page, name: str) -> Path:

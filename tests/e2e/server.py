@@ -42,7 +42,7 @@ def _seeded_database(data_dir: Path) -> str:
     with engine.begin() as connection:
         install_reference_data(connection)
     with Session(engine) as session:
-        seed_demo(session)
+        seed_demo(session, history=False)
         session.commit()
     engine.dispose()
     return url

@@ -1,7 +1,9 @@
 """The rider app's shell as files: what sw.js must precache, and the version that names them.
 
-The shell is the rider app's own files (served at `/`) plus the modules both apps share (served at
-`/shared/`)."""
+The shell is the rider app's own files (served at `/`), the modules both apps share (served at
+`/shared/`) and the map library `make build` copies into frontend/vendor/leaflet/ (`/vendor/`).
+sw.js lists them in two groups: SHELL, cached at install, and MAP, cached once a logged-in rider
+reaches the home screen."""
 
 import hashlib
 import re
@@ -10,8 +12,11 @@ from pathlib import Path
 FRONTEND_DIR = Path(__file__).resolve().parents[2] / "frontend"
 RIDER_DIR = FRONTEND_DIR / "rider"
 SHARED_DIR = FRONTEND_DIR / "shared"
+VENDOR_MAP_DIR = FRONTEND_DIR / "vendor" / "leaflet"
 SERVICE_WORKER = RIDER_DIR / "sw.js"
 SHELL_SUFFIXES = {".js", ".css", ".png", ".webmanifest"}
+# Leaflet's marker and layer images are not used: the maps draw SVG and a CSS pin.
+VENDOR_SUFFIXES = {".js", ".css"}
 
 
 def _shell_files() -> dict[str, Path]:
@@ -21,6 +26,9 @@ def _shell_files() -> dict[str, Path]:
         for path in directory.rglob("*"):
             if path.is_file() and path.suffix in SHELL_SUFFIXES and path != SERVICE_WORKER:
                 files[prefix + path.relative_to(directory).as_posix()] = path
+    for path in VENDOR_MAP_DIR.glob("*"):
+        if path.suffix in VENDOR_SUFFIXES:
+            files[f"/vendor/leaflet/{path.name}"] = path
     return files
 
 
@@ -29,12 +37,17 @@ def shell_paths_on_disk() -> set[str]:
     return set(_shell_files())
 
 
-def precached_paths() -> list[str]:
-    """The SHELL list of sw.js."""
+def listed_paths(name: str) -> list[str]:
+    """A list of sw.js: SHELL (cached at install) or MAP (cached from the home screen)."""
     source = SERVICE_WORKER.read_text(encoding="utf-8")
-    block = re.search(r"const SHELL = \[(.*?)\];", source, re.S)
-    assert block, "sw.js has no SHELL list"
+    block = re.search(rf"const {name} = \[(.*?)\];", source, re.S)
+    assert block, f"sw.js has no {name} list"
     return re.findall(r'"([^"]+)"', block.group(1))
+
+
+def precached_paths() -> list[str]:
+    """Everything sw.js keeps: its SHELL and MAP lists."""
+    return listed_paths("SHELL") + listed_paths("MAP")
 
 
 def declared_version() -> str:

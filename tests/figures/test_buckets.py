@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from app.figures.buckets import bucket_midpoint_minutes, bucket_width, close_bucket
-from app.figures.cases import _median_hours
+from app.figures.cases import median_hours
 
 
 def _bound_minutes(minutes: float) -> float:
@@ -37,7 +37,7 @@ def test_the_median_read_from_buckets_is_within_the_bound(count: int) -> None:
     minutes = [rng.randint(0, 60 * 24 * 60) for _ in range(count)]
     exact_h = statistics.median(minutes) / 60
 
-    median_h = _median_hours(Counter(close_bucket(m) for m in minutes))
+    median_h = median_hours(Counter(close_bucket(m) for m in minutes))
 
     assert median_h is not None
     # The bound, plus the rounding of the answer to 0.01 h (18 seconds).
@@ -45,4 +45,4 @@ def test_the_median_read_from_buckets_is_within_the_bound(count: int) -> None:
 
 
 def test_no_closed_case_has_no_median() -> None:
-    assert _median_hours(Counter()) is None
+    assert median_hours(Counter()) is None

@@ -11,6 +11,7 @@ from app.core.config import Settings
 from app.points.models import PointsEntry
 from tests.factories import (
     COMMUNITY,
+    GRID,
     OTHER_COMMUNITY,
     TOWN,
     assert_problem,
@@ -60,6 +61,31 @@ def test_a_team_notice_reaches_only_the_team(client: TestClient, session: Sessio
     assert outsider["items"] == []
 
 
+def test_all_my_areas_is_the_one_community_a_coordinator_owns(
+    client: TestClient, session: Session
+) -> None:
+    seed_grids(session)
+    make_account(session, Role.COORDINATOR, "coord", areas=(COMMUNITY,))
+    make_rider(session, "13800000001")
+    published = client.post("/api/v1/notices", json=NOTICE, headers=login(client, "coord"))
+    assert published.status_code == 201, published.text
+    assert published.json()["area_code"] == COMMUNITY
+    read = client.get("/api/v1/notices", headers=login(client, "13800000001")).json()["items"]
+    assert [n["id"] for n in read] == [published.json()["id"]]
+
+
+def test_all_my_areas_is_refused_when_it_names_no_one_audience(
+    client: TestClient, session: Session
+) -> None:
+    seed_grids(session)
+    make_account(session, Role.COORDINATOR, "two", areas=(COMMUNITY, OTHER_COMMUNITY))
+    make_account(session, Role.COORDINATOR, "grid", areas=(GRID,))
+    for username in ("two", "grid"):
+        answer = client.post("/api/v1/notices", json=NOTICE, headers=login(client, username))
+        assert assert_problem(answer, 422)["errors"][0]["field"] == "area_code"
+    assert client.get("/api/v1/notices", headers=login(client, "two")).json()["items"] == []
+
+
 def test_coordinators_address_only_their_own_areas(client: TestClient, session: Session) -> None:
     seed_grids(session)
     make_account(session, Role.COORDINATOR, "coord", areas=(COMMUNITY,))
@@ -69,7 +95,6 @@ def test_coordinators_address_only_their_own_areas(client: TestClient, session: 
         client.post(url, json={**NOTICE, "area_code": OTHER_COMMUNITY}, headers=headers), 403
     )
     assert_problem(client.post(url, json={**NOTICE, "area_code": TOWN}, headers=headers), 403)
-    assert_problem(client.post(url, json=NOTICE, headers=headers), 422)
     make_rider(session, "13800000001")
     assert_problem(
         client.post(

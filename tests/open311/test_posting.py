@@ -198,6 +198,19 @@ def test_bad_requests_get_the_specs_400_and_store_nothing(
     assert session.exec(select(Report)).all() == []
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_point_outside_the_service_area_is_refused_and_stores_nothing(
+    open311_url: str, open311_key: Person, session: Session, fmt: str
+) -> None:
+    """Nobody answers for a point in no grid and far from every community (Hefei, ~130 km)."""
+    form = _form(open311_key, lat="31.8206", long="117.2272")
+    response = _post(f"{open311_url}/requests.{fmt}", data=form)
+    # The spec's error list has no 422: a refused request is its 400, saying why.
+    assert response.status_code == 400, response.text
+    assert "service area" in _errors(response, fmt)[0]["description"]
+    assert session.exec(select(Report)).all() == []
+
+
 class _MediaServer:
     """A photo host on loopback that counts how often it is asked."""
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from app.backup.photos import copy_store, refuse_missing, restore_store
 from app.core.config import Settings
+from app.core.migrations import upgrade_to_head
 from app.core.runtime import Runtime
 from app.main import create_app
 from app.photos.file_store import FileStore
@@ -62,6 +63,24 @@ def served_with(settings: Settings) -> Iterator[TestClient]:
             yield client
     finally:
         runtime.engine.dispose()
+
+
+def test_readyz_asks_the_bucket(
+    empty_database_url: str, tmp_path: Path, s3_server: S3Server, bucket: str
+) -> None:
+    upgrade_to_head(empty_database_url)
+    settings = make_settings(empty_database_url, tmp_path, **s3_server.settings_for(bucket))
+    with served_with(settings) as client:
+        assert client.get("/readyz").json() == {"status": "ok"}
+    with served_with(
+        settings.model_copy(update={"photo_store": "s3://no-such-bucket/city"})
+    ) as client:
+        answer = client.get("/readyz")
+    assert answer.status_code == 503
+    assert answer.json() == {
+        "status": "unavailable",
+        "detail": "photo store: PhotoStoreUnavailable",
+    }
 
 
 def stored_photo(session: Session) -> ReportPhoto:

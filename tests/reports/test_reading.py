@@ -341,6 +341,34 @@ def test_nearby_lists_open_reports_of_the_category_close_by_and_recent(
     }
 
 
+def test_nearby_without_a_category_lists_every_open_report_in_the_radius_of_any_age(
+    client: TestClient, people: People, session: Session
+) -> None:
+    """身边事: the rider's surroundings, not the "is it this one?" check of one category."""
+    old_road = make_report(
+        session,
+        people.other_rider.id,
+        point=north_of(GRID_POINT, 300),
+        category_code=DIRTY_ROAD,
+        created_at=utcnow() - timedelta(days=30),
+    )
+    garbage = make_report(session, people.rider.id, point=north_of(GRID_POINT, 20))
+    closed_point = north_of(GRID_POINT, 50)
+    make_report(session, people.rider.id, point=closed_point, status=ReportStatus.CLOSED)
+    make_report(session, people.rider.id, point=north_of(GRID_POINT, 1_500))
+    lon, lat = GRID_POINT
+    response = client.get(
+        "/api/v1/reports/nearby",
+        params={"lat": lat, "lon": lon, "radius_m": 1_000},
+        headers=people.bystander.headers,
+    )
+    assert ids(response) == [garbage.id, old_road.id]
+    default_radius = client.get(
+        "/api/v1/reports/nearby", params={"lat": lat, "lon": lon}, headers=people.rider.headers
+    )
+    assert ids(default_radius) == [garbage.id]
+
+
 def test_nearby_takes_a_gcj02_point(client: TestClient, people: People, session: Session) -> None:
     report = make_report(session, people.rider.id)
     lon, lat = from_wgs84(*GRID_POINT, CoordinateSystem.GCJ02)
@@ -358,7 +386,7 @@ def test_nearby_takes_a_gcj02_point(client: TestClient, people: People, session:
     [
         ({"category": "9999"}, "category"),
         ({"lat": 95}, "lat"),
-        ({"category": None}, "category"),
+        ({"radius_m": 5_000}, "radius_m"),
     ],
 )
 def test_nearby_refuses_bad_parameters(

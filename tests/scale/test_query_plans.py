@@ -41,6 +41,7 @@ from app.maps.viewport import parse_bbox
 from app.notifications.service import list_notifications
 from app.points.service import recent_entries
 from app.reports.listing import ReportFilter, list_reports
+from app.reports.reading import nearby_reports
 from app.reports.states import OPEN_REPORT_STATUSES, ReportStatus
 from app.rewards.models import RedemptionStatus
 from app.rewards.service import redemptions_in_scope, redemptions_of_rider
@@ -338,6 +339,38 @@ def test_the_map_viewport_counts_and_clusters_from_one_index(
         text = " | ".join(lines)
         assert any("ix_report_status_lat_lon" in line for line in lines), text
         assert not any(line in ("SCAN report", "Seq Scan report") for line in lines), text
+
+
+def test_nearby_of_every_category_reads_the_status_lat_lon_index(plan_session: Session) -> None:
+    """身边事: open reports of any category around a point, a box on the map's index."""
+    session = plan_session
+    seen: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "FROM report" in statement:
+            seen.append((statement, parameters))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        nearby_reports(
+            session,
+            lon=117.5325,
+            lat=32.854,
+            category_code=None,
+            radius_m=1_000,
+            days=7,
+            photo_url=lambda key: key,
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    if session.get_bind().dialect.name == "postgresql":
+        fill_for_the_planner(session, "report", {})
+    [(statement, parameters)] = seen
+    lines = plan_lines(session, statement, parameters)
+    text = " | ".join(lines)
+    assert any("ix_report_status_lat_lon" in line for line in lines), text
+    assert not any(line in ("SCAN report", "Seq Scan report") for line in lines), text
 
 
 def test_the_inbox_counts_each_search_an_index(plan_session: Session) -> None:

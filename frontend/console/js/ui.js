@@ -60,7 +60,12 @@ export function dataTable(
           "tr",
           {},
           columns.map((column) =>
-            h("th", { scope: "col", class: column.class || "" }, column.title),
+            h(
+              "th",
+              { scope: "col", class: column.class || "" },
+              // A column of buttons or badges still names itself to a screen reader.
+              column.title || h("span", { class: "sr-only" }, column.label || t("table.actions")),
+            ),
           ),
         ),
       ),

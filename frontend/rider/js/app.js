@@ -13,6 +13,7 @@ import { homeView } from "./views/home.js";
 import { loginView } from "./views/login.js";
 import { meView } from "./views/me.js";
 import { messagesView } from "./views/messages.js";
+import { nearbyView } from "./views/nearby.js";
 import { noticeView, noticesView } from "./views/notice.js";
 import { pendingView } from "./views/pending.js";
 import { pointsView } from "./views/points.js";
@@ -30,6 +31,7 @@ addRoute("/pending", { view: pendingView, access: "pending", chrome: false });
 addRoute("/", { view: homeView, tab: "home" });
 addRoute("/new", { view: pickCategoryView, chrome: false });
 addRoute("/new/send", { view: reviewView, chrome: false });
+addRoute("/nearby", { view: nearbyView, tab: "home" });
 addRoute("/reports", { view: reportsView, tab: "reports" });
 addRoute("/reports/:id", { view: reportView, tab: "reports" });
 addRoute("/tasks", { view: tasksView, tab: "tasks" });
@@ -74,11 +76,11 @@ function drawShell() {
         class: "lang-switch",
         id: "lang-switch",
         type: "button",
-        lang: other,
-        "aria-label": t("lang.switch_to", { lang: t(`lang.${other}`) }),
         onclick: () => setLang(other),
       },
-      t(`lang.short.${other}`),
+      // The name read aloud starts with the visible letters, so voice control finds it by them.
+      h("span", { lang: other }, t(`lang.short.${other}`)),
+      h("span", { class: "visually-hidden" }, t("lang.switch_to", { lang: t(`lang.${other}`) })),
     ),
     h(
       "a",
@@ -93,6 +95,7 @@ function drawShell() {
       h("span", { class: "badge", id: "unread-badge", hidden: true }),
     ),
   );
+  document.getElementById("tabbar").setAttribute("aria-label", t("tab.label"));
   replace(
     document.getElementById("tabbar"),
     TABS.map(([name, path, paths]) =>

@@ -1,18 +1,23 @@
 // Shrinking photos on the phone before upload: long edge 2048 px, JPEG quality 0.8, upright.
 
-import { exifSegment, withExifSegment } from "./exif.js";
+import { exifGps, exifSegment, withExifSegment } from "./exif.js";
 
 const MAX_EDGE_PX = 2048;
 const JPEG_QUALITY = 0.8;
 
 /**
- * A photo ready for the outbox: {buffer, type, name, exif}. `exif` is the original EXIF block
- * when the pixels were re-encoded (null otherwise); see withLocationExif. A file the browser
- * cannot decode goes as it is, and the server says what is wrong with it.
+ * A photo ready for the outbox: {buffer, type, name, exif, gps}. `exif` is the original EXIF
+ * block when the pixels were re-encoded (null otherwise), see photosForUpload; `gps` its point
+ * ({lat, lon}, WGS-84) or null. A file the browser cannot decode goes as it is, and the server
+ * says what is wrong with it.
  */
 export async function shrinkPhoto(file, index) {
   const original = await file.arrayBuffer();
   const type = file.type || "application/octet-stream";
+  return { ...(await shrunk(file, original, type, index)), gps: exifGps(original) };
+}
+
+async function shrunk(file, original, type, index) {
   let bitmap;
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
@@ -53,13 +58,13 @@ async function encodeJpeg(bitmap, width, height) {
 }
 
 /**
- * The photos as the outbox stores them ({buffer, type, name}). Without a location fix the first
- * photo gets its EXIF back, so that the server can place the report from the photo's GPS.
+ * The photos as the outbox stores them ({buffer, type, name}). When the report is placed by the
+ * photo's GPS (`byPhotoGps`), the first photo gets its EXIF back so the server reads that point.
  */
-export function photosForUpload(photos, hasFix) {
+export function photosForUpload(photos, byPhotoGps) {
   return photos.map((photo, index) => ({
     buffer:
-      !hasFix && index === 0 && photo.exif
+      byPhotoGps && index === 0 && photo.exif
         ? withExifSegment(photo.buffer, photo.exif)
         : photo.buffer,
     type: photo.type,

@@ -1,5 +1,6 @@
 // Route name → view. A view renders into its root and may return a cleanup function.
 
+import { renderCaseSheet } from "./case-sheet.js";
 import { renderCategories } from "./categories.js";
 import { renderIntegrations } from "./integrations.js";
 import { renderMap } from "./map.js";
@@ -15,7 +16,7 @@ import { renderRewards } from "./rewards.js";
 import { renderRiders } from "./riders.js";
 import { renderStats } from "./stats.js";
 import { renderTasks } from "./tasks.js";
-import { renderUnits } from "./units.js";
+import { renderUnit, renderUnits } from "./units.js";
 import { renderDeliveries } from "./webhooks.js";
 
 export const VIEWS = {
@@ -23,6 +24,7 @@ export const VIEWS = {
   unassigned: (root, ctx) => renderQueue(root, ctx, { unassignedOnly: true }),
   map: renderMap,
   report: renderReport,
+  caseSheet: renderCaseSheet,
   tasks: renderTasks,
   myTasks: renderMyTasks,
   myTask: renderMyTask,
@@ -32,6 +34,7 @@ export const VIEWS = {
   redemptions: renderRedemptions,
   notifications: renderNotifications,
   units: renderUnits,
+  unit: renderUnit,
   categories: renderCategories,
   rewards: renderRewards,
   presets: renderPresets,

@@ -62,7 +62,7 @@ export function renderLogin(root, onLoggedIn) {
 
   root.replaceChildren(
     h(
-      "div",
+      "main",
       { class: "login-page" },
       h(
         "div",

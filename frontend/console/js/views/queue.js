@@ -156,7 +156,12 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
         class: "col-id",
         cell: (r) => h("a", { href: `#/reports/${r.id}` }, `#${r.id}`),
       },
-      { title: "", class: "col-flag", cell: (r) => (r.urgent ? urgentBadge() : "") },
+      {
+        title: "",
+        label: t("table.flags"),
+        class: "col-flag",
+        cell: (r) => (r.urgent ? urgentBadge() : ""),
+      },
       { title: t("report.category"), cell: (r) => categoryName(categories, r.category) },
       {
         title: t("report.description"),

@@ -29,7 +29,8 @@ function actorName(event) {
   return event.actor.name || label("role", event.actor.role);
 }
 
-function timeline(events) {
+/** The report's steps, oldest first, with who took each and their note. */
+export function timeline(events) {
   if (!events.length) return h("p", { class: "muted" }, t("timeline.empty"));
   return h(
     "ol",
@@ -48,6 +49,21 @@ function timeline(events) {
         event.note ? h("div", { class: "tl-note" }, event.note) : null,
       ),
     ),
+  );
+}
+
+/** The reporter's rating: stars out of five (read out as "n/5"), then their comment. */
+export function ratingStars(rating) {
+  return h(
+    "div",
+    { class: "rating", dataset: { stars: rating.stars } },
+    h(
+      "span",
+      { class: "stars", role: "img", "aria-label": t("report.rating_stars", { n: rating.stars }) },
+      "★".repeat(rating.stars) + "☆".repeat(5 - rating.stars),
+    ),
+    rating.comment ? h("div", { class: "prewrap rating-comment" }, rating.comment) : null,
+    h("time", { class: "muted", datetime: rating.created_at }, formatTime(rating.created_at)),
   );
 }
 
@@ -232,6 +248,7 @@ export function renderReport(root, { account, params, signal }) {
     root.replaceChildren(
       pageHeader(
         title,
+        h("a", { href: `#/reports/${report.id}/sheet`, class: "btn" }, t("sheet.open")),
         h("a", { href: `#${homeFor(account.role)}`, class: "btn btn-ghost" }, t("action.back")),
       ),
       h(
@@ -270,6 +287,7 @@ export function renderReport(root, { account, params, signal }) {
               report.rejection_reason
                 ? [t("report.rejection_reason"), report.rejection_reason]
                 : null,
+              report.rating ? [t("report.rating"), ratingStars(report.rating)] : null,
             ]),
           ),
           panel(t("report.photos"), strip("before", t("report.photos"))),

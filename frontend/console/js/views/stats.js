@@ -1,5 +1,6 @@
 // Figures of an area (统计分析): counts by status and category, 结案率, 按期结案率, 返工率,
-// median time to close and what is overdue now.
+// median time to close and what is overdue now; charts over time, a league table of the grids,
+// the overdue list and the hotspot map.
 
 import { api } from "../api.js";
 import { h } from "../../../shared/dom.js";
@@ -96,10 +97,14 @@ export async function renderStats(root, { query, signal }) {
     ),
   );
 
-  let figures;
+  let figures, charts;
   try {
-    // Plain dates: the API reads them in the work calendar's time zone.
-    figures = await api.get("/stats", filters, { signal });
+    // Plain dates: the API reads them in the work calendar's time zone. The charts' module
+    // (and ECharts with it) is imported here, so that the console's first load carries neither.
+    [figures, charts] = await Promise.all([
+      api.get("/stats", filters, { signal }),
+      import("./stats-charts.js"),
+    ]);
   } catch (error) {
     if (error.name !== "AbortError")
       body.replaceChildren(errorBox(error, () => set("area", filters.area)));
@@ -148,6 +153,15 @@ export async function renderStats(root, { query, signal }) {
       ),
       panel(t("stats.by_category"), bars(byCategory)),
     ),
+    charts.receivedChart(figures, signal),
+    h(
+      "div",
+      { class: "two-columns" },
+      charts.funnelChart(figures, signal),
+      charts.ratesChart(figures, signal),
+    ),
+    charts.gridLeague(figures),
+    charts.overdueList(filters, figures.overdue_now, signal),
     panel(t("stats.hotspots"), hotspotMap(filters, signal)),
   );
 }

@@ -27,6 +27,7 @@ export function caseColumns(categories) {
   return [
     {
       title: "",
+      label: t("table.flags"),
       class: "col-flag",
       cell: (task) => (task.report?.urgent ? urgentBadge() : ""),
     },

@@ -37,7 +37,7 @@ export function brandBlock() {
     "div",
     { class: "brand-block" },
     h("img", { src: "/icons/icon-192.png", alt: "", width: 72, height: 72 }),
-    h("p", { class: "brand-name" }, t("app.name")),
+    h("h1", { class: "brand-name" }, t("app.name")),
     h("p", { class: "brand-motto" }, t("app.motto")),
   );
 }

@@ -6,13 +6,15 @@ import { icon, ICONS } from "../icons.js";
 import { startDraft } from "../draft.js";
 import { t } from "../i18n.js";
 import { navigate } from "../../../shared/router.js";
+import { warmMapCache } from "../map-config.js";
+import { loadOutlines } from "../outlines.js";
 import { locationLine } from "./location-line.js";
 import { outboxList } from "./outbox-list.js";
 
 export function homeView({ root }) {
   const camera = h("input", {
     id: "camera-input",
-    class: "visually-hidden",
+    class: "file-cover",
     type: "file",
     accept: "image/*",
     capture: "environment",
@@ -31,28 +33,32 @@ export function homeView({ root }) {
     h(
       "div",
       { class: "hero" },
-      h("p", { class: "hero-greeting" }, t("home.greeting")),
+      h("h1", { class: "hero-greeting" }, t("home.greeting")),
       h(
         "label",
         { class: "snap-button", for: "camera-input" },
         h("span", { class: "snap-ring" }, icon(ICONS.camera, 56)),
         h("span", { class: "snap-label" }, t("home.snap")),
         h("span", { class: "snap-hint" }, t("home.snap_hint")),
+        camera,
       ),
-      camera,
       location.node,
     ),
     outbox.node,
     h(
       "nav",
       { class: "quick-links", "aria-label": t("home.shortcuts") },
+      quickLink("#/nearby", ICONS.pin, t("home.nearby")),
       quickLink("#/tasks", ICONS.tasks, t("home.tasks")),
       quickLink("#/notices", ICONS.megaphone, t("home.notices")),
       quickLink("#/points", ICONS.star, t("home.points")),
     ),
   );
-  // Have the categories ready (and cached for offline) before the rider needs them.
+  // Have the categories, the grid outlines and the map ready (and kept for offline) before the
+  // rider needs them.
   loadCategories().catch(() => {});
+  loadOutlines();
+  warmMapCache();
   return () => {
     location.stop();
     outbox.stop();

@@ -34,7 +34,7 @@ export function meView({ root }) {
     ),
     h(
       "nav",
-      { class: "card menu" },
+      { class: "card menu", "aria-label": t("me.menu") },
       menuLink("#/messages", ICONS.bell, t("messages.title")),
       menuLink("#/points?tab=board", ICONS.trophy, t("points.tab.board")),
       menuLink("#/points?tab=redemptions", ICONS.gift, t("points.tab.redemptions")),

@@ -13,7 +13,7 @@ export function photoStrip(draft, changed = () => {}) {
   const strip = h("div", { class: "photo-strip", role: "list", "aria-label": t("new.photos") });
   const more = h("input", {
     id: "more-photos",
-    class: "visually-hidden",
+    class: "file-cover",
     type: "file",
     accept: "image/*",
     capture: "environment",
@@ -57,13 +57,17 @@ export function photoStrip(draft, changed = () => {}) {
       ),
       draft.photos.length < MAX_PHOTOS
         ? h(
-            "label",
-            { class: "photo-tile add", for: "more-photos", role: "listitem" },
-            icon(ICONS.plus, 28),
-            h("span", { class: "visually-hidden" }, t("new.add_photo")),
+            "div",
+            { role: "listitem" },
+            h(
+              "label",
+              { class: "photo-tile add", for: "more-photos" },
+              icon(ICONS.plus, 28),
+              h("span", { class: "visually-hidden" }, t("new.add_photo")),
+              more,
+            ),
           )
         : null,
-      more,
     );
   }
   draw();

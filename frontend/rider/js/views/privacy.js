@@ -15,7 +15,12 @@ import { field } from "./forms.js";
 export function consentBlock() {
   let version = null;
   const text = h("div", { class: "notice-text" }, t("common.loading"));
-  const box = h("input", { type: "checkbox", id: "privacy-consent", name: "privacy_consent" });
+  const box = h("input", {
+    type: "checkbox",
+    class: "switch-input",
+    id: "privacy-consent",
+    name: "privacy_consent",
+  });
   const row = h(
     "div",
     { class: "field consent" },

@@ -11,16 +11,15 @@ import {
 } from "../categories.js";
 import { currentDraft, discardDraft } from "../draft.js";
 import { h } from "../../../shared/dom.js";
-import { ApiError } from "../../../shared/http.js";
 import { categoryIcon, icon, ICONS } from "../icons.js";
 import { toast } from "../toast.js";
-import { currentFix } from "../geo.js";
 import { formatTime, getLang, localName, t } from "../i18n.js";
 import { queueReport } from "../outbox.js";
 import { navigate } from "../../../shared/router.js";
-import { errorBlock, errorText, loadingBlock, pageHeader, statusChip } from "../ui.js";
-import { locationLine } from "./location-line.js";
+import { errorBlock, loadingBlock, pageHeader, statusChip } from "../ui.js";
+import { joinReport } from "./me-too.js";
 import { photoStrip } from "./photo-strip.js";
+import { pinMap } from "./pin-map.js";
 
 const DESCRIPTION_MAX = 2000;
 const EMERGENCY_NUMBERS = [
@@ -142,7 +141,6 @@ export function reviewView({ root }) {
   const draft = currentDraft();
   if (!draft?.category) return navigate(draft ? "/new" : "/", { replace: true });
   const category = categoryByCode(draft.category);
-  const location = locationLine();
 
   const urgent = h("input", {
     type: "checkbox",
@@ -186,10 +184,22 @@ export function reviewView({ root }) {
   const nearby = h("section", { class: "nearby", hidden: true, "aria-live": "polite" });
   const send = h(
     "button",
-    { class: "button primary send-button", type: "button", onclick: onSend },
+    { class: "button primary send-button", type: "button", onclick: onSend, disabled: true },
     icon(ICONS.check, 24),
     h("span", {}, t("new.send")),
   );
+  let place = null;
+  let nearbyOffered = false;
+  const pin = pinMap(draft, {
+    onChange: (next) => {
+      place = next;
+      send.disabled = !sendable(place);
+      if (draft.point && !nearbyOffered) {
+        nearbyOffered = true;
+        offerNearby(draft, nearby);
+      }
+    },
+  });
 
   root.append(
     pageHeader(t("new.review"), { back: "/new" }),
@@ -201,7 +211,7 @@ export function reviewView({ root }) {
       h("span", { class: "chosen-name" }, localName(category)),
       h("span", { class: "chosen-change" }, t("new.change")),
     ),
-    h("div", { class: "card location-card" }, location.node),
+    pin.node,
     nearby,
     h(
       "div",
@@ -228,23 +238,24 @@ export function reviewView({ root }) {
     h("div", { class: "send-bar" }, send),
   );
 
-  offerNearby(draft, nearby);
-
   async function onSend() {
+    // The button is off without a sendable point; this guards a tap that raced the pin's move.
+    if (!sendable(place)) return;
     send.disabled = true;
     try {
       const photos = await Promise.all(draft.photos.map((p) => p.ready));
-      const here = currentFix();
+      const { point } = draft;
+      const byPhotoGps = point.source === "photo";
       const fields = {
         category: draft.category,
         description: draft.description.trim(),
         urgent: String(draft.urgent),
         channel: "app",
-        ...(here
-          ? { lat: here.lat, lon: here.lon, crs: "wgs84", accuracy_m: here.accuracy_m }
-          : {}),
+        // Placed by the photo, the server reads the same point from the photo's EXIF.
+        ...(byPhotoGps ? {} : { lat: point.lat, lon: point.lon, crs: "wgs84" }),
+        ...(point.source === "fix" ? { accuracy_m: point.accuracy_m } : {}),
       };
-      await queueReport(fields, photosForUpload(photos, Boolean(here)));
+      await queueReport(fields, photosForUpload(photos, byPhotoGps));
       discardDraft();
       toast(navigator.onLine ? t("new.queued") : t("new.queued_offline"), "ok");
       navigate("/", { replace: true });
@@ -253,29 +264,24 @@ export function reviewView({ root }) {
       toast(t("new.save_failed", { reason: String(error?.message || error) }), "error");
     }
   }
-  return () => location.stop();
+  return () => pin.stop();
+}
+
+/** A report can go only where someone answers for it: a point, and not outside the service area. */
+function sendable(place) {
+  return Boolean(place) && place.inServiceArea !== false;
 }
 
 /** 我也遇到: follow the open report instead of sending the draft (one's own: just open it). */
-async function joinReport(button, reportId) {
-  button.disabled = true;
-  try {
-    await api(`/reports/${reportId}/supporters`, { method: "POST" });
-    toast(t("new.same_thanks"), "ok");
-  } catch (error) {
-    if (!(error instanceof ApiError && error.status === 403)) {
-      button.disabled = false;
-      toast(errorText(error), "error");
-      return;
-    }
-  }
+async function joinInstead(button, reportId) {
+  if (!(await joinReport(button, reportId))) return;
   discardDraft();
   navigate(`/reports/${reportId}`, { replace: true });
 }
 
 /** "Is it this one?": open reports of this category close by (online only; offline it just queues). */
 async function offerNearby(draft, box) {
-  const here = currentFix();
+  const here = draft.point;
   if (!navigator.onLine || !here) return;
   let items;
   try {
@@ -317,7 +323,7 @@ async function offerNearby(draft, box) {
             {
               class: "button small secondary",
               type: "button",
-              onclick: (event) => joinReport(event.currentTarget, item.id),
+              onclick: (event) => joinInstead(event.currentTarget, item.id),
             },
             t("new.same_yes"),
           ),

@@ -21,7 +21,7 @@ export function verificationView({ root, params }) {
     const preview = h("div", { class: "photo-strip" });
     const camera = h("input", {
       id: "verify-photo",
-      class: "visually-hidden",
+      class: "file-cover",
       type: "file",
       accept: "image/*",
       capture: "environment",
@@ -80,8 +80,8 @@ export function verificationView({ root, params }) {
           { class: "snap-button small", for: "verify-photo" },
           icon(ICONS.camera, 32),
           h("span", {}, t("verify.take_photo")),
+          camera,
         ),
-        camera,
         preview,
         h("div", { class: "field" }, h("label", { for: "verify-note" }, t("verify.note")), note),
       ),
