@@ -12,6 +12,7 @@ from app.backup.errors import BackupError
 from app.core.config import Settings
 from app.core.db import create_db_engine, session_scope
 from app.core.errors import AppError
+from app.core.messages import DEFAULT_LANGUAGE
 from app.core.metrics import MULTIPROC_DIR_VARIABLE, clear_multiprocess_dir
 from app.core.migrations import upgrade_to_head
 from app.core.request_log import configure_logging
@@ -64,9 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args, settings)
     except AppError as exc:
-        print(f"error: {exc.detail}", file=sys.stderr)
-        for error in exc.errors or []:
-            print(f"  {error['field']}: {error['message']}", file=sys.stderr)
+        print(f"error: {exc.detail.render(DEFAULT_LANGUAGE)}", file=sys.stderr)
+        for field, message in exc.errors or []:
+            print(f"  {field}: {message.render(DEFAULT_LANGUAGE)}", file=sys.stderr)
         return 1
     except BackupError as exc:
         print(f"error: {exc.message}", file=sys.stderr)

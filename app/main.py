@@ -24,6 +24,7 @@ from app.core.errors import install_error_handlers
 from app.core.health import router as health_router
 from app.core.leases import LeasedJob, process_holder_id
 from app.core.limits import BodySizeLimitMiddleware, RateLimitMiddleware
+from app.core.messages import Message
 from app.core.metrics import MetricsMiddleware, forget_this_process
 from app.core.openapi import install_openapi
 from app.core.rate_windows import sweep_rate_windows_periodically
@@ -94,10 +95,10 @@ def api_router() -> APIRouter:
     return api
 
 
-def not_utf8_refusal(path: str, field: str, message: str) -> Response:
+def not_utf8_refusal(path: str, field: str, message: Message) -> Response:
     """Open311 answers in the spec's error list; everything else as problem+json."""
     if path.startswith(f"{open311_router.prefix}/"):
-        return open311_error(path, 400, f"{field}: {message}")
+        return open311_error(path, 400, f"{field}: {message.render('en')}")
     return field_problem(path, field, message)
 
 

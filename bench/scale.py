@@ -170,6 +170,8 @@ def run(base_url: str, community: str) -> None:
             ("points entries", rider, "/api/v1/me/points", LIST_AIM_MS),
             ("/stats, street, a year", street, f"/api/v1/stats?from={year_ago}", FIGURE_AIM_MS),
             ("/stats, street, all time", street, "/api/v1/stats", FIGURE_AIM_MS),
+            ("/stats/league, street, a year", street, f"/api/v1/stats/league?from={year_ago}",
+             FIGURE_AIM_MS),
             ("map: street's grids with counts", street, "/api/v1/map/grids", FIGURE_AIM_MS),
             ("map: county viewport, open, clusters", street,
              "/api/v1/map/reports?bbox=117.32,32.62,117.95,33.05&zoom=12", FIGURE_AIM_MS),

@@ -19,6 +19,7 @@ from app.core.runtime import Runtime
 from app.core.security import use_password_hasher
 from app.main import create_app
 from app.reference_data import install_reference_data
+from tests.clients import english_client
 from tests.factories import seed_grids
 from tests.fixtures.people import People
 from tests.postgres import Cluster, start_cluster
@@ -155,7 +156,7 @@ def people(session: Session, settings: Settings) -> People:
 
 @pytest.fixture
 def client(runtime: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(runtime=runtime)) as client:
+    with english_client(create_app(runtime=runtime)) as client:
         yield client
 
 

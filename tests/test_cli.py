@@ -92,7 +92,7 @@ def test_create_user_refuses_unknown_area_and_duplicate_username(
         "long-enough-1",
     ]
     assert tantou([*args, "--grid", "000"]) == 1
-    assert "unknown area codes: 000" in capsys.readouterr().err
+    assert "未知的区域编码：000" in capsys.readouterr().err
     assert (
         tantou(
             ["create-user", "--role", "admin", "--username", "li", "--password", "long-enough-1"]
@@ -105,7 +105,7 @@ def test_create_user_refuses_unknown_area_and_duplicate_username(
         )
         == 1
     )
-    assert "already taken" in capsys.readouterr().err
+    assert "已被占用" in capsys.readouterr().err
 
 
 def test_create_user_unit_needs_a_known_unit(env: str, capsys: pytest.CaptureFixture[str]) -> None:

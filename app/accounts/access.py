@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from app.accounts.models import Role
 from app.core.errors import Forbidden
+from app.core.messages import Message
 
-ROLE_REFUSAL = "Your role may not do this."
+ROLE_REFUSAL = Message("accounts.role-refused")
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class RoleRule:
     """The roles a rule admits, and the refusal (403) the others get."""
 
     roles: frozenset[Role]
-    refusal: str = ROLE_REFUSAL
+    refusal: Message = ROLE_REFUSAL
 
     def admits(self, role: Role) -> bool:
         return role in self.roles
@@ -27,7 +28,7 @@ class RoleRule:
         if role not in self.roles:
             raise Forbidden(self.refusal)
 
-    def refusing(self, refusal: str) -> "RoleRule":
+    def refusing(self, refusal: Message) -> "RoleRule":
         """The same roles, refused in other words."""
         return RoleRule(self.roles, refusal)
 

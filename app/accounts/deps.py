@@ -25,10 +25,11 @@ from app.core import rate_windows
 from app.core.config import Settings
 from app.core.deps import ReadSession, RuntimeDep, SettingsDep, read_apart
 from app.core.errors import Forbidden, TooManyRequests, Unauthorized
+from app.core.messages import Message
 from app.core.runtime import Runtime
 from app.core.security import TokenClaims, read_token
 
-PENDING_REFUSAL = "报到备案审核通过后才能使用。Only approved riders may do this."
+PENDING_REFUSAL = Message("accounts.pending")
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 api_key_scheme = APIKeyHeader(
     name="X-API-Key",
@@ -48,16 +49,16 @@ class Caller:
 def authenticate_bearer(session: Session, settings: Settings, token: str | None) -> Caller:
     """The caller named by a valid, unrevoked bearer token; 401 otherwise."""
     if not token:
-        raise Unauthorized("Send Authorization: Bearer <token> (POST /api/v1/auth/token).")
+        raise Unauthorized(Message("accounts.no-credentials"))
     claims = read_token(token, secret_key=settings.secret_key)
     found = None
     if claims is not None:
         found = read_apart(session, lambda reader: _account_and_revocation(reader, claims))
     if claims is None or found is None or found[1] is not None or found[0].is_integration:
-        raise Unauthorized("The token is invalid or has expired; log in again.")
+        raise Unauthorized(Message("accounts.bad-token"))
     account = found[0]
     if account.status not in (AccountStatus.ACTIVE, AccountStatus.PENDING):
-        raise Unauthorized("This account is not active.")
+        raise Unauthorized(Message("accounts.inactive"))
     return Caller(account, claims)
 
 
@@ -80,7 +81,7 @@ def get_signed_in_account(
 ) -> Account:
     """The person named by the bearer token, active or still awaiting approval."""
     if api_key:
-        raise Forbidden("API keys may not use this endpoint; it is for people who log in.")
+        raise Forbidden(Message("accounts.people-only"))
     return authenticate_bearer(session, settings, token).account
 
 
@@ -120,7 +121,7 @@ def account_of_key(session: Session, runtime: Runtime, raw_key: str, scopes: lis
         runtime.writer, [f"key:{api_key.id}"], rate_windows.wall_clock_s(), limit
     ):
         raise TooManyRequests(
-            f"This API key may make {api_key.rate_limit_per_minute} requests a minute."
+            Message("accounts.key-rate-limited", limit=api_key.rate_limit_per_minute)
         )
     # Best effort in the read session, as the key's reads: it commits at once, holding nothing.
     record_use(session, api_key)

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import ApiKey
 from app.core.clock import utcnow
 from app.core.errors import Forbidden, Unauthorized
+from app.core.messages import Message
 
 KEY_PREFIX = "tk_"
 # A key reads "tk_<10 public characters>_<43 secret characters>"; the public part finds the row.
@@ -34,11 +35,11 @@ def authenticate_key(session: Session, raw_key: str, needed: Collection[str]) ->
     """
     api_key = _find_key(session, raw_key)
     if api_key is None or api_key.revoked_at is not None:
-        raise Unauthorized("The API key is invalid or has been revoked.")
+        raise Unauthorized(Message("accounts.bad-key"))
     if not needed:
-        raise Forbidden("API keys may not use this endpoint; it is for people who log in.")
+        raise Forbidden(Message("accounts.people-only"))
     if missing := sorted(set(needed) - api_key.scope_set):
-        raise Forbidden(f"This API key lacks the scope {', '.join(missing)}.")
+        raise Forbidden(Message("accounts.key-lacks-scope", scopes=", ".join(missing)))
     return api_key
 
 

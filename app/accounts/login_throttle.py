@@ -18,6 +18,7 @@ from app.accounts.models import LoginFailure
 from app.core import clock
 from app.core.config import Settings
 from app.core.errors import TooManyRequests
+from app.core.messages import Message
 
 # The address-wide count looks back only this far: spraying is a burst, NAT typos are not.
 ADDRESS_WINDOW = timedelta(minutes=10)
@@ -59,8 +60,7 @@ def refuse_while_waiting(
     ]
     if (wait_s := max(waits)) > 0:
         raise TooManyRequests(
-            f"登录失败次数过多，请 {wait_s} 秒后再试。"
-            f"Too many failed logins; try again in {wait_s} seconds.",
+            Message("accounts.too-many-logins", seconds=wait_s),
             retry_after_s=wait_s,
         )
 

@@ -21,6 +21,7 @@ from app.accounts.scope import Scope
 from app.core.deps import ReadSession, SettingsDep, WriteSession, client_address_of
 from app.core.errors import Forbidden, Unprocessable
 from app.core.inputs import DbId
+from app.core.messages import Message
 from app.core.security import issue_token
 from app.units.models import Unit
 from app.units.service import visible_unit
@@ -37,7 +38,9 @@ def login(
 ) -> TokenResponse:
     """OAuth2 password flow; riders use their phone number as the username."""
     if len(form.username) > USERNAME_MAX_CHARS:
-        raise Unprocessable.for_field("username", f"用户名过长 (at most {USERNAME_MAX_CHARS})")
+        raise Unprocessable.for_field(
+            "username", Message("accounts.username-too-long", max_length=USERNAME_MAX_CHARS)
+        )
     client_address = client_address_of(request)
     account = service.authenticate(
         session,
@@ -115,7 +118,7 @@ def set_unit_staff_status(
 def _administered_unit(session: Session, scope: Scope, unit_id: int) -> Unit:
     unit, community_path = visible_unit(session, unit_id, scope.area_paths)
     if not scope.covers(community_path):
-        raise Forbidden("You do not administer this community.")
+        raise Forbidden(Message("riders.not-your-community"))
     return unit
 
 

@@ -7,6 +7,7 @@ from sqlmodel import Session
 from app.accounts.models import Account, Role
 from app.accounts.service import area_codes_of
 from app.core.errors import Forbidden, Unprocessable
+from app.core.messages import Message
 from app.grids.models import Grid
 from app.grids.service import grid_by_code, paths_of
 
@@ -48,7 +49,7 @@ def owned_area(session: Session, scope: Scope, code: str) -> Grid:
     lies outside the caller's areas."""
     grid = grid_by_code(session, code)
     if grid is None:
-        raise Unprocessable.for_field("area", f"no grid or area {code!r}")
+        raise Unprocessable.for_field("area", Message("accounts.no-area", code=code))
     if not scope.covers(grid.path):
-        raise Forbidden("This area is outside yours.")
+        raise Forbidden(Message("accounts.area-outside-yours"))
     return grid

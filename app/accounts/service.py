@@ -13,6 +13,7 @@ from app.core.area_paths import ancestor_paths
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.errors import Conflict, Forbidden, Unauthorized, Unprocessable
+from app.core.messages import Message
 from app.core.security import TokenClaims, hash_password, needs_rehash, verify_password
 from app.grids.models import Grid
 from app.units.models import Unit
@@ -35,20 +36,24 @@ def create_account(
     """Add an account (flushes; the caller commits)."""
     area_codes = list(dict.fromkeys(area_codes))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise Unprocessable.for_field("password", f"at least {MIN_PASSWORD_LENGTH} characters")
+        raise Unprocessable.for_field(
+            "password", Message("validation.string_too_short", min_length=MIN_PASSWORD_LENGTH)
+        )
     if session.exec(select(Account.id).where(Account.username == username)).first() is not None:
-        raise Conflict(f"The username {username} is already taken.")
+        raise Conflict(Message("accounts.username-taken", username=username))
     if role is Role.COORDINATOR and not area_codes:
-        raise Unprocessable.for_field("grid", "a coordinator owns at least one area code")
+        raise Unprocessable.for_field("grid", Message("accounts.coordinator-needs-area"))
     unit_id = None
     if role is Role.UNIT:
         unit = session.exec(select(Unit).where(Unit.code == unit_code)).first()
         if unit is None:
-            raise Unprocessable.for_field("unit", f"no handling unit with code {unit_code!r}")
+            raise Unprocessable.for_field("unit", Message("units.no-unit", code=str(unit_code)))
         unit_id = unit.id
     known = set(session.exec(select(Grid.code).where(Grid.code.in_(area_codes))).all())  # type: ignore[attr-defined]
     if missing := [code for code in area_codes if code not in known]:
-        raise Unprocessable.for_field("grid", f"unknown area codes: {', '.join(missing)}")
+        raise Unprocessable.for_field(
+            "grid", Message("accounts.unknown-areas", codes=", ".join(missing))
+        )
     account = Account(
         username=username,
         password_hash=hash_password(password),
@@ -79,9 +84,9 @@ def authenticate(
         )
         session.commit()
         log.warning("login failed", extra={"username": username, "client": client_address})
-        raise Unauthorized("Wrong username or password.")
+        raise Unauthorized(Message("accounts.wrong-password"))
     if account.status in (AccountStatus.DISABLED, AccountStatus.REJECTED):
-        raise Unauthorized("This account is not active.")
+        raise Unauthorized(Message("accounts.inactive"))
     login_throttle.forget_failures(session, username=username, client_address=client_address)
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
@@ -103,7 +108,7 @@ def confirm_password(
         session, settings, username=account.username, client_address=client_address
     )
     session.commit()
-    raise Forbidden("密码不正确。The password is wrong.")
+    raise Forbidden(Message("accounts.password-wrong"))
 
 
 def revoke_token(session: Session, token: TokenClaims) -> None:

@@ -6,6 +6,7 @@ from app.accounts.models import Account, AccountStatus, Role
 from app.accounts.schemas import StaffAccountCreate
 from app.accounts.service import create_account
 from app.core.errors import NotFound
+from app.core.messages import Message
 from app.units.models import Unit
 
 
@@ -39,7 +40,7 @@ def set_staff_status(
     so its tokens stop working too (flushes)."""
     account = session.get(Account, account_id)
     if account is None or account.unit_id != unit_id or account.is_integration:
-        raise NotFound(f"No account {account_id} at this unit.")
+        raise NotFound(Message("accounts.no-staff-account", account_id=account_id))
     account.status = status
     session.add(account)
     session.flush()

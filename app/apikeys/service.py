@@ -9,6 +9,7 @@ from app.accounts.keys import KEY_PREFIX, PUBLIC_LENGTH, digest
 from app.accounts.models import Account, AccountArea, AccountStatus, ApiKey, ApiScope, Role
 from app.core.clock import utcnow
 from app.core.errors import NotFound, Unprocessable
+from app.core.messages import Message
 from app.grids.models import Grid, GridLevel
 from app.units.models import Unit
 
@@ -82,7 +83,7 @@ def revoke_key(session: Session, key_id: int) -> ApiKey:
     """Revoke a key: its very next request is a 401 (flushes; the caller commits)."""
     api_key = session.get(ApiKey, key_id)
     if api_key is None:
-        raise NotFound(f"There is no API key {key_id}.")
+        raise NotFound(Message("apikeys.no-key", key_id=key_id))
     if api_key.revoked_at is None:
         api_key.revoked_at = utcnow()
         account = session.get(Account, api_key.account_id)
@@ -104,7 +105,7 @@ def _unit_named(session: Session, code: str | None) -> Unit | None:
         return None
     unit = session.exec(select(Unit).where(Unit.code == code)).first()
     if unit is None:
-        raise Unprocessable.for_field("unit_code", f"no handling unit with code {code!r}")
+        raise Unprocessable.for_field("unit_code", Message("units.no-unit", code=code))
     return unit
 
 
@@ -113,7 +114,7 @@ def _area_named(session: Session, code: str | None) -> Grid | None:
         return None
     area = session.exec(select(Grid).where(Grid.code == code)).first()
     if area is None or area.level not in AREA_LEVELS:
-        raise Unprocessable.for_field("community_code", f"no community or street {code!r}")
+        raise Unprocessable.for_field("community_code", Message("apikeys.no-area", code=code))
     return area
 
 
@@ -121,5 +122,5 @@ def _check_unit_inside(session: Session, unit: Unit, area: Grid) -> None:
     unit_area = session.exec(select(Grid).where(Grid.code == unit.community_code)).first()
     if unit_area is None or not unit_area.path.startswith(area.path):
         raise Unprocessable.for_field(
-            "unit_code", f"unit {unit.code} does not belong to {area.code}"
+            "unit_code", Message("apikeys.unit-outside-area", unit=unit.code, area=area.code)
         )

@@ -3,16 +3,19 @@
 from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, col, select
 
-from app.accounts.access import CONSOLE_USERS
+from app.accounts.access import CONSOLE_USERS, RoleRule
 from app.accounts.models import Role
 from app.accounts.scope import Scope
 from app.cases.models import Task
 from app.core.area_paths import under_any
 from app.core.errors import Forbidden, NotFound
+from app.core.messages import Message
 from app.reports.models import Report
 
 # Who has a task list: units their own, coordinators their areas', admins all.
-TASK_READERS = CONSOLE_USERS.refusing("Tasks are for handling units and coordinators.")
+TASK_READERS = CONSOLE_USERS.refusing(Message("cases.task-readers-only"))
+# Who triages and dispatches: a grid's coordinators (admins keep the areas, not the cases).
+CASE_COORDINATORS = RoleRule(frozenset({Role.COORDINATOR}), Message("cases.grid-coordinators-only"))
 
 
 def visible_tasks(scope: Scope) -> ColumnElement[bool]:
@@ -38,20 +41,20 @@ def load_visible_task(session: Session, scope: Scope, task_id: int) -> tuple[Tas
         .where(Task.id == task_id, visible_tasks(scope))
     ).first()
     if row is None:
-        raise NotFound(f"No task {task_id}.")
+        raise NotFound(Message("cases.no-task", task_id=task_id))
     return row
 
 
 def require_case_coordinator(scope: Scope, report: Report) -> None:
     """403 unless the caller coordinates the grid the report was assigned to."""
     if scope.role is not Role.COORDINATOR or not scope.covers(report.area_path):
-        raise Forbidden("Only a coordinator of this report's grid may do this.")
+        raise Forbidden(Message("cases.grid-coordinators-only"))
 
 
 def require_task_unit(scope: Scope, task: Task) -> None:
     """403 unless the caller is an account of the unit the task was sent to."""
     if scope.role is not Role.UNIT or scope.unit_id != task.unit_id:
-        raise Forbidden("Only the unit this task was sent to may do this.")
+        raise Forbidden(Message("cases.task-unit-only"))
 
 
 def lock_reports(session: Session, *reports: Report) -> None:

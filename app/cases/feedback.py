@@ -10,6 +10,8 @@ from app.cases.events import CaseRated
 from app.core import clock
 from app.core.errors import Conflict, Forbidden, TransitionNotAllowed
 from app.core.events import publish
+from app.core.messages import Message
+from app.core.status_words import status_words
 from app.reports.access import load_visible_report
 from app.reports.models import Report, ReportRating
 from app.reports.states import ReportStatus
@@ -24,10 +26,12 @@ def rate_case(
     """The reporter's stars and comment on a closed case, once per reporter (409 again)."""
     report = _load_case_for_reporter(session, scope, report_id)
     if report.status is not ReportStatus.CLOSED:
-        raise TransitionNotAllowed(f"Only a closed case can be rated; this one is {report.status}.")
+        raise TransitionNotAllowed(
+            Message("cases.rate-needs-closed", status=status_words("report", report.status))
+        )
     assert report.id is not None
     if _rating_of(session, report.id, scope.account_id) is not None:
-        raise Conflict("You have rated this case already.")
+        raise Conflict(Message("cases.rated-already"))
     rating = ReportRating(
         report_id=report.id, rater_id=scope.account_id, stars=stars, comment=comment
     )
@@ -36,7 +40,7 @@ def rate_case(
         session.flush()
     except IntegrityError:
         # The same reporter rating twice at once: the unique key lets one through.
-        raise Conflict("You have rated this case already.") from None
+        raise Conflict(Message("cases.rated-already")) from None
     publish(session, CaseRated(report, rating))
     return rating
 
@@ -47,11 +51,11 @@ def reopen_case(session: Session, scope: Scope, report_id: int, *, reason: str) 
     # Checked here, not only by the state machine: submitted -> accepted is an edge too.
     if report.status is not ReportStatus.CLOSED:
         raise TransitionNotAllowed(
-            f"Only a closed case can be reopened; this one is {report.status}."
+            Message("cases.reopen-needs-closed", status=status_words("report", report.status))
         )
     assert report.closed_at is not None
     if clock.utcnow() - report.closed_at > REOPEN_WINDOW:
-        raise Conflict("A case can be reopened only within 7 days of closing.")
+        raise Conflict(Message("cases.reopen-window-passed"))
     change_status(session, report, ReportStatus.ACCEPTED, actor_id=scope.account_id, note=reason)
     return report
 
@@ -61,10 +65,10 @@ def _load_case_for_reporter(session: Session, scope: Scope, report_id: int) -> R
     report = load_visible_report(session, scope, report_id)
     if report.status is ReportStatus.DUPLICATE and report.reporter_id == scope.account_id:
         raise TransitionNotAllowed(
-            f"This report was merged into case {report.duplicate_of_id}; act on that case."
+            Message("cases.merged-act-on-case", case_id=str(report.duplicate_of_id))
         )
     if report.reporter_id != scope.account_id and not _follows(session, scope, report):
-        raise Forbidden("Only the reporter of this case may do this.")
+        raise Forbidden(Message("cases.reporter-only"))
     return report
 
 

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from app.accounts.deps import (
     AreaManagerAccount,
+    CaseWriter,
     CaseWriterScope,
     CurrentScope,
     ReportReader,
@@ -15,11 +16,14 @@ from app.accounts.deps import (
 )
 from app.accounts.models import Account
 from app.accounts.scope import Scope
-from app.cases import feedback, service, triage
-from app.cases.access import TASK_READERS, load_visible_task
+from app.cases import bulk, feedback, service, triage
+from app.cases.access import CASE_COORDINATORS, TASK_READERS, load_visible_task
 from app.cases.models import Task
 from app.cases.schemas import (
     AcceptBody,
+    BulkBody,
+    BulkLine,
+    BulkResult,
     DispatchBody,
     MergeBody,
     RatingBody,
@@ -41,6 +45,7 @@ from app.core.db import session_scope
 from app.core.deps import ReadSession, RuntimeDep, SettingsDep, WriteSession
 from app.core.errors import Unprocessable
 from app.core.inputs import DbId
+from app.core.messages import Message
 from app.core.pagination import parse_id_cursor
 from app.photos import intake
 from app.photos.urls import photo_url_signer
@@ -53,6 +58,7 @@ from app.units.service import list_units
 router = APIRouter(tags=["cases"])
 
 TaskListReader = Annotated[Account, admitting(TASK_READERS, ReportReader)]
+CaseCoordinator = Annotated[Account, admitting(CASE_COORDINATORS, CaseWriter)]
 
 PAGE_MAX_ITEMS = 100
 PAGE_DEFAULT_ITEMS = 20
@@ -103,6 +109,32 @@ def merge_report(
     report = triage.merge_report(session, scope, report_id, into_id=body.into, note=body.note)
     session.commit()
     return _report(session, settings, report, scope)
+
+
+@router.post(
+    "/reports/bulk",
+    response_model=BulkResult,
+    responses={409: {"description": "the client_id was used for another bulk request"}},
+)
+def bulk_action(
+    body: BulkBody,
+    session: WriteSession,
+    runtime: RuntimeDep,
+    _coordinator: CaseCoordinator,
+    scope: CaseWriterScope,
+) -> BulkResult:
+    """Accept, merge or dispatch up to 100 reports: each is applied on its own, exactly as the
+    single action would, and answers one line (done, or why not). A retry with the same
+    client_id answers the same lines and applies nothing twice."""
+    lines = bulk.run_bulk(session, scope, body, calendar=runtime.work_calendar())
+    return BulkResult(
+        results=[
+            BulkLine(
+                id=line.report_id, outcome=line.outcome, detail=line.detail, task_id=line.task_id
+            )
+            for line in lines
+        ]
+    )
 
 
 @router.post(
@@ -275,7 +307,7 @@ def complete_task(
     settings = runtime.settings
     uploads = photo or []
     if not uploads:
-        raise Unprocessable.for_field("photo", 'send at least one "after" photo')
+        raise Unprocessable.for_field("photo", Message("cases.after-photo-needed"))
     photos = intake.read_checked_uploads(settings, uploads)
 
     def insert(writer: Session, stored: list[intake.StoredPhoto]) -> Task:

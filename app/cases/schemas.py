@@ -1,6 +1,8 @@
 """The JSON shapes of the case workflow: triage, tasks, verification and feedback."""
 
+import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
@@ -8,9 +10,10 @@ from pydantic import (
     BaseModel,
     Field,
     StringConstraints,
+    model_validator,
 )
 
-from app.cases.models import Task
+from app.cases.models import BulkOutcome, Task
 from app.cases.states import ACTIVE_TASK_STATUSES, TaskStatus
 from app.cases.workload import UnitWorkload
 from app.core.inputs import BoundedAwareDatetime, DbId
@@ -55,6 +58,57 @@ class DispatchBody(BaseModel):
         description="the deadline; by default the category's time limit from now, in working "
         "hours of the work calendar (wall-clock hours for emergencies)",
     )
+
+
+BULK_MAX_REPORTS = 100
+
+
+class BulkAction(StrEnum):
+    ACCEPT = "accept"
+    MERGE = "merge"
+    DISPATCH = "dispatch"
+
+
+class BulkItem(BaseModel):
+    id: DbId
+    updated_at: BoundedAwareDatetime | None = Field(
+        default=None,
+        description="the report's updated_at as the caller saw it: a report changed since is "
+        "left alone (outcome `stale`)",
+    )
+
+
+class BulkBody(BaseModel):
+    action: BulkAction
+    client_id: uuid.UUID = Field(description="chosen by the client; a retry sends the same")
+    reports: list[BulkItem] = Field(min_length=1, max_length=BULK_MAX_REPORTS)
+    into: DbId | None = Field(default=None, description="merge: the open case they duplicate")
+    unit_code: str | None = Field(
+        default=None, min_length=1, max_length=32, description="dispatch: the handling unit"
+    )
+    note: Note = None
+
+    @model_validator(mode="after")
+    def _fits_action(self) -> "BulkBody":
+        ids = [item.id for item in self.reports]
+        if len(set(ids)) != len(ids):
+            raise ValueError("each report may be named once")
+        if self.action is BulkAction.MERGE and (self.into is None or self.into in ids):
+            raise ValueError("merge needs `into`, an open case that is not one of the reports")
+        if self.action is BulkAction.DISPATCH and self.unit_code is None:
+            raise ValueError("dispatch needs `unit_code`")
+        return self
+
+
+class BulkLine(BaseModel):
+    id: int = Field(description="the report")
+    outcome: BulkOutcome
+    detail: str | None = Field(description="why not, when the outcome is not `done`")
+    task_id: int | None = Field(description="dispatch: the new task")
+
+
+class BulkResult(BaseModel):
+    results: list[BulkLine] = Field(description="one line per report, in the request's order")
 
 
 class ReturnBody(BaseModel):

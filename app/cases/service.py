@@ -29,6 +29,8 @@ from app.core.area_paths import related_to_any
 from app.core.calendar import WorkCalendar
 from app.core.errors import Conflict, TransitionNotAllowed, Unprocessable
 from app.core.events import publish
+from app.core.messages import Message
+from app.core.status_words import status_words
 from app.core.transitions import transition
 from app.grids.models import Grid
 from app.photos.intake import StoredPhoto
@@ -90,18 +92,21 @@ def dispatch_task(
     lock_reports(session, report)
     if report.status not in DISPATCHABLE_STATUSES:
         raise TransitionNotAllowed(
-            f"A report that is {report.status.value} cannot get a task; "
-            + _dispatch_hint(report.status)
+            Message(
+                "cases.not-dispatchable",
+                status=status_words("report", report.status),
+                hint=_dispatch_hint(report.status),
+            )
         )
     unit = _unit_for_dispatch(session, scope, unit_code)
     if _active_task_of_unit(session, report, unit) is not None:
-        raise Conflict(f"Unit {unit_code} already has an unfinished task on this case.")
+        raise Conflict(Message("cases.unit-has-task", unit=unit_code))
     now = clock.utcnow()
     if due_at is None:
         category = get_category(session, report.category_code)
         due_at = calendar.due_at(now, category.time_limit_hours, wall_clock=category.wall_clock)
     elif due_at <= now:
-        raise Unprocessable.for_field("due_at", "must be in the future")
+        raise Unprocessable.for_field("due_at", Message("cases.due-in-past"))
     assert unit.id is not None
     task = Task(
         report_id=report_id,
@@ -208,13 +213,13 @@ def verify_case(
     # Checked here, not only by the state machine: accepted -> dispatched is an edge too.
     if report.status is not ReportStatus.RESOLVED:
         raise TransitionNotAllowed(
-            f"Only a resolved case can be verified; this one is {report.status}."
+            Message("cases.verify-needs-resolved", status=status_words("report", report.status))
         )
     if approved:
         change_status(session, report, ReportStatus.CLOSED, actor_id=scope.account_id, note=note)
         return report
     if not note:
-        raise Unprocessable.for_field("note", "say what must be redone (返工)")
+        raise Unprocessable.for_field("note", Message("cases.rework-needs-note"))
     tasks = _tasks_to_rework(session, report, task_id)
     change_status(
         session,
@@ -272,7 +277,9 @@ def _unit_for_dispatch(session: Session, scope: Scope, unit_code: str) -> Unit:
     )
     unit = session.exec(query).first()
     if unit is None:
-        raise Unprocessable.for_field("unit_code", f"no handling unit {unit_code!r} in your areas")
+        raise Unprocessable.for_field(
+            "unit_code", Message("cases.no-unit-in-areas", unit=unit_code)
+        )
     return unit
 
 
@@ -282,16 +289,18 @@ def _tasks_to_rework(session: Session, report: Report, task_id: int | None) -> l
         query = query.where(Task.id == task_id)
     tasks = list(session.exec(query.order_by(col(Task.id))))
     if not tasks:
-        raise Unprocessable.for_field("task_id", f"no completed task {task_id} on this case")
+        raise Unprocessable.for_field(
+            "task_id", Message("cases.no-completed-task", task_id=str(task_id))
+        )
     return tasks
 
 
-def _dispatch_hint(status: ReportStatus) -> str:
+def _dispatch_hint(status: ReportStatus) -> Message:
     if status is ReportStatus.SUBMITTED:
-        return "accept it first."
+        return Message("cases.hint-accept-first")
     if status is ReportStatus.RESOLVED:
-        return "verify it first (approve, or send it back for rework)."
-    return "it is no longer open."
+        return Message("cases.hint-verify-first")
+    return Message("cases.hint-closed")
 
 
 def list_tasks(

@@ -6,6 +6,8 @@ from sqlmodel import Session, col, select
 from app.accounts.scope import Scope
 from app.cases.access import lock_reports, require_case_coordinator
 from app.core.errors import Conflict, TransitionNotAllowed, Unprocessable
+from app.core.messages import Message
+from app.core.status_words import status_words
 from app.reports.access import load_visible_report, visible_reports
 from app.reports.models import Report
 from app.reports.states import MERGE_TARGET_STATUSES, ReportStatus
@@ -19,7 +21,7 @@ def accept_report(session: Session, scope: Scope, report_id: int, *, note: str |
     # Checked here, not only by the state machine: returned cases move to accepted too.
     if report.status is not ReportStatus.SUBMITTED:
         raise TransitionNotAllowed(
-            f"Only a submitted report can be accepted; this one is {report.status}."
+            Message("cases.accept-needs-submitted", status=status_words("report", report.status))
         )
     change_status(session, report, ReportStatus.ACCEPTED, actor_id=scope.account_id, note=note)
     return report
@@ -50,16 +52,20 @@ def merge_report(
     report = load_visible_report(session, scope, report_id)
     require_case_coordinator(scope, report)
     if into_id == report.id:
-        raise Unprocessable.for_field("into", "a report cannot be merged into itself")
+        raise Unprocessable.for_field("into", Message("cases.merge-into-itself"))
     target = session.exec(
         select(Report).where(Report.id == into_id, visible_reports(scope))
     ).first()
     if target is None:
-        raise Unprocessable.for_field("into", f"no case {into_id} in your areas")
+        raise Unprocessable.for_field("into", Message("cases.no-case-in-areas", case_id=into_id))
     lock_reports(session, report, target)
     if target.status not in MERGE_TARGET_STATUSES:
         raise Conflict(
-            f"Report {into_id} is {target.status.value}; only an open case takes duplicates."
+            Message(
+                "cases.merge-target-closed",
+                case_id=into_id,
+                status=status_words("report", target.status),
+            )
         )
     change_status(
         session,

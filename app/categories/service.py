@@ -4,6 +4,7 @@ from sqlmodel import Session, select
 
 from app.categories.models import Category, CategoryPublic, CategoryUpdate
 from app.core.errors import Conflict, NotFound
+from app.core.messages import Message
 
 
 def list_categories(session: Session, *, include_inactive: bool = False) -> list[Category]:
@@ -18,14 +19,14 @@ def get_category(session: Session, code: str) -> Category:
     """One category, or 404."""
     category = session.get(Category, code)
     if category is None:
-        raise NotFound(f"No category {code}.")
+        raise NotFound(Message("categories.no-category", code=code))
     return category
 
 
 def create_category(session: Session, data: CategoryPublic) -> Category:
     """Add a category (flushes)."""
     if session.get(Category, data.code) is not None:
-        raise Conflict(f"Category {data.code} exists already.")
+        raise Conflict(Message("categories.code-taken", code=data.code))
     category = Category.model_validate(data.model_dump())
     session.add(category)
     session.flush()

@@ -2,34 +2,51 @@
 
 Every problem answer, from a route, an exception handler or a middleware, is built by
 `problem_response` from an `AppError`; a class fixes the status, title, `type` slug and headers.
+Titles, details and field messages are catalogue `Message`s (app/core/messages.py), written in
+the language of the request the answer goes to.
 """
 
 import logging
-from typing import Any
+from typing import Any, Self
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Receive, Scope, Send
+
+from app.core.messages import DEFAULT_LANGUAGE, Language, Message, negotiate
+from app.core.validation_messages import pydantic_message
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:tantou:problem:"
 log = logging.getLogger("tantou.errors")
 
 
+FieldError = tuple[str, Message]  # (field, what is wrong with it)
+
+
 class AppError(Exception):
     """An error the caller can act on; subclasses fix the status, title, slug and headers."""
 
     status = 400
-    title = "Bad request"
+    title = Message("title.bad-request")
     slug: str | None = "bad-request"  # None: `about:blank`, the status says it all
 
-    def __init__(self, detail: str, *, errors: list[dict[str, str]] | None = None) -> None:
-        super().__init__(detail)
+    def __init__(self, detail: Message, *, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail.render("en"))
         self.detail = detail
         self.errors = errors
+
+    @classmethod
+    def for_field(cls, field: str, message: Message) -> Self:
+        """An error about one input field."""
+        return cls(
+            Message("core.field-problem", field=field, problem=message), errors=[(field, message)]
+        )
 
     def headers(self) -> dict[str, str]:
         """The response headers this error always carries."""
@@ -37,25 +54,25 @@ class AppError(Exception):
 
 
 class Unauthorized(AppError):
-    status, title, slug = 401, "Not authenticated", "unauthorized"
+    status, title, slug = 401, Message("title.unauthorized"), "unauthorized"
 
     def headers(self) -> dict[str, str]:
         return {"WWW-Authenticate": "Bearer"}
 
 
 class Forbidden(AppError):
-    status, title, slug = 403, "Forbidden", "forbidden"
+    status, title, slug = 403, Message("title.forbidden"), "forbidden"
 
 
 class NotFound(AppError):
-    status, title, slug = 404, "Not found", "not-found"
+    status, title, slug = 404, Message("title.not-found"), "not-found"
 
 
 class Conflict(AppError):
     """409: the state change no longer applies. The subclasses name the conflicts a client
     tells apart; this one is for the rest (duplicates, limits reached, already done)."""
 
-    status, title, slug = 409, "Conflict", "conflict"
+    status, title, slug = 409, Message("title.conflict"), "conflict"
 
 
 class StaleState(Conflict):
@@ -91,26 +108,21 @@ class OutOfStock(Conflict):
 class Gone(AppError):
     """410: what was asked for existed and has been deleted for good (a retention period)."""
 
-    status, title, slug = 410, "Gone", "gone"
+    status, title, slug = 410, Message("title.gone"), "gone"
 
 
 class PayloadTooLarge(AppError):
     """A request body or one of its files is over its byte limit."""
 
-    status, title, slug = 413, "Payload too large", "payload-too-large"
+    status, title, slug = 413, Message("title.payload-too-large"), "payload-too-large"
 
 
 class UnsupportedMediaType(AppError):
-    status, title, slug = 415, "Unsupported media type", "unsupported-media-type"
+    status, title, slug = 415, Message("title.unsupported-media-type"), "unsupported-media-type"
 
 
 class Unprocessable(AppError):
-    status, title, slug = 422, "Unprocessable content", "validation"
-
-    @classmethod
-    def for_field(cls, field: str, message: str) -> "Unprocessable":
-        """A validation error about one input field."""
-        return cls(f"{field}: {message}", errors=[{"field": field, "message": message}])
+    status, title, slug = 422, Message("title.validation"), "validation"
 
 
 class RetryLater(AppError):
@@ -120,9 +132,9 @@ class RetryLater(AppError):
 
     def __init__(
         self,
-        detail: str,
+        detail: Message,
         *,
-        errors: list[dict[str, str]] | None = None,
+        errors: list[FieldError] | None = None,
         retry_after_s: int | None = None,
     ) -> None:
         super().__init__(detail, errors=errors)
@@ -133,7 +145,7 @@ class RetryLater(AppError):
 
 
 class TooManyRequests(RetryLater):
-    status, title, slug = 429, "Too many requests", "rate-limited"
+    status, title, slug = 429, Message("title.rate-limited"), "rate-limited"
 
 
 BUSY_RETRY_AFTER_S = 2
@@ -143,26 +155,31 @@ class ServiceUnavailable(RetryLater):
     """The server is at capacity for this work, or its database is busy; the client should
     retry after `Retry-After` (the rider app's outbox does)."""
 
-    status, title, slug = 503, "Service unavailable", "busy"
+    status, title, slug = 503, Message("title.busy"), "busy"
     default_retry_after_s = BUSY_RETRY_AFTER_S
 
 
 class InternalError(AppError):
     """A bug on our side; the request id lets the caller quote it."""
 
-    status, title, slug = 500, "Internal server error", "internal"
+    status, title, slug = 500, Message("title.internal"), "internal"
 
     def __init__(self, request_id: str) -> None:
-        super().__init__(
-            f"Something went wrong on our side. Quote request id {request_id} when reporting it."
-        )
+        super().__init__(Message("core.internal", request_id=request_id))
         self.request_id = request_id
 
     def headers(self) -> dict[str, str]:
         return {"X-Request-ID": self.request_id}
 
 
-FRAMEWORK_TITLES = {401: "Not authenticated", 404: "Not found", 405: "Method not allowed"}
+# The framework's own errors, worded by status; its English details are not shown.
+FRAMEWORK_MESSAGES = {
+    400: (Message("title.bad-request"), Message("core.unreadable-request")),
+    401: (Message("title.unauthorized"), Message("core.unauthorized")),
+    404: (Message("title.not-found"), Message("core.no-such-path")),
+    405: (Message("title.method-not-allowed"), Message("core.method-not-allowed")),
+}
+OTHER_FRAMEWORK_ERROR = (Message("title.http-error"), Message("core.http-error"))
 
 
 class FrameworkError(AppError):
@@ -172,8 +189,8 @@ class FrameworkError(AppError):
 
     def __init__(self, exc: StarletteHTTPException) -> None:
         self.status = exc.status_code
-        self.title = FRAMEWORK_TITLES.get(exc.status_code, "HTTP error")
-        super().__init__(exc.detail if isinstance(exc.detail, str) else self.title)
+        self.title, detail = FRAMEWORK_MESSAGES.get(exc.status_code, OTHER_FRAMEWORK_ERROR)
+        super().__init__(detail)
         self._headers = dict(exc.headers or {})
 
     def headers(self) -> dict[str, str]:
@@ -185,26 +202,57 @@ class BodyReadRefused(StarletteHTTPException):
     (it turns any other exception into a 400); it is answered as that AppError."""
 
     def __init__(self, error: AppError) -> None:
-        super().__init__(error.status, error.detail)
+        super().__init__(error.status, str(error))
         self.error = error
 
 
-def problem_response(error: AppError) -> JSONResponse:
-    """The problem+json answer for an error; also an ASGI app, for middlewares to send."""
+def problem_body(error: AppError, language: Language) -> dict[str, Any]:
+    """The problem+json document of an error, worded in `language`."""
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_PREFIX + error.slug if error.slug else "about:blank",
-        "title": error.title,
+        "title": error.title.render(language),
         "status": error.status,
-        "detail": error.detail,
+        "detail": error.detail.render(language),
     }
     if error.errors is not None:
-        body["errors"] = error.errors
-    return JSONResponse(
-        body, status_code=error.status, media_type=PROBLEM_JSON, headers=error.headers() or None
-    )
+        body["errors"] = [
+            {"field": field, "message": message.render(language)} for field, message in error.errors
+        ]
+    return body
 
 
-BUSY_DETAIL = "服务器繁忙，请稍后重试。The server is busy; try again shortly."
+class ProblemResponse(JSONResponse):
+    """A problem+json answer written, when it is sent, in the language of the request it
+    answers (its `Accept-Language`), so that middlewares and handlers need not pass one."""
+
+    def __init__(self, error: AppError) -> None:
+        self.error = error
+        self.language = DEFAULT_LANGUAGE
+        super().__init__(
+            problem_body(error, self.language),
+            status_code=error.status,
+            media_type=PROBLEM_JSON,
+            headers=self._headers_for(self.language),
+        )
+
+    def _headers_for(self, language: Language) -> dict[str, str]:
+        return {**self.error.headers(), "Content-Language": language, "Vary": "Accept-Language"}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        language = negotiate(Headers(scope=scope).get("accept-language"))
+        if language != self.language:
+            self.language = language
+            self.body = self.render(problem_body(self.error, language))
+            self.init_headers(self._headers_for(language))
+        await super().__call__(scope, receive, send)
+
+
+def problem_response(error: AppError) -> ProblemResponse:
+    """The problem+json answer for an error; also an ASGI app, for middlewares to send."""
+    return ProblemResponse(error)
+
+
+BUSY_DETAIL = Message("core.busy")
 # Lock and timeout failures that end well when the same request is sent again a little later:
 # PostgreSQL serialization_failure, deadlock_detected, lock_not_available, query_canceled.
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014"})
@@ -236,11 +284,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": _field_name(tuple(e.get("loc", ()))), "message": str(e.get("msg", ""))}
-            for e in exc.errors()
-        ]
-        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        errors = [(_field_name(tuple(e.get("loc", ()))), pydantic_message(e)) for e in exc.errors()]
+        details = [Message("core.field-problem", field=f, problem=m) for f, m in errors]
+        detail = details[0]
+        for more in details[1:]:
+            detail = Message("core.and-more", first=detail, rest=more)
         return problem_response(Unprocessable(detail, errors=errors))
 
     @app.exception_handler(StarletteHTTPException)

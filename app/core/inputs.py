@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, Field
 
+from app.core.messages import Message, MessageError
+
 DB_INT_MAX = 2**31 - 1
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
@@ -24,7 +26,9 @@ def year_in_range(year: int) -> bool:
 
 def _check_year(value: datetime) -> datetime:
     if not year_in_range(value.year):
-        raise ValueError(f"a time between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+        raise MessageError(
+            Message("core.year-out-of-range", earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
+        )
     return value
 
 
@@ -38,11 +42,11 @@ _REFUSED_CONTROLS = frozenset(
 )
 
 
-def control_character_problem(text: str) -> str | None:
+def control_character_problem(text: str) -> Message | None:
     """Why `text` is refused (the first control character in it), or None if it is fine."""
     for char in text:
         if ord(char) in _REFUSED_CONTROLS:
-            return f"不允许控制字符 U+{ord(char):04X} (no control characters)"
+            return Message("core.control-character", code=f"{ord(char):04X}")
     return None
 
 

@@ -5,10 +5,12 @@ import logging
 import anyio.to_thread
 import jwt
 from sqlalchemy import Engine
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as ASGIMessage
 
 from app.core import rate_windows
 from app.core.errors import BodyReadRefused, PayloadTooLarge, TooManyRequests, problem_response
+from app.core.messages import Message
 
 log = logging.getLogger("tantou.limits")
 
@@ -34,7 +36,7 @@ class BodySizeLimitMiddleware:
             return
         received = 0
 
-        async def counting_receive() -> Message:
+        async def counting_receive() -> ASGIMessage:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
@@ -45,7 +47,7 @@ class BodySizeLimitMiddleware:
         await self.app(scope, counting_receive, send)
 
     def _refusal(self) -> PayloadTooLarge:
-        return PayloadTooLarge(f"The request body is larger than {self.max_bytes} bytes.")
+        return PayloadTooLarge(Message("core.body-too-large", max_bytes=self.max_bytes))
 
 
 class RateLimitMiddleware:
@@ -70,7 +72,7 @@ class RateLimitMiddleware:
         if account:
             keys.append(f"acct:{account}")
         if not await anyio.to_thread.run_sync(self._allows, keys):
-            refusal = TooManyRequests("Slow down and try again in a minute.")
+            refusal = TooManyRequests(Message("core.rate-limited"))
             await problem_response(refusal)(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -7,11 +7,13 @@ import socket
 from collections.abc import Iterable
 from urllib.parse import SplitResult, urlsplit
 
+from app.core.messages import Message, MessageError
+
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-class RefusedUrl(ValueError):
+class RefusedUrl(MessageError):
     """Tantou will not call the URL; the message says why."""
 
 
@@ -19,15 +21,15 @@ def parse_outbound_url(url: str) -> SplitResult:
     """The URL split, if it is absolute http(s) with a host; else RefusedUrl."""
     parts = urlsplit(url)
     if parts.scheme not in ALLOWED_SCHEMES:
-        raise RefusedUrl("必须以 http:// 或 https:// 开头 / must start with http:// or https://")
+        raise RefusedUrl(Message("outbound.bad-scheme"))
     if not parts.hostname:
-        raise RefusedUrl("缺少主机名 / has no host")
+        raise RefusedUrl(Message("outbound.no-host"))
     if parts.username or parts.password:
-        raise RefusedUrl("不能包含用户名或密码 / must not carry a user name or password")
+        raise RefusedUrl(Message("outbound.credentials"))
     try:
         parts.port  # noqa: B018  (raises on a port that is not a number or out of range)
     except ValueError:
-        raise RefusedUrl("端口无效 / has an invalid port") from None
+        raise RefusedUrl(Message("outbound.bad-port")) from None
     return parts
 
 
@@ -45,7 +47,7 @@ def resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise RefusedUrl(f"无法解析主机名 {host} / cannot resolve {host}") from None
+        raise RefusedUrl(Message("outbound.unresolved", host=host)) from None
     return [str(info[4][0]) for info in infos]
 
 
@@ -54,10 +56,7 @@ def check_addresses(host: str, addresses: Iterable[str]) -> None:
     refuse: the client may connect to any of them)."""
     private = sorted({a for a in addresses if not is_public_address(a)})
     if private:
-        raise RefusedUrl(
-            f"{host} 指向本机或内网地址 {', '.join(private)} / resolves to loopback or private "
-            "addresses"
-        )
+        raise RefusedUrl(Message("outbound.private", host=host, addresses=", ".join(private)))
 
 
 def check_outbound_url(url: str, *, allow_private: bool) -> None:

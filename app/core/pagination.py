@@ -2,6 +2,7 @@
 
 from app.core.errors import Unprocessable
 from app.core.inputs import DB_INT_MAX
+from app.core.messages import Message
 
 
 def parse_id_cursor(cursor: str | None) -> int | None:
@@ -9,5 +10,5 @@ def parse_id_cursor(cursor: str | None) -> int | None:
     if cursor is None or cursor == "":
         return None
     if not (cursor.isascii() and cursor.isdigit() and 0 < int(cursor) <= DB_INT_MAX):
-        raise Unprocessable.for_field("cursor", "use the next_cursor of the previous page")
+        raise Unprocessable.for_field("cursor", Message("core.bad-cursor"))
     return int(cursor)

@@ -10,6 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from app.core.messages import Words
+
 GLOSSARY_FILE = Path(__file__).resolve().parents[2] / "frontend" / "shared" / "status-words.json"
 
 StatusKind = Literal["report", "task"]
@@ -30,3 +32,9 @@ def status_word(
     if rider and "rider" in entry:
         entry = entry["rider"]
     return str(entry[language])
+
+
+def status_words(kind: StatusKind, status: str) -> Words:
+    """A status as a message value: the glossary's word in Chinese; in English the status as the
+    API names it (`resolved`), the word a console user or an integration sees in `status`."""
+    return Words(status_word(kind, status), str(status))

@@ -14,14 +14,20 @@ from sqlmodel import Session, SQLModel
 from app.core import clock
 from app.core.conditional import update_or_conflict
 from app.core.errors import StaleState, TransitionNotAllowed
+from app.core.messages import Message
+from app.core.status_words import StatusKind, status_words
 
 S = TypeVar("S", bound=StrEnum)
+ENTITY_WORDS: dict[StatusKind, Message] = {
+    "report": Message("core.entity-report"),
+    "task": Message("core.entity-task"),
+}
 
 
 class IllegalTransition(Exception):
     """A status change that the state machine does not allow from the current status."""
 
-    def __init__(self, entity: str, current: StrEnum, target: StrEnum) -> None:
+    def __init__(self, entity: StatusKind, current: StrEnum, target: StrEnum) -> None:
         self.entity = entity
         self.current = current
         self.target = target
@@ -32,7 +38,7 @@ class IllegalTransition(Exception):
 class StateMachine(Generic[S]):
     """The statuses one kind of row may move between, and the columns that time the moves."""
 
-    entity: str
+    entity: StatusKind
     edges: Mapping[S, frozenset[S]]
     # The timestamp column each status sets when a row enters it.
     entered_at: Mapping[S, str] = field(default_factory=dict)
@@ -46,8 +52,15 @@ class StateMachine(Generic[S]):
         """409 unless a row may move from current to target."""
         try:
             self.check(current, target)
-        except IllegalTransition as exc:
-            raise TransitionNotAllowed(str(exc)) from None
+        except IllegalTransition:
+            raise TransitionNotAllowed(
+                Message(
+                    "core.illegal-transition",
+                    entity=ENTITY_WORDS[self.entity],
+                    current=status_words(self.entity, current),
+                    target=status_words(self.entity, target),
+                )
+            ) from None
 
 
 def transition(
@@ -68,7 +81,7 @@ def transition(
         expected={"status": current},
         values=values,
         conflict=lambda: StaleState(
-            f"Someone else changed this {machine.entity} first; reload it."
+            Message("core.stale-state", entity=ENTITY_WORDS[machine.entity])
         ),
     )
     return current

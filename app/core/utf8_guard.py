@@ -17,24 +17,26 @@ from python_multipart.exceptions import ParseError
 from python_multipart.multipart import MultipartParser, QuerystringParser, parse_options_header
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Message as ASGIMessage
 
 from app.core.errors import Unprocessable, problem_response
 from app.core.json_texts import json_texts
+from app.core.messages import Message
 
-NOT_UTF8 = "不是有效的 UTF-8 文本 / not valid UTF-8"
-NOT_PERCENT_ENCODED = "非 ASCII 字节须百分号编码 / non-ASCII bytes must be percent-encoded"
+NOT_UTF8 = Message("core.not-utf8")
+NOT_PERCENT_ENCODED = Message("core.not-percent-encoded")
 
-Problem = tuple[str, str]  # (field, message)
-Refusal = Callable[[str, str, str], Response]  # (path, field, message) -> the answer
+Problem = tuple[str, Message]  # (field, message)
+Refusal = Callable[[str, str, Message], Response]  # (path, field, message) -> the answer
 
 
-def field_problem(_path: str, field: str, message: str) -> Response:
+def field_problem(_path: str, field: str, message: Message) -> Response:
     """The default answer: a 422 problem+json naming the field."""
     return problem_response(Unprocessable.for_field(field, message))
 
 
-def _utf8_problem(raw: bytes) -> str | None:
+def _utf8_problem(raw: bytes) -> Message | None:
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -42,7 +44,7 @@ def _utf8_problem(raw: bytes) -> str | None:
     return None
 
 
-def _percent_encoded_problem(raw: bytes, *, plus_is_space: bool = True) -> str | None:
+def _percent_encoded_problem(raw: bytes, *, plus_is_space: bool = True) -> Message | None:
     # Starlette reads raw bytes of a URL or urlencoded form as Latin-1, even valid UTF-8.
     if not raw.isascii():
         return NOT_PERCENT_ENCODED
@@ -181,7 +183,7 @@ class MultipartChecker(BodyChecker):
         except UnicodeDecodeError:
             self._found(NOT_UTF8)
 
-    def _found(self, message: str | None) -> None:
+    def _found(self, message: Message | None) -> None:
         if message and self.problem is None:
             self.problem = (self._field, message)
 
@@ -252,7 +254,7 @@ class Utf8GuardMiddleware:
             return
         refused = responding = False
 
-        async def checking_receive() -> Message:
+        async def checking_receive() -> ASGIMessage:
             nonlocal refused
             message = await receive()
             if message["type"] == "http.request" and not refused and not responding:
@@ -260,10 +262,10 @@ class Utf8GuardMiddleware:
                 if checker.problem:
                     refused = True
                     # Stops the body parser; the app's answer to it is replaced below.
-                    raise HTTPException(422, checker.problem[1])
+                    raise HTTPException(422, str(checker.problem[1]))
             return message
 
-        async def holding_send(message: Message) -> None:
+        async def holding_send(message: ASGIMessage) -> None:
             nonlocal responding
             if not refused:
                 responding = True
@@ -276,7 +278,7 @@ class Utf8GuardMiddleware:
     async def _refuse(self, scope: Scope, send: Send, problem: Problem | None) -> None:
         assert problem is not None
 
-        async def no_body() -> Message:
+        async def no_body() -> ASGIMessage:
             return {"type": "http.request", "body": b"", "more_body": False}
 
         await self.refusal(scope["path"], *problem)(scope, no_body, send)

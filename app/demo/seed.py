@@ -145,18 +145,25 @@ UNIT_NAMES = {
 }
 
 
+# Who a coordinator calls at each demo unit: a surname and a made-up landline of 凤阳 (0550).
+CONTACT_SURNAMES = "王李张刘陈杨赵黄周吴"
+
+
 def _seed_units(session: Session, communities: list[Grid]) -> None:
-    for community in communities:
-        for unit_type, name in UNIT_NAMES.items():
-            create_unit(
-                session,
-                UnitCreate(
-                    code=f"{community.code}-{unit_type.value.replace('_', '-')}",
-                    name=f"{community.name}{name}",
-                    type=unit_type,
-                    community_code=community.code,
-                ),
-            )
+    for number, (community, (unit_type, name)) in enumerate(
+        (c, unit) for c in communities for unit in UNIT_NAMES.items()
+    ):
+        create_unit(
+            session,
+            UnitCreate(
+                code=f"{community.code}-{unit_type.value.replace('_', '-')}",
+                name=f"{community.name}{name}",
+                type=unit_type,
+                community_code=community.code,
+                contact_name=f"{CONTACT_SURNAMES[number % len(CONTACT_SURNAMES)]}主任",
+                contact_phone=f"0550-60{number:05d}",
+            ),
+        )
 
 
 def _seed_teams(session: Session, communities: list[Grid]) -> list[Team]:

@@ -44,28 +44,14 @@ OPEN_CASE_STATUSES = CASE_STATUSES - {ReportStatus.CLOSED}
 MINUTES_PER_HOUR = 60
 
 
-@dataclass(frozen=True)
-class CategoryCount:
-    code: str
-    name_zh: str
-    name_en: str
-    count: int
+class CaseRates:
+    """The three rates of a count of cases (the area's, a day's, a grid's), from its counts."""
 
-
-@dataclass(frozen=True)
-class CaseFigures:
-    as_of: datetime  # deadlines count as passed up to here: the end of the period, or now
-    received: int
-    by_status: dict[ReportStatus, int]
-    by_category: list[CategoryCount]
-    cases: int
     due_to_close: int
     closed: int
     closed_on_time: int
     reworked: int
     resolved_once: int
-    median_hours_to_close: float | None
-    overdue_now: int
 
     @property
     def closure_rate(self) -> float | None:
@@ -81,6 +67,30 @@ class CaseFigures:
     def rework_rate(self) -> float | None:
         """返工率: cases sent back at least once / cases whose work was ever resolved."""
         return ratio(self.reworked, self.resolved_once)
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    code: str
+    name_zh: str
+    name_en: str
+    count: int
+
+
+@dataclass(frozen=True)
+class CaseFigures(CaseRates):
+    as_of: datetime  # deadlines count as passed up to here: the end of the period, or now
+    received: int
+    by_status: dict[ReportStatus, int]
+    by_category: list[CategoryCount]
+    cases: int
+    due_to_close: int
+    closed: int
+    closed_on_time: int
+    reworked: int
+    resolved_once: int
+    median_hours_to_close: float | None
+    overdue_now: int
 
 
 def case_figures(

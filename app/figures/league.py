@@ -9,7 +9,13 @@ from sqlalchemy import true
 from sqlmodel import Session, col, select
 
 from app.core.area_paths import under_any
-from app.figures.cases import median_hours, open_past_deadline, ratio, received_window, tally
+from app.figures.cases import (
+    CaseRates,
+    median_hours,
+    open_past_deadline,
+    received_window,
+    tally,
+)
 from app.figures.periods import plan_period
 from app.figures.reading import read_split
 from app.grids.models import Grid, GridLevel
@@ -17,7 +23,7 @@ from app.reports.models import Report
 
 
 @dataclass(frozen=True)
-class GridFigures:
+class GridFigures(CaseRates):
     code: str
     name: str
     received: int
@@ -28,18 +34,6 @@ class GridFigures:
     reworked: int
     resolved_once: int
     median_hours_to_close: float | None
-
-    @property
-    def closure_rate(self) -> float | None:
-        return ratio(self.closed, self.due_to_close)
-
-    @property
-    def on_time_closure_rate(self) -> float | None:
-        return ratio(self.closed_on_time, self.due_to_close)
-
-    @property
-    def rework_rate(self) -> float | None:
-        return ratio(self.reworked, self.resolved_once)
 
 
 def grid_league(

@@ -16,7 +16,13 @@ from app.core.periods import PeriodQuery
 from app.figures.cases import case_figures
 from app.figures.league import grid_league
 from app.figures.overdue import overdue_tasks
-from app.figures.schemas import AreaSummary, CaseStats, case_stats
+from app.figures.schemas import (
+    AreaSummary,
+    CaseStats,
+    GridLeague,
+    case_stats,
+    grid_league_public,
+)
 from app.figures.series import figure_series
 
 router = APIRouter(tags=["cases"])
@@ -41,18 +47,35 @@ def get_stats(
 ) -> CaseStats:
     """Figures of an area's cases (default: all the caller's areas): counts by status and
     category, 结案率, 按期结案率, 返工率, median time to close and tasks overdue now; the
-    same day by day (or month by month) and grid by grid."""
+    same day by day (or month by month)."""
     summary, area_paths = _area(session, scope, area)
     since, until = period.since, period.until
     now = clock.utcnow()
     return case_stats(
         case_figures(session, area_paths, since=since, until=until, now=now),
         figure_series(session, area_paths, since=since, until=until, now=now),
-        grid_league(session, area_paths, since=since, until=until, now=now),
         summary,
         since=since,
         until=until,
     )
+
+
+@router.get("/stats/league", response_model=GridLeague)
+def get_league(
+    session: ReadSession,
+    _manager: AreaManagerAccount,
+    scope: CurrentScope,
+    period: PeriodQuery,
+    area: AreaQuery = None,
+) -> GridLeague:
+    """The grids of an area (default: all the caller's areas) ranked over the period, as /stats
+    counts an area: 按期结案率 first, then most received. Apart from /stats because it reads
+    every grid's rollups (see the README's known limits)."""
+    _summary, area_paths = _area(session, scope, area)
+    league = grid_league(
+        session, area_paths, since=period.since, until=period.until, now=clock.utcnow()
+    )
+    return grid_league_public(league)
 
 
 @router.get("/stats/overdue", response_model=OverdueList)

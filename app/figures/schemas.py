@@ -82,15 +82,32 @@ class CaseStats(BaseModel):
         description="the area's tasks overdue now, whenever their case was received"
     )
     series: SeriesFigures = Field(description="the same figures day by day or month by month")
-    grids: list[GridLeagueRow] = Field(
+
+
+class GridLeague(BaseModel):
+    items: list[GridLeagueRow] = Field(
         description="the area's grids that received reports, best 按期结案率 first"
+    )
+
+
+def grid_league_public(league: list[GridFigures]) -> GridLeague:
+    """The league table as the API shows it."""
+    return GridLeague(
+        items=[
+            GridLeagueRow(
+                **_rates(row),
+                code=row.code,
+                name=row.name,
+                median_hours_to_close=row.median_hours_to_close,
+            )
+            for row in league
+        ]
     )
 
 
 def case_stats(
     figures: CaseFigures,
     series: Series,
-    league: list[GridFigures],
     area: AreaSummary | None,
     *,
     since: datetime | None,
@@ -122,15 +139,6 @@ def case_stats(
                 for point in series.points
             ],
         ),
-        grids=[
-            GridLeagueRow(
-                **_rates(row),
-                code=row.code,
-                name=row.name,
-                median_hours_to_close=row.median_hours_to_close,
-            )
-            for row in league
-        ],
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import true
 from sqlmodel import Session
 
 from app.core.area_paths import under_any
-from app.figures.cases import open_past_deadline, ratio, received_window, tally
+from app.figures.cases import CaseRates, open_past_deadline, received_window, tally
 from app.figures.keys import figures_day
 from app.figures.periods import day_of, plan_days, plan_period
 from app.figures.reading import RolledUp, read_split
@@ -22,7 +22,7 @@ Step = Literal["day", "month"]
 
 
 @dataclass(frozen=True)
-class SeriesPoint:
+class SeriesPoint(CaseRates):
     start: date  # the day, or the first day of the month
     received: int
     by_category: dict[str, int]
@@ -32,18 +32,6 @@ class SeriesPoint:
     closed_on_time: int
     reworked: int
     resolved_once: int
-
-    @property
-    def closure_rate(self) -> float | None:
-        return ratio(self.closed, self.due_to_close)
-
-    @property
-    def on_time_closure_rate(self) -> float | None:
-        return ratio(self.closed_on_time, self.due_to_close)
-
-    @property
-    def rework_rate(self) -> float | None:
-        return ratio(self.reworked, self.resolved_once)
 
 
 @dataclass(frozen=True)

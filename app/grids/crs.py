@@ -16,6 +16,8 @@ step on top of GCJ-02 has no such check, as in the published formula.
 import math
 from enum import StrEnum
 
+from app.core.messages import Message, MessageError
+
 # Krasovsky 1940 ellipsoid, as used by the GCJ-02 algorithm.
 _KRASOVSKY_SEMI_MAJOR_AXIS_M = 6378245.0
 _KRASOVSKY_ECCENTRICITY_SQUARED = 0.00669342162296594323
@@ -165,8 +167,9 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 
 
 def check_wgs84_range(lon: float, lat: float) -> None:
-    """Raise ValueError unless lon is in [-180, 180] and lat in [-90, 90] (NaN is refused too)."""
+    """Raise MessageError unless lon is in [-180, 180] and lat in [-90, 90] (NaN is refused
+    too)."""
     if not -180.0 <= lon <= 180.0:
-        raise ValueError(f"longitude {lon} is outside [-180, 180] degrees")
+        raise MessageError(Message("grids.lon-out-of-range", lon=lon))
     if not -90.0 <= lat <= 90.0:
-        raise ValueError(f"latitude {lat} is outside [-90, 90] degrees")
+        raise MessageError(Message("grids.lat-out-of-range", lat=lat))

@@ -8,6 +8,7 @@ from sqlmodel import select
 from app.accounts.deps import AdminAccount, ReportReader
 from app.core.deps import ReadSession, RuntimeDep, WriteSession
 from app.core.errors import Unprocessable
+from app.core.messages import MessageError
 from app.grids import service
 from app.grids.crs import CoordinateSystem, check_wgs84_range, to_wgs84
 from app.grids.locator import locate_point, locator_of
@@ -28,8 +29,8 @@ def to_wgs84_checked(lat: float, lon: float, crs: CoordinateSystem) -> tuple[flo
     """(lon, lat) in WGS-84 from a point in `crs`; 422 when out of range."""
     try:
         check_wgs84_range(lon, lat)
-    except ValueError as exc:
-        raise Unprocessable(str(exc), errors=[{"field": "lat/lon", "message": str(exc)}]) from None
+    except MessageError as exc:
+        raise Unprocessable.for_field("lat/lon", exc.message) from None
     return to_wgs84(lon, lat, crs)
 
 

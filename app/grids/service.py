@@ -9,7 +9,8 @@ from sqlmodel import Session, col, select
 
 from app.core import generations
 from app.core.clock import utcnow
-from app.core.errors import Unprocessable
+from app.core.errors import FieldError, Unprocessable
+from app.core.messages import Message, MessageError
 from app.grids.geometry import GeometryError, parse_grid_geometry, to_geojson
 from app.grids.models import LEVEL_DEPTH, Grid, GridLevel
 
@@ -67,23 +68,23 @@ def import_feature_collection(session: Session, collection: Any) -> ImportResult
 
 def _validate_collection(session: Session, collection: Any) -> list[_ValidFeature]:
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
-        raise Unprocessable.for_field("file", "expected a GeoJSON FeatureCollection")
+        raise Unprocessable.for_field("file", Message("grids.not-a-collection"))
     raw_features = collection.get("features")
     if not isinstance(raw_features, list) or not raw_features:
-        raise Unprocessable.for_field("features", "expected a non-empty list of features")
-    errors: list[dict[str, str]] = []
+        raise Unprocessable.for_field("features", Message("grids.no-features"))
+    errors: list[FieldError] = []
     valid: list[_ValidFeature] = []
     seen: set[str] = set()
     for index, raw in enumerate(raw_features):
         label = f"features[{index}]"
         try:
             feature = _validate_feature(raw)
-        except ValueError as exc:
-            errors.append({"field": label, "message": str(exc)})
+        except MessageError as exc:
+            errors.append((label, exc.message))
             continue
         label = f"features[{index}] ({feature.code})"
         if feature.code in seen:
-            errors.append({"field": label, "message": f"code {feature.code} appears twice"})
+            errors.append((label, Message("grids.code-twice", code=feature.code)))
         seen.add(feature.code)
         valid.append(feature)
     stored = session.exec(select(Grid.code, Grid.level).where(col(Grid.code).not_in(seen))).all()
@@ -91,52 +92,52 @@ def _validate_collection(session: Session, collection: Any) -> list[_ValidFeatur
     known_levels |= {f.code: f.level for f in valid}
     for feature in valid:
         if message := _parent_problem(feature, known_levels):
-            errors.append({"field": f"feature {feature.code}", "message": message})
+            errors.append((f"feature {feature.code}", message))
     if errors:
-        raise Unprocessable(
-            f"{len(errors)} feature(s) refused; nothing was imported.", errors=errors
-        )
+        raise Unprocessable(Message("grids.features-refused", count=len(errors)), errors=errors)
     return valid
 
 
 def _validate_feature(raw: Any) -> _ValidFeature:
     if not isinstance(raw, dict) or raw.get("type") != "Feature":
-        raise ValueError("not a GeoJSON Feature")
+        raise MessageError(Message("grids.not-a-feature"))
     properties = raw.get("properties")
     if not isinstance(properties, dict):
-        raise ValueError("missing properties")
+        raise MessageError(Message("grids.no-properties"))
     code, name = properties.get("code"), properties.get("name")
     if not isinstance(code, str) or not code.isascii() or not code.isalnum():
-        raise ValueError("property code must be letters and digits")
+        raise MessageError(Message("grids.bad-code"))
     if len(code) > CODE_MAX_LENGTH:
-        raise ValueError(f"code longer than {CODE_MAX_LENGTH} characters")
+        raise MessageError(Message("grids.code-too-long", max_length=CODE_MAX_LENGTH))
     if not isinstance(name, str) or not name.strip() or len(name) > NAME_MAX_LENGTH:
-        raise ValueError(f"property name must be 1-{NAME_MAX_LENGTH} characters")
+        raise MessageError(Message("grids.bad-name", max_length=NAME_MAX_LENGTH))
     try:
         level = GridLevel(str(properties.get("level")))
     except ValueError:
-        raise ValueError("property level must be county, street, community or grid") from None
+        raise MessageError(Message("grids.bad-level")) from None
     parent_code = properties.get("parent_code") or None
     if parent_code is not None and not isinstance(parent_code, str):
-        raise ValueError("property parent_code must be a string")
+        raise MessageError(Message("grids.bad-parent-code"))
     try:
         geometry = parse_grid_geometry(raw.get("geometry"))  # type: ignore[arg-type]
     except GeometryError as exc:
-        raise ValueError(f"geometry: {exc}") from None
+        raise MessageError(Message("grids.bad-geometry", problem=str(exc))) from None
     geometry_json = json.dumps(to_geojson(geometry), separators=(",", ":"))
     return _ValidFeature(code, name.strip(), level, parent_code, geometry_json)
 
 
-def _parent_problem(feature: _ValidFeature, known_levels: dict[str, GridLevel]) -> str | None:
+def _parent_problem(feature: _ValidFeature, known_levels: dict[str, GridLevel]) -> Message | None:
     if feature.parent_code is None:
         if feature.level is GridLevel.COUNTY:
             return None
-        return f"a {feature.level} needs a parent_code"
+        return Message("grids.needs-parent", level=feature.level.value)
     parent_level = known_levels.get(feature.parent_code)
     if parent_level is None:
-        return f"unknown parent_code {feature.parent_code}"
+        return Message("grids.unknown-parent", code=feature.parent_code)
     if LEVEL_DEPTH[parent_level] >= LEVEL_DEPTH[feature.level]:
-        return f"a {parent_level} cannot be the parent of a {feature.level}"
+        return Message(
+            "grids.bad-parent-level", parent=parent_level.value, level=feature.level.value
+        )
     return None
 
 

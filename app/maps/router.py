@@ -10,6 +10,7 @@ from app.accounts.scope import owned_area
 from app.core import clock
 from app.core.deps import ReadSession, RuntimeDep, SettingsDep
 from app.core.errors import Unprocessable
+from app.core.messages import MessageError
 from app.core.periods import PeriodQuery
 from app.maps import service
 from app.maps.outlines import current_outlines
@@ -85,8 +86,8 @@ def map_reports(
     cell that shrinks as the map zooms in (never every point)."""
     try:
         box = parse_bbox(bbox)
-    except ValueError as exc:
-        raise Unprocessable.for_field("bbox", str(exc)) from None
+    except MessageError as exc:
+        raise Unprocessable.for_field("bbox", exc.message) from None
     statuses = sorted(OPEN_REPORT_STATUSES) if status == "open" else [ReportStatus(status)]
     return service.viewport(
         session, scope, box, zoom=zoom, statuses=statuses, category=category, urgent=urgent

@@ -3,6 +3,8 @@
 import math
 from dataclasses import dataclass
 
+from app.core.messages import Message, MessageError
+
 MIN_ZOOM, MAX_ZOOM = 0, 22
 # A cluster cell is a quarter of a 256 px web-mercator tile's width: about 64 px on screen.
 CELLS_PER_TILE = 4
@@ -19,20 +21,18 @@ class BoundingBox:
 
 
 def parse_bbox(text: str) -> BoundingBox:
-    """'minLon,minLat,maxLon,maxLat' (WGS-84 degrees); ValueError when malformed or inverted."""
+    """'minLon,minLat,maxLon,maxLat' (WGS-84 degrees); MessageError when malformed or inverted."""
     parts = text.split(",")
     if len(parts) != 4:
-        raise ValueError("expected minLon,minLat,maxLon,maxLat")
+        raise MessageError(Message("maps.bbox-form"))
     try:
         min_lon, min_lat, max_lon, max_lat = (float(part) for part in parts)
     except ValueError:
-        raise ValueError("expected four numbers: minLon,minLat,maxLon,maxLat") from None
+        raise MessageError(Message("maps.bbox-numbers")) from None
     if not all(math.isfinite(v) for v in (min_lon, min_lat, max_lon, max_lat)):
-        raise ValueError("expected finite numbers")
+        raise MessageError(Message("maps.bbox-finite"))
     if not (-180.0 <= min_lon <= max_lon <= 180.0 and -90.0 <= min_lat <= max_lat <= 90.0):
-        raise ValueError(
-            "expected west <= east within [-180, 180] and south <= north within [-90, 90]"
-        )
+        raise MessageError(Message("maps.bbox-order"))
     return BoundingBox(min_lon, min_lat, max_lon, max_lat)
 
 

@@ -9,6 +9,7 @@ from app.accounts.deps import active_account_of_token, oauth2_scheme
 from app.accounts.models import Role
 from app.core.deps import ReadSession, RuntimeDep
 from app.core.errors import PROBLEM_JSON, Forbidden
+from app.core.messages import Message
 from app.core.metrics import EXPOSITION_CONTENT_TYPE, exposition
 from app.reports.redaction_backlog import RedactionBacklogCollector
 from app.webhooks.backlog import DeliveryBacklogCollector
@@ -38,7 +39,7 @@ def metrics_reader(
         return
     account = active_account_of_token(session, runtime.settings, token)
     if account.role is not Role.ADMIN:
-        raise Forbidden("Your role may not do this.")
+        raise Forbidden(Message("accounts.role-refused"))
 
 
 @router.get(

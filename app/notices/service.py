@@ -13,6 +13,7 @@ from app.core.area_paths import ancestor_paths, related_to_any, under_any
 from app.core.clock import utcnow
 from app.core.conditional import update_where
 from app.core.errors import Forbidden, NotFound, Unprocessable
+from app.core.messages import Message
 from app.grids.models import Grid, GridLevel
 from app.grids.service import grid_by_code
 from app.notices.models import Notice, NoticeReceipt
@@ -43,24 +44,24 @@ def publish_notice(
 ) -> Notice:
     """A notice for an area or a team the author covers; admins may address everyone."""
     if area_code is not None and team_id is not None:
-        raise Unprocessable.for_field("team_id", "give an area_code or a team_id, not both")
+        raise Unprocessable.for_field("team_id", Message("notices.area-or-team"))
     audience_path = None
     if team_id is not None:
         team = session.get(Team, team_id)
         community = community_of(session, team.community_code) if team else None
         if community is None:
-            raise Unprocessable.for_field("team_id", f"no team {team_id}")
+            raise Unprocessable.for_field("team_id", Message("notices.no-team", team_id=team_id))
         audience_path = community.path
     elif area_code is not None:
         area = grid_by_code(session, area_code)
         if area is None or area.level not in AUDIENCE_LEVELS:
-            raise Unprocessable.for_field("area_code", "a county, street or community code")
+            raise Unprocessable.for_field("area_code", Message("rewards.area-code"))
         audience_path = area.path
     elif not scope.sees_everything:
         area = _the_one_area(session, scope)
         area_code, audience_path = area.code, area.path
     if audience_path is not None and not scope.covers(audience_path):
-        raise Forbidden("You do not administer this area.")
+        raise Forbidden(Message("notices.not-your-area"))
     notice = Notice(
         title=title,
         body=body,
@@ -76,15 +77,11 @@ def publish_notice(
 
 
 def _the_one_area(session: Session, scope: Scope) -> Grid:
-    """ "All my areas" for a coordinator who owns one street or community: that area."""
+    """“All my areas” for a coordinator who owns one street or community: that area."""
     paths = scope.area_paths or ()
     area = session.exec(select(Grid).where(Grid.path == paths[0])).first() if paths else None
     if len(paths) != 1 or area is None or area.level not in AUDIENCE_LEVELS:
-        raise Unprocessable.for_field(
-            "area_code",
-            "you look after several areas or a single grid: name the street or "
-            "community the notice is for",
-        )
+        raise Unprocessable.for_field("area_code", Message("notices.audience-needed"))
     return area
 
 
@@ -146,7 +143,7 @@ def notice_for_rider(session: Session, profile: RiderProfile, notice_id: int) ->
         select(Notice).where(Notice.id == notice_id, _for_rider(session, profile))
     ).first()
     if notice is None:
-        raise NotFound(f"No notice {notice_id}.")
+        raise NotFound(Message("notices.no-notice", notice_id=notice_id))
     return notice
 
 
@@ -154,7 +151,7 @@ def notice_in_scope(session: Session, scope: Scope, notice_id: int) -> Notice:
     """A notice the area manager may see; 404 otherwise."""
     notice = session.exec(select(Notice).where(Notice.id == notice_id, _in_scope(scope))).first()
     if notice is None:
-        raise NotFound(f"No notice {notice_id}.")
+        raise NotFound(Message("notices.no-notice", notice_id=notice_id))
     return notice
 
 

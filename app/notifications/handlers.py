@@ -130,7 +130,7 @@ def _notify_others(
     session: Session,
     recipients: Iterable[int],
     actor_id: int | None,
-    message: messages.Message,
+    message: messages.NotificationText,
     dedupe_key: str,
     report: Report,
     task: Task | None = None,

@@ -1,23 +1,38 @@
-"""What each notification says (zh-CN first, English second). Pure functions, no database.
+"""What each notification says, from the server's message catalogue (app/locale). Pure
+functions, no database.
 
-Status words come from the shared glossary; a report's followers are riders, so they hear the
-rider app's wording of a state.
+An inbox keeps a notification's title in both languages (the app shows the reader's) and its
+body in Chinese. Status words come from the shared glossary; a report's followers are riders,
+so they hear the rider app's wording of a state.
 """
 
 from dataclasses import dataclass
 
-from app.core.status_words import Language, status_word
+from app.core.messages import Message, Words
+from app.core.status_words import status_word
 from app.reports.states import ReportStatus
 
 
 @dataclass(frozen=True)
-class Message:
-    """What a notification says, in Chinese first and English second."""
+class NotificationText:
+    """What a notification says: a catalogue title and a body (a note as written, or a
+    catalogue message)."""
 
     kind: str
-    title_zh: str
-    title_en: str
-    body: str = ""
+    title: Message
+    body: Message | str = ""
+
+    @property
+    def title_zh(self) -> str:
+        return self.title.render("zh-CN")
+
+    @property
+    def title_en(self) -> str:
+        return self.title.render("en")
+
+    @property
+    def body_text(self) -> str:
+        return self.body.render("zh-CN") if isinstance(self.body, Message) else self.body
 
 
 def report_status_message(
@@ -27,157 +42,97 @@ def report_status_message(
     note: str | None,
     *,
     merged_into: int | None = None,
-) -> Message | None:
+) -> NotificationText | None:
     """What a report's followers hear of a status change; None when it does not concern them."""
     body = note or ""
-
-    def word(language: Language) -> str:
-        return status_word("report", to_status, language, rider=True)
-
+    word = Words(
+        status_word("report", to_status, "zh-CN", rider=True),
+        status_word("report", to_status, "en", rider=True).lower(),
+    )
     if to_status is ReportStatus.ACCEPTED and from_status is ReportStatus.SUBMITTED:
-        return Message(
-            "report_accepted",
-            f"问题{word('zh-CN')} #{case_id}",
-            f"Report #{case_id} {word('en').lower()}",
-            body,
-        )
+        title = Message("notifications.report-accepted", case_id=case_id, status=word)
+        return NotificationText("report_accepted", title, body)
     if to_status is ReportStatus.REJECTED:
-        return Message(
-            "report_rejected",
-            f"上报{word('zh-CN')} #{case_id}",
-            f"Report #{case_id} {word('en').lower()}",
-            body,
-        )
+        title = Message("notifications.report-rejected", case_id=case_id, status=word)
+        return NotificationText("report_rejected", title, body)
     if to_status is ReportStatus.DUPLICATE:
-        return Message(
-            "report_merged",
-            f"上报{word('zh-CN')}到案件 #{merged_into}",
-            f"Report #{case_id} merged into case #{merged_into}",
-            body,
+        title = Message(
+            "notifications.report-merged", case_id=case_id, into=str(merged_into), status=word
         )
+        return NotificationText("report_merged", title, body)
     if to_status is ReportStatus.DISPATCHED and from_status is ReportStatus.RESOLVED:
-        return Message(
-            "report_rework",
-            f"处置未通过核查，已返工 #{case_id}",
-            f"Case #{case_id} sent back for rework",
-            body,
-        )
+        title = Message("notifications.report-rework", case_id=case_id)
+        return NotificationText("report_rework", title, body)
     if to_status is ReportStatus.DISPATCHED:
-        return Message(
-            "report_dispatched",
-            f"{word('zh-CN')}，待处置单位处理 #{case_id}",
-            f"Case #{case_id} {word('en').lower()} to a handling unit",
-            body,
-        )
+        title = Message("notifications.report-dispatched", case_id=case_id, status=word)
+        return NotificationText("report_dispatched", title, body)
     if to_status is ReportStatus.RESOLVED:
-        return Message(
-            "report_resolved",
-            f"已处置，{word('zh-CN')} #{case_id}",
-            f"Case #{case_id} handled, awaiting verification",
-            body,
-        )
+        title = Message("notifications.report-resolved", case_id=case_id, status=word)
+        return NotificationText("report_resolved", title, body)
     if to_status is ReportStatus.CLOSED:
-        return Message(
-            "report_closed",
-            f"{word('zh-CN')}，请评价 #{case_id}",
-            f"Case #{case_id} closed: please rate it",
-            body,
-        )
+        title = Message("notifications.report-closed", case_id=case_id, status=word)
+        return NotificationText("report_closed", title, body)
     return None
 
 
-def case_reopened_message(case_id: int, reason: str | None) -> Message:
+def case_reopened_message(case_id: int, reason: str | None) -> NotificationText:
     """What coordinators hear when a reporter says a closed case is not fixed."""
-    return Message(
-        "report_reopened",
-        f"群众反映问题未解决 #{case_id}",
-        f"Reporter says case #{case_id} is not fixed",
-        reason or "",
-    )
+    title = Message("notifications.report-reopened", case_id=case_id)
+    return NotificationText("report_reopened", title, reason or "")
 
 
 def task_assigned_message(
     case_id: int, category_zh: str, category_en: str, note: str | None
-) -> Message:
+) -> NotificationText:
     """What a unit hears of a new task."""
-    return Message(
-        "task_assigned",
-        f"新任务：{category_zh} #{case_id}",
-        f"New task: {category_en} (case #{case_id})",
-        note or "",
-    )
+    category = Words(category_zh, category_en)
+    title = Message("notifications.task-assigned", case_id=case_id, category=category)
+    return NotificationText("task_assigned", title, note or "")
 
 
 def task_reopened_message(
     case_id: int, category_zh: str, category_en: str, note: str | None
-) -> Message:
+) -> NotificationText:
     """What a unit hears when its completed task is sent back for rework."""
-    return Message(
-        "task_reopened",
-        f"任务返工：{category_zh} #{case_id}",
-        f"Task sent back for rework: {category_en} (case #{case_id})",
-        note or "",
-    )
+    category = Words(category_zh, category_en)
+    title = Message("notifications.task-reopened", case_id=case_id, category=category)
+    return NotificationText("task_reopened", title, note or "")
 
 
-def task_returned_message(case_id: int, unit_name: str, reason: str | None) -> Message:
+def task_returned_message(case_id: int, unit_name: str, reason: str | None) -> NotificationText:
     """What coordinators hear when a unit hands a task back."""
-    return Message(
-        "task_returned",
-        f"任务被退回：{unit_name} #{case_id}",
-        f"Task returned by {unit_name} (case #{case_id})",
-        reason or "",
-    )
+    title = Message("notifications.task-returned", case_id=case_id, unit=unit_name)
+    return NotificationText("task_returned", title, reason or "")
 
 
-def task_overdue_message(case_id: int, unit_name: str, *, escalated: bool) -> Message:
+def task_overdue_message(case_id: int, unit_name: str, *, escalated: bool) -> NotificationText:
     """What coordinators (or, escalated, the street's coordinators) hear of an overdue task."""
     if escalated:
-        return Message(
-            "task_escalated",
-            f"超期升级：{unit_name} #{case_id}",
-            f"Overdue task escalated: {unit_name} (case #{case_id})",
-        )
-    return Message(
-        "task_overdue",
-        f"任务超期：{unit_name} #{case_id}",
-        f"Task overdue: {unit_name} (case #{case_id})",
-    )
+        title = Message("notifications.task-escalated", case_id=case_id, unit=unit_name)
+        return NotificationText("task_escalated", title)
+    title = Message("notifications.task-overdue", case_id=case_id, unit=unit_name)
+    return NotificationText("task_overdue", title)
 
 
 def report_new_message(
     case_id: int, category_zh: str, category_en: str, *, urgent: bool, description: str
-) -> Message:
+) -> NotificationText:
     """What coordinators hear of a new report in their areas (紧急 first when urgent)."""
+    category = Words(category_zh, category_en)
     if urgent:
-        return Message(
-            "report_urgent",
-            f"紧急上报：{category_zh} #{case_id}",
-            f"Urgent report: {category_en} (#{case_id})",
-            description,
-        )
-    return Message(
-        "report_new",
-        f"新上报：{category_zh} #{case_id}",
-        f"New report: {category_en} (#{case_id})",
-        description,
-    )
+        title = Message("notifications.report-urgent", case_id=case_id, category=category)
+        return NotificationText("report_urgent", title, description)
+    title = Message("notifications.report-new", case_id=case_id, category=category)
+    return NotificationText("report_new", title, description)
 
 
-def verification_message(case_id: int, note: str | None) -> Message:
+def verification_message(case_id: int, note: str | None) -> NotificationText:
     """What coordinators hear when a unit has handled a case: it waits for their 核查."""
-    return Message(
-        "case_to_verify",
-        f"待核查：处置已完成 #{case_id}",
-        f"To verify: case #{case_id} handled",
-        note or "",
-    )
+    title = Message("notifications.case-to-verify", case_id=case_id)
+    return NotificationText("case_to_verify", title, note or "")
 
 
-def rider_registered_message(rider_name: str, community_name: str) -> Message:
+def rider_registered_message(rider_name: str, community_name: str) -> NotificationText:
     """What coordinators hear of a rider's 报到备案 in their areas, waiting for their review."""
-    return Message(
-        "rider_registered",
-        f"骑手报到待审核：{rider_name}（{community_name}）",
-        f"Rider registration to review: {rider_name} ({community_name})",
-    )
+    title = Message("notifications.rider-registered", rider=rider_name, community=community_name)
+    return NotificationText("rider_registered", title)

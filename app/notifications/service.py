@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Account, AccountStatus
 from app.core.clock import utcnow
 from app.core.live_feed import wake_feeds
-from app.notifications.messages import Message
+from app.notifications.messages import NotificationText
 from app.notifications.models import Notification
 
 NEW_NOTIFICATION_CHANNEL = "tantou_new_notification"
@@ -19,7 +19,7 @@ NEW_NOTIFICATION_CHANNEL = "tantou_new_notification"
 def notify(
     session: Session,
     account_ids: Iterable[int],
-    message: Message,
+    message: NotificationText,
     *,
     dedupe_key: str,
     report_id: int | None = None,
@@ -40,7 +40,7 @@ def notify(
             "kind": message.kind,
             "title_zh": message.title_zh,
             "title_en": message.title_en,
-            "body": message.body,
+            "body": message.body_text,
             "report_id": report_id,
             "task_id": task_id,
             "dedupe_key": dedupe_key,

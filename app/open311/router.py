@@ -57,7 +57,9 @@ class Open311Route(APIRoute):
             except AppError as error:
                 # The spec answers 403 for a missing or invalid api_key, where Tantou says 401.
                 code = 403 if error.status == 401 else error.status
-                return _error(request, code if code in ERROR_CODES else 400, error.detail)
+                # The spec's clients read English.
+                detail = error.detail.render("en")
+                return _error(request, code if code in ERROR_CODES else 400, detail)
 
         return handle
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 from app.core.config import Settings
 from app.core.db import session_scope
 from app.core.errors import AppError, PayloadTooLarge, Unprocessable, UnsupportedMediaType
+from app.core.messages import Message
 from app.core.runtime import Runtime
 from app.photos.pipeline import (
     DerivedImage,
@@ -49,10 +50,12 @@ class StoredFiles:
 
 @dataclass(frozen=True)
 class StoredPhoto:
-    """One upload's stored files and what redaction did to them (None: not yet redacted)."""
+    """One upload's stored files, what redaction did to them (None: not yet redacted) and the
+    perceptual hash of its picture."""
 
     files: StoredFiles
     redaction: Redaction | None
+    phash: str
 
 
 def take_in_photos(
@@ -108,13 +111,14 @@ def check_upload_sizes(
 ) -> None:
     """422 for too many photos, 413 for a photo over the byte limit; before any is read."""
     if len(sizes_bytes) > max_photos:
-        raise Unprocessable.for_field(PHOTO_FIELD, f"at most {max_photos} photos per report")
+        raise Unprocessable.for_field(
+            PHOTO_FIELD, Message("photos.too-many", max_photos=max_photos)
+        )
     for index, size_bytes in enumerate(sizes_bytes):
         if size_bytes > max_photo_bytes:
             field = _field(index)
-            message = f"a photo may have at most {max_photo_bytes} bytes"
-            raise PayloadTooLarge(
-                f"{field}: {message}", errors=[{"field": field, "message": message}]
+            raise PayloadTooLarge.for_field(
+                field, Message("photos.too-large", max_bytes=max_photo_bytes)
             )
 
 
@@ -138,9 +142,7 @@ def process_uploads(runtime: Runtime, photos: Sequence[bytes]) -> list[Processed
         if spent > budget:
             raise Unprocessable.for_field(
                 _field(index),
-                f"一次上报的照片像素总数超限。The photos of one report may have at most "
-                f"{budget / 1_000_000:g} megapixels to decode together (a JPEG counts at the "
-                "reduced size it is decoded at).",
+                Message("photos.request-pixels", megapixels=f"{budget / 1_000_000:g}"),
             )
     processed = []
     converted = image_pool_of(runtime).process(photos, limits, redact=False)
@@ -210,6 +212,7 @@ def store_photos(
                 secret_key=secret_key,
             ),
             photo.redaction,
+            photo.phash,
         )
         for photo in processed
     ]
@@ -241,11 +244,9 @@ def store_copies(
 
 
 def _refusal(index: int, error: PhotoError) -> AppError:
-    field = _field(index)
-    errors = [{"field": field, "message": error.message}]
     if isinstance(error, UnsupportedPhoto):
-        return UnsupportedMediaType(f"{field}: {error.message}", errors=errors)
-    return Unprocessable(f"{field}: {error.message}", errors=errors)
+        return UnsupportedMediaType.for_field(_field(index), error.message)
+    return Unprocessable.for_field(_field(index), error.message)
 
 
 def _field(index: int) -> str:

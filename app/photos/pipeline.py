@@ -8,6 +8,7 @@ from datetime import datetime
 import pillow_heif
 from PIL import Image
 
+from app.core.messages import Message
 from app.photos.detectors import Box
 from app.photos.metadata import (
     read_exif,
@@ -16,6 +17,7 @@ from app.photos.metadata import (
     read_orientation,
     read_taken_at,
 )
+from app.photos.perceptual import perceptual_hash
 from app.photos.redaction import Redaction, pixelate
 from app.photos.redaction import redact as redact_regions
 
@@ -44,11 +46,15 @@ _RESIZABLE_MODES = frozenset({"RGB", "RGBA", "L", "LA", "I"})
 
 
 class PhotoError(Exception):
-    """A photo we refuse; `message` is short English for the uploader."""
+    """A photo we refuse; `message` says why, for the uploader."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: Message) -> None:
         super().__init__(message)
         self.message = message
+
+    def __str__(self) -> str:
+        # Logs and tracebacks are read by operators in English; answers render per request.
+        return self.message.render("en")
 
 
 class UnsupportedPhoto(PhotoError):
@@ -91,6 +97,8 @@ class ProcessedPhoto:
     redaction: Redaction | None
     # The display copy before redaction, when redaction changed it: to be sealed, never served.
     original: DerivedImage | None
+    # The display picture's perceptual hash (app/photos/perceptual.py).
+    phash: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +121,7 @@ def sniff_format(data: bytes) -> str:
         return "webp"
     if data[4:8] == b"ftyp" and _is_heif_brand(data):
         return "heif"
-    raise UnsupportedPhoto("Only JPEG, PNG, WebP and HEIC photos are accepted.")
+    raise UnsupportedPhoto(Message("photos.unsupported"))
 
 
 def _is_heif_brand(data: bytes) -> bool:
@@ -169,6 +177,7 @@ def process_photo(data: bytes, *, limits: PixelLimits, redact: bool = True) -> P
         thumbnail=_encode_jpeg(_thumbnail_of(display_pixels)),
         redaction=redaction,
         original=_encode_jpeg(upright) if redaction and redaction.boxes else None,
+        phash=perceptual_hash(upright),
     )
 
 
@@ -215,7 +224,7 @@ def _thumbnail_of(display_pixels: Image.Image) -> Image.Image:
 def _open_within_limits(data: bytes, limits: PixelLimits) -> tuple[str, bytes, Image.Image]:
     # The format, the bytes to decode (a JPEG cut at its end) and the lazily opened image.
     if not data:
-        raise InvalidPhoto("The photo is empty.")
+        raise InvalidPhoto(Message("photos.empty"))
     photo_format = sniff_format(data)
     if photo_format == "jpeg":
         data = _jpeg_up_to_end_of_image(data)
@@ -227,8 +236,13 @@ def _open_within_limits(data: bytes, limits: PixelLimits) -> tuple[str, bytes, I
     )
     if width * height > limit:
         raise InvalidPhoto(
-            f"The photo has too many pixels ({width}x{height}); at most {limit / 1_000_000:g} "
-            f"megapixels are accepted for {photo_format.upper()} photos."
+            Message(
+                "photos.too-many-pixels",
+                width=width,
+                height=height,
+                megapixels=f"{limit / 1_000_000:g}",
+                format=photo_format.upper(),
+            )
         )
     return photo_format, data, image
 
@@ -246,7 +260,7 @@ def _jpeg_up_to_end_of_image(data: bytes) -> bytes:
     try:
         segments = read_jpeg_segments(data)
     except ValueError as error:
-        raise InvalidPhoto("The photo is damaged or incomplete.") from error
+        raise InvalidPhoto(Message("photos.damaged")) from error
     return data[: segments[-1].end]
 
 
@@ -257,9 +271,9 @@ def _open(data: bytes, photo_format: str) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         # Pillow's own bomb guard fires at open for sizes beyond its limit, above any max_pixels
         # we accept; when warnings are errors, its warning arrives here as an exception too.
-        raise InvalidPhoto("The photo has too many pixels.") from error
+        raise InvalidPhoto(Message("photos.too-many-pixels-short")) from error
     except Exception as error:
-        raise InvalidPhoto("The photo is damaged or cannot be read.") from error
+        raise InvalidPhoto(Message("photos.unreadable")) from error
 
 
 def _upright_display_pixels(
@@ -286,7 +300,7 @@ def _upright_display_pixels(
             pixels = pixels.resize(target_size, Image.Resampling.BILINEAR, reducing_gap=3.0)
         pixels = _to_rgb(pixels)
     except Exception as error:
-        raise InvalidPhoto("The photo is damaged or incomplete.") from error
+        raise InvalidPhoto(Message("photos.damaged")) from error
     transpose = _UPRIGHT_TRANSPOSE.get(orientation)
     # Rotating the small copy is far cheaper than rotating the full-size decode.
     upright = pixels if transpose is None else pixels.transpose(transpose)

@@ -19,6 +19,7 @@ from functools import partial
 from typing import TypeVar
 
 from app.core.errors import ServiceUnavailable
+from app.core.messages import Message
 from app.core.metrics import IMAGE_ADMISSIONS, IMAGE_PHOTOS_PENDING, IMAGE_REQUESTS_ADMITTED
 from app.photos.detectors import Box
 from app.photos.pipeline import (
@@ -32,7 +33,7 @@ from app.photos.pipeline import (
 )
 
 log = logging.getLogger("tantou.image_pool")
-BUSY_MESSAGE = "服务器正忙，请稍后重试。The server is busy with photos; please retry shortly."
+BUSY_MESSAGE = Message("photos.busy")
 Result = TypeVar("Result")
 
 
@@ -131,7 +132,7 @@ class ImagePool:
                     self._stop_hung(executor)
                 # A refusal is the photo's outcome; any other error (BrokenProcessPool too) raises.
                 outcomes: list[Result | PhotoError] = [
-                    TimedOut(f"image work took longer than {timeout_s:g} s")
+                    TimedOut(Message("photos.timed-out", seconds=f"{timeout_s:g}"))
                     if future in late
                     else error
                     if isinstance(error := future.exception(), PhotoError)

@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 
 from app.core.deps import SettingsDep
 from app.core.errors import Forbidden, NotFound
+from app.core.messages import Message
 from app.photos.file_store import FileStore
 from app.photos.s3_store import S3Store
 from app.photos.storage import photo_store
@@ -48,7 +49,7 @@ def serve_photo(
     if not _KEY.fullmatch(key) or not is_valid_photo_signature(
         key, exp, sig, secret_key=settings.secret_key, now_s=now_s
     ):
-        raise Forbidden("This photo link is invalid or has expired; reload the report.")
+        raise Forbidden(Message("photos.bad-link"))
     # The content never changes under its key, so it may be cached for the link's whole life.
     headers = {
         "ETag": f'"{key}"',
@@ -61,14 +62,14 @@ def serve_photo(
     if isinstance(store, FileStore):
         path = store.path(key)
         if not path.is_file():
-            raise NotFound("This photo is no longer stored.")
+            raise NotFound(Message("photos.not-stored"))
         return FileResponse(path, media_type=JPEG_MEDIA_TYPE, headers=headers)
     if isinstance(store, S3Store) and settings.photo_delivery == "signed_url":
         return _redirect_to_store(store, key, link_seconds=int(exp - now_s))
     try:
         photo = store.read(key)
     except FileNotFoundError as missing:
-        raise NotFound("This photo is no longer stored.") from missing
+        raise NotFound(Message("photos.not-stored")) from missing
     return Response(photo, media_type=JPEG_MEDIA_TYPE, headers=headers)
 
 

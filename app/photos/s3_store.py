@@ -29,6 +29,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from app.core.config import S3_STORE_URL, Settings
 from app.core.errors import ServiceUnavailable
+from app.core.messages import Message
 from app.photos.keys import FILE_SUFFIX, StoreArea, content_key, is_key, key_path
 
 log = logging.getLogger("tantou.s3_store")
@@ -44,9 +45,7 @@ class PhotoStoreUnavailable(ServiceUnavailable):
     again, as the rider app's outbox does; background jobs try again on their next round)."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "照片存储暂时不可用，请稍后重试。The photo store is unavailable; try again shortly."
-        )
+        super().__init__(Message("photos.store-unavailable"))
 
 
 @contextmanager

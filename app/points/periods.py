@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from app.core.inputs import EARLIEST_YEAR, LATEST_YEAR, year_in_range
+from app.core.messages import Message, MessageError
 
 LOCAL_TIMEZONE = ZoneInfo("Asia/Shanghai")
 MONTH_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -22,13 +23,15 @@ def month_of(moment: datetime) -> str:
 
 
 def month_bounds(month: str) -> tuple[datetime, datetime]:
-    """UTC [start, end) of a local month given as "2026-11"; ValueError for anything else."""
+    """UTC [start, end) of a local month given as "2026-11"; MessageError for anything else."""
     match = MONTH_PATTERN.match(month)
     if match is None:
-        raise ValueError("a month as YYYY-MM, e.g. 2026-11")
+        raise MessageError(Message("points.month-form"))
     year, number = int(match[1]), int(match[2])
     if not year_in_range(year):
-        raise ValueError(f"a month between {EARLIEST_YEAR} and {LATEST_YEAR}")
+        raise MessageError(
+            Message("points.month-range", earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
+        )
     start = datetime(year, number, 1, tzinfo=LOCAL_TIMEZONE)
     following = (start + timedelta(days=32)).replace(day=1)
     return start.astimezone(UTC), following.astimezone(UTC)

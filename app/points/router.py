@@ -16,6 +16,7 @@ from app.core.clock import utcnow
 from app.core.deps import ReadSession, WriteSession
 from app.core.errors import Unprocessable
 from app.core.inputs import DbId
+from app.core.messages import Message, MessageError
 from app.grids.service import grid_by_code
 from app.points import leaderboards, service
 from app.points.models import PointsEntry, PointsRule
@@ -65,8 +66,8 @@ def _statement(session: Session, rider_id: int, month: str | None) -> Response:
     month = month or month_of(utcnow())
     try:
         opening, entries = service.month_entries(session, rider_id, month)
-    except ValueError as exc:
-        raise Unprocessable.for_field("month", str(exc)) from None
+    except MessageError as exc:
+        raise Unprocessable.for_field("month", exc.message) from None
     return Response(
         statement_csv(month, opening, entries),
         media_type=CSV_MEDIA_TYPE,
@@ -180,7 +181,7 @@ def leaderboard(
     if area:
         grid = grid_by_code(session, area)
         if grid is None:
-            raise Unprocessable.for_field("area", f"no area {area!r}")
+            raise Unprocessable.for_field("area", Message("points.no-area", code=area))
         area_path = grid.path
     month = month_of(utcnow()) if period is BoardPeriod.MONTH else None
     since = month_bounds(month)[0] if month else None

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from app.core.inputs import DbId
+from app.core.messages import Message, MessageError
 from app.points.rules import EntryKind, PointsRuleCode
 from app.riders.public import RiderBrief
 
@@ -38,7 +39,7 @@ class AdjustmentRequest(BaseModel):
     @classmethod
     def _not_zero(cls, value: int) -> int:
         if value == 0:
-            raise ValueError("an adjustment of 0 changes nothing")
+            raise MessageError(Message("points.zero-adjustment"))
         return value
 
 

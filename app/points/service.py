@@ -13,6 +13,7 @@ from app.accounts.scope import Scope
 from app.core.clock import utcnow
 from app.core.conditional import update_or_conflict
 from app.core.errors import ClientIdReused, NotEnoughPoints, NotFound
+from app.core.messages import Message
 from app.points.models import PointsAccount, PointsEntry, PointsRule
 from app.points.periods import local_day_start, month_bounds
 from app.points.rules import (
@@ -48,7 +49,7 @@ def update_rule(
     """Change a rule from now on; entries already made keep the value they stamped (flushes)."""
     rule = session.get(PointsRule, code)
     if rule is None:
-        raise NotFound(f"No points rule {code.value}.")
+        raise NotFound(Message("points.no-rule", code=code.value))
     rule.points, rule.updated_at, rule.updated_by_id = points, utcnow(), actor_id
     session.add(rule)
     session.flush()
@@ -97,7 +98,7 @@ def post_entry(
         rider_id,
         col(PointsAccount.balance) + amount >= 0,
         values={"balance": col(PointsAccount.balance) + amount, "updated_at": now},
-        conflict=lambda: NotEnoughPoints(f"积分不足。Not enough points: this needs {-amount}."),
+        conflict=lambda: NotEnoughPoints(Message("points.not-enough", needed=-amount)),
     )
     entry = PointsEntry(
         rider_id=rider_id,
@@ -232,7 +233,7 @@ def adjust(
     existing = entry_for_source(session, rider_id, EntryKind.ADJUSTMENT, source_id)
     if existing is not None:
         if (existing.amount, existing.reason) != (amount, reason):
-            raise ClientIdReused("This client_id was used for a different adjustment.")
+            raise ClientIdReused(Message("points.client-id-reused"))
         return existing, False
     entry = post_entry(
         session,

@@ -5,10 +5,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.core.errors import Conflict, NotFound
+from app.core.messages import Message
 from app.presets.models import NotePreset, PresetPurpose
 from app.presets.schemas import PresetCreate, PresetUpdate
 
-DUPLICATE = "这条常用语已经有了。This preset already exists for that purpose."
+DUPLICATE = Message("presets.duplicate")
 
 
 def list_presets(session: Session, purpose: PresetPurpose | None) -> list[NotePreset]:
@@ -55,7 +56,7 @@ def delete_preset(session: Session, preset_id: int) -> None:
 def _preset(session: Session, preset_id: int) -> NotePreset:
     preset = session.get(NotePreset, preset_id)
     if preset is None:
-        raise NotFound("没有这条常用语。No such preset.")
+        raise NotFound(Message("presets.no-preset"))
     return preset
 
 

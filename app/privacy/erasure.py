@@ -22,6 +22,7 @@ from sqlmodel import Session, col
 from app.accounts.models import Account, AccountStatus, LoginFailure, RevokedToken
 from app.core.conditional import update_where
 from app.core.errors import Unauthorized
+from app.core.messages import Message
 from app.core.security import TokenClaims
 from app.notifications.models import Notification
 from app.points.service import lock_account
@@ -60,7 +61,7 @@ def end_rider_account(session: Session, account: Account, token: TokenClaims) ->
         },
     )
     if not ended:
-        raise Unauthorized("此账号已注销。This account has been ended.")
+        raise Unauthorized(Message("privacy.account-ended"))
     cancelled = cancel_pending_of_rider(session, account.id, reason=CANCEL_REASON)
     session.execute(
         update(Team)

@@ -11,6 +11,7 @@ from app.accounts.service import confirm_password
 from app.core.deps import ReadSession, RuntimeDep, WriteSession, client_address_of
 from app.core.errors import Unauthorized
 from app.core.inputs import DbId
+from app.core.messages import Message
 from app.core.pagination import parse_id_cursor
 from app.privacy import audits
 from app.privacy.erasure import AccountEnded, end_rider_account
@@ -100,7 +101,7 @@ def end_my_account(
     account = session.get(Account, rider.id)
     # Ended while this request waited for the write lock: the same answer as a later call.
     if account is None or account.status is AccountStatus.DELETED:
-        raise Unauthorized("此账号已注销。This account has been ended.")
+        raise Unauthorized(Message("privacy.account-ended"))
     confirm_password(
         session,
         runtime.settings,

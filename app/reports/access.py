@@ -10,15 +10,14 @@ from app.accounts.scope import Scope
 from app.cases.models import Task
 from app.core.area_paths import under_any
 from app.core.errors import NotFound
+from app.core.messages import Message
 from app.reports.models import Report, ReportSupporter
 
-SUBMITTERS = (RIDERS | AREA_MANAGERS).refusing("Handling units do not submit reports.")
-RECORDERS = AREA_MANAGERS.refusing("Only coordinators record phone, WeChat and message reports.")
+SUBMITTERS = (RIDERS | AREA_MANAGERS).refusing(Message("reports.units-do-not-submit"))
+RECORDERS = AREA_MANAGERS.refusing(Message("reports.recorders-only"))
 # Seeing what redaction hid is for the coordinators who handle the case, not for admins at large.
-REVEALERS = RoleRule(
-    frozenset({Role.COORDINATOR}), "Only the report's coordinators reveal a region."
-)
-URGENT_FOLLOWERS = AREA_MANAGERS.refusing("Only coordinators and admins follow urgent reports.")
+REVEALERS = RoleRule(frozenset({Role.COORDINATOR}), Message("reports.revealers-only"))
+URGENT_FOLLOWERS = AREA_MANAGERS.refusing(Message("reports.urgent-followers-only"))
 
 
 def reads_urgent_first(role: Role) -> bool:
@@ -64,5 +63,5 @@ def load_visible_report(session: Session, scope: Scope, report_id: int) -> Repor
         select(Report).where(Report.id == report_id, visible_reports(scope))
     ).first()
     if report is None:
-        raise NotFound(f"No report {report_id}.")
+        raise NotFound(Message("reports.no-report", report_id=report_id))
     return report

@@ -18,6 +18,7 @@ from app.accounts.access import AREA_MANAGERS
 from app.accounts.scope import Scope
 from app.categories.models import Category
 from app.core.db import session_scope
+from app.core.messages import Message
 from app.core.status_words import glossary
 from app.exports.csv_file import csv_chunks
 from app.exports.geojson_file import feature_collection_chunks, point_feature
@@ -27,9 +28,7 @@ from app.reports import listing, reading
 from app.reports.caller_phones import CallerView
 from app.reports.schemas import PhotoUrl, ReportPublic
 
-EXPORTERS = AREA_MANAGERS.refusing(
-    "只有网格员和管理员可以导出问题清单。Only coordinators and admins export reports."
-)
+EXPORTERS = AREA_MANAGERS.refusing(Message("reports.exporters-only"))
 BATCH = 1000
 SHEET_NAME = "问题清单"
 # (header for people, property name for GeoJSON)

@@ -19,6 +19,7 @@ from app.accounts.scope import Scope
 from app.core.area_paths import under_any
 from app.core.errors import Unprocessable
 from app.core.inputs import DB_INT_MAX, year_in_range
+from app.core.messages import Message
 from app.grids.service import grid_by_code
 from app.reports.access import reads_urgent_first, visible_reports
 from app.reports.caller_phones import CallerView, caller_view_for
@@ -86,7 +87,9 @@ def filter_conditions(
     if filters.area_code is not None:
         area = grid_by_code(session, filters.area_code)
         if area is None:
-            raise Unprocessable.for_field("grid", f"no grid or area {filters.area_code!r}")
+            raise Unprocessable.for_field(
+                "grid", Message("accounts.no-area", code=filters.area_code)
+            )
         # An area's reports include those assigned below it and its unassigned queue.
         conditions.append(under_any(Report.area_path, [area.path]))
     if filters.text:
@@ -156,7 +159,7 @@ class ListPosition:
         ):
             valid = False
         if not valid:
-            raise Unprocessable.for_field("cursor", "not a cursor from this list; start again")
+            raise Unprocessable.for_field("cursor", Message("reports.bad-cursor"))
         return _Position(urgent=urgent, created_at=created_at, id=report_id)
 
     def after(self, cursor: _Position) -> ColumnElement[bool]:

@@ -18,6 +18,7 @@ from app.core.clock import utcnow
 from app.core.conditional import update_or_conflict
 from app.core.db import session_scope
 from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.messages import Message
 from app.core.runtime import Runtime
 from app.photos.detectors import Box
 from app.photos.intake import image_pool_of, pixel_limits, store_copies
@@ -62,7 +63,7 @@ def add_region(
     boxes = (Box("manual", 1.0, left, top, right, bottom),)
     outcome = image_pool_of(runtime).pixelate_stored(served, boxes, pixel_limits(settings))
     if isinstance(outcome, PhotoError) or outcome.display is None or outcome.thumbnail is None:
-        raise Conflict("这张照片无法再处理。The photo's served copy cannot be read.")
+        raise Conflict(Message("reports.photo-unreadable"))
     region = {
         "kind": "manual",
         "score": None,
@@ -96,9 +97,7 @@ def add_region(
                     "original_key": files.original_key,
                     "redacted_regions": [*photo.redacted_regions, region],
                 },
-                conflict=lambda: Conflict(
-                    "照片刚被他人修改，请刷新后重试。The photo changed meanwhile; reload it."
-                ),
+                conflict=lambda: Conflict(Message("reports.photo-changed")),
             )
             record_event(
                 writer,
@@ -128,11 +127,9 @@ def _served_photo(session: Session, scope: Scope, report_id: int, photo_id: int)
         select(ReportPhoto).where(ReportPhoto.id == photo_id, ReportPhoto.report_id == report_id)
     ).first()
     if photo is None:
-        raise NotFound("No such photo on this report.")
+        raise NotFound(Message("reports.no-photo"))
     if photo.redaction != PhotoRedaction.REDACTED:
-        raise Conflict(
-            "照片尚未打码完成，请稍后再试。The photo is not redacted yet; add a box once it is."
-        )
+        raise Conflict(Message("reports.photo-not-redacted"))
     return photo
 
 
@@ -153,13 +150,10 @@ def _check_box(box: tuple[int, int, int, int], photo: ReportPhoto) -> None:
     if not (0 <= left < right <= photo.width and 0 <= top < bottom <= photo.height):
         raise Unprocessable.for_field(
             "box",
-            f"区域超出照片范围。The box must lie within the photo ({photo.width} × "
-            f"{photo.height} px) with left < right and top < bottom.",
+            Message("reports.box-outside-photo", width=photo.width, height=photo.height),
         )
     if min(right - left, bottom - top) < MIN_BOX_PX:
-        raise Unprocessable.for_field(
-            "box", f"区域太小。The box must be at least {MIN_BOX_PX} px on each side."
-        )
+        raise Unprocessable.for_field("box", Message("reports.box-too-small", min_px=MIN_BOX_PX))
 
 
 def _unredacted_copy(runtime: Runtime, photo: ReportPhoto, served: bytes) -> bytes | None:

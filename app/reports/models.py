@@ -176,6 +176,9 @@ class ReportPhoto(SQLModel, table=True):
     redaction_failure: str | None = Field(default=None, max_length=200)
     # The sealed unredacted copy (app/photos/sealing.py), until the retention job deletes it.
     original_key: str | None = Field(default=None, max_length=64, index=True)
+    # The picture's perceptual hash, made once at intake (app/photos/perceptual.py); none on
+    # photos stored before hashing existed.
+    phash: str | None = Field(default=None, max_length=16)
     uploaded_by_id: int = Field(foreign_key="account.id")
     created_at: datetime = time_field(default_factory=utcnow)
 

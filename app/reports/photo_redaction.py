@@ -57,8 +57,8 @@ UPLOADS_FIRST_CHECKS = 10
 
 
 def stored_photo_columns(stored: StoredPhoto) -> dict[str, Any]:
-    """The photo row's columns for its stored files and what redaction did to them."""
-    return {**asdict(stored.files), **redaction_columns(stored.redaction)}
+    """The photo row's columns for its stored files, what redaction did to them and its hash."""
+    return {**asdict(stored.files), **redaction_columns(stored.redaction), "phash": stored.phash}
 
 
 def redaction_columns(redaction: Redaction | None) -> dict[str, Any]:
@@ -239,7 +239,7 @@ def _columns_after(
 ) -> dict[str, Any]:
     """A photo row's new columns once its stored display copy (`source`) went through redaction."""
     if isinstance(outcome, PhotoError):
-        return redaction_columns(Redaction(failure=outcome.message))
+        return redaction_columns(Redaction(failure=outcome.message.render("en")))
     if outcome.display is None or outcome.thumbnail is None:
         # Nothing pixelated (or a failure): the stored copies stay as they are.
         return redaction_columns(outcome.redaction)

@@ -2,9 +2,10 @@
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime, timedelta
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Account
@@ -29,7 +30,7 @@ from app.reports.schemas import (
     event_public,
     report_public,
 )
-from app.reports.states import OPEN_REPORT_STATUSES
+from app.reports.states import OPEN_REPORT_STATUSES, ReportStatus
 from app.reports.supporters import supporter_counts
 
 METRES_PER_DEGREE_LAT = 111_320.0
@@ -116,31 +117,19 @@ def nearby_reports(
     photo_url: PhotoUrl,
     exclude_id: int | None = None,
 ) -> list[NearbyReport]:
-    """Open reports within radius_m of (lon, lat), nearest first: of the category in the last
-    `days` ("is it this one?"), or of any category and age when it is None (身边事). A bounding
-    box in SQL (on the category's index, or the map's status-lat-lon one), the exact distance
-    here."""
-    lat_delta = radius_m / METRES_PER_DEGREE_LAT
-    lon_delta = radius_m / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
-    query = select(Report).where(
-        col(Report.status).in_(sorted(OPEN_REPORT_STATUSES)),
-        col(Report.lat).between(lat - lat_delta, lat + lat_delta),
-        col(Report.lon).between(lon - lon_delta, lon + lon_delta),
-    )
-    if category_code is not None:
-        query = query.where(
-            Report.category_code == category_code,
-            col(Report.created_at) >= utcnow() - timedelta(days=days),
-        )
-    if exclude_id is not None:
-        query = query.where(Report.id != exclude_id)
-    within = [
-        (distance, report)
-        for report in session.exec(query)
-        if (distance := distance_m(lon, lat, report.lon, report.lat)) <= radius_m
-    ]
-    within.sort(key=lambda pair: (pair[0], pair[1].id or 0))
-    within = within[:NEARBY_MAX_ITEMS]
+    """Open reports within radius_m of (lon, lat), nearest (then newest) first: of the category
+    in the last `days` ("is it this one?"), or of any category and age when it is None (身边事)."""
+    conditions = [] if exclude_id is None else [col(Report.id) != exclude_id]
+    within = reports_near(
+        session,
+        lon=lon,
+        lat=lat,
+        category_code=category_code,
+        radius_m=radius_m,
+        since=None if category_code is None else utcnow() - timedelta(days=days),
+        statuses=OPEN_REPORT_STATUSES,
+        conditions=conditions,
+    )[:NEARBY_MAX_ITEMS]
     thumbnails = _first_thumbnails(session, [report.id for _, report in within if report.id])
     return [
         NearbyReport(
@@ -157,6 +146,42 @@ def nearby_reports(
         for distance, report in within
         if report.id is not None
     ]
+
+
+def reports_near(
+    session: Session,
+    *,
+    lon: float,
+    lat: float,
+    category_code: str | None,
+    radius_m: float,
+    since: datetime | None,
+    statuses: Collection[ReportStatus],
+    conditions: Sequence[ColumnElement[bool]] = (),
+) -> list[tuple[float, Report]]:
+    """Reports in `statuses` within radius_m of (lon, lat), with their distances, nearest (then
+    newest) first: of one category created since `since` (a box on the category's index), or of
+    any (None: a box on the map's status-lat-lon index); the exact distance here."""
+    lat_delta = radius_m / METRES_PER_DEGREE_LAT
+    lon_delta = radius_m / (METRES_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
+    query = select(Report).where(
+        col(Report.status).in_(sorted(statuses)),
+        col(Report.lat).between(lat - lat_delta, lat + lat_delta),
+        col(Report.lon).between(lon - lon_delta, lon + lon_delta),
+        *conditions,
+    )
+    if category_code is not None:
+        query = query.where(Report.category_code == category_code)
+    if since is not None:
+        query = query.where(col(Report.created_at) >= since)
+    within = [
+        (distance, report)
+        for report in session.exec(query)
+        if (distance := distance_m(lon, lat, report.lon, report.lat)) <= radius_m
+    ]
+    # Nearest first to the shown 10 m, then newest: a fresh report is not hidden behind old ones.
+    within.sort(key=lambda pair: (round(pair[0], -1), -(pair[1].id or 0)))
+    return within
 
 
 def _first_thumbnails(session: Session, report_ids: list[int]) -> dict[int, str]:

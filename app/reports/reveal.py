@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from app.accounts.scope import Scope
 from app.core.errors import Gone, NotFound, Unprocessable
+from app.core.messages import Message
 from app.photos.sealing import BrokenSeal, unseal
 from app.photos.storage import PhotoStore
 from app.reports.access import REVEALERS, load_visible_report
@@ -41,11 +42,11 @@ def reveal_region(
         select(ReportPhoto).where(ReportPhoto.id == photo_id, ReportPhoto.report_id == report_id)
     ).first()
     if photo is None or photo.id is None:
-        raise NotFound("No such photo on this report.")
+        raise NotFound(Message("reports.no-photo"))
     if not 0 <= region < len(photo.redacted_regions):
         raise Unprocessable.for_field(
             "region",
-            f"该照片没有这个打码区域。The photo has {len(photo.redacted_regions)} regions.",
+            Message("reports.no-region", count=len(photo.redacted_regions)),
         )
     sealed = _sealed_original(photo, originals)
     box = [int(edge) for edge in cast("list[int]", photo.redacted_regions[region]["box"])]
@@ -63,15 +64,13 @@ def reveal_region(
     try:
         original = unseal(sealed, secret_key=secret_key, bound_to=photo.display_key)
     except BrokenSeal as error:  # sealed under another secret key (a restore onto a new one)
-        raise Gone("原图无法打开。The original cannot be opened with this server's key.") from error
+        raise Gone(Message("reports.original-unreadable")) from error
     return _crop(original, box)
 
 
 def _sealed_original(photo: ReportPhoto, originals: PhotoStore) -> bytes:
     # Read before the audit: the bytes are sealed, so nothing is seen until unsealed after it.
-    deleted = Gone(
-        "原图已按保存期限删除。The original has been deleted after its retention period."
-    )
+    deleted = Gone(Message("reports.original-deleted"))
     if photo.original_key is None:
         raise deleted
     try:

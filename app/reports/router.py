@@ -37,8 +37,11 @@ from app.reports import (
 from app.reports.access import load_visible_report
 from app.reports.caller_phones import caller_view_for, record_views
 from app.reports.intake import intake_slot
+from app.reports.likely_duplicates import likely_duplicates
 from app.reports.models import Channel
 from app.reports.schemas import (
+    LikelyDuplicateList,
+    LikelyDuplicatePublic,
     NearbyList,
     PhotoPublic,
     RegionAdd,
@@ -274,6 +277,39 @@ def get_report(
         photo_url=photo_url_signer(runtime.settings.secret_key),
         callers=callers,
     )[0]
+
+
+@router.get("/reports/{report_id}/likely-duplicates", response_model=LikelyDuplicateList)
+def list_likely_duplicates(
+    report_id: DbId, session: ReadSession, settings: SettingsDep, scope: ReportReaderScope
+) -> LikelyDuplicateList:
+    """The open cases this report most likely duplicates: its category within the nearby
+    radius from `nearby_days` before it on, the most alike photos (perceptual hash) first, then
+    the nearest. Scoped like the report itself, and each case like the queue."""
+    report = load_visible_report(session, scope, report_id)
+    found = likely_duplicates(
+        session,
+        scope,
+        report,
+        radius_m=settings.nearby_radius_m,
+        days=settings.nearby_days,
+    )
+    presented = reading.present_reports(
+        session,
+        [likely.report for likely in found],
+        photo_url=photo_url_signer(settings.secret_key),
+        callers=caller_view_for(scope.role),
+    )
+    return LikelyDuplicateList(
+        items=[
+            LikelyDuplicatePublic(
+                report=public,
+                distance_m=round(likely.distance_m, 1),
+                photo_distance=likely.photo_distance,
+            )
+            for likely, public in zip(found, presented, strict=True)
+        ]
+    )
 
 
 @router.get("/reports", response_model=ReportPage)

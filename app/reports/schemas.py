@@ -145,6 +145,19 @@ class NearbyList(BaseModel):
     items: list[NearbyReport]
 
 
+class LikelyDuplicatePublic(BaseModel):
+    report: ReportPublic
+    distance_m: float
+    photo_distance: int | None = Field(
+        description="bits of 64 that differ between the closest pair of the two reports' "
+        "photos' perceptual hashes (0-10: the same scene); null when either has none"
+    )
+
+
+class LikelyDuplicateList(BaseModel):
+    items: list[LikelyDuplicatePublic] = Field(description="most alike first")
+
+
 class ActorRef(BaseModel):
     id: int | None = Field(description="null when the caller may not know who it was")
     role: Role

@@ -16,6 +16,7 @@ from app.categories.standard import EMERGENCY_GROUP_CODE
 from app.core.clock import utcnow
 from app.core.errors import ClientIdReused, Forbidden, Unprocessable
 from app.core.events import publish
+from app.core.messages import Message, MessageError
 from app.grids.crs import CoordinateSystem, check_wgs84_range, to_wgs84
 from app.grids.locator import GridSnapshot, Location, locate_point
 from app.photos.intake import StoredPhoto
@@ -98,7 +99,7 @@ def submitted_point(
         return None
     if lat is None or lon is None:
         field = "lon" if lon is None else "lat"
-        raise Unprocessable.for_field(field, "send lat and lon together")
+        raise Unprocessable.for_field(field, Message("reports.lat-lon-together"))
     return SubmittedPoint(lat=lat, lon=lon, crs=crs)
 
 
@@ -107,7 +108,7 @@ def channel_of(account: Account, requested: Channel) -> Channel:
     if account.is_integration:
         return Channel.API
     if requested is Channel.API:
-        raise Forbidden("The api channel is for integrations that send an API key.")
+        raise Forbidden(Message("reports.api-channel"))
     return requested
 
 
@@ -123,13 +124,11 @@ def check_draft(draft: ReportDraft) -> None:
     report may do either (Open311 requests need no photo and may carry contact details)."""
     recorded = draft.channel in RECORDED_CHANNELS
     if recorded and not draft.caller_name:
-        raise Unprocessable.for_field("caller_name", "name the caller of a recorded report")
+        raise Unprocessable.for_field("caller_name", Message("reports.caller-needed"))
     if draft.channel is Channel.APP and (draft.caller_name or draft.caller_phone):
-        raise Unprocessable.for_field(
-            "caller_name", "only phone, wechat, message and api reports have a caller"
-        )
+        raise Unprocessable.for_field("caller_name", Message("reports.no-caller-on-app"))
     if draft.channel is Channel.APP and not draft.photos:
-        raise Unprocessable.for_field("photo", "send at least one photo")
+        raise Unprocessable.for_field("photo", Message("reports.photo-needed"))
 
 
 def find_replay(session: Session, reporter_id: int, draft: ReportDraft) -> Report | None:
@@ -141,10 +140,7 @@ def find_replay(session: Session, reporter_id: int, draft: ReportDraft) -> Repor
         select(Report).where(Report.reporter_id == reporter_id, Report.client_id == draft.client_id)
     ).first()
     if existing is not None and existing.fingerprint != draft.fingerprint:
-        raise ClientIdReused(
-            f"client_id {draft.client_id} was already used for a different report; "
-            "use a new client_id for a new report."
-        )
+        raise ClientIdReused(Message("reports.client-id-reused", client_id=str(draft.client_id)))
     return existing
 
 
@@ -152,7 +148,7 @@ def submittable_category(session: Session, code: str) -> Category:
     """The active category with this code; 422 otherwise."""
     category = session.get(Category, code)
     if category is None or not category.active:
-        raise Unprocessable.for_field("category", f"no active category {code!r}")
+        raise Unprocessable.for_field("category", Message("reports.no-category", code=code))
     return category
 
 
@@ -175,18 +171,17 @@ def place_report(
     elif photos and photos[0].gps is not None:
         (lon, lat), source, crs = photos[0].gps, LocationSource.EXIF, CoordinateSystem.WGS84
     else:
-        raise Unprocessable.for_field("lat", "send lat/lon or a photo with GPS")
+        raise Unprocessable.for_field("lat", Message("reports.no-location"))
     try:
         check_wgs84_range(lon, lat)
-    except ValueError as exc:
-        raise Unprocessable.for_field("lat", str(exc)) from None
+    except MessageError as exc:
+        raise Unprocessable.for_field("lat", exc.message) from None
     location = locate_point(snapshot, lon, lat, unassigned_max_distance_m)
     if location.grid_code is None and location.community_code is None:
         # In no grid and farther than the setting from every community: nobody answers for it.
         raise Unprocessable.for_field(
             "lat",
-            f"服务区域之外 (outside the service area: no grid, and no community within "
-            f"{unassigned_max_distance_m:g} m)",
+            Message("reports.outside-service-area", distance_m=f"{unassigned_max_distance_m:g}"),
         )
     return PlacedPoint(lon=lon, lat=lat, source=source, submitted_crs=crs, location=location)
 
@@ -194,9 +189,7 @@ def place_report(
 def check_recording_scope(scope: Scope, place: PlacedPoint) -> None:
     """A coordinator records reports only for points in the areas they own."""
     if not scope.covers(place.location.area_path):
-        raise Forbidden(
-            "This point lies outside your areas; a coordinator of that area must record it."
-        )
+        raise Forbidden(Message("reports.point-outside-your-areas"))
 
 
 def create_report(

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from app.core.errors import TooManyRequests
+from app.core.messages import Message
 
 # A refused console retries after this; by then a closed tab has let its slot go.
 RETRY_AFTER_S = 30
@@ -27,9 +28,7 @@ class StreamSlots:
         with self._lock:
             if self._open[account_id] >= self.per_account:
                 raise TooManyRequests(
-                    f"同一账号最多同时打开 {self.per_account} 个实时推送。"
-                    f"At most {self.per_account} live streams per account are open at once; "
-                    "close another tab.",
+                    Message("reports.too-many-streams", limit=self.per_account),
                     retry_after_s=RETRY_AFTER_S,
                 )
             self._open[account_id] += 1

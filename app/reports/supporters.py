@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from app.core.errors import Conflict, Forbidden, NotFound
+from app.core.messages import Message
 from app.reports.models import Report, ReportSupporter
 from app.reports.states import OPEN_REPORT_STATUSES
 
@@ -22,16 +23,13 @@ def support(session: Session, report_id: int, rider_id: int) -> tuple[int, bool]
     Returns the supporters now counted and whether this call added the rider."""
     report = session.get(Report, report_id)
     if report is None:
-        raise NotFound(f"No report {report_id}.")
+        raise NotFound(Message("reports.no-report", report_id=report_id))
     if report.reporter_id == rider_id:
-        raise Forbidden("这是您自己上报的问题。This is your own report.")
+        raise Forbidden(Message("reports.own-report"))
     if report.status not in OPEN_REPORT_STATUSES:
         if report.duplicate_of_id is not None:
-            raise Conflict(
-                f"该问题已合并到 #{report.duplicate_of_id}，请在那里点“我也遇到”。"
-                f"This report was merged into #{report.duplicate_of_id}: join that one."
-            )
-        raise Conflict("该问题已经结束处理，无法再加入。This report is no longer open.")
+            raise Conflict(Message("reports.join-merged", case_id=report.duplicate_of_id))
+        raise Conflict(Message("reports.join-closed"))
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     added = session.execute(

@@ -12,9 +12,10 @@ from app.core.area_paths import ancestor_paths, related_to_any
 from app.core.clock import utcnow
 from app.core.conditional import update_or_conflict
 from app.core.errors import Conflict, NotEnoughPoints, NotFound, OutOfStock, Unprocessable
+from app.core.messages import Message
 from app.grids.models import GridLevel
 from app.grids.service import grid_by_code
-from app.notifications.messages import Message
+from app.notifications.messages import NotificationText
 from app.notifications.service import notify
 from app.points.periods import month_bounds, month_of
 from app.points.rules import EntryKind
@@ -43,7 +44,7 @@ def create_reward(session: Session, fields: RewardFields, *, actor_id: int | Non
     if fields.community_code is not None:
         area = grid_by_code(session, fields.community_code)
         if area is None or area.level not in CATALOGUE_LEVELS:
-            raise Unprocessable.for_field("community_code", "a county, street or community code")
+            raise Unprocessable.for_field("community_code", Message("rewards.area-code"))
         area_path = area.path
     reward = Reward(
         name=fields.name,
@@ -74,7 +75,7 @@ def update_reward(
             reward,
             col(Reward.stock) + add_stock >= 0,
             values={"stock": col(Reward.stock) + add_stock},
-            conflict=lambda: Conflict("库存不能小于零。Stock cannot go below zero."),
+            conflict=lambda: Conflict(Message("rewards.negative-stock")),
         )
     for field, value in changes.items():
         setattr(reward, field, value)
@@ -88,7 +89,7 @@ def get_reward(session: Session, reward_id: int) -> Reward:
     """One reward, or 404."""
     reward = session.get(Reward, reward_id)
     if reward is None:
-        raise NotFound(f"No reward {reward_id}.")
+        raise NotFound(Message("rewards.no-reward", reward_id=reward_id))
     return reward
 
 
@@ -134,22 +135,21 @@ def redeem(session: Session, profile: RiderProfile, reward_id: int) -> Redemptio
         select(Reward).where(Reward.id == reward_id, _catalogue_of(session, profile))
     ).first()
     if reward is None:
-        raise NotFound(f"No reward {reward_id}.")
+        raise NotFound(Message("rewards.no-reward", reward_id=reward_id))
     assert reward.id is not None
     if not reward.active:
-        raise Conflict("该奖品已下架。This reward is no longer offered.")
+        raise Conflict(Message("rewards.withdrawn"))
     lock_account(session, rider_id)
     # Read again under the lock: an account ended meanwhile (DELETE /me holds the same row)
     # must not be left with a pending redemption.
     if active_rider(session, rider_id) is None:
-        raise Conflict("账号已注销或未通过审核。This rider account is no longer active.")
+        raise Conflict(Message("rewards.rider-inactive"))
     if reward.monthly_limit_per_rider is not None:
         _check_monthly_limit(session, rider_id, reward.id, reward.monthly_limit_per_rider)
     balance = balance_of(session, rider_id)
     if balance < reward.cost:
         raise NotEnoughPoints(
-            f"积分不足：需要 {reward.cost} 分，当前 {balance} 分。"
-            f"Not enough points: {reward.cost} needed, {balance} available."
+            Message("rewards.not-enough-points", cost=reward.cost, balance=balance)
         )
     update_or_conflict(
         session,
@@ -158,7 +158,7 @@ def redeem(session: Session, profile: RiderProfile, reward_id: int) -> Redemptio
         col(Reward.stock) > 0,
         expected={"active": True},
         values={"stock": col(Reward.stock) - 1},
-        conflict=lambda: OutOfStock("奖品已兑完。Out of stock."),
+        conflict=lambda: OutOfStock(Message("rewards.out-of-stock")),
     )
     redemption = Redemption(rider_id=rider_id, reward_id=reward.id, cost=reward.cost)
     session.add(redemption)
@@ -187,10 +187,7 @@ def _check_monthly_limit(session: Session, rider_id: int, reward_id: int, limit:
         )
     ).one()
     if taken >= limit:
-        raise Conflict(
-            f"本月兑换已达上限（每人每月 {limit} 件）。"
-            f"Monthly limit reached: {limit} per rider per month."
-        )
+        raise Conflict(Message("rewards.monthly-limit", limit=limit))
 
 
 def redemption_in_scope(session: Session, scope: Scope, redemption_id: int) -> Redemption:
@@ -201,7 +198,7 @@ def redemption_in_scope(session: Session, scope: Scope, redemption_id: int) -> R
         .where(Redemption.id == redemption_id, in_scope(scope))
     ).first()
     if redemption is None:
-        raise NotFound(f"No redemption {redemption_id}.")
+        raise NotFound(Message("rewards.no-redemption", redemption_id=redemption_id))
     return redemption
 
 
@@ -210,8 +207,8 @@ def issue(session: Session, scope: Scope, redemption_id: int, *, actor_id: int) 
     redemption = redemption_in_scope(session, scope, redemption_id)
     _move(session, redemption, RedemptionStatus.ISSUED, issued_at=utcnow(), issued_by_id=actor_id)
     reward = get_reward(session, redemption.reward_id)
-    message = Message(
-        "redemption_issued", f"奖品已发放：{reward.name}", f"Reward handed over: {reward.name}"
+    message = NotificationText(
+        "redemption_issued", Message("notifications.redemption-issued", reward=reward.name)
     )
     notify(session, [redemption.rider_id], message, dedupe_key=f"redemption:{redemption.id}")
     return redemption
@@ -224,10 +221,9 @@ def cancel(
     redemption = redemption_in_scope(session, scope, redemption_id)
     _give_back(session, redemption, actor_id=actor_id, reason=reason)
     reward = get_reward(session, redemption.reward_id)
-    message = Message(
+    message = NotificationText(
         "redemption_cancelled",
-        f"兑换已取消，{redemption.cost} 积分已退还：{reward.name}",
-        f"Redemption cancelled, {redemption.cost} points refunded: {reward.name}",
+        Message("notifications.redemption-cancelled", cost=redemption.cost, reward=reward.name),
         reason,
     )
     notify(session, [redemption.rider_id], message, dedupe_key=f"redemption:{redemption.id}")
@@ -286,7 +282,9 @@ def _move(
         redemption,
         expected={"status": RedemptionStatus.PENDING},
         values={"status": target, **values},
-        conflict=lambda: Conflict(f"This redemption is already {redemption.status.value}."),
+        conflict=lambda: Conflict(
+            Message("rewards.redemption-done", status=redemption.status.value)
+        ),
     )
 
 

@@ -2,10 +2,11 @@
 
 from app.accounts.access import ADMINS, RIDERS
 from app.accounts.models import Account
+from app.core.messages import Message
 from app.riders.models import RiderProfile
 
 # A rider may read and edit their own registration while it awaits approval.
-REGISTRANTS = RIDERS.refusing("Only riders have a rider profile.")
+REGISTRANTS = RIDERS.refusing(Message("riders.riders-only"))
 
 
 def sees_full_phone(viewer: Account | None, profile: RiderProfile) -> bool:

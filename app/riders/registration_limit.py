@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.errors import TooManyRequests
+from app.core.messages import Message
 from app.riders.models import RegistrationAttempt
 
 WINDOW = timedelta(hours=1)
@@ -34,8 +35,7 @@ def count_attempt(session: Session, settings: Settings, client_address: str) -> 
     if count >= settings.registrations_per_hour:
         wait_s = max(1, math.ceil((oldest + WINDOW - now).total_seconds()))
         raise TooManyRequests(
-            f"此网络提交的报到备案过多，请 {math.ceil(wait_s / 60)} 分钟后再试。"
-            f"Too many registrations from this network; try again in {wait_s} seconds.",
+            Message("riders.too-many-registrations", minutes=math.ceil(wait_s / 60)),
             retry_after_s=wait_s,
         )
     session.exec(delete(RegistrationAttempt).where(col(RegistrationAttempt.created_at) < since))

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 from app.accounts.models import AccountStatus
 from app.core.inputs import DbId, omittable
+from app.core.messages import Message, MessageError
 from app.riders.models import Platform, RiderRole
 from app.riders.public import RiderPublic
 
@@ -14,7 +15,7 @@ from app.riders.public import RiderPublic
 def _stripped_name(value: str) -> str:
     value = value.strip()
     if not value:
-        raise ValueError("name must not be blank")
+        raise MessageError(Message("riders.name-blank"))
     return value
 
 

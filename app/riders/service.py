@@ -14,9 +14,10 @@ from app.core.area_paths import under_any
 from app.core.clock import utcnow
 from app.core.conditional import update_or_conflict
 from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
+from app.core.messages import Message
 from app.core.security import verify_password
 from app.grids.models import Grid, GridLevel
-from app.notifications.messages import Message, rider_registered_message
+from app.notifications.messages import NotificationText, rider_registered_message
 from app.notifications.service import notify
 from app.riders.access import REGISTRANTS
 from app.riders.models import Platform, RiderProfile, RiderRole, Team
@@ -47,11 +48,13 @@ def register_rider(
     it would for a new number, so that the form does not tell strangers who is registered.
     """
     if not MAINLAND_MOBILE.match(phone):
-        raise Unprocessable.for_field("phone", "a mainland mobile number: 1[3-9] and 9 digits")
+        raise Unprocessable.for_field("phone", Message("riders.bad-phone"))
     check_consent(privacy_consent_version)
     community = community_of(session, community_code)
     if community is None:
-        raise Unprocessable.for_field("community_code", f"no community {community_code!r}")
+        raise Unprocessable.for_field(
+            "community_code", Message("riders.no-community", code=community_code)
+        )
     if team_id is not None:
         _team_in_community(session, team_id, community_code)
     holder = session.exec(select(Account).where(Account.username == phone)).first()
@@ -98,8 +101,7 @@ def check_consent(version: str) -> None:
     if version != CURRENT_NOTICE.version:
         raise Unprocessable.for_field(
             "privacy_consent_version",
-            f"请阅读并同意当前的隐私告知（版本 {CURRENT_NOTICE.version}）后再提交。"
-            f"Read and agree to the current privacy notice (version {CURRENT_NOTICE.version}).",
+            Message("riders.consent-outdated", version=CURRENT_NOTICE.version),
         )
 
 
@@ -180,7 +182,7 @@ def rider_in_scope(session: Session, scope: Scope, rider_id: int) -> RiderRow:
         .where(RiderProfile.account_id == rider_id, in_scope(scope))
     ).first()
     if row is None:
-        raise NotFound(f"No rider {rider_id}.")
+        raise NotFound(Message("riders.no-rider", rider_id=rider_id))
     return row[0], row[1]
 
 
@@ -232,9 +234,7 @@ def _review(
         account,
         expected={"status": AccountStatus.PENDING},
         values={"status": target},
-        conflict=lambda: Conflict(
-            f"This rider was already reviewed (status {account.status.value})."
-        ),
+        conflict=lambda: Conflict(Message("riders.already-reviewed", status=account.status.value)),
     )
     profile.reviewed_at = utcnow()
     profile.reviewed_by_id = actor_id
@@ -245,17 +245,14 @@ def _review(
     return profile, account
 
 
-def _review_message(target: AccountStatus, reason: str | None) -> Message:
+def _review_message(target: AccountStatus, reason: str | None) -> NotificationText:
     if target is AccountStatus.ACTIVE:
-        return Message(
+        return NotificationText(
             "rider_approved",
-            "报到备案已通过",
-            "Your registration was approved",
-            "现在可以赚取积分、领取核查任务、兑换奖品。",
+            Message("notifications.rider-approved"),
+            Message("notifications.rider-approved-body"),
         )
-    return Message(
-        "rider_rejected", "报到备案未通过", "Your registration was refused", reason or ""
-    )
+    return NotificationText("rider_rejected", Message("notifications.rider-rejected"), reason or "")
 
 
 def update_profile(
@@ -288,7 +285,7 @@ def _step_down_as_leader(session: Session, profile: RiderProfile) -> None:
 def _team_in_community(session: Session, team_id: int, community_code: str) -> Team:
     team = session.get(Team, team_id)
     if team is None or team.community_code != community_code:
-        raise Unprocessable.for_field("team_id", "no such team in this community")
+        raise Unprocessable.for_field("team_id", Message("riders.team-not-in-community"))
     return team
 
 
@@ -304,7 +301,7 @@ def get_team(session: Session, team_id: int) -> Team:
     """One team, or 404."""
     team = session.get(Team, team_id)
     if team is None:
-        raise NotFound(f"No team {team_id}.")
+        raise NotFound(Message("riders.no-team", team_id=team_id))
     return team
 
 
@@ -314,9 +311,11 @@ def create_team(
     """A new volunteer team in a community the caller administers (flushes)."""
     community = community_of(session, community_code)
     if community is None:
-        raise Unprocessable.for_field("community_code", f"no community {community_code!r}")
+        raise Unprocessable.for_field(
+            "community_code", Message("riders.no-community", code=community_code)
+        )
     if not scope.covers(community.path):
-        raise Forbidden("You do not administer this community.")
+        raise Forbidden(Message("riders.not-your-community"))
     team = Team(name=name, community_code=community_code, area_name=area_name)
     session.add(team)
     session.flush()
@@ -330,12 +329,12 @@ def update_team(session: Session, scope: Scope, team_id: int, changes: dict[str,
     team = get_team(session, team_id)
     community = community_of(session, team.community_code)
     if community is None or not scope.covers(community.path):
-        raise Forbidden("You do not administer this team's community.")
+        raise Forbidden(Message("riders.not-your-team"))
     leader_id = changes.get("leader_account_id")
     if leader_id is not None:
         leader = active_rider(session, leader_id)
         if leader is None or leader.team_id != team.id:
-            raise Unprocessable.for_field("leader_account_id", "an active rider of this team")
+            raise Unprocessable.for_field("leader_account_id", Message("riders.leader-not-in-team"))
     for field, value in changes.items():
         setattr(team, field, value)
     session.add(team)

@@ -1,5 +1,6 @@
 """Who may see the handling units."""
 
 from app.accounts.access import AREA_MANAGERS
+from app.core.messages import Message
 
-UNIT_LISTERS = AREA_MANAGERS.refusing("Only coordinators and admins list handling units.")
+UNIT_LISTERS = AREA_MANAGERS.refusing(Message("units.listers-only"))

@@ -14,6 +14,7 @@ from app.accounts.deps import (
 from app.accounts.models import Account
 from app.core.deps import ReadSession, WriteSession
 from app.core.errors import Forbidden
+from app.core.messages import Message
 from app.grids.service import grid_by_code
 from app.units import service
 from app.units.access import UNIT_LISTERS
@@ -32,7 +33,7 @@ def create_unit(
     """Register a handling unit in a community the caller administers."""
     community = grid_by_code(session, body.community_code)
     if community is not None and not scope.covers(community.path):
-        raise Forbidden("You do not administer this community.")
+        raise Forbidden(Message("riders.not-your-community"))
     unit = service.create_unit(session, body)
     session.commit()
     return UnitPublic.model_validate(unit, from_attributes=True)
@@ -56,7 +57,7 @@ def update_unit(
     """Rename a unit, change its type or its contact person and phone."""
     unit, community_path = service.visible_unit(session, unit_id, scope.area_paths)
     if not scope.covers(community_path):
-        raise Forbidden("You do not administer this community.")
+        raise Forbidden(Message("riders.not-your-community"))
     service.update_unit(session, unit, body)
     session.commit()
     return UnitPublic.model_validate(unit, from_attributes=True)

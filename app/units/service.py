@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 
 from app.core.area_paths import related_to_any
 from app.core.errors import Conflict, NotFound, Unprocessable
+from app.core.messages import Message
 from app.grids.models import Grid, GridLevel
 from app.units.models import Unit, UnitCreate, UnitUpdate
 
@@ -16,9 +17,11 @@ def create_unit(session: Session, data: UnitCreate) -> Unit:
         select(Grid).where(Grid.code == data.community_code, Grid.level == GridLevel.COMMUNITY)
     ).first()
     if community is None:
-        raise Unprocessable.for_field("community_code", f"no community {data.community_code!r}")
+        raise Unprocessable.for_field(
+            "community_code", Message("riders.no-community", code=data.community_code)
+        )
     if session.exec(select(Unit.id).where(Unit.code == data.code)).first() is not None:
-        raise Conflict(f"A unit with code {data.code} exists already.")
+        raise Conflict(Message("units.code-taken", code=data.code))
     unit = Unit.model_validate(data.model_dump())
     session.add(unit)
     session.flush()
@@ -29,7 +32,7 @@ def update_unit(session: Session, unit: Unit, changes: UnitUpdate) -> Unit:
     """Rename, retype or change the contact of a unit (flushes)."""
     for name, value in changes.model_dump(exclude_unset=True).items():
         if value is None and name in ("name", "type"):
-            raise Unprocessable.for_field(name, "may not be empty")
+            raise Unprocessable.for_field(name, Message("units.field-empty"))
         setattr(unit, name, value)
     session.add(unit)
     session.flush()
@@ -59,7 +62,7 @@ def visible_unit(
         query = query.where(related_to_any(Grid.path, area_paths))
     found = session.exec(query).first()
     if found is None:
-        raise NotFound(f"No handling unit {unit_id}.")
+        raise NotFound(Message("units.no-unit-id", unit_id=unit_id))
     unit, community_path = found
     return unit, community_path
 

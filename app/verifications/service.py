@@ -10,6 +10,7 @@ from app.core.clock import utcnow
 from app.core.conditional import update_or_conflict
 from app.core.errors import Conflict, NotFound
 from app.core.events import publish
+from app.core.messages import Message
 from app.photos.intake import StoredPhoto
 from app.reports.models import PhotoKind, Report, ReportEventKind
 from app.reports.service import attach_photos
@@ -18,7 +19,7 @@ from app.riders.models import RiderProfile, Team
 from app.verifications.events import VerificationSubmitted
 from app.verifications.models import VerificationStatus, VerificationTask
 
-ALREADY_TAKEN = "已有骑手完成核查。Already taken: another rider checked this first."
+ALREADY_TAKEN = Message("verifications.already-taken")
 VerificationRow = tuple[VerificationTask, Report]
 
 
@@ -72,12 +73,12 @@ def open_for_rider(
     verification = session.get(VerificationTask, verification_id)
     community_code = _team_community(session, profile)
     if verification is None or verification.community_code != community_code:
-        raise NotFound(f"No verification task {verification_id}.")
+        raise NotFound(Message("verifications.no-task", verification_id=verification_id))
     if verification.status is not VerificationStatus.OPEN:
         raise Conflict(
             ALREADY_TAKEN
             if verification.status is VerificationStatus.SUBMITTED
-            else "这个核查任务已结束。This check is no longer needed."
+            else Message("verifications.ended")
         )
     return verification
 

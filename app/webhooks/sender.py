@@ -7,6 +7,7 @@ import time
 
 import httpx
 
+from app.core.messages import Message
 from app.core.outbound import DEFAULT_PORTS, RefusedUrl, check_addresses, parse_outbound_url
 from app.webhooks.outbox import ClaimedDelivery, Outcome
 from app.webhooks.signing import sign_body
@@ -86,7 +87,7 @@ async def _check_address_now(url: str) -> None:
             parts.hostname, port, type=socket.SOCK_STREAM
         )
     except (socket.gaierror, UnicodeError):
-        raise RefusedUrl(f"cannot resolve {parts.hostname}") from None
+        raise RefusedUrl(Message("outbound.unresolved", host=parts.hostname)) from None
     check_addresses(parts.hostname, [str(info[4][0]) for info in infos])
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Account
 from app.core.clock import utcnow
 from app.core.errors import NotFound, Unprocessable
+from app.core.messages import Message
 from app.core.outbound import RefusedUrl, check_outbound_url
 from app.grids.models import Grid, GridLevel
 from app.units.service import unit_by_code
@@ -33,7 +34,7 @@ def create_subscription(
         check_outbound_url(body.url, allow_private=allow_private)
     except RefusedUrl as exc:
         raise Unprocessable.for_field(
-            "url", f"{exc} (TANTOU_WEBHOOK_ALLOW_PRIVATE=true allows them on a closed network)"
+            "url", Message("webhooks.url-refused", problem=exc.message)
         ) from None
     if body.community_code is not None:
         community = session.exec(
@@ -43,18 +44,17 @@ def create_subscription(
         ).first()
         if community is None:
             raise Unprocessable.for_field(
-                "community_code", f"没有社区 {body.community_code!r} / no such community"
+                "community_code", Message("riders.no-community", code=body.community_code)
             )
     if body.unit_code is not None:
         if unit_by_code(session, body.unit_code) is None:
             raise Unprocessable.for_field(
-                "unit_code", f"没有处置单位 {body.unit_code!r} / no such handling unit"
+                "unit_code", Message("units.no-unit", code=body.unit_code)
             )
         if not set(body.events) <= TASK_EVENTS:
             raise Unprocessable.for_field(
                 "events",
-                "限定处置单位的订阅只能接收任务事件 / "
-                "a unit's subscription takes task.* events only",
+                Message("webhooks.unit-task-events-only"),
             )
     assert account.id is not None
     subscription = WebhookSubscription(
@@ -79,7 +79,7 @@ def get_subscription(session: Session, subscription_id: int) -> WebhookSubscript
     """The subscription, or 404."""
     subscription = session.get(WebhookSubscription, subscription_id)
     if subscription is None:
-        raise NotFound(f"没有订阅 {subscription_id} / no webhook {subscription_id}")
+        raise NotFound(Message("webhooks.no-subscription", subscription_id=subscription_id))
     return subscription
 
 
@@ -136,7 +136,7 @@ def redeliver(session: Session, delivery_id: int) -> WebhookDelivery:
     any still pending for the same report (flushes)."""
     original = session.get(WebhookDelivery, delivery_id)
     if original is None:
-        raise NotFound(f"没有投递记录 {delivery_id} / no delivery {delivery_id}")
+        raise NotFound(Message("webhooks.no-delivery", delivery_id=delivery_id))
     subscription = get_subscription(session, original.subscription_id)
     [copy] = write_deliveries(
         session,

@@ -8,7 +8,7 @@ import { getMeta } from "./js/outbox-store.js";
 
 // Change VERSION whenever a file below changes (tests/e2e/test_shell.py checks it against a hash
 // of the shell), so that riders' phones fetch the new shell and drop the old one.
-const VERSION = "shell-0dbf5f90";
+const VERSION = "shell-fe2a7f32";
 const CACHE = `tantou-${VERSION}`;
 const SHELL = [
   "/",
@@ -64,6 +64,7 @@ const SHELL = [
   "/js/views/reports.js",
   "/js/views/tasks.js",
   "/js/views/verification.js",
+  "/shared/client-id.js",
   "/shared/dom.js",
   "/shared/http.js",
   "/shared/i18n.js",

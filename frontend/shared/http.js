@@ -37,7 +37,7 @@ export async function request(
   path,
   { body, query, token = null, signal, timeoutMs = null, onUnauthorized = () => {}, as } = {},
 ) {
-  const headers = { Accept: "application/json" };
+  const headers = { Accept: "application/json", ...languageHeader(uiLanguage()) };
   if (token) headers.Authorization = `Bearer ${token}`;
   let payload = body;
   if (body !== undefined && !(body instanceof FormData) && !(body instanceof URLSearchParams)) {
@@ -68,6 +68,16 @@ export async function request(
   return type.includes("json") ? response.json() : response.text();
 }
 
+/** The app's language (shared/i18n.js puts it on <html>); none in a service worker. */
+function uiLanguage() {
+  return globalThis.document?.documentElement.lang || "";
+}
+
+/** Ask the server to word its answers (problem+json) in `lang`, the app's, not the phone's. */
+export function languageHeader(lang) {
+  return lang ? { "Accept-Language": lang } : {};
+}
+
 function attachmentName(response) {
   const disposition = response.headers.get("content-disposition") || "";
   return /filename="([^"]+)"/.exec(disposition)?.[1] || "download";
@@ -77,13 +87,13 @@ function attachmentName(response) {
 export function problemLines(problem) {
   const detail = typeof problem?.detail === "string" ? problem.detail : "";
   const fields = (Array.isArray(problem?.errors) ? problem.errors : [])
+    .filter(({ message }) => message && !detail.includes(message))
     .map(({ field, message }) => {
       const name = String(field || "")
         .split(".")
         .pop();
       return name ? `${name}: ${message}` : message;
-    })
-    .filter((message) => message && !detail.includes(message));
+    });
   return [detail, ...fields].filter(Boolean);
 }
 

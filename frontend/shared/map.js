@@ -116,7 +116,8 @@ export function createMap(container, config = {}) {
       pin = L.marker(toDisplay(lat, lon), {
         draggable: true,
         autoPan: true,
-        icon: L.divIcon({ className: "tt-map-pin", iconSize: [28, 28], iconAnchor: [14, 34] }),
+        // A 44 px target; its 28 px pin (drawn by the app's CSS) points at the spot.
+        icon: L.divIcon({ className: "tt-map-pin", iconSize: [44, 44], iconAnchor: [22, 42] }),
       }).addTo(map);
       pin.getElement().setAttribute("aria-label", label);
       pin.on("dragend", () => onDrop?.(fromDisplay(pin.getLatLng())));

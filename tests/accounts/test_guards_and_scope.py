@@ -12,6 +12,7 @@ from app.core.config import Settings
 from app.core.runtime import Runtime
 from app.main import create_app
 from tests.apikeys.factories import issue_key
+from tests.clients import english_client
 from tests.factories import COMMUNITY, assert_problem
 from tests.fixtures.people import People, unit_code_of
 from tests.fixtures.reports import make_report
@@ -75,7 +76,7 @@ def test_a_guarded_scoped_route_counts_an_api_key_once(
         engine=runtime.engine,
         writer=runtime.writer,
     )
-    with TestClient(create_app(runtime=limited)) as client:
+    with english_client(create_app(runtime=limited)) as client:
         limit = 2
         key = issue_key(
             client,

@@ -18,6 +18,7 @@ from app.core import clock
 from app.core.config import Settings
 from app.core.runtime import Runtime
 from app.main import create_app
+from tests.clients import english_client
 from tests.conftest import make_settings
 from tests.factories import PASSWORD, assert_problem, make_account
 
@@ -29,7 +30,7 @@ TOKEN = "/api/v1/auth/token"
 
 
 def _client(runtime: Runtime, peer: tuple[str, int]) -> TestClient:
-    return TestClient(create_app(runtime=runtime), client=peer)
+    return english_client(create_app(runtime=runtime), client=peer)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from app.core.runtime import Runtime
 from app.main import create_app
 from tests.apikeys.factories import issue_key
 from tests.cases.factories import OTHER_GRID, Steps, after_photo
+from tests.clients import english_client
 from tests.factories import COMMUNITY, GRID_POINT, assert_problem
 from tests.fixtures.people import People, unit_code_of
 from tests.fixtures.reports import make_report
@@ -173,7 +174,7 @@ def test_a_burst_beyond_the_key_limit_gets_429(
         engine=runtime.engine,
         writer=runtime.writer,
     )
-    with TestClient(create_app(runtime=limited)) as client:
+    with english_client(create_app(runtime=limited)) as client:
         key = issue_key(client, people.admin, READ, rate_limit_per_minute=3)
         answers = [client.get("/api/v1/reports", headers=key.headers) for _ in range(5)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429, 429]

@@ -16,7 +16,6 @@ from pathlib import Path
 import httpx
 import pytest
 from alembic.script import ScriptDirectory
-from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import create_engine, text
 from sqlmodel import Session, select
@@ -36,6 +35,7 @@ from app.main import create_app
 from app.photos.file_store import FileStore
 from app.reports.models import Report, ReportPhoto
 from app.reports.photo_redaction import ABANDONED_AFTER, redact_waiting_photos
+from tests.clients import english_client
 from tests.conftest import make_settings
 from tests.factories import seed_grids
 from tests.fixtures.people import People, Person
@@ -159,7 +159,7 @@ class ReportWriter:
 
 
 def post_reports(runtime: Runtime, people: People, count: int) -> list[int]:
-    with TestClient(create_app(runtime=runtime)) as client:
+    with english_client(create_app(runtime=runtime)) as client:
         ids = []
         for number in range(count):
             response = post_report(client, people.rider.headers, (distinct_photo(number),))
@@ -213,7 +213,7 @@ def test_backup_while_reports_are_written_restores_every_acknowledged_report_wit
     try:
         # Photos the source had not redacted yet are the job's once no process holds them.
         redact_waiting_photos(restored, now=utcnow() + ABANDONED_AFTER)
-        with TestClient(create_app(runtime=restored)) as client:
+        with english_client(create_app(runtime=restored)) as client:
             for report_id in acknowledged_before:
                 response = client.get(f"/api/v1/reports/{report_id}", headers=people.rider.headers)
                 assert response.status_code == 200, response.text

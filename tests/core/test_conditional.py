@@ -8,6 +8,7 @@ from sqlmodel import Session, col
 from app.core.conditional import update_or_conflict, update_where
 from app.core.db import writer_engine
 from app.core.errors import Conflict
+from app.core.messages import Message
 from app.core.runtime import Runtime
 from app.rewards.models import Reward
 
@@ -83,14 +84,16 @@ def test_the_raising_variant_raises_conflict_naming_the_fresh_state(
     session: Session, reward: Reward, other_writer: Session
 ) -> None:
     take_all_but_one(other_writer, reward.id)
-    with pytest.raises(Conflict, match="only 1 left"):
+    with pytest.raises(Conflict, match="needed, 1 available"):
         update_or_conflict(
             session,
             Reward,
             reward,
             expected={"stock": 5},
             values={"stock": 3},
-            conflict=lambda: Conflict(f"only {reward.stock} left"),
+            conflict=lambda: Conflict(
+                Message("rewards.not-enough-points", cost=3, balance=reward.stock)
+            ),
         )
     assert session.get_one(Reward, reward.id).stock == 1
 

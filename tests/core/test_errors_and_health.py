@@ -13,6 +13,7 @@ from app.core.config import Settings
 from app.core.migrations import upgrade_to_head
 from app.core.runtime import Runtime
 from app.main import create_app
+from tests.clients import english_client
 from tests.conftest import make_settings
 from tests.factories import assert_problem
 
@@ -50,7 +51,10 @@ def test_unexpected_error_is_500_problem_without_trace_and_with_request_id(
 
     app.include_router(boom)
     app.router.routes.insert(0, app.router.routes.pop())  # ahead of the frontend mount at /
-    with TestClient(app, raise_server_exceptions=False) as client, caplog.at_level(logging.ERROR):
+    with (
+        english_client(app, raise_server_exceptions=False) as client,
+        caplog.at_level(logging.ERROR),
+    ):
         response = client.get("/boom")
     body = assert_problem(response, 500)
     request_id = response.headers["x-request-id"]
@@ -77,7 +81,7 @@ def test_healthz_is_ok(client: TestClient) -> None:
 
 def test_readyz_wants_migrations_at_head(empty_database_url: str, tmp_path: Path) -> None:
     runtime = Runtime.from_settings(make_settings(empty_database_url, tmp_path))
-    with TestClient(create_app(runtime=runtime)) as client:
+    with english_client(create_app(runtime=runtime)) as client:
         assert client.get("/readyz").status_code == 503
         upgrade_to_head(empty_database_url)
         assert client.get("/readyz").json() == {"status": "ok"}
@@ -104,7 +108,7 @@ def test_body_over_the_request_limit_is_413_before_reading(
     database_url: str, tmp_path: Path
 ) -> None:
     runtime = Runtime.from_settings(make_settings(database_url, tmp_path, max_request_bytes=2048))
-    with TestClient(create_app(runtime=runtime)) as client:
+    with english_client(create_app(runtime=runtime)) as client:
         response = client.post("/api/v1/riders", content=b"x" * 4096)
         assert_problem(response, 413)
 
@@ -126,7 +130,7 @@ def test_rate_limit_answers_429_problem_when_on(
     monkeypatch.setattr(rate_windows, "wall_clock_s", lambda: 60_030.0)
     settings = make_settings(database_url, tmp_path, rate_limits=True, rate_limit_per_minute=5)
     runtime = Runtime.from_settings(settings)
-    with TestClient(create_app(runtime=runtime)) as client:
+    with english_client(create_app(runtime=runtime)) as client:
         statuses = [client.get("/api/v1/categories").status_code for _ in range(7)]
         assert statuses[:5] == [200] * 5
         assert statuses[5:] == [429, 429]
@@ -140,7 +144,7 @@ def test_rate_limit_answers_429_problem_when_on(
 def test_rate_limits_off_lets_a_burst_through(database_url: str, tmp_path: Path) -> None:
     settings = make_settings(database_url, tmp_path, rate_limits=False, rate_limit_per_minute=5)
     runtime = Runtime.from_settings(settings)
-    with TestClient(create_app(runtime=runtime)) as client:
+    with english_client(create_app(runtime=runtime)) as client:
         assert {client.get("/api/v1/categories").status_code for _ in range(20)} == {200}
     runtime.engine.dispose()
 

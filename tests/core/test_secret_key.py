@@ -18,6 +18,7 @@ from app.core.runtime import Runtime
 from app.core.secret_key import SECRET_KEY_FILE, SecretKeyError, load_or_create_secret_key
 from app.core.security import issue_token
 from app.main import create_app
+from tests.clients import english_client
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import assert_problem, make_account
 
@@ -45,7 +46,7 @@ def test_an_admin_token_forged_with_the_published_key_is_refused(
     with Session(runtime.engine, expire_on_commit=False) as session:
         admin = make_account(session, Role.ADMIN, "root")
     assert admin.id is not None
-    with TestClient(create_app(runtime=runtime)) as client:
+    with english_client(create_app(runtime=runtime)) as client:
         for published in PUBLISHED_SECRET_KEYS:
             forged = issue_token(admin.id, secret_key=published, lifetime=timedelta(hours=1))
             headers = {"Authorization": f"Bearer {forged.access_token}"}

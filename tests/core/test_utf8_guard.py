@@ -7,11 +7,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
+from app.core.messages import Message
 from app.core.runtime import Runtime
 from app.core.utf8_guard import NOT_PERCENT_ENCODED, NOT_UTF8, MultipartChecker
 from app.main import create_app
 from app.reports.models import Report
 from app.riders.models import Team
+from tests.clients import ENGLISH
 from tests.factories import COMMUNITY, assert_problem
 from tests.fixtures.people import People
 from tests.photos.factories import fixture_photo
@@ -26,10 +28,10 @@ def _count(session: Session, model: type) -> int:
     return int(session.exec(select(func.count()).select_from(model)).one())
 
 
-def assert_not_utf8(response: httpx.Response, field: str, message: str = NOT_UTF8) -> None:
+def assert_not_utf8(response: httpx.Response, field: str, message: Message = NOT_UTF8) -> None:
     body = assert_problem(response, 422)
     assert body["type"] == "urn:tantou:problem:validation"
-    assert body["errors"] == [{"field": field, "message": message}], body
+    assert body["errors"] == [{"field": field, "message": message.render("en")}], body
 
 
 def multipart(fields: list[tuple[bytes, bytes]], photo: bytes, *, photo_first: bool) -> bytes:
@@ -93,7 +95,7 @@ def test_invalid_utf8_in_a_report_description_beside_a_real_photo_stores_nothing
     )
     with (
         live_server(create_app(runtime=runtime)) as base_url,
-        httpx.Client(base_url=base_url) as http,
+        httpx.Client(base_url=base_url, headers=ENGLISH) as http,
     ):
         response = post_multipart(http, people.rider.headers, body)
     assert_not_utf8(response, "description")
@@ -110,7 +112,7 @@ def test_a_valid_chinese_description_after_a_real_photo_is_stored_as_sent(
     )
     with (
         live_server(create_app(runtime=runtime)) as base_url,
-        httpx.Client(base_url=base_url) as http,
+        httpx.Client(base_url=base_url, headers=ENGLISH) as http,
     ):
         response = post_multipart(http, people.rider.headers, body)
     assert response.status_code == 201, response.text
@@ -182,7 +184,9 @@ def test_invalid_utf8_in_a_query_or_path_is_422_naming_it(
 def test_invalid_utf8_in_an_open311_query_is_an_open311_error(client: TestClient) -> None:
     response = client.get("/open311/v2/requests.json?service_code=01%FF")
     assert response.status_code == 400
-    assert response.json() == [{"code": 400, "description": f"service_code: {NOT_UTF8}"}]
+    assert response.json() == [
+        {"code": 400, "description": f"service_code: {NOT_UTF8.render('en')}"}
+    ]
     xml = client.get("/open311/v2/requests.xml?service_code=01%FF")
     assert xml.status_code == 400
     assert xml.headers["content-type"].startswith("text/xml")
@@ -194,7 +198,7 @@ def test_percent_encoded_chinese_in_a_query_reaches_the_route_as_sent(
     response = client.get(
         "/api/v1/stats?area=%E4%B8%8D%E5%AD%98%E5%9C%A8", headers=people.admin.headers
     )
-    assert "不存在" in assert_problem(response, 422)["detail"]
+    assert "'不存在'" in assert_problem(response, 422)["detail"]
 
 
 def _checked_byte_by_byte(body: bytes) -> tuple[str, str] | None:

@@ -40,6 +40,7 @@ class ConsoleData:
     resolved: int
     task: int
     webhook: str
+    unit: int  # the demo's property company, with its staff's logins
 
 
 def _report(api: ApiClient, description: str, photos: int = 1) -> int:
@@ -105,7 +106,12 @@ def data(api: ApiClient) -> ConsoleData:
         as_user=ADMIN,
         json={"url": WEBHOOK_URL, "events": ["report.created"], "secret": "s" * 24},
     )
-    return ConsoleData(submitted, accepted, in_progress, resolved, task, str(hook["id"]))
+    [unit] = [
+        u["id"]
+        for u in api.call("GET", "/units", as_user=COORDINATOR)["items"]
+        if u["code"] == UNIT_CODE
+    ]
+    return ConsoleData(submitted, accepted, in_progress, resolved, task, str(hook["id"]), unit)
 
 
 def _phone_call_looked_up(api: ApiClient) -> None:
@@ -186,6 +192,8 @@ SCREENS = [
     ("redemptions", COORDINATOR, "/redemptions", "tr[data-redemption-id]"),
     ("notifications", COORDINATOR, "/notifications", ".page-header h1"),
     ("units", COORDINATOR, "/units", ".data-table tbody tr:not(.empty-row)"),
+    ("unit", COORDINATOR, "/units/{unit}", "tr[data-username]"),
+    ("case-sheet", COORDINATOR, "/reports/{resolved}/sheet", ".case-sheet tr[data-task-id]"),
     ("categories", ADMIN, "/categories", ".data-table tbody tr:not(.empty-row)"),
     ("rewards", ADMIN, "/rewards", ".data-table tbody tr:not(.empty-row)"),
     ("presets", ADMIN, "/presets", ".panel"),
@@ -216,6 +224,8 @@ DIALOGS = [
     ),
     ("notice-new", COORDINATOR, "/notices", "text=电动车安全充电提示", ADD),
     ("unit-new", ADMIN, "/units", ".data-table tbody tr:not(.empty-row)", ADD),
+    ("unit-edit", COORDINATOR, "/units/{unit}", "tr[data-username]", "text=编辑"),
+    ("unit-account-new", COORDINATOR, "/units/{unit}", "tr[data-username]", "text=添加账号"),
     ("category-new", ADMIN, "/categories", ".data-table tbody tr:not(.empty-row)", ADD),
     ("reward-new", ADMIN, "/rewards", ".data-table tbody tr:not(.empty-row)", ADD),
     ("preset-new", ADMIN, "/presets", ".panel", ".panel .btn-primary"),

@@ -69,6 +69,14 @@ def test_first_load_transfers_at_most_150_kb_compressed(
     # Logged in, the home screen has the service worker keep the map for offline use.
     already_seen = len(finished)
     log_in(page, rider.phone)
+    # The worker fetches them in the background: wait until its cache holds every one.
+    page.wait_for_function(
+        """async (paths) => {
+            const held = await Promise.all(paths.map((path) => caches.match(path)));
+            return held.every(Boolean);
+        }""",
+        arg=sorted(map_paths),
+    )
     map_requests = [r for r in finished[already_seen:] if urlsplit(r.url).path in map_paths]
     map_bytes = sum(_transferred(request) for request in map_requests)
     REPORT_FILE.parent.mkdir(parents=True, exist_ok=True)

@@ -146,6 +146,7 @@ def _open(page: Page, path: str, ready: str) -> None:
 # (screen, route, what shows once its data is in); {name} fields come from `data`.
 SCREENS = [
     ("home", "/", ".snap-button"),
+    ("nearby", "/nearby", ".nearby-item"),
     ("reports", "/reports", ".report-card .thumb"),
     ("report", "/reports/{submitted}", ".photo-grid img >> nth=1"),
     ("report-closed", "/reports/{closed}", ".rating .star"),

@@ -15,6 +15,7 @@ from app.core.runtime import Runtime
 from app.main import create_app
 from app.maps import service
 from app.reports.states import ReportStatus
+from tests.clients import english_client
 from tests.conftest import make_settings
 from tests.factories import COMMUNITY, GRID, GRID_POINT, make_unit
 from tests.fixtures.people import People
@@ -62,7 +63,7 @@ def test_configured_tiles_are_published_and_allowed_as_images(
     )
     runtime = Runtime.from_settings(settings)
     try:
-        with TestClient(create_app(runtime=runtime)) as client:
+        with english_client(create_app(runtime=runtime)) as client:
             config = client.get("/api/v1/map/config", headers=people.rider.headers)
             console = client.get("/console/")
     finally:

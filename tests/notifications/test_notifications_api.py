@@ -5,7 +5,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from app.notifications.messages import Message
+from app.notifications.messages import task_overdue_message
 from app.notifications.models import Notification
 from app.notifications.service import notify
 from tests.factories import assert_problem
@@ -16,7 +16,7 @@ INBOX = "/api/v1/me/notifications"
 
 def _fill_inbox(session: Session, person: Person, count: int) -> list[int]:
     for number in range(count):
-        message = Message("report_accepted", f"问题已受理 #{number}", f"Report #{number} accepted")
+        message = task_overdue_message(number, "物业", escalated=False)
         notify(session, [person.id], message, dedupe_key=f"test:{number}")
     session.commit()
     ids = session.exec(select(Notification.id).where(Notification.account_id == person.id)).all()
@@ -43,7 +43,7 @@ def test_the_inbox_lists_newest_first_with_the_unread_count_and_pages(
     assert [n["id"] for n in first["items"]] == ids[::-1][:3]
     assert [n["id"] for n in second["items"]] == ids[::-1][3:]
     assert (first["unread"], second["next_cursor"]) == (5, None)
-    assert first["items"][0]["title_zh"] == "问题已受理 #4"
+    assert first["items"][0]["title_zh"] == "任务超期：物业 #4"
 
 
 def test_marking_some_then_all_read(client: TestClient, session: Session, people: People) -> None:
@@ -65,7 +65,7 @@ def test_marking_some_then_all_read(client: TestClient, session: Session, people
 
 
 def test_the_same_happening_lands_once_in_each_inbox(session: Session, people: People) -> None:
-    message = Message("task_overdue", "任务超期 #1", "Task overdue (case #1)")
+    message = task_overdue_message(1, "物业", escalated=False)
     recipients = [people.coordinator.id, people.street_coordinator.id]
 
     first = notify(session, recipients, message, dedupe_key="task:1:task_overdue")

@@ -18,6 +18,7 @@ from app.main import create_app
 from app.reports.models import Report, ReportPhoto
 from app.reports.photo_redaction import finish_queued_redaction
 from tests.apikeys.factories import issue_key
+from tests.clients import english_client
 from tests.factories import GRID, GRID_POINT
 from tests.fixtures.people import People, Person
 from tests.fixtures.reports import GARBAGE
@@ -266,7 +267,7 @@ def test_an_allowed_media_url_is_fetched_once_and_kept(
         writer=runtime.writer,
     )
     app = create_app(runtime=allowing)
-    with TestClient(app) as client, live_server(app) as base_url:
+    with english_client(app) as client, live_server(app) as base_url:
         key = issue_key(client, people.admin, "open311")
         form = _form(key, media_url=media_server.url)
         first = _post(f"{base_url}/open311/v2/requests.json", data=form)

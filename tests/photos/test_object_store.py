@@ -25,6 +25,7 @@ from app.photos.sealing import original_store, unseal
 from app.photos.storage import photo_store
 from app.reports.models import Report, ReportPhoto
 from app.reports.photo_sweep import SEALED_ORIGINALS, sweep_photo_store
+from tests.clients import english_client
 from tests.conftest import TEST_SECRET_KEY, make_settings
 from tests.factories import assert_problem
 from tests.fixtures.people import People
@@ -59,7 +60,7 @@ def served_with(settings: Settings) -> Iterator[TestClient]:
     """The app on the same database and bucket with other settings."""
     runtime = Runtime.from_settings(settings)
     try:
-        with TestClient(create_app(runtime=runtime)) as client:
+        with english_client(create_app(runtime=runtime)) as client:
             yield client
     finally:
         runtime.engine.dispose()

@@ -95,7 +95,7 @@ def test_a_deduction_beyond_the_balance_is_409_not_enough_points_and_changes_not
     give_points(session, rider.account_id, 5)
     body = {"rider_id": rider.account_id, "amount": -6, "reason": "误加扣回"}
     response = client.post("/api/v1/points/adjustments", json=body, headers=login(client, "coord"))
-    assert "积分不足" in assert_problem(response, 409, slug="not-enough-points")["detail"]
+    assert "Not enough points" in assert_problem(response, 409, slug="not-enough-points")["detail"]
     assert (
         client.get("/api/v1/me/points", headers=login(client, RIDER_PHONE)).json()["balance"] == 5
     )

@@ -84,7 +84,7 @@ def test_the_same_wording_twice_for_one_purpose_is_409_and_stores_nothing(
     )
     elsewhere = add(client, people.admin, purpose="dispatch", text=REASON)
 
-    assert "已经有了" in assert_problem(again, 409)["detail"]
+    assert "already exists" in assert_problem(again, 409)["detail"]
     assert_problem(renamed, 409)
     assert elsewhere.status_code == 201  # another purpose may say the same
     assert [item["text"] for item in listed(client, people.admin, "reject")] == [

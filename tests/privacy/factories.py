@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.notifications.messages import Message
+from app.notifications.messages import task_overdue_message
 from app.notifications.service import notify
 from app.rewards.models import Redemption, RedemptionStatus
 from tests.factories import login
@@ -53,6 +53,6 @@ def busy_rider(client: TestClient, session: Session, people: People) -> BusyRide
     issued = session.get_one(Redemption, ids[0])
     issued.status = RedemptionStatus.ISSUED
     session.add(issued)
-    notify(session, [rider_id], Message("test", "测试通知", "A test notice"), dedupe_key="t")
+    notify(session, [rider_id], task_overdue_message(1, "物业", escalated=False), dedupe_key="t")
     session.commit()
     return BusyRider(rider_id, headers, report_id, ids[1], ids[0], reward.id)

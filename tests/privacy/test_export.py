@@ -51,7 +51,7 @@ def test_the_export_holds_the_account_profile_consent_reports_points_and_inbox(
     ]
     assert sorted(r["status"] for r in document["redemptions"]) == ["issued", "pending"]
     assert {r["reward_name"] for r in document["redemptions"]} == {"安全头盔"}
-    assert "测试通知" in [n["title_zh"] for n in document["notifications"]]
+    assert "任务超期：物业 #1" in [n["title_zh"] for n in document["notifications"]]
 
 
 def test_the_exported_photo_links_are_signed_and_serve_the_photo(

@@ -11,6 +11,7 @@ from app.core.runtime import Runtime
 from app.main import create_app
 from app.photos.intake import image_pool_of
 from app.reports.models import Report, ReportPhoto
+from tests.clients import english_client
 from tests.conftest import make_settings
 from tests.factories import assert_problem, seed_grids
 from tests.fixtures.people import People
@@ -87,7 +88,7 @@ def test_full_pool_answers_503_with_retry_after_and_stores_nothing(
     people = People(session, settings)
     pool = image_pool_of(one_slot_runtime)
     photo = small_jpeg()
-    with TestClient(create_app(runtime=one_slot_runtime)) as client:
+    with english_client(create_app(runtime=one_slot_runtime)) as client:
         with pool.admitted():  # the one slot, taken as another request's image work takes it
             busy = post_report(client, people.rider.headers, (photo,), client_id=CLIENT_ID)
             body = assert_problem(busy, 503)

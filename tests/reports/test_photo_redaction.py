@@ -30,6 +30,7 @@ from app.reports.photo_redaction import (
     finish_queued_redaction,
     redact_waiting_photos,
 )
+from tests.clients import english_client
 from tests.factories import GRID_POINT
 from tests.fixtures.people import People
 from tests.fixtures.reports import GARBAGE, make_report
@@ -204,7 +205,7 @@ def test_a_burst_waits_in_the_queue_counted_and_none_is_lost(
     runtime: Runtime, session: Session, people: People
 ) -> None:
     # No lifespan, so no worker: the uploads wait in the queue until it is worked off here.
-    idle = TestClient(create_app(runtime=runtime))
+    idle = english_client(create_app(runtime=runtime))
     try:
         sent = [
             post_report(idle, people.rider.headers, (small_jpeg(gps=GRID_POINT), ASTRONAUT))
@@ -266,7 +267,7 @@ def test_a_redacted_photo_seals_the_very_copy_its_upload_stored(
 def test_the_job_leaves_a_fresh_upload_to_its_worker_and_takes_an_abandoned_one(
     runtime: Runtime, session: Session, people: People
 ) -> None:
-    idle = TestClient(create_app(runtime=runtime))
+    idle = english_client(create_app(runtime=runtime))
     try:
         sent = post_report(idle, people.rider.headers, (ASTRONAUT,))
         assert sent.status_code == 201, sent.text

@@ -14,6 +14,7 @@ from app.photos.intake import close_image_pool
 from app.photos.sealing import original_store, unseal
 from app.photos.storage import photo_store
 from app.reports.models import PhotoReveal, ReportEvent, ReportEventKind, ReportPhoto
+from tests.clients import english_client
 from tests.factories import assert_problem
 from tests.fixtures.people import People
 from tests.photos.factories import fixture_photo
@@ -181,7 +182,7 @@ def test_no_one_else_adds_a_box_and_a_bad_box_changes_nothing(
 def test_a_photo_still_waiting_for_redaction_takes_no_box_yet(
     runtime: Runtime, session: Session, people: People
 ) -> None:
-    idle = TestClient(create_app(runtime=runtime))  # no lifespan: no worker redacts it
+    idle = english_client(create_app(runtime=runtime))  # no lifespan: no worker redacts it
     try:
         sent = post_report(idle, people.rider.headers, (STREET,))
         [pending] = session.exec(select(ReportPhoto)).all()

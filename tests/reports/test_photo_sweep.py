@@ -6,7 +6,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.accounts.models import Role
@@ -14,6 +13,7 @@ from app.core.runtime import Runtime
 from app.main import create_app
 from app.photos.file_store import FileStore
 from app.reports.photo_sweep import SweepResult, sweep_photo_store
+from tests.clients import english_client
 from tests.conftest import make_settings
 from tests.factories import make_account, seed_grids
 from tests.fixtures.reports import make_report
@@ -103,7 +103,7 @@ def test_server_sweeps_at_start_up(database_url: str, tmp_path: Path) -> None:
     store = FileStore(runtime.settings.photo_dir)
     orphan = store.path(store.put(b"left by a crash"))
     staged = staged_file(store, "c" * 64)
-    with TestClient(create_app(runtime=runtime)):
+    with english_client(create_app(runtime=runtime)):
         deadline = time.monotonic() + DEADLINE_S
         while (orphan.exists() or staged.exists()) and time.monotonic() < deadline:
             threading.Event().wait(0.05)

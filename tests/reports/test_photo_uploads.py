@@ -16,6 +16,7 @@ from app.core.runtime import Runtime
 from app.main import create_app
 from app.photos.metadata import read_jpeg_segments
 from app.reports.models import Report, ReportEvent, ReportPhoto
+from tests.clients import english_client
 from tests.factories import GRID_POINT, assert_problem
 from tests.fixtures.people import People
 from tests.photos.factories import (
@@ -82,7 +83,7 @@ EUROPEAN_GPS_PHOTOS = ["jpg/mobile/HMD_Nokia_8.3_5G.jpg", *fixture_photo_paths("
 def worldwide_client(settings: Settings, runtime: Runtime) -> Iterator[TestClient]:
     """A server whose service area reaches round the earth, so European points are kept."""
     wide = settings.model_copy(update={"unassigned_max_distance_m": 25_000_000.0})
-    with TestClient(
+    with english_client(
         create_app(runtime=Runtime(settings=wide, engine=runtime.engine, writer=runtime.writer))
     ) as client:
         yield client

@@ -369,6 +369,22 @@ def test_nearby_without_a_category_lists_every_open_report_in_the_radius_of_any_
     assert ids(default_radius) == [garbage.id]
 
 
+def test_nearby_at_one_distance_puts_the_newest_first(
+    client: TestClient, people: People, session: Session
+) -> None:
+    """A busy corner: a fresh report is not pushed past the list's end by older ones there."""
+    point = north_of(GRID_POINT, 30)
+    older = make_report(
+        session, people.rider.id, point=point, created_at=utcnow() - timedelta(days=2)
+    )
+    newer = make_report(session, people.other_rider.id, point=point)
+    lon, lat = GRID_POINT
+    response = client.get(
+        "/api/v1/reports/nearby", params={"lat": lat, "lon": lon}, headers=people.rider.headers
+    )
+    assert ids(response) == [newer.id, older.id]
+
+
 def test_nearby_takes_a_gcj02_point(client: TestClient, people: People, session: Session) -> None:
     report = make_report(session, people.rider.id)
     lon, lat = from_wgs84(*GRID_POINT, CoordinateSystem.GCJ02)

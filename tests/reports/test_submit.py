@@ -23,6 +23,7 @@ from app.grids.crs import CoordinateSystem, distance_m, from_wgs84
 from app.main import create_app
 from app.photos import intake
 from app.reports.models import Report, ReportEvent, ReportPhoto
+from tests.clients import english_client
 from tests.conftest import make_settings
 from tests.factories import COMMUNITY, GRID, GRID_POINT, assert_problem
 from tests.fixtures.people import People
@@ -55,7 +56,7 @@ def client_with(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Tes
                 make_settings(database_url, tmp_path / "data", **overrides)
             )
             stack.callback(runtime.engine.dispose)
-            return stack.enter_context(TestClient(create_app(runtime=runtime)))
+            return stack.enter_context(english_client(create_app(runtime=runtime)))
 
         yield build
 
@@ -101,7 +102,7 @@ def test_pending_rider_may_not_report_and_nothing_is_stored(
     client: TestClient, people: People, session: Session
 ) -> None:
     body = assert_problem(post_report(client, people.pending_rider.headers), 403)
-    assert "报到备案" in body["detail"]
+    assert body["detail"] == "Only approved riders may do this."
     assert session.exec(select(Report)).all() == []
     session.rollback()
 

@@ -15,6 +15,7 @@ from app.core.runtime import Runtime
 from app.main import create_app
 from app.riders.models import RegistrationAttempt, RiderProfile
 from app.riders.privacy_notice import CURRENT_NOTICE
+from tests.clients import english_client
 from tests.conftest import make_settings
 from tests.factories import COMMUNITY, assert_problem, login, seed_grids
 from tests.riders.factories import make_rider
@@ -84,7 +85,7 @@ def test_a_pending_rider_can_do_nothing_else_that_needs_an_account(
             continue  # open to anyone (the registration form's lists, signed photo links)
         response = client.request(method, path, headers=headers)
         assert response.status_code == 403, f"{method} {path}: {response.status_code}"
-        assert "报到备案" in assert_problem(response, 403)["detail"]
+        assert "approved riders" in assert_problem(response, 403)["detail"]
         refused.append(path)
     # The sweep reached what riders do: reports, nearby, notices, points, redemptions.
     for path in ("/reports", "/reports/nearby", "/notices", "/me/points", "/redemptions"):
@@ -142,8 +143,8 @@ def test_one_address_cannot_test_many_numbers_but_another_address_registers(
 ) -> None:
     app = create_app(runtime=limited)
     with (
-        TestClient(app, client=("198.51.100.66", 40000)) as prober,
-        TestClient(app, client=("203.0.113.10", 40000)) as neighbour,
+        english_client(app, client=("198.51.100.66", 40000)) as prober,
+        english_client(app, client=("203.0.113.10", 40000)) as neighbour,
     ):
         for number in range(LIMIT):
             assert (

@@ -8,6 +8,7 @@ on tables in use."""
 
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,14 +41,17 @@ from app.maps import service as map_service
 from app.maps.viewport import parse_bbox
 from app.notifications.service import list_notifications
 from app.points.service import recent_entries
+from app.reports.likely_duplicates import likely_duplicates
 from app.reports.listing import ReportFilter, list_reports
+from app.reports.models import Report
 from app.reports.reading import nearby_reports
 from app.reports.states import OPEN_REPORT_STATUSES, ReportStatus
 from app.rewards.models import RedemptionStatus
 from app.rewards.service import redemptions_in_scope, redemptions_of_rider
 from app.riders.models import Platform, RiderProfile
 from app.riders.service import list_riders
-from tests.factories import COMMUNITY, seed_grids
+from tests.factories import COMMUNITY, GRID_POINT, seed_grids
+from tests.fixtures.reports import GARBAGE
 from tests.postgres import Cluster
 
 ADMIN = Scope(account_id=1, role=Role.ADMIN, area_paths=None, unit_id=None)
@@ -339,6 +343,35 @@ def test_the_map_viewport_counts_and_clusters_from_one_index(
         text = " | ".join(lines)
         assert any("ix_report_status_lat_lon" in line for line in lines), text
         assert not any(line in ("SCAN report", "Seq Scan report") for line in lines), text
+
+
+def test_likely_duplicates_read_the_nearby_reports_from_an_index(plan_session: Session) -> None:
+    """Not a list either: the candidates in the report's box (category, days, open cases, the
+    coordinator's area) come from an index, never from a scan of every report."""
+    session = plan_session
+    lon, lat = GRID_POINT
+    report = Report(
+        id=1, category_code=GARBAGE, lon=lon, lat=lat, created_at=datetime(2026, 3, 1, tzinfo=UTC)
+    )
+    seen: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if re.search(r"FROM report\b(?!_)", statement):
+            seen.append((statement, parameters))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        likely_duplicates(session, STREET, report, radius_m=100, days=7)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    [(statement, parameters)] = seen
+    if session.get_bind().dialect.name == "postgresql":
+        fill_for_the_planner(session, "report", {})
+    lines = plan_lines(session, statement, parameters)
+    text = " | ".join(lines)
+    assert any("ix_report_category_created" in line for line in lines), text
+    assert not any(line in ("SCAN report", "Seq Scan report") for line in lines), text
 
 
 def test_nearby_of_every_category_reads_the_status_lat_lon_index(plan_session: Session) -> None:

@@ -17,7 +17,7 @@ CHECK_PHOTO = make_jpeg(800, 600, gps=FENGYANG_LON_LAT)
 
 def complete_a_task(session: Session, report: Report, *, to_status: TaskStatus) -> Task:
     """A unit's task on the report, in progress, moved to `to_status` by the case workflow."""
-    unit = make_unit(session, f"unit-{report.id}-{utcnow().timestamp()}")
+    unit = make_unit(session, f"unit-{report.id}-{utcnow():%H%M%S%f}")
     assert unit.id is not None
     task = Task(
         report_id=report.id or 0,

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from app.core.runtime import Runtime
 from app.main import create_app
+from tests.clients import english_client
 from tests.conftest import make_settings
 from tests.factories import assert_problem
 from tests.fixtures.people import People
@@ -84,7 +85,7 @@ def test_a_units_subscription_takes_task_events_only(client: TestClient, people:
 def strict_client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     """An app with the default settings: no deliveries to private addresses."""
     runtime = Runtime.from_settings(make_settings(database_url, tmp_path / "strict"))
-    with TestClient(create_app(runtime=runtime)) as client:
+    with english_client(create_app(runtime=runtime)) as client:
         yield client
     runtime.engine.dispose()
 

@@ -1,7 +1,7 @@
 // Sending the outbox, oldest first: shared by the page (XHR, with upload progress) and the
 // service worker (fetch, for Background Sync). The server's client_id makes every replay safe.
 
-import { NetworkError, problemLines } from "../../shared/http.js";
+import { NetworkError, languageHeader, problemLines } from "../../shared/http.js";
 import {
   REFUSED,
   SENDING,
@@ -111,7 +111,11 @@ async function sendOne(record, { token, transport, notify }) {
   try {
     answer = await transport({
       url: REPORTS_URL,
-      headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        Accept: "application/json",
+        ...languageHeader(record.lang),
+      },
       body: formDataOf(record),
       onProgress: (fraction) => notify({ type: "progress", clientId, fraction }),
     });

@@ -3,8 +3,10 @@
 
 import { UNAUTHORIZED_EVENT } from "./api.js";
 import { ACCOUNT_EVENT, cachedMe } from "./auth.js";
+import { getLang } from "./i18n.js";
 import { flushOutbox } from "./outbox-send.js";
 import { REFUSED, addRecord, listRecords, removeRecord } from "./outbox-store.js";
+import { newClientId } from "../../shared/client-id.js";
 import { getToken } from "./token.js";
 import { xhrTransport } from "./upload.js";
 
@@ -34,6 +36,8 @@ export async function queueReport(fields, photos) {
     client_id: clientId,
     queued_at: Date.now(),
     account_id: cachedMe()?.id ?? null,
+    // The language the rider reads, for the server's answer (a refusal's reason).
+    lang: getLang(),
     fields: { ...fields, client_id: clientId },
     photos,
   });
@@ -127,14 +131,4 @@ function requestBackgroundSync() {
     .catch(() => {
       /* no Background Sync here: load, online and visibility cover it */
     });
-}
-
-function newClientId() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  // Plain-HTTP pages (no secure context) lack randomUUID; a version-4 UUID by hand.
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

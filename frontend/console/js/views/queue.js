@@ -11,6 +11,7 @@ import { navigate } from "../../../shared/router.js";
 import { busy, dataTable, describeError, errorBox, filterSelect, pageHeader } from "../ui.js";
 import { downloadFile } from "../download.js";
 import { onLiveReport } from "../live-stream.js";
+import { bulkActions } from "./bulk-actions.js";
 
 export const REPORT_STATUSES = [
   "submitted",
@@ -133,7 +134,7 @@ function exportBar(currentQuery) {
 }
 
 /** Render the queue; `unassignedOnly` shows the reports that fell in no grid. */
-export function renderQueue(root, { query, signal }, { unassignedOnly = false } = {}) {
+export function renderQueue(root, { account, query, signal }, { unassignedOnly = false } = {}) {
   const path = unassignedOnly ? "/unassigned" : "/queue";
   const filters = {
     status: query.status ?? "submitted",
@@ -149,8 +150,12 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
 
   let categories = null;
   const seen = new Set();
+  // Only a grid's coordinator triages; admins and units read the queue.
+  const bulk =
+    account.role === "coordinator" ? bulkActions({ categories: () => categories }) : null;
   const table = dataTable(
     [
+      bulk?.column,
       {
         title: t("report.id"),
         class: "col-id",
@@ -176,7 +181,7 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
         class: "col-time",
         cell: (r) => formatTime(r.created_at),
       },
-    ],
+    ].filter(Boolean),
     {
       emptyText: unassignedOnly ? t("queue.unassigned_empty") : t("queue.empty"),
       caption: t(unassignedOnly ? "nav.unassigned" : "nav.queue"),
@@ -184,7 +189,7 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
         class: r.urgent ? "row-link row-urgent" : "row-link",
         dataset: { reportId: String(r.id) },
         onclick: (event) => {
-          if (!event.target.closest("a")) navigate(`/reports/${r.id}`);
+          if (!event.target.closest("a, input")) navigate(`/reports/${r.id}`);
         },
       }),
     },
@@ -241,6 +246,7 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
       dateFilter(t("filter.to"), "to", filters.to, (v) => setFilter("to", v)),
     ),
     exportBar(() => ({ ...listQuery, limit: null })),
+    bulk ? bulk.bar : null,
     message,
     table.element,
     h("div", { class: "table-foot" }, shownCount, moreButton),
@@ -274,6 +280,7 @@ export function renderQueue(root, { query, signal }, { unassignedOnly = false } 
     const rows = reports.filter((r) => !seen.has(r.id));
     rows.forEach((r) => seen.add(r.id));
     if (!rows.length) return;
+    bulk?.track(rows);
     const nodes = table.addRows(rows, { prepend });
     if (fresh) nodes.forEach((node) => node.classList.add("row-new"));
     if (prepend) nodes.forEach(keepUrgentFirst);

@@ -119,7 +119,7 @@ export function commandsFor(report, { units, categories, nearby }) {
  * field `target`, where they may still be edited: {fields, onChange} for openForm. No field when
  * there are no presets or they cannot be read (the words are typed, as before).
  */
-async function presetChoice(purpose, target) {
+export async function presetChoice(purpose, target) {
   const presets = await loadPresets(purpose).catch(() => []);
   if (presets.length === 0) return { fields: [], onChange: undefined };
   let chosen = "";
@@ -173,7 +173,7 @@ function openMerge(report, targets, categories) {
 }
 
 /** Units sorted with those of the category's default type first. */
-function unitOptions(units, preferredType) {
+export function unitOptions(units, preferredType) {
   const list = [...units.values()];
   list.sort((a, b) => {
     const rank = (u) => (u.type === preferredType ? 0 : 1);

@@ -1,4 +1,5 @@
-// One report (case): photos, location, timeline, tasks, nearby duplicates and the commands.
+// One report (case): photos, location, timeline, tasks, likely and nearby duplicates and the
+// commands.
 
 import { api } from "../api.js";
 import { overdueBadge, reportStatusBadge, taskStatusBadge, urgentBadge } from "../badges.js";
@@ -10,7 +11,16 @@ import { photoStrip } from "../photos.js";
 import { homeFor } from "../menu.js";
 import { categoryName, loadCategories, loadUnits } from "../reference.js";
 import { toast } from "../toast.js";
-import { dataTable, errorBox, facts, loading, pageHeader, panel } from "../ui.js";
+import {
+  busy,
+  dataTable,
+  describeError,
+  errorBox,
+  facts,
+  loading,
+  pageHeader,
+  panel,
+} from "../ui.js";
 import { commandsFor } from "./report-actions.js";
 
 /** The timeline entry's headline: a status change or another step. */
@@ -122,6 +132,95 @@ function nearbyList(nearby, report, categories) {
   );
 }
 
+const MERGEABLE = new Set(["submitted", "accepted"]);
+
+/** A photo of each report side by side (the first "before" photo, once served). */
+function photoPair(report, candidate) {
+  const first = (r) => r.photos.find((p) => p.kind === "before" && p.thumbnail_url);
+  return h(
+    "div",
+    { class: "likely-photos" },
+    [
+      [report, t("likely.this_report")],
+      [candidate, t("likely.case", { id: candidate.id })],
+    ].map(([r, caption]) => {
+      const photo = first(r);
+      return h(
+        "figure",
+        {},
+        photo
+          ? h("img", { src: photo.thumbnail_url, alt: caption, loading: "lazy" })
+          : h("span", { class: "likely-no-photo" }, t("likely.no_photo")),
+        h("figcaption", {}, caption),
+      );
+    }),
+  );
+}
+
+/**
+ * The open cases this report most likely duplicates, photos side by side, best first; a
+ * coordinator merges the report into one with a click.
+ */
+function likelyList(likely, report, { categories, canMerge, reload }) {
+  if (!likely.length) return h("p", { class: "muted" }, t("likely.none"));
+  return h(
+    "ol",
+    { class: "likely" },
+    likely.map(({ report: candidate, distance_m: distance, photo_distance: bits }) => {
+      const merge = h(
+        "button",
+        { type: "button", class: "btn btn-primary", dataset: { mergeInto: String(candidate.id) } },
+        t("likely.merge", { id: candidate.id }),
+      );
+      const error = h("div", { class: "form-error", role: "alert" });
+      merge.addEventListener("click", () =>
+        busy(merge, async () => {
+          try {
+            await api.post(`/reports/${report.id}/merge`, { into: candidate.id, note: null });
+            toast(t("done.merge"));
+            reload();
+          } catch (failure) {
+            error.textContent = describeError(failure);
+          }
+        }),
+      );
+      return h(
+        "li",
+        { dataset: { reportId: String(candidate.id) } },
+        photoPair(report, candidate),
+        h(
+          "div",
+          { class: "likely-facts" },
+          h(
+            "div",
+            {},
+            h("a", { href: `#/reports/${candidate.id}` }, `#${candidate.id}`),
+            " ",
+            reportStatusBadge(candidate.status),
+          ),
+          h(
+            "div",
+            { class: "muted" },
+            [
+              categoryName(categories, candidate.category),
+              t("unit.meters", { n: Math.round(distance) }),
+              formatTime(candidate.created_at),
+            ].join(" · "),
+          ),
+          h(
+            "div",
+            { class: "likely-score" },
+            bits === null ? t("likely.photo_unknown") : t("likely.photo_bits", { n: bits }),
+          ),
+          h("div", { class: "prewrap" }, candidate.description),
+          canMerge ? merge : null,
+          error,
+        ),
+      );
+    }),
+  );
+}
+
 function commandBar(commands, reload) {
   if (!commands.length) return h("p", { class: "muted" }, t("report.no_actions"));
   return h(
@@ -208,7 +307,7 @@ export function renderReport(root, { account, params, signal }) {
     }
     // Only a coordinator of the report's grid acts on it; admins and units read.
     const canAct = account.role === "coordinator";
-    const [categories, units, nearby, tasks] = await Promise.all([
+    const [categories, units, nearby, tasks, likely] = await Promise.all([
       loadCategories().catch(() => null),
       canAct ? loadUnits().catch(() => null) : Promise.resolve(null),
       api
@@ -223,12 +322,16 @@ export function renderReport(root, { account, params, signal }) {
         .get("/tasks", { report_id: report.id }, { signal })
         .then((page) => page.items)
         .catch(() => []),
+      api
+        .get(`/reports/${id}/likely-duplicates`, {}, { signal })
+        .then((page) => page.items)
+        .catch(() => []),
     ]);
     if (signal.aborted) return;
-    show(report, events, { categories, units: units || new Map(), nearby, tasks, canAct });
+    show(report, events, { categories, units: units || new Map(), nearby, tasks, likely, canAct });
   }
 
-  function show(report, events, { categories, units, nearby, tasks, canAct }) {
+  function show(report, events, { categories, units, nearby, tasks, likely, canAct }) {
     const photosOf = (kind) => report.photos.filter((p) => p.kind === kind);
     // The report's coordinator reveals redacted regions and adds boxes (the server checks too).
     const regions = account.role === "coordinator" ? { reportId: id, changed: load } : null;
@@ -321,6 +424,14 @@ export function renderReport(root, { account, params, signal }) {
                 : null,
             ]),
             pointMap(report, signal, keepPointView),
+          ),
+          panel(
+            t("likely.title"),
+            likelyList(likely, report, {
+              categories,
+              canMerge: canAct && MERGEABLE.has(report.status),
+              reload: load,
+            }),
           ),
           panel(t("report.nearby"), nearbyList(nearby, report, categories)),
         ),

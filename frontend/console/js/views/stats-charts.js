@@ -1,5 +1,5 @@
 // The charts and league tables of the figures page, each drawn from GET /stats (or, for the
-// overdue list, GET /stats/overdue) and shown beside a table of the same numbers.
+// league and the overdue list, GET /stats/league and /stats/overdue) and shown beside a table of the same numbers.
 
 import { api } from "../api.js";
 import { overdueBadge } from "../badges.js";
@@ -141,8 +141,8 @@ export function ratesChart(figures, signal) {
   );
 }
 
-/** The grids of the area, best 按期结案率 first. */
-export function gridLeague(figures) {
+/** The grids of the area, best 按期结案率 first (GET /stats/league's items). */
+export function gridLeague(rows) {
   const columns = [
     { title: t("stats.rank"), class: "col-num", cell: (row) => String(row.rank) },
     { title: t("stats.grid"), cell: (row) => row.name },
@@ -177,7 +177,7 @@ export function gridLeague(figures) {
       onclick: () => navigate("/queue", { query: { grid: row.code } }),
     }),
   });
-  built.addRows((figures.grids || []).map((row, index) => ({ ...row, rank: index + 1 })));
+  built.addRows(rows.map((row, index) => ({ ...row, rank: index + 1 })));
   return panel(t("stats.grid_league"), built.element);
 }
 

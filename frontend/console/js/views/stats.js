@@ -97,12 +97,13 @@ export async function renderStats(root, { query, signal }) {
     ),
   );
 
-  let figures, charts;
+  let figures, league, charts;
   try {
     // Plain dates: the API reads them in the work calendar's time zone. The charts' module
     // (and ECharts with it) is imported here, so that the console's first load carries neither.
-    [figures, charts] = await Promise.all([
+    [figures, league, charts] = await Promise.all([
       api.get("/stats", filters, { signal }),
+      api.get("/stats/league", filters, { signal }),
       import("./stats-charts.js"),
     ]);
   } catch (error) {
@@ -160,7 +161,7 @@ export async function renderStats(root, { query, signal }) {
       charts.funnelChart(figures, signal),
       charts.ratesChart(figures, signal),
     ),
-    charts.gridLeague(figures),
+    charts.gridLeague(league.items),
     charts.overdueList(filters, figures.overdue_now, signal),
     panel(t("stats.hotspots"), hotspotMap(filters, signal)),
   );
