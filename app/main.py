@@ -35,6 +35,7 @@ from app.core.text_guard import refuse_control_characters
 from app.core.utf8_guard import Utf8GuardMiddleware, field_problem
 from app.figures.router import router as figures_router
 from app.grids.router import router as grids_router
+from app.inbox.router import router as inbox_router
 from app.maps.router import router as maps_router
 from app.metrics.router import router as metrics_router
 from app.notices.router import router as notices_router
@@ -85,6 +86,7 @@ def api_router() -> APIRouter:
         figures_router,
         notifications_router,
         push_router,
+        inbox_router,
         points_router,
         rewards_router,
         notices_router,

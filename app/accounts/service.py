@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts import login_throttle
 from app.accounts.models import Account, AccountArea, AccountStatus, RevokedToken, Role
+from app.core.area_paths import ancestor_paths
 from app.core.clock import utcnow
 from app.core.config import Settings
 from app.core.errors import Conflict, Forbidden, Unauthorized, Unprocessable
@@ -126,3 +127,22 @@ def area_codes_of(session: Session, account_id: int) -> list[str]:
     return list(
         session.exec(select(AccountArea.area_code).where(AccountArea.account_id == account_id))
     )
+
+
+def coordinators_covering(session: Session, area_path: str | None) -> list[int]:
+    """The active coordinators whose areas hold `area_path` (at or above it): those whose lists
+    show what happens there."""
+    if area_path is None:
+        return []
+    query = (
+        select(Account.id)
+        .join(AccountArea, col(AccountArea.account_id) == Account.id)
+        .join(Grid, col(Grid.code) == AccountArea.area_code)
+        .where(
+            col(Grid.path).in_([*ancestor_paths(area_path), area_path]),
+            Account.role == Role.COORDINATOR,
+            Account.status == AccountStatus.ACTIVE,
+        )
+        .distinct()
+    )
+    return sorted(account_id for account_id in session.exec(query) if account_id is not None)

@@ -1,4 +1,5 @@
-"""Who hears of what: reporters of their cases, units of their tasks, coordinators of trouble.
+"""Who hears of what: reporters of their cases, units of their tasks, coordinators of new
+reports, of cases to verify and of trouble.
 
 Each notification is keyed by the timeline entry (or the deadline) it tells of, so the same
 happening never lands twice in one inbox. Nobody is notified of their own action.
@@ -10,6 +11,7 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from app.accounts.models import Account, AccountArea, AccountStatus, Role
+from app.accounts.service import coordinators_covering
 from app.cases.events import TaskOverdue, TaskStatusChanged
 from app.cases.models import Task
 from app.cases.states import TaskStatus
@@ -19,7 +21,7 @@ from app.core.events import subscribe
 from app.grids.models import Grid, GridLevel
 from app.notifications import messages
 from app.notifications.service import notify
-from app.reports.events import ReportStatusChanged
+from app.reports.events import ReportCreated, ReportStatusChanged
 from app.reports.models import Report, ReportEvent
 from app.reports.states import ReportStatus
 from app.reports.supporters import supporters_of
@@ -27,6 +29,25 @@ from app.units.models import Unit
 
 # Coordinators of these areas answer for a case first; overdue tasks escalate above them.
 LOCAL_LEVELS = frozenset({GridLevel.GRID, GridLevel.COMMUNITY})
+
+
+@subscribe(ReportCreated)
+def on_report_created(session: Session, event: ReportCreated) -> None:
+    """Tell the coordinators whose queue shows a new report of it (not the one who recorded it)."""
+    report = event.report
+    assert report.id is not None
+    category = session.get_one(Category, report.category_code)
+    message = messages.report_new_message(
+        report.id,
+        category.name_zh,
+        category.name_en,
+        urgent=report.urgent,
+        description=report.description,
+    )
+    recipients = coordinators_covering(session, report.area_path)
+    _notify_others(
+        session, recipients, report.reporter_id, message, f"report:{report.id}:new", report
+    )
 
 
 @subscribe(ReportStatusChanged)
@@ -57,6 +78,15 @@ def on_report_status_changed(session: Session, event: ReportStatusChanged) -> No
             else _followers(session, report)
         )
     _notify_others(session, recipients, event.actor_id, message, f"event:{entry.id}", report)
+    if event.to_status is ReportStatus.RESOLVED:
+        _notify_others(
+            session,
+            coordinators_covering(session, report.area_path),
+            event.actor_id,
+            messages.verification_message(report.id, event.note),
+            f"verify:{entry.id}",
+            report,
+        )
 
 
 @subscribe(TaskStatusChanged)

@@ -126,3 +126,27 @@ def task_overdue_message(case_id: int, unit_name: str, *, escalated: bool) -> No
         return NotificationText("task_escalated", title)
     title = Message("notifications.task-overdue", case_id=case_id, unit=unit_name)
     return NotificationText("task_overdue", title)
+
+
+def report_new_message(
+    case_id: int, category_zh: str, category_en: str, *, urgent: bool, description: str
+) -> NotificationText:
+    """What coordinators hear of a new report in their areas (紧急 first when urgent)."""
+    category = Words(category_zh, category_en)
+    if urgent:
+        title = Message("notifications.report-urgent", case_id=case_id, category=category)
+        return NotificationText("report_urgent", title, description)
+    title = Message("notifications.report-new", case_id=case_id, category=category)
+    return NotificationText("report_new", title, description)
+
+
+def verification_message(case_id: int, note: str | None) -> NotificationText:
+    """What coordinators hear when a unit has handled a case: it waits for their 核查."""
+    title = Message("notifications.case-to-verify", case_id=case_id)
+    return NotificationText("case_to_verify", title, note or "")
+
+
+def rider_registered_message(rider_name: str, community_name: str) -> NotificationText:
+    """What coordinators hear of a rider's 报到备案 in their areas, waiting for their review."""
+    title = Message("notifications.rider-registered", rider=rider_name, community=community_name)
+    return NotificationText("rider_registered", title)

@@ -10,9 +10,12 @@ from sqlmodel import Session, col, select
 from app.accounts.models import Account, AccountStatus
 from app.core.clock import utcnow
 from app.core.events import publish
+from app.core.live_feed import wake_feeds
 from app.notifications.events import NotificationsAdded
 from app.notifications.messages import NotificationText
 from app.notifications.models import Notification
+
+NEW_NOTIFICATION_CHANNEL = "tantou_new_notification"
 
 
 def notify(
@@ -29,7 +32,8 @@ def notify(
 
     Returns how many inboxes got it. Never fails on a duplicate, even one that a concurrent
     transaction is inserting: the database skips it (INSERT … ON CONFLICT DO NOTHING). Announces
-    the new ones (NotificationsAdded), so that delivery channels send them on.
+    the new ones (NotificationsAdded), so that delivery channels send them on; the live feeds
+    of notifications (app/notifications/live.py) look soon after the commit.
     """
     now = utcnow()
     account_ids = _not_ended(session, set(account_ids))
@@ -60,6 +64,7 @@ def notify(
     added = tuple(notification_id for (notification_id,) in session.execute(statement))
     if added:
         publish(session, NotificationsAdded(added))
+        wake_feeds(session, NEW_NOTIFICATION_CHANNEL)
     return len(added)
 
 

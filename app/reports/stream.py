@@ -1,8 +1,8 @@
 """New reports pushed live to coordinators' consoles as server-sent events.
 
-Every stream of a process is fed by the process's one live feed (app/reports/live_feed.py),
-which polls the database twice a second, so a report saved by any process reaches every console
-and the number of open consoles does not multiply the queries.
+Every stream of a process is fed by the process's one report feed (app/reports/live_feed.py),
+which polls the database twice a second (or on NOTIFY), so a report saved by any process reaches
+every console and the number of open consoles does not multiply the queries.
 """
 
 import asyncio
@@ -20,13 +20,14 @@ from app.accounts.models import Account
 from app.accounts.scope import Scope, scope_of
 from app.core.db import session_scope
 from app.core.deps import RuntimeDep
+from app.core.live_feed import LiveFeed, Subscription
 from app.core.metrics import OPEN_STREAMS
 from app.core.runtime import Runtime
 from app.photos.urls import photo_url_signer
 from app.reports import reading
 from app.reports.access import URGENT_FOLLOWERS
 from app.reports.caller_phones import CallerView
-from app.reports.live_feed import LiveFeed
+from app.reports.live_feed import report_feed
 from app.reports.models import Report
 from app.reports.schemas import ReportPublic
 from app.reports.stream_slots import StreamSlots
@@ -72,7 +73,7 @@ def held_stream_viewer(
         yield viewer
 
 
-def live_feed_of(runtime: Runtime) -> LiveFeed:
+def live_feed_of(runtime: Runtime) -> LiveFeed[Report]:
     """The process's live feed (app/reports/live_feed.py), made on first use."""
     feed = runtime.caches.get(LIVE_FEED_CACHE)
     if feed is None:
@@ -83,27 +84,37 @@ def live_feed_of(runtime: Runtime) -> LiveFeed:
                 session, reports, photo_url=photo_urls, callers=CallerView.MASKED
             )
 
-        feed = runtime.caches.setdefault(LIVE_FEED_CACHE, LiveFeed(runtime.engine, present))
+        feed = runtime.caches.setdefault(LIVE_FEED_CACHE, report_feed(runtime.engine, present))
     assert isinstance(feed, LiveFeed)
     return feed
 
 
-async def report_events(feed: LiveFeed, scope: Scope) -> AsyncIterator[ServerSentEvent]:
+def report_event(report: ReportPublic) -> ServerSentEvent:
+    """A new report as an event: `urgent_report` or `new_report`."""
+    return ServerSentEvent(
+        event=URGENT_REPORT_EVENT if report.urgent else NEW_REPORT_EVENT,
+        id=str(report.id),
+        data=report.model_dump(mode="json"),
+    )
+
+
+def ready_event() -> ServerSentEvent:
+    """The first event of a stream: its starting line is drawn."""
+    return ServerSentEvent(event=READY_EVENT, data={}, retry=RECONNECT_AFTER_MS)
+
+
+async def report_events(feed: LiveFeed[Report], scope: Scope) -> AsyncIterator[ServerSentEvent]:
     """`ready` once the starting line is drawn, then one event per new report the scope sees:
     `urgent_report` or `new_report`.
 
     Clients count the stream as live at `ready`, not at the HTTP response: the headers go out
     before the starting line is drawn, and a report committed in between would be missed.
     """
-    loop = asyncio.get_running_loop()
-    subscription = await anyio.to_thread.run_sync(feed.subscribe, scope, loop)
+    subscription = Subscription(asyncio.get_running_loop())
+    await anyio.to_thread.run_sync(feed.join, subscription, scope.covers)
     try:
-        yield ServerSentEvent(event=READY_EVENT, data={}, retry=RECONNECT_AFTER_MS)
-        while (report := await subscription.next_report()) is not None:
-            yield ServerSentEvent(
-                event=URGENT_REPORT_EVENT if report.urgent else NEW_REPORT_EVENT,
-                id=str(report.id),
-                data=report.model_dump(mode="json"),
-            )
+        yield ready_event()
+        while (report := await subscription.next_item()) is not None:
+            yield report_event(report)
     finally:
-        feed.unsubscribe(subscription)
+        feed.leave(subscription)

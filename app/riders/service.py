@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from app.accounts.models import Account, AccountStatus, Role
 from app.accounts.scope import Scope
-from app.accounts.service import create_account
+from app.accounts.service import coordinators_covering, create_account
 from app.core.area_paths import under_any
 from app.core.clock import utcnow
 from app.core.conditional import update_or_conflict
@@ -17,7 +17,7 @@ from app.core.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.core.messages import Message
 from app.core.security import verify_password
 from app.grids.models import Grid, GridLevel
-from app.notifications.messages import NotificationText
+from app.notifications.messages import NotificationText, rider_registered_message
 from app.notifications.service import notify
 from app.riders.access import REGISTRANTS
 from app.riders.models import Platform, RiderProfile, RiderRole, Team
@@ -40,7 +40,8 @@ def register_rider(
     privacy_consent_version: str,
     roles: Sequence[RiderRole] = (),
 ) -> RiderRow | None:
-    """A pending rider account and its profile (flushes; the caller commits).
+    """A pending rider account and its profile, its coordinators notified (flushes; the caller
+    commits).
 
     A number that is registered already gives its own registration back when the password is
     its own (a form sent twice), and None otherwise, with nothing stored: the caller answers as
@@ -49,7 +50,8 @@ def register_rider(
     if not MAINLAND_MOBILE.match(phone):
         raise Unprocessable.for_field("phone", Message("riders.bad-phone"))
     check_consent(privacy_consent_version)
-    if community_of(session, community_code) is None:
+    community = community_of(session, community_code)
+    if community is None:
         raise Unprocessable.for_field(
             "community_code", Message("riders.no-community", code=community_code)
         )
@@ -85,6 +87,12 @@ def register_rider(
     )
     session.add(profile)
     session.flush()
+    notify(
+        session,
+        coordinators_covering(session, community.path),
+        rider_registered_message(name, community.name),
+        dedupe_key=f"rider:{account.id}:registered",
+    )
     return profile, account
 
 

@@ -76,7 +76,13 @@ def test_a_report_goes_round_the_whole_loop_and_every_step_is_on_record(
     assert _inbox(steps, property_unit) == ["task_assigned", "task_reopened"]
     assert _inbox(steps, law_unit) == ["task_assigned"]
     assert _inbox(steps, street_office) == ["task_assigned", "task_reopened"]
-    assert _inbox(steps, coordinator) == ["task_returned"]
+    # The coordinator hears of the report, the returned task and each time it waits for 核查.
+    assert _inbox(steps, coordinator) == [
+        "report_new",
+        "task_returned",
+        "case_to_verify",
+        "case_to_verify",
+    ]
 
     timeline = steps.get(f"/reports/{report_id}/events", coordinator).json()["items"]
     steps_on_record = [

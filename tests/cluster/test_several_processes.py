@@ -30,6 +30,7 @@ from tests.factories import GRID, seed_grids
 from tests.fixtures.people import People, Person, unit_code_of
 from tests.fixtures.reports import make_report
 from tests.reports.factories import EventStreamListener, photo_parts, report_fields, small_jpeg
+from tests.riders.test_registration import REGISTRATION
 from tests.s3 import S3Server
 from tests.waiting import eventually
 
@@ -279,3 +280,21 @@ def test_a_report_sent_to_one_reaches_a_stream_opened_on_the_other(
             stream.close()
 
     assert (event.event, event.data["id"]) == ("new_report", sent.json()["id"])
+
+
+def test_a_registration_sent_to_one_reaches_an_inbox_stream_opened_on_the_other(
+    shared_database_url: str, tmp_path: Path, people: People
+) -> None:
+    with _group(shared_database_url, tmp_path) as group:
+        receiver, watcher = group.start(), group.start()
+        path = f"/api/v1/me/inbox/stream?access_token={people.coordinator.token}"
+        stream = EventStreamListener(watcher.url, path)
+        try:
+            assert stream.next_message(30).event == "ready", stream.status_line
+            sent = httpx.post(f"{receiver.url}/api/v1/riders", json=REGISTRATION, timeout=30)
+            assert sent.status_code == 201, sent.text
+            event = stream.next_event(30)
+        finally:
+            stream.close()
+
+    assert (event.event, event.data["kind"]) == ("notification", "rider_registered")

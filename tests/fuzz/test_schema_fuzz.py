@@ -44,7 +44,7 @@ FUZZ_SETTINGS = hypothesis.settings(
     suppress_health_check=list(HealthCheck),
 )
 # An event stream never ends on its own, so generated calls cannot read it to the end.
-ENDLESS_OPERATIONS = frozenset({"GET /api/v1/reports/stream"})
+ENDLESS_OPERATIONS = frozenset({"GET /api/v1/reports/stream", "GET /api/v1/me/inbox/stream"})
 # Logging out revokes the token the rest of the run uses (tests/core covers logout itself).
 SESSION_ENDING_OPERATIONS = frozenset({"POST /api/v1/auth/logout"})
 # What "breaks the schema" means here. Not `positive_data_acceptance`: a schema-valid request may

@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.core.db import writer_engine
+from app.core.live_feed import NotifiedDoorbell
 from app.core.runtime import Runtime
-from app.reports.live_feed import NEW_REPORT_CHANNEL, NotifiedDoorbell, wake_live_feeds
+from app.reports.live_feed import NEW_REPORT_CHANNEL, wake_live_feeds
 from tests.fixtures.people import People
 from tests.reports.factories import post_report
 
@@ -63,7 +64,7 @@ def test_a_rolled_back_transaction_rings_no_one(
 
 @only_postgresql
 def test_the_feeds_wait_ends_at_the_ring_not_at_its_idle_look(runtime: Runtime) -> None:
-    doorbell = NotifiedDoorbell(conninfo(runtime), idle_look_s=IDLE_LOOK_S)
+    doorbell = NotifiedDoorbell(conninfo(runtime), NEW_REPORT_CHANNEL, idle_look_s=IDLE_LOOK_S)
     try:
         doorbell.wait()  # connects and listens, and returns at once
         waiting = threading.Thread(target=doorbell.wait, daemon=True)

@@ -83,3 +83,19 @@ def test_the_stream_past_the_cap_is_refused_with_429_and_a_closed_one_frees_its_
     finally:
         for stream in streams:
             stream.close()
+
+
+def test_report_and_inbox_streams_share_the_cap(capped: tuple[str, People]) -> None:
+    server, people = capped
+    token = people.coordinator.token
+    streams = [_stream(server, people.coordinator) for _ in range(CAP - 1)]
+    streams.append(EventStreamListener(server, f"/api/v1/me/inbox/stream?access_token={token}"))
+    try:
+        assert all(_opened(stream) for stream in streams)
+        refused = EventStreamListener(server, f"/api/v1/me/inbox/stream?access_token={token}")
+        problem = _refusal(refused)
+        refused.close()
+    finally:
+        for stream in streams:
+            stream.close()
+    assert problem["status"] == 429

@@ -36,6 +36,7 @@ from app.cases.states import TaskStatus
 from app.core.db import create_db_engine, metadata
 from app.core.migrations import upgrade_to_head
 from app.core.types import StrEnumType
+from app.inbox.service import inbox_counts
 from app.maps import service as map_service
 from app.maps.viewport import parse_bbox
 from app.notifications.service import list_notifications
@@ -450,3 +451,32 @@ def test_the_riders_nearest_a_case_are_found_from_one_index(plan_session: Sessio
     text = " | ".join(lines)
     assert any("ix_report_created_lat_lon" in line for line in lines), text
     assert not any(line in ("SCAN report", "Seq Scan report") for line in lines), text
+
+
+def test_the_inbox_counts_each_search_an_index(plan_session: Session) -> None:
+    """Not lists either: each of a street coordinator's inbox counts (read after every live
+    event) reads the rows of its kind through an index, never a whole table."""
+    session = plan_session
+    seen: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        seen.append((statement, parameters))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        inbox_counts(session, STREET)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    counts = [(statement, parameters) for statement, parameters in seen if "count(" in statement]
+    assert len(counts) == 6
+    tables = ("report", "task", "rider_profile", "account", "notification")
+    if session.get_bind().dialect.name == "postgresql":
+        for table in tables:
+            fill_for_the_planner(session, table, {"account.status": AccountStatus.ACTIVE})
+    for statement, parameters in counts:
+        lines = plan_lines(session, statement, parameters)
+        text = " | ".join(lines)
+        assert not any(
+            line in (f"SCAN {table}", f"Seq Scan {table}") for table in tables for line in lines
+        ), text

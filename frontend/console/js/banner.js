@@ -1,4 +1,5 @@
-// The urgent-report banner: a red, pulsing, sound-free alert above the page, one per report.
+// The urgent-report banner: a red, pulsing alert above the page, one per report (the tone and
+// the desktop notification are urgent-alerts.js's).
 
 import { h } from "../../shared/dom.js";
 import { formatTime } from "./format.js";
@@ -12,6 +13,15 @@ function markTitle(on) {
   const marked = document.title.startsWith(TITLE_MARK);
   if (on && !marked) document.title = TITLE_MARK + document.title;
   if (!on && marked) document.title = document.title.slice(TITLE_MARK.length);
+}
+
+/** One line saying what and where an urgent report is: category · grid · time. */
+export async function urgentSummary(report) {
+  const categories = await loadCategories().catch(() => null);
+  const where = report.grid ? report.grid.name : t("report.unassigned");
+  return [categoryName(categories, report.category), where, formatTime(report.created_at)]
+    .filter(Boolean)
+    .join(" · ");
 }
 
 /** The alerts area; `show(report)` adds an alert for a newly arrived urgent report. */
@@ -28,20 +38,13 @@ export function createUrgentBanner(onOpen) {
   }
 
   async function show(report) {
-    const categories = await loadCategories().catch(() => null);
+    const summary = await urgentSummary(report);
     if (region.querySelector(`[data-report-id="${CSS.escape(String(report.id))}"]`)) return;
-    const where = report.grid ? report.grid.name : t("report.unassigned");
     const alert = h(
       "div",
       { class: "urgent-alert", role: "alert", dataset: { reportId: String(report.id) } },
       h("strong", { class: "urgent-alert-title" }, t("urgent.title", { id: report.id })),
-      h(
-        "span",
-        { class: "urgent-alert-text" },
-        [categoryName(categories, report.category), where, formatTime(report.created_at)]
-          .filter(Boolean)
-          .join(" · "),
-      ),
+      h("span", { class: "urgent-alert-text" }, summary),
       report.description ? h("span", { class: "urgent-alert-desc" }, report.description) : null,
       h("span", { class: "spacer" }),
       h(

@@ -1,11 +1,12 @@
-// New reports live over Server-Sent Events (`new_report`, and `urgent_report` for urgent ones),
-// reconnecting on failure.
+// The console's live stream (GET /me/inbox/stream, Server-Sent Events): new reports in the
+// caller's areas (`new_report`, and `urgent_report` for urgent ones) and new notifications in
+// their inbox (`notification`), reconnecting on failure.
 
 import { API_BASE } from "../../shared/http.js";
 import { accessToken } from "./session.js";
 
 const RETRY_MAX_MS = 30000;
-const listeners = { report: new Set(), state: new Set() };
+const listeners = { report: new Set(), notification: new Set(), state: new Set() };
 let source = null;
 let retryTimer = null;
 let retryMs = 1000;
@@ -19,7 +20,7 @@ function setState(next) {
 function connect() {
   const token = accessToken();
   if (!token) return;
-  const url = `${API_BASE}/reports/stream?access_token=${encodeURIComponent(token)}`;
+  const url = `${API_BASE}/me/inbox/stream?access_token=${encodeURIComponent(token)}`;
   source = new EventSource(url);
   setState("connecting");
   // Live at `ready`, not at `open`: the server draws its starting line after the headers.
@@ -27,17 +28,19 @@ function connect() {
     retryMs = 1000;
     setState("open");
   });
-  for (const name of ["new_report", "urgent_report"]) {
+  const deliver = (name, to) =>
     source.addEventListener(name, (event) => {
-      let report;
+      let item;
       try {
-        report = JSON.parse(event.data);
+        item = JSON.parse(event.data);
       } catch {
         return;
       }
-      listeners.report.forEach((fn) => fn(report));
+      to.forEach((fn) => fn(item));
     });
-  }
+  deliver("new_report", listeners.report);
+  deliver("urgent_report", listeners.report);
+  deliver("notification", listeners.notification);
   source.addEventListener("error", () => {
     // CONNECTING: the browser retries by itself. CLOSED: it gave up (e.g. an expired token).
     if (source.readyState === EventSource.CLOSED) {
@@ -82,6 +85,13 @@ export function onUrgentReport(fn) {
   return onLiveReport((report) => {
     if (report.urgent) fn(report);
   });
+}
+
+/** Call `fn(notification)` for each notification put in the caller's inbox; returns an
+ * unsubscribe function. */
+export function onLiveNotification(fn) {
+  listeners.notification.add(fn);
+  return () => listeners.notification.delete(fn);
 }
 
 /** Call `fn(state)` when the stream opens or drops; returns an unsubscribe function. */

@@ -1,14 +1,24 @@
-// Start-up: login or the role's console; routes to views; wires the live urgent stream.
+// Start-up: login or the role's console; routes to views; wires the live stream: urgent alerts,
+// a toast for each notification, and the menu's counts.
 
 import { logOut } from "./auth.js";
-import { onLangChange } from "./i18n.js";
 import { allows, homeFor } from "./menu.js";
 import { forgetReference } from "./reference.js";
 import { addRoute, currentRoute, navigate, startRouter } from "../../shared/router.js";
 import { currentAccount, onSessionChange } from "./session.js";
 import { createShell } from "./shell.js";
-import { onUrgentReport, startLiveStream, stopLiveStream } from "./live-stream.js";
-import { refreshUnread, startUnreadPolling, stopUnreadPolling } from "./unread.js";
+import {
+  onLiveNotification,
+  onUrgentReport,
+  startLiveStream,
+  stopLiveStream,
+} from "./live-stream.js";
+import { startUnreadPolling, stopUnreadPolling } from "./unread.js";
+import { startInbox, stopInbox } from "./inbox.js";
+import { urgentSummary } from "./banner.js";
+import { armUrgentTone, notifyDesktop, playUrgentTone } from "./urgent-alerts.js";
+import { toast } from "./toast.js";
+import { getLang, onLangChange } from "./i18n.js";
 import { renderLogin } from "./views/login.js";
 import { VIEWS } from "./views/index.js";
 
@@ -16,7 +26,7 @@ const root = document.getElementById("app");
 let shell = null;
 let viewCleanup = null;
 let viewController = null;
-let stopAlerts = null;
+let stopAlerts = [];
 let servicesRunning = false;
 
 addRoute("/queue", { name: "queue" });
@@ -56,13 +66,14 @@ function isAreaManager(account) {
 /** Take the frame down; the live stream and polling keep running unless `stopServices`. */
 function endShell({ stopServices = true } = {}) {
   endView();
-  if (stopAlerts) stopAlerts();
-  stopAlerts = null;
+  stopAlerts.forEach((stop) => stop());
+  stopAlerts = [];
   if (shell) shell.destroy();
   shell = null;
   if (stopServices) {
     stopLiveStream();
     stopUnreadPolling();
+    stopInbox();
     servicesRunning = false;
   }
 }
@@ -88,15 +99,30 @@ function mountShell(account) {
   root.replaceChildren(shell.element);
   if (isAreaManager(account)) {
     const banner = shell.banner;
-    stopAlerts = onUrgentReport((report) => {
-      banner.show(report);
-      refreshUnread();
-    });
+    const openReport = (id) => navigate(`/reports/${id}`);
+    stopAlerts = [
+      onUrgentReport(async (report) => {
+        banner.show(report);
+        playUrgentTone();
+        notifyDesktop(report, { text: await urgentSummary(report), onOpen: openReport });
+      }),
+      // Urgent reports have the banner; every other notification gets a toast.
+      onLiveNotification((notification) => {
+        if (notification.kind === "report_urgent") return;
+        toast(getLang() === "en" ? notification.title_en : notification.title_zh, "info");
+      }),
+    ];
   }
   if (!servicesRunning) {
     servicesRunning = true;
-    startUnreadPolling();
-    if (isAreaManager(account)) startLiveStream();
+    // Area managers' unread count comes with their inbox's counts.
+    if (isAreaManager(account)) {
+      armUrgentTone();
+      startInbox();
+      startLiveStream();
+    } else {
+      startUnreadPolling();
+    }
   }
 }
 

@@ -1,12 +1,23 @@
-// What each role finds in the menu, and where it starts.
+// What each role finds in the menu, and where it starts; `counts` names the inbox counts
+// (GET /me/inbox) an entry's badge adds up.
 
 const ITEMS = [
-  { path: "/queue", key: "nav.queue", roles: ["admin", "coordinator"] },
+  { path: "/queue", key: "nav.queue", roles: ["admin", "coordinator"], counts: ["new_reports"] },
   { path: "/map", key: "nav.map", roles: ["admin", "coordinator"] },
   { path: "/unassigned", key: "nav.unassigned", roles: ["admin", "coordinator"] },
-  { path: "/tasks", key: "nav.tasks", roles: ["admin", "coordinator"] },
+  {
+    path: "/tasks",
+    key: "nav.tasks",
+    roles: ["admin", "coordinator"],
+    counts: ["verification", "returned_tasks", "overdue_tasks"],
+  },
   { path: "/my-tasks", key: "nav.my_tasks", roles: ["unit"] },
-  { path: "/riders", key: "nav.riders", roles: ["admin", "coordinator"] },
+  {
+    path: "/riders",
+    key: "nav.riders",
+    roles: ["admin", "coordinator"],
+    counts: ["registrations"],
+  },
   { path: "/stats", key: "nav.stats", roles: ["admin", "coordinator"] },
   { path: "/notices", key: "nav.notices", roles: ["admin", "coordinator"] },
   { path: "/redemptions", key: "nav.redemptions", roles: ["admin", "coordinator"] },

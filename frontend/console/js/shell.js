@@ -1,4 +1,5 @@
-// The frame around every page once logged in: top bar, role menu, urgent banner, view area.
+// The frame around every page once logged in: top bar, role menu with its counts, urgent
+// banner, view area.
 
 import { api } from "./api.js";
 import { createUrgentBanner } from "./banner.js";
@@ -7,6 +8,8 @@ import { getLang, label, setLang, t } from "./i18n.js";
 import { menuFor } from "./menu.js";
 import { onStreamState, streamState } from "./live-stream.js";
 import { onUnread } from "./unread.js";
+import { onInbox } from "./inbox.js";
+import { desktopPermissionControl } from "./urgent-alerts.js";
 
 /** A language switch (中文 | EN); also used on the login page. */
 export function languageSwitch() {
@@ -45,7 +48,9 @@ export function createShell(account, { onLogout, onOpenReport, live }) {
           hidden: Boolean(item.probe),
         },
         h("span", { class: "nav-label" }, t(item.key)),
-        item.path === "/notifications" ? h("span", { class: "nav-count", hidden: true }) : null,
+        item.path === "/notifications" || item.counts
+          ? h("span", { class: "nav-count", hidden: true })
+          : null,
       ),
     ),
   );
@@ -73,6 +78,7 @@ export function createShell(account, { onLogout, onOpenReport, live }) {
       ),
       h("span", { class: "spacer" }),
       liveIndicator,
+      live ? desktopPermissionControl() : null,
       languageSwitch(),
       h(
         "span",
@@ -106,13 +112,27 @@ export function createShell(account, { onLogout, onOpenReport, live }) {
       }),
     );
   }
-  const badge = nav.querySelector(".nav-count");
-  if (badge) {
+  const badgeOf = (path) => nav.querySelector(`[data-path="${path}"] .nav-count`);
+  const setBadge = (badge, count, text) => {
+    badge.textContent = String(count);
+    badge.hidden = count === 0;
+    badge.setAttribute("aria-label", text);
+  };
+  const unreadBadge = badgeOf("/notifications");
+  if (unreadBadge) {
     unsubscribers.push(
-      onUnread((count) => {
-        badge.textContent = String(count);
-        badge.hidden = count === 0;
-        badge.setAttribute("aria-label", t("notifications.unread", { n: count }));
+      onUnread((count) => setBadge(unreadBadge, count, t("notifications.unread", { n: count }))),
+    );
+  }
+  const counted = menuFor(account.role).filter((item) => item.counts);
+  if (counted.length) {
+    unsubscribers.push(
+      onInbox((counts) => {
+        for (const item of counted) {
+          const parts = item.counts.map((name) => t(`inbox.${name}`, { n: counts[name] }));
+          const total = item.counts.reduce((sum, name) => sum + counts[name], 0);
+          setBadge(badgeOf(item.path), total, parts.join(" · "));
+        }
       }),
     );
   }

@@ -13,7 +13,7 @@ function region() {
   return el;
 }
 
-/** Show `message`; kind is 'ok' or 'error'. */
+/** Show `message`; kind is 'ok', 'info' (news) or 'error'. */
 export function toast(message, kind = "ok") {
   const item = h(
     "div",

@@ -5,7 +5,7 @@ export default {
   "app.subtitle": "Grid governance console",
   "lang.switch": "Language",
   "live.label": "Live",
-  "live.title": "Live urgent-report feed",
+  "live.title": "Live updates of new reports and notifications",
 
   "login.title": "Sign in",
   "login.subtitle": "For grid coordinators, handling units and administrators",
@@ -586,6 +586,16 @@ export default {
   "stats.overdue_more": "{n} more overdue tasks: see Tasks",
   "stats.chart_table": "Show the numbers as a table",
   "stats.chart_failed": "The chart did not load; the table below has its numbers",
+
+  "inbox.new_reports": "{n} to accept",
+  "inbox.verification": "{n} to verify",
+  "inbox.returned_tasks": "{n} returned, to dispatch again",
+  "inbox.overdue_tasks": "{n} overdue",
+  "inbox.registrations": "{n} registrations to review",
+  "desktop.default": "Allow desktop notifications",
+  "desktop.granted": "Desktop notifications on",
+  "desktop.denied": "Desktop notifications blocked",
+  "desktop.denied_hint": "Allow notifications again in the browser's site settings",
 
   "bulk.title": "Bulk actions",
   "bulk.pick": "Select report #{id}",

@@ -5,7 +5,7 @@ export default {
   "app.subtitle": "网格治理工作台",
   "lang.switch": "界面语言",
   "live.label": "实时",
-  "live.title": "紧急上报实时推送连接状态",
+  "live.title": "新上报与消息的实时推送连接状态",
 
   "login.title": "登录工作台",
   "login.subtitle": "网格员、处置单位和管理员使用",
@@ -575,6 +575,16 @@ export default {
   "stats.overdue_more": "另有 {n} 件超期任务，见任务督办",
   "stats.chart_table": "查看数据表",
   "stats.chart_failed": "图表未能加载，数据见下表",
+
+  "inbox.new_reports": "待受理 {n}",
+  "inbox.verification": "待核查 {n}",
+  "inbox.returned_tasks": "被退回待重派 {n}",
+  "inbox.overdue_tasks": "超期 {n}",
+  "inbox.registrations": "报到待审核 {n}",
+  "desktop.default": "允许桌面通知",
+  "desktop.granted": "桌面通知已开启",
+  "desktop.denied": "桌面通知已被阻止",
+  "desktop.denied_hint": "可在浏览器的网站设置中重新允许通知",
 
   "bulk.title": "批量操作",
   "bulk.pick": "选择上报 #{id}",

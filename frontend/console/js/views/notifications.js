@@ -9,6 +9,7 @@ import { busy, errorBox, pageHeader } from "../ui.js";
 import { setUnread } from "../unread.js";
 
 function target(item, account) {
+  if (item.kind === "rider_registered") return "/riders";
   if (account.role === "unit" && item.task_id) return `/my-tasks/${item.task_id}`;
   if (item.report_id) return `/reports/${item.report_id}`;
   return null;

@@ -1,0 +1,1 @@
+"""The console's inbox: what waits for a coordinator, counted, and arriving live."""
